@@ -1,0 +1,101 @@
+// `npm run local:plivo -- --port 8790 [--auth-id X --auth-token Y] [--latency-ms N]`
+// Runs the Plivo sandbox in the foreground and prints each SMS it receives, like a local mail catcher.
+
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_CALLBACK_DELAY_MS,
+  type PlivoSandbox,
+  type SandboxMessage,
+  startPlivoSandbox,
+} from './server.ts';
+
+const DEFAULT_PORT = 8790;
+const DEFAULT_AUTH_ID = 'MAsandbox000000000000';
+const DEFAULT_AUTH_TOKEN = 'sandbox-auth-token';
+
+const USAGE = `Usage: node local/plivo-sandbox/cli.ts [options]
+
+A local Plivo-compatible SMS sandbox: accepts Message API sends, shows them in an inbox page,
+and sends signed delivery-status callbacks.
+
+Options:
+  --port <n>               port to listen on, 0 = random   (env PLIVO_SANDBOX_PORT, default ${DEFAULT_PORT})
+  --host <addr>            address to bind                 (default 127.0.0.1)
+  --auth-id <id>           account auth id                 (env PLIVO_AUTH_ID, default ${DEFAULT_AUTH_ID})
+  --auth-token <token>     account auth token              (env PLIVO_AUTH_TOKEN, default ${DEFAULT_AUTH_TOKEN})
+  --latency-ms <n>         delay every Message API request (default 0)
+  --callback-delay-ms <n>  gap between status callbacks    (default ${DEFAULT_CALLBACK_DELAY_MS})
+  -h, --help               show this help
+`;
+
+function fail(problem: string): never {
+  process.stderr.write(`${problem}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) > max) fail(`--${name} must be an integer between 0 and ${max}`);
+  return Number(raw);
+}
+
+function readOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'auth-id': { type: 'string' },
+        'auth-token': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'callback-delay-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function describeMessage(message: SandboxMessage): string {
+  const sender = message.src ?? `powerpack ${message.powerpackUuid}`;
+  return `SMS to ${message.dst} from ${sender}: ${JSON.stringify(message.text)}\n`;
+}
+
+const values = readOptions();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+// Handlers go in before the ready line is printed: a supervisor may signal as soon as it reads it,
+// and a signal arriving before its handler exists kills the process with no clean exit.
+let sandbox: PlivoSandbox | null = null;
+let stopping = false;
+async function stop(): Promise<void> {
+  // A second Ctrl-C means "now".
+  if (stopping) process.exit(1);
+  stopping = true;
+  await sandbox?.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+const authId = values['auth-id'] || process.env.PLIVO_AUTH_ID || DEFAULT_AUTH_ID;
+sandbox = await startPlivoSandbox({
+  authId,
+  authToken: values['auth-token'] || process.env.PLIVO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
+  port: parseCount('port', values.port ?? process.env.PLIVO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
+  host: values.host || '127.0.0.1',
+  latencyMs: parseCount('latency-ms', values['latency-ms'], 0, 600_000),
+  callbackDelayMs: parseCount(
+    'callback-delay-ms',
+    values['callback-delay-ms'],
+    DEFAULT_CALLBACK_DELAY_MS,
+    600_000,
+  ),
+  onMessage: (message) => process.stdout.write(describeMessage(message)),
+});
+process.stdout.write(`Plivo sandbox on ${sandbox.url} (auth id ${authId}, inbox at ${sandbox.url}/)\n`);

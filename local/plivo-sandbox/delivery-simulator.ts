@@ -1,0 +1,107 @@
+// Plays each accepted message through its delivery lifecycle: updates the stored status step by step
+// and, when the send asked for it, calls the status URL once per step. Steps of one message run in
+// order and one at a time (each callback finishes before the next step starts) so receivers see
+// Sequence 1, 2, 3 arrive in that order even with no delay between steps.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildSignedCallback, type CallbackTarget, sendCallback, statusCallbackParams } from './callbacks.ts';
+import { type DeliveryStep, deliveryStepsFor } from './delivery-outcomes.ts';
+import type { MessageStatus, SandboxMessage } from './sandbox-message.ts';
+import type { SignedMethod } from './signature-v3.ts';
+
+export interface DeliverySimulatorOptions {
+  authToken: string;
+  /** Gap between two steps of one message. */
+  stepDelayMs: number;
+  onStatus: (uuid: string, status: MessageStatus) => void;
+  log: (line: string) => void;
+}
+
+interface Run {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class DeliverySimulator {
+  readonly #options: DeliverySimulatorOptions;
+  readonly #runs = new Set<Run>();
+  #closed = false;
+
+  constructor(options: DeliverySimulatorOptions) {
+    this.#options = options;
+  }
+
+  start(message: SandboxMessage, callbackMethod: SignedMethod): void {
+    if (this.#closed) return;
+    const controller = new AbortController();
+    const target = message.url === null ? null : { url: message.url, method: callbackMethod };
+    const run: Run = {
+      controller,
+      done: this.#play(message, target, controller.signal)
+        .catch((error: unknown) => {
+          if (!controller.signal.aborted)
+            this.#options.log(`delivery of ${message.uuid} stopped: ${describe(error)}`);
+        })
+        .finally(() => this.#runs.delete(run)),
+    };
+    this.#runs.add(run);
+  }
+
+  /**
+   * Stops every lifecycle in progress: no status change or callback happens after this call returns
+   * (the abort is synchronous); the promise settles once in-flight callbacks have been torn down.
+   */
+  cancelAll(): Promise<void> {
+    const runs = [...this.#runs];
+    for (const run of runs) run.controller.abort();
+    return Promise.all(runs.map((run) => run.done)).then(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.cancelAll();
+  }
+
+  async #play(message: SandboxMessage, target: CallbackTarget | null, signal: AbortSignal): Promise<void> {
+    const steps = deliveryStepsFor(message.dst);
+    for (const [index, step] of steps.entries()) {
+      if (index > 0) await sleep(this.#options.stepDelayMs, undefined, { signal });
+      signal.throwIfAborted();
+      this.#options.onStatus(message.uuid, step.status);
+      if (target) await this.#notify(message, target, step, index + 1, signal);
+    }
+  }
+
+  async #notify(
+    message: SandboxMessage,
+    target: CallbackTarget,
+    step: DeliveryStep,
+    sequence: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const params = statusCallbackParams(message, step, sequence, new Date());
+    const callback = buildSignedCallback(this.#options.authToken, target, params);
+    try {
+      const status = await sendCallback(callback, signal);
+      if (status < 200 || status > 299) {
+        this.#options.log(
+          `status callback ${step.status} for ${message.uuid} to ${target.url}: HTTP ${status}`,
+        );
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Like Plivo, a receiver that is down does not stop the message's lifecycle.
+      this.#options.log(
+        `status callback ${step.status} for ${message.uuid} to ${target.url} failed: ${describe(error)}`,
+      );
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

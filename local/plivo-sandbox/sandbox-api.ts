@@ -1,0 +1,80 @@
+// `/__sandbox/*`: what tests (and the inbox page) use to look inside the sandbox and steer it.
+// Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseFault } from './faults.ts';
+import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
+import type { SandboxContext } from './sandbox-context.ts';
+
+export const SANDBOX_API_PREFIX = '/__sandbox/';
+
+/** Resolves false when the path is not a sandbox API route. */
+export async function handleSandboxApi(
+  context: SandboxContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  const method = request.method ?? 'GET';
+  switch (url.pathname) {
+    case '/__sandbox/messages':
+      if (method === 'GET' || method === 'HEAD') {
+        sendJson(response, 200, context.messages.list(url.searchParams.get('dst')));
+      } else if (method === 'DELETE') {
+        await clearTraffic(context);
+        sendNoContent(response);
+      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
+      return true;
+
+    case '/__sandbox/requests':
+      if (method === 'GET' || method === 'HEAD') sendJson(response, 200, context.attempts.list());
+      else if (method === 'DELETE') {
+        context.attempts.clear();
+        sendNoContent(response);
+      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
+      return true;
+
+    case '/__sandbox/faults':
+      if (method === 'GET' || method === 'HEAD') sendJson(response, 200, { fault: context.faults.current() });
+      else if (method === 'POST') await armFault(context, request, response);
+      else if (method === 'DELETE') {
+        context.faults.clear();
+        sendNoContent(response);
+      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'POST', 'DELETE']);
+      return true;
+
+    default:
+      return false;
+  }
+}
+
+/**
+ * Forgets messages and send attempts and stops pending delivery callbacks, so one test's traffic
+ * (including its late callbacks) cannot leak into the next. Faults are left armed: they are
+ * configuration, cleared on their own.
+ */
+export async function clearTraffic(context: SandboxContext): Promise<void> {
+  // Clear synchronously, so a send made right after clear() is not wiped by it; then wait for the
+  // cancelled callbacks to be torn down.
+  const cancelled = context.delivery.cancelAll();
+  context.messages.clear();
+  context.attempts.clear();
+  await cancelled;
+}
+
+async function armFault(
+  context: SandboxContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const body = await readBody(request);
+  const parsed = body.tooLarge
+    ? { ok: false as const, error: 'request body too large' }
+    : parseFault(body.text);
+  if (!parsed.ok) {
+    sendPlivoError(response, 400, parsed.error);
+    return;
+  }
+  context.faults.arm(parsed.fault);
+  sendJson(response, 200, { fault: context.faults.current() });
+}

@@ -1,0 +1,20 @@
+import type { DeliverySimulator } from './delivery-simulator.ts';
+import type { FaultInjector } from './faults.ts';
+import type { MessageStore } from './message-store.ts';
+import type { SandboxMessage } from './sandbox-message.ts';
+import type { SendAttemptLog } from './send-attempts.ts';
+
+/** Everything a request handler may read or change; one per running sandbox. */
+export interface SandboxContext {
+  authId: string;
+  authToken: string;
+  latencyMs: number;
+  messages: MessageStore;
+  attempts: SendAttemptLog;
+  faults: FaultInjector;
+  delivery: DeliverySimulator;
+  /** Aborted when the sandbox closes, so requests waiting out a delay stop waiting. */
+  shutdown: AbortSignal;
+  onMessage: (message: SandboxMessage) => void;
+  log: (line: string) => void;
+}

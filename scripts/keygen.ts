@@ -1,0 +1,72 @@
+/**
+ * Makes a receipt signing key (ES256, P-256) and prints it ready to paste into .dev.vars or
+ * `wrangler secret put`. With --otp-secret it also makes the OTP_SECRET that keys the code hashes.
+ *
+ *   node scripts/keygen.ts [--otp-secret]
+ */
+import { type KeyedJwk, parseSigningKey, publicJwk } from '../src/receipt/signing-key.ts';
+
+export interface ReceiptKey {
+  /** For RECEIPT_SIGNING_KEY. Secret. */
+  privateJwk: KeyedJwk;
+  /** For RECEIPT_PREVIOUS_PUBLIC_KEYS once this key is rotated out; what the JWKS endpoint publishes. */
+  publicJwk: KeyedJwk;
+}
+
+/** A fresh P-256 key pair; kid = the UTC date plus a random suffix, so rotations sort and never collide. */
+export async function generateReceiptKey(now = new Date()): Promise<ReceiptKey> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ]);
+  const exported = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  const kid = `${now.toISOString().slice(0, 10)}-${hex(randomBytes(3))}`;
+  // parseSigningKey keeps only kty, crv, x, y, d, kid: Web Crypto's key_ops and ext would otherwise
+  // travel into the secret and from there confuse importers.
+  const parsed = parseSigningKey(JSON.stringify({ ...exported, kid }));
+  if (!parsed.ok) throw new Error(`Web Crypto exported an unusable key: ${parsed.problem}`);
+  return { privateJwk: parsed.key, publicJwk: publicJwk(parsed.key) };
+}
+
+/** 32 random bytes, base64url: the HMAC key for stored code hashes (OTP_SECRET). */
+export function generateOtpSecret(): string {
+  return base64url(randomBytes(32));
+}
+
+function randomBytes(count: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(count));
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+async function main(): Promise<void> {
+  const key = await generateReceiptKey();
+  const lines = [
+    `# Receipt signing key ${key.privateJwk.kid} (ES256). Secret: .dev.vars locally, a wrangler secret when deployed.`,
+    `RECEIPT_SIGNING_KEY='${JSON.stringify(key.privateJwk)}'`,
+    '# public key, for RECEIPT_PREVIOUS_PUBLIC_KEYS when you rotate this one out:',
+    `# ${JSON.stringify(key.publicJwk)}`,
+    '# Deploy: wrangler secret put RECEIPT_SIGNING_KEY -e production   (paste the JSON, without the quotes)',
+  ];
+  if (process.argv.includes('--otp-secret')) {
+    lines.push(
+      '# Keys the stored code hashes. Changing it voids codes already sent, so keep it across key rotations.',
+      `OTP_SECRET=${generateOtpSecret()}`,
+      '# Deploy: wrangler secret put OTP_SECRET -e production',
+    );
+  } else {
+    lines.push('# (run with --otp-secret to also make an OTP_SECRET)');
+  }
+  console.log(lines.join('\n'));
+}
+
+if (import.meta.main) await main();

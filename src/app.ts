@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { loadConfig } from './config/config.ts';
+import { DependencyUnavailableError } from './otp/dependency-error.ts';
+import { cryptoRandom, systemClock } from './otp/ports.ts';
+import type { AppEnv } from './http/app-env.ts';
+import { errorResponse } from './http/error-response.ts';
+import { jsonBodyOnly } from './http/json-body-only.ts';
+import { requestLogger } from './http/request-log.ts';
+import { buildOpenApiDocument } from './http/openapi.ts';
+import { metaDocs, metaRoutes } from './http/routes/meta.ts';
+import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
+import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
+import { createServices, type Runtime } from './services.ts';
+
+/**
+ * Assembles the Worker's HTTP app. Tests build their own with a fake clock and random source;
+ * production uses the defaults.
+ */
+export function createApp(runtime: Runtime = { clock: systemClock, random: cryptoRandom }) {
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    requestId({
+      // An incoming id is kept only when it is short and plain, so it cannot inject into logs.
+      generator: () => crypto.randomUUID(),
+      limitLength: 64,
+    }),
+  );
+  app.use(requestLogger());
+
+  app.use(async (c, next) => {
+    const loaded = loadConfig(c.env);
+    if (!loaded.ok) {
+      console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: loaded.problems }));
+      return errorResponse(c, 'misconfigured');
+    }
+    c.set('config', loaded.config);
+    c.set('runtime', runtime);
+    c.set('caller', { kind: 'browser' });
+    // Only Cloudflare sets CF-Connecting-IP (and overwrites a client's own); X-Forwarded-For and
+    // friends are whatever the client says they are.
+    c.set('clientIp', c.req.header('cf-connecting-ip') ?? 'unknown');
+    c.set(
+      'services',
+      createServices(loaded.config, runtime, (detail) => {
+        c.get('log').detail = detail;
+      }),
+    );
+    await next();
+  });
+
+  app.use('/otp/*', jsonBodyOnly());
+
+  const routes = app
+    .route('/', metaRoutes)
+    .route('/', otpRequestRoutes)
+    .route('/', otpVerifyRoutes)
+    .get('/openapi.json', (c) => {
+      openApiDocument ??= buildOpenApiDocument([...metaDocs, otpRequestDoc, otpVerifyDoc]);
+      return c.json(openApiDocument);
+    });
+
+  app.notFound((c) => {
+    const allowed = app.routes
+      .filter((route) => route.path === c.req.path && route.method !== 'ALL')
+      .map((route) => route.method);
+    if (allowed.length > 0) {
+      c.header('Allow', [...new Set(allowed)].join(', '));
+      return errorResponse(c, 'method_not_allowed');
+    }
+    return errorResponse(c, 'not_found');
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof DependencyUnavailableError) {
+      c.get('log').detail = `${error.dependency}: ${error.detail}`;
+      return errorResponse(c, 'unavailable', { retryAfterSeconds: error.retryAfterSeconds });
+    }
+    if (error instanceof HTTPException && error.status === 400) {
+      // Hono's JSON validator throws this for a body that is not JSON at all.
+      return errorResponse(c, 'invalid_request', { extra: { issues: [{ field: '(body)', problem: 'not valid JSON' }] } });
+    }
+    if (error instanceof HTTPException && error.status === 413) return errorResponse(c, 'payload_too_large');
+    // Unexpected: a 500, with the detail in the log only. Error messages are not logged whole in
+    // case a library put request data in them.
+    c.get('log').detail = `unexpected ${error.name}`;
+    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), error: error.name, stack: error.stack?.split('\n').slice(0, 4) }));
+    return errorResponse(c, 'internal_error');
+  });
+
+  return routes;
+}
+
+let openApiDocument: Record<string, unknown> | undefined;
+
+/** The route types, for Hono's typed client (`hc<AppType>`). */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,89 @@
+import * as z from 'zod/mini';
+
+/**
+ * Every setting the Worker reads from its vars and secrets, with its default. Values arrive as
+ * strings (Worker vars) so numbers are coerced. The README and .dev.vars.example document the
+ * same table; keep the three in step.
+ *
+ * `zod/mini`, not classic zod: the classic `z` namespace cannot be tree-shaken and alone costs
+ * ~92 KB gzip, most of the Worker's 150 KiB budget (figures in README "Bundle size").
+ */
+const integer = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+
+/** Empty strings mean "not set" (a blank line in .dev.vars, an empty dashboard field). */
+const optionalText = z.optional(
+  z.pipe(
+    z.string().check(z.trim()),
+    z.transform((value) => (value === '' ? undefined : value)),
+  ),
+);
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** `N/window`, e.g. `10/1h`: at most N events per sliding window (units s, m, h, d). */
+export const RATE_PATTERN = /^([1-9][0-9]{0,6})\/([1-9][0-9]{0,4})(s|m|h|d)$/;
+const rate = (fallback: string) =>
+  z._default(z.string().check(z.regex(RATE_PATTERN, 'must look like 10/1h (count/window with s, m, h or d)')), fallback);
+
+export const configSchema = z
+  .object({
+    ENVIRONMENT: z._default(z.enum(['development', 'test', 'staging', 'production']), 'development'),
+    APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(30)), 'OTP Edge'),
+
+    UPSTASH_REDIS_REST_URL: httpUrl,
+    UPSTASH_REDIS_REST_TOKEN: z.string().check(z.minLength(1)),
+    /** Each store round trip is abandoned after this long: the caller gets a quick 503, not a hung request. */
+    STORE_TIMEOUT_MS: integer(100, 10_000, 1500),
+    /** Prefix of every Redis key, so one database can host several deployments (and test files). */
+    KEY_PREFIX: z._default(z.string().check(z.regex(/^[a-z0-9:_-]{1,32}$/)), 'otp:'),
+
+    /** Keys the HMACs of codes and phone numbers. At least 32 characters; rotating it voids every pending code. */
+    OTP_SECRET: z.string().check(z.minLength(32)),
+    OTP_LENGTH: integer(6, 10, 6),
+    /** NIST SP 800-63B: an out-of-band code is valid for at most 10 minutes. */
+    OTP_TTL_SECONDS: integer(1, 600, 300),
+    OTP_MAX_ATTEMPTS: integer(1, 10, 5),
+    /** NIST SP 800-63B allows at most 100 consecutive failures per account. */
+    OTP_MAX_FAILURES_PER_DAY: integer(1, 100, 20),
+    OTP_RESEND_COOLDOWN_SECONDS: integer(0, 3600, 60),
+
+    PLIVO_BASE_URL: z._default(httpUrl, 'https://api.plivo.com'),
+    PLIVO_AUTH_ID: z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/)),
+    PLIVO_AUTH_TOKEN: z.string().check(z.minLength(1)),
+    PLIVO_SENDER: optionalText,
+    PLIVO_POWERPACK_UUID: optionalText,
+    PLIVO_TIMEOUT_MS: integer(500, 20_000, 5000),
+    PUBLIC_BASE_URL: z.optional(z.pipe(httpUrl, z.transform((url) => url.replace(/\/+$/, '')))),
+    WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
+    ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
+
+    /** ISO 3166 codes (`US,CA,GB`) or `*`. Required (no `*` default) in production. */
+    ALLOWED_COUNTRIES: z.optional(
+      z.string().check(z.regex(/^\s*(\*|[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)\s*$/, 'must be * or a list like US,CA,GB')),
+    ),
+    RATE_LIMIT_SEND_PER_PHONE: rate('5/1h'),
+    RATE_LIMIT_SEND_PER_IP: rate('10/1h'),
+    RATE_LIMIT_SEND_PER_PREFIX: rate('15/1h'),
+    RATE_LIMIT_SEND_PER_COUNTRY: rate('300/1h'),
+    RATE_LIMIT_SEND_GLOBAL: rate('1000/1h'),
+    RATE_LIMIT_VERIFY_PER_IP: rate('60/10m'),
+
+    RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
+    RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,
+    RECEIPT_ISSUER: z._default(z.string().check(z.minLength(1)), 'otp-edge'),
+    RECEIPT_AUDIENCE: optionalText,
+    RECEIPT_TTL_SECONDS: integer(30, 3600, 600),
+  })
+  .check(
+    z.refine((raw) => raw.ENVIRONMENT !== 'production' || raw.ALLOWED_COUNTRIES !== undefined, {
+      message: 'production needs an explicit list of countries (for example US,CA); * is allowed but must be written',
+      path: ['ALLOWED_COUNTRIES'],
+    }),
+    z.refine((raw) => (raw.PLIVO_SENDER === undefined) !== (raw.PLIVO_POWERPACK_UUID === undefined), {
+      message: 'set exactly one of PLIVO_SENDER and PLIVO_POWERPACK_UUID',
+      path: ['PLIVO_SENDER'],
+    }),
+  );
+
+export type RawConfig = z.output<typeof configSchema>;

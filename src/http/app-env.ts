@@ -1,0 +1,24 @@
+import type { Config } from '../config/config.ts';
+import type { Runtime, Services } from '../services.ts';
+import type { RequestLog } from './request-log.ts';
+
+/**
+ * Who is calling. `server`: a backend that presented a valid API key (trusted to pass the end
+ * user's IP; skips CORS and the bot check). `browser`: anyone else.
+ */
+export type Caller = { kind: 'server'; admin: boolean } | { kind: 'browser' };
+
+/** Hono's typing of this app: the Worker bindings and what middleware puts on the context. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    config: Config;
+    services: Services;
+    runtime: Runtime;
+    log: RequestLog;
+    caller: Caller;
+    /** From CF-Connecting-IP only (or X-End-User-IP from an authenticated server caller). */
+    clientIp: string;
+  };
+}

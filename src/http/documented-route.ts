@@ -1,0 +1,17 @@
+import type * as z from 'zod/mini';
+import type { ErrorCode } from './error-codes.ts';
+
+/**
+ * What /openapi.json says about one route. Each route file declares this next to its handler,
+ * with the same schema objects the handler validates with.
+ */
+export interface DocumentedRoute {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  description?: string;
+  requestBody?: z.ZodMiniType;
+  success: { status: 200; description: string; schema: z.ZodMiniType };
+  /** Error codes this route can answer with; statuses and messages come from the one error table. */
+  errors: readonly ErrorCode[];
+}

@@ -1,0 +1,41 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * The one table of error codes clients can see: status and a sentence for humans. Internal
+ * reasons (which dependency failed, what Plivo said) go to the log, never into these messages.
+ */
+export const ERROR_CODES = {
+  invalid_request: { status: 400, message: 'The request body is not valid.' },
+  invalid_phone: {
+    status: 400,
+    message: 'Enter the phone number in international format, starting with + and the country code.',
+  },
+  invalid_code: { status: 400, message: 'That code is not correct.' },
+  unauthorized: { status: 401, message: 'A valid API key is required.' },
+  forbidden: { status: 403, message: 'This API key may not do that.' },
+  captcha_failed: { status: 403, message: 'The bot check failed. Please try again.' },
+  country_not_allowed: { status: 403, message: 'Codes cannot be sent to numbers in this country.' },
+  not_found: { status: 404, message: 'No such endpoint.' },
+  method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
+  code_expired: { status: 410, message: 'There is no active code for this number. Request a new one.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
+  unsupported_number: { status: 422, message: 'This number cannot receive verification codes by SMS.' },
+  resend_too_soon: { status: 429, message: 'A code was sent recently. Wait before requesting another.' },
+  too_many_attempts: { status: 429, message: 'Too many wrong codes. Request a new code later.' },
+  rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  sms_failed: { status: 502, message: 'The SMS could not be sent to this number.' },
+  unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
+  misconfigured: { status: 503, message: 'The service is not configured correctly.' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; [extra: string]: unknown };
+}
+
+export function errorBody(code: ErrorCode, extra: Record<string, unknown> = {}): ErrorBody {
+  return { error: { code, message: ERROR_CODES[code].message, ...extra } };
+}

@@ -1,0 +1,108 @@
+import * as z from 'zod/mini';
+import { VERSION } from '../version.ts';
+import type { DocumentedRoute } from './documented-route.ts';
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with (zod's
+ * own JSON Schema output: OpenAPI 3.1 schemas are JSON Schema 2020-12) and from the one table of
+ * error codes. Built once per isolate.
+ */
+export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonObject {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonObject> };
+  for (const schema of Object.values(schemas)) delete schema.$schema;
+
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const route of routes) {
+    const operation: JsonObject = {
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase())}`,
+      responses: {
+        [route.success.status]: {
+          description: route.success.description,
+          content: { 'application/json': { schema: schemaRef(route.success.schema) } },
+        },
+        ...errorResponses(route.errors),
+      },
+    };
+    if (route.requestBody) {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: schemaRef(route.requestBody) } },
+      };
+    }
+    paths[route.path] = { ...paths[route.path], [route.method]: operation };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'otp-edge',
+      version: VERSION,
+      description:
+        'SMS one-time-password verification at the edge. Every error body is `{"error": {"code", "message", ...}}`; `code` is stable, `message` is for humans.',
+    },
+    paths,
+    components: { schemas: { ...schemas, Error: errorSchema(Object.keys(ERROR_CODES) as ErrorCode[]) } },
+  };
+}
+
+function schemaRef(schema: z.ZodMiniType): JsonObject {
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id) return { $ref: `#/components/schemas/${id}` };
+  return z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonObject;
+}
+
+function errorSchema(codes: readonly ErrorCode[]): JsonObject {
+  return {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { type: 'string', enum: codes },
+          message: { type: 'string' },
+          retryAfterSeconds: { type: 'integer', description: 'Also sent as the Retry-After header.' },
+          attemptsRemaining: { type: 'integer', description: 'With `invalid_code`.' },
+          issues: {
+            type: 'array',
+            description: 'With `invalid_request`: which field is wrong and why.',
+            items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' } } },
+          },
+        },
+        additionalProperties: true,
+      },
+    },
+  };
+}
+
+function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonObject> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, JsonObject> = {};
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[status] = {
+      description: statusCodes.map((code) => `\`${code}\`: ${ERROR_CODES[code].message}`).join(' '),
+      content: {
+        'application/json': {
+          schema: errorSchema(statusCodes),
+          examples: Object.fromEntries(
+            statusCodes.map((code) => [code, { value: { error: { code, message: ERROR_CODES[code].message } } }]),
+          ),
+        },
+      },
+    };
+  }
+  return responses;
+}

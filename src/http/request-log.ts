@@ -1,0 +1,45 @@
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { AppEnv } from './app-env.ts';
+
+/** Fields the handlers fill in; one JSON line per request carries them. */
+export interface RequestLog {
+  outcome?: string;
+  country?: string;
+  phone?: string;
+  storeRoundTrips?: number;
+  detail?: string;
+}
+
+/**
+ * Keeps the country code and the last two digits: enough to tell numbers apart in an incident,
+ * not enough to contact anyone.
+ */
+export function maskPhone(e164: string): string {
+  if (e164.length <= 6) return '+***';
+  return `${e164.slice(0, 3)}${'*'.repeat(e164.length - 5)}${e164.slice(-2)}`;
+}
+
+export function requestLogger(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = Date.now();
+    const log: RequestLog = {};
+    c.set('log', log);
+    await next();
+    const services = c.get('services');
+    console.log(
+      JSON.stringify({
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: routePath(c),
+        status: c.res.status,
+        outcome: log.outcome ?? (c.res.ok ? 'ok' : 'error'),
+        country: log.country,
+        phone: log.phone,
+        latencyMs: Date.now() - started,
+        storeRoundTrips: services?.roundTrips.storeRoundTrips ?? 0,
+        ...(log.detail ? { detail: log.detail } : {}),
+      }),
+    );
+  };
+}

@@ -1,0 +1,86 @@
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { requestCode } from '../../otp/request-code.ts';
+import { parsePhone } from '../../phone/parse-phone.ts';
+import { composeOtpMessage } from '../../sms/otp-message.ts';
+import type { AppEnv } from '../app-env.ts';
+import type { DocumentedRoute } from '../documented-route.ts';
+import { errorResponse } from '../error-response.ts';
+import { maskPhone } from '../request-log.ts';
+import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
+import { validationHook } from '../validation-hook.ts';
+
+export const otpRequestDoc: DocumentedRoute = {
+  method: 'post',
+  path: '/otp/request',
+  summary: 'Send a verification code by SMS',
+  description:
+    'Generates a code, stores only its keyed hash, and sends it by SMS. A new request replaces the pending code once the resend cooldown has passed.',
+  requestBody: otpRequestBody,
+  success: { status: 200, description: 'The SMS was accepted by the provider.', schema: otpPendingResponse },
+  errors: [
+    'invalid_request',
+    'invalid_phone',
+    'payload_too_large',
+    'unsupported_media_type',
+    'resend_too_soon',
+    'too_many_attempts',
+    'sms_failed',
+    'unavailable',
+    'misconfigured',
+  ],
+};
+
+export const otpRequestRoutes = new Hono<AppEnv>().post(
+  '/otp/request',
+  zValidator('json', otpRequestBody, validationHook),
+  async (c) => {
+    const { phone } = c.req.valid('json');
+    const parsed = parsePhone(phone);
+    if (!parsed.ok) return errorResponse(c, 'invalid_phone');
+    const log = c.get('log');
+    log.country = parsed.country;
+    log.phone = maskPhone(parsed.e164);
+
+    const config = c.get('config');
+    const services = c.get('services');
+    const outcome = await requestCode(
+      parsed.e164,
+      {
+        codeLength: config.otp.length,
+        ttlSeconds: config.otp.ttlSeconds,
+        resendCooldownSeconds: config.otp.resendCooldownSeconds,
+        maxFailures: config.otp.maxFailuresPerDay,
+      },
+      {
+        store: services.store,
+        sender: services.sender,
+        hasher: services.hasher,
+        random: c.get('runtime').random,
+        composeText: (code) => composeOtpMessage(code, config.message),
+      },
+    );
+
+    switch (outcome.kind) {
+      case 'sent':
+        log.outcome = 'sent';
+        return c.json(
+          {
+            status: 'pending' as const,
+            expiresInSeconds: outcome.expiresInSeconds,
+            resendAfterSeconds: outcome.resendAfterSeconds,
+          },
+          200,
+        );
+      case 'resend_too_soon':
+        return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'locked':
+        return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'sms_rejected':
+        log.detail ??= `plivo refused ${outcome.providerStatus}`;
+        return errorResponse(c, 'sms_failed');
+      case 'sms_uncertain':
+        return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
+    }
+  },
+);

@@ -1,0 +1,37 @@
+/**
+ * What the OTP flows need from storage. Each method is one atomic step (one Lua script, one store
+ * round trip in the Upstash adapter), because every check-then-act split is a race an attacker can
+ * win with parallel requests. Failures of the store itself throw `DependencyUnavailableError`.
+ */
+export interface CodeStore {
+  /** Checks the failure cap and the resend cooldown, then replaces any pending code with this one. */
+  issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome>;
+  /** Removes the code (and its cooldown) only if it is still this one: the SMS carrying it was refused. */
+  revoke(phoneTag: string, codeHash: string): Promise<void>;
+  /** Checks, counts and consumes in one step. */
+  check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+}
+
+export interface IssuePolicy {
+  ttlSeconds: number;
+  resendCooldownSeconds: number;
+  maxFailures: number;
+}
+
+export interface CheckPolicy {
+  maxAttempts: number;
+  maxFailures: number;
+  failureWindowSeconds: number;
+}
+
+export type IssueOutcome =
+  | { kind: 'issued' }
+  | { kind: 'cooldown'; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number };
+
+export type CheckOutcome =
+  | { kind: 'approved' }
+  | { kind: 'wrong'; attemptsRemaining: number }
+  | { kind: 'expired' }
+  | { kind: 'burned' }
+  | { kind: 'locked'; retryAfterSeconds: number };

@@ -1,0 +1,58 @@
+import type { Config } from './config/config.ts';
+import type { CodeStore } from './otp/code-store.ts';
+import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
+import type { Clock, RandomSource, SmsSender } from './otp/ports.ts';
+import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
+import { createPlivoSender } from './sms/plivo-sender.ts';
+import { createRedisClient } from './store/upstash-client.ts';
+import { createUpstashCodeStore, type RoundTripCounter } from './store/upstash-code-store.ts';
+
+/** The adapters one request works with. Built per request; expensive parts are cached per config. */
+export interface Services {
+  store: CodeStore;
+  sender: SmsSender;
+  hasher: KeyedHasher;
+  signer: ReceiptSigner;
+  roundTrips: RoundTripCounter;
+}
+
+export interface Runtime {
+  clock: Clock;
+  random: RandomSource;
+}
+
+const hashers = new WeakMap<Config, KeyedHasher>();
+const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
+
+function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = build();
+    map.set(key, value);
+  }
+  return value;
+}
+
+export function createServices(
+  config: Config,
+  runtime: Runtime,
+  logProviderFailure: (detail: string) => void,
+): Services {
+  const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
+  const redis = createRedisClient(config.store);
+  return {
+    roundTrips,
+    store: createUpstashCodeStore(redis, config.store.keyPrefix, roundTrips),
+    sender: createPlivoSender(config.plivo, (failure) =>
+      logProviderFailure(
+        `plivo ${failure.reason}${failure.status ? ` ${failure.status}` : ''}${failure.providerError ? `: ${failure.providerError}` : ''}`,
+      ),
+    ),
+    hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
+    signer: cached(
+      cached(signers, config, () => new WeakMap<Runtime, ReceiptSigner>()),
+      runtime,
+      () => createReceiptSigner(config.receipt, runtime.clock, runtime.random),
+    ),
+  };
+}

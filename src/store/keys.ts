@@ -1,0 +1,14 @@
+/**
+ * Every Redis key the service writes, built in one place. docs/storage.md describes each one (type,
+ * TTL, which script touches it). Keys carry an HMAC tag of the phone number, never the number.
+ */
+export function codeKeys(prefix: string, phoneTag: string) {
+  return {
+    /** Hash `h` = HMAC of the pending code, `a` = wrong guesses against it. TTL = code lifetime. */
+    code: `${prefix}code:${phoneTag}`,
+    /** Present while a new code may not be sent. TTL = resend cooldown. */
+    cooldown: `${prefix}cooldown:${phoneTag}`,
+    /** Wrong guesses across all codes of the number. TTL = 24 h from the first failure. */
+    failures: `${prefix}failures:${phoneTag}`,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Verifies a guess: failure cap, existence, per-code attempt limit, comparison, and consume on
+ * success, all in one atomic step so parallel requests can neither both succeed nor slip extra
+ * guesses past the counters.
+ *
+ * KEYS[1] code hash key         KEYS[2] failure counter key
+ * ARGV[1] HMAC of the guess     ARGV[2] max attempts per code   ARGV[3] failure cap
+ * ARGV[4] failure window (s)
+ * Returns {'approved', 0} | {'wrong', attempts_remaining} | {'expired', 0} | {'burned', 0} | {'locked', pttl_ms}
+ *
+ * The comparison is Lua string equality on two HMACs: an attacker who could time it learns only
+ * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
+ */
+export const CHECK_CODE_SCRIPT = `
+local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
+if failures >= tonumber(ARGV[3]) then
+  return {'locked', redis.call('PTTL', KEYS[2])}
+end
+local stored = redis.call('HMGET', KEYS[1], 'h', 'a')
+if not stored[1] then
+  return {'expired', 0}
+end
+local maxAttempts = tonumber(ARGV[2])
+if tonumber(stored[2] or '0') >= maxAttempts then
+  return {'burned', 0}
+end
+if stored[1] == ARGV[1] then
+  -- Single use; a success also ends the run of consecutive failures (NIST counts consecutive ones).
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return {'approved', 0}
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
+if redis.call('INCR', KEYS[2]) == 1 then
+  redis.call('EXPIRE', KEYS[2], ARGV[4])
+end
+return {'wrong', maxAttempts - attempts}
+`;

@@ -1,0 +1,24 @@
+/**
+ * Stores a new code unless the number is locked or in its resend cooldown. The cooldown is taken
+ * with SET NX inside the script, so parallel requests for one number issue (and send) at most once.
+ *
+ * KEYS[1] code hash key      KEYS[2] cooldown key      KEYS[3] failure counter key
+ * ARGV[1] HMAC of the code   ARGV[2] code TTL (s)      ARGV[3] cooldown (s, 0 = none)   ARGV[4] failure cap
+ * Returns {'issued', 0} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ */
+export const ISSUE_CODE_SCRIPT = `
+local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
+if failures >= tonumber(ARGV[4]) then
+  return {'locked', redis.call('PTTL', KEYS[3])}
+end
+local cooldown = tonumber(ARGV[3])
+if cooldown > 0 and not redis.call('SET', KEYS[2], '1', 'EX', cooldown, 'NX') then
+  return {'cooldown', redis.call('PTTL', KEYS[2])}
+end
+-- A new code replaces the old one at once, attempts start again; the failure counter does not
+-- (NIST SP 800-63B rev 4: a new secret SHALL NOT reset the failed attempt count).
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return {'issued', 0}
+`;

@@ -1,0 +1,43 @@
+import type { TestProject } from 'vitest/node';
+import { startPlivoSandbox } from '../local/plivo-sandbox/server.ts';
+import { startThrowawayRedis } from '../local/redis-process.ts';
+import { startRedisRestServer } from '../local/redis-rest/server.ts';
+import { generateReceiptKey } from '../scripts/keygen.ts';
+
+export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
+export const TEST_PLIVO_AUTH_ID = 'MATESTACCOUNT00000000';
+export const TEST_PLIVO_AUTH_TOKEN = 'test-plivo-auth-token';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisRestUrl: string;
+    redisRestToken: string;
+    plivoUrl: string;
+    plivoAuthId: string;
+    plivoAuthToken: string;
+    receiptSigningKey: string;
+  }
+}
+
+// Runs in Node before the workerd tests: the real local stack on free ports. Every test file
+// isolates itself with its own key prefix and phone numbers, so one stack serves them all.
+export default async function setup(project: TestProject) {
+  const redis = await startThrowawayRedis();
+  const rest = await startRedisRestServer({ token: TEST_REDIS_REST_TOKEN, redisUrl: redis.url });
+  const plivo = await startPlivoSandbox({
+    authId: TEST_PLIVO_AUTH_ID,
+    authToken: TEST_PLIVO_AUTH_TOKEN,
+    callbackDelayMs: 50,
+  });
+  project.provide('redisRestUrl', rest.url);
+  project.provide('redisRestToken', TEST_REDIS_REST_TOKEN);
+  project.provide('plivoUrl', plivo.url);
+  project.provide('plivoAuthId', TEST_PLIVO_AUTH_ID);
+  project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
+  project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));
+  return async () => {
+    await plivo.close();
+    await rest.close();
+    await redis.stop();
+  };
+}

@@ -1,0 +1,234 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  countRoundTrips,
+  dumpRedis,
+  latestCode,
+  redis,
+  sandboxMessages,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
+
+function wrongCodeFor(code: string): string {
+  return code.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+}
+
+describe('POST /otp/request → SMS → POST /otp/verify', () => {
+  it('sends a code by SMS, approves it once, and the receipt verifies with the JWKS alone', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+
+    const requested = await app.post('/otp/request', { phone });
+    expect(requested.status).toBe(200);
+    expect(await requested.json()).toEqual({ status: 'pending', expiresInSeconds: 300, resendAfterSeconds: 60 });
+
+    const code = await latestCode(phone);
+    expect(code).toMatch(/^\d{6}$/);
+    const [sms] = await sandboxMessages(phone);
+    expect(sms?.text).toBe(`${code} is your OTP Edge verification code. It expires in 5 minutes.`);
+    expect(sms?.src).toBe('+14155550100');
+
+    const verified = await app.post('/otp/verify', { phone, code });
+    expect(verified.status).toBe(200);
+    const body = (await verified.json()) as { status: string; receipt: string; expiresInSeconds: number };
+    expect(body.status).toBe('approved');
+    expect(body.expiresInSeconds).toBe(600);
+
+    // A customer's backend: only the JWKS document, no call back to us.
+    const jwks = (await (await app.call('/.well-known/jwks.json')).json()) as Parameters<typeof createLocalJWKSet>[0];
+    const { payload, protectedHeader } = await jwtVerify(body.receipt, createLocalJWKSet(jwks), {
+      issuer: 'https://otp.test',
+      audience: 'test-backend',
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader.alg).toBe('ES256');
+    expect(payload).toMatchObject({ sub: phone, phone_number: phone, phone_number_verified: true });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(600);
+    expect(payload.jti).toEqual(expect.any(String));
+
+    const replay = await app.post('/otp/verify', { phone, code });
+    expect(replay.status).toBe(410);
+    expect(await replay.json()).toMatchObject({ error: { code: 'code_expired' } });
+  });
+
+  it('normalises a formatted number to E.164 before sending and verifying', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+    const formatted = `+1 (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`;
+    expect((await app.post('/otp/request', { phone: formatted })).status).toBe(200);
+    const code = await latestCode(phone);
+    const dotted = `+1.${phone.slice(2, 5)}.${phone.slice(5, 8)}.${phone.slice(8)}`;
+    expect((await app.post('/otp/verify', { phone: dotted, code })).status).toBe(200);
+  });
+
+  it('a code only works for the number it was sent to', async () => {
+    const app = testApp();
+    const [first, second] = [uniquePhone(), uniquePhone()];
+    await app.post('/otp/request', { phone: first });
+    await app.post('/otp/request', { phone: second });
+    const firstCode = await latestCode(first);
+    const secondCode = await latestCode(second);
+    if (firstCode !== secondCode) {
+      const crossed = await app.post('/otp/verify', { phone: second, code: firstCode });
+      expect(crossed.status).toBe(400);
+    }
+    expect((await app.post('/otp/verify', { phone: second, code: secondCode })).status).toBe(200);
+  });
+
+  it('refuses numbers that are not international E.164 with invalid_phone', async () => {
+    const app = testApp();
+    for (const phone of ['4155552671', '+1 415 CALL NOW', '+1', '+1 123 456 7890', '', '+٤٤٧٧٠٠٩٠٠١٢٣']) {
+      const response = await app.post('/otp/request', { phone });
+      expect(response.status, phone).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_phone' } });
+    }
+  });
+});
+
+describe('attempt limits', () => {
+  it('the guess that reaches OTP_MAX_ATTEMPTS burns the code: then even the right code fails', async () => {
+    const app = testApp({ OTP_MAX_ATTEMPTS: '3' });
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const code = await latestCode(phone);
+    const wrong = wrongCodeFor(code);
+
+    const remaining = [];
+    for (let guess = 0; guess < 3; guess += 1) {
+      const response = await app.post('/otp/verify', { phone, code: wrong });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; attemptsRemaining: number } };
+      expect(body.error.code).toBe('invalid_code');
+      remaining.push(body.error.attemptsRemaining);
+    }
+    expect(remaining).toEqual([2, 1, 0]);
+
+    const right = await app.post('/otp/verify', { phone, code });
+    expect(right.status).toBe(429);
+    expect(await right.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
+  });
+
+  it('a resend replaces the old code at once and does not reset the failure count', async () => {
+    const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_FAILURES_PER_DAY: '4' });
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const oldCode = await latestCode(phone);
+    expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(oldCode) })).status).toBe(400);
+    expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(oldCode) })).status).toBe(400);
+
+    await app.post('/otp/request', { phone });
+    const newCode = await latestCode(phone);
+    if (newCode !== oldCode) {
+      // The old code died with the resend, and trying it counts as a failure.
+      const old = await app.post('/otp/verify', { phone, code: oldCode });
+      expect(old.status).toBe(400);
+    } else {
+      expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(newCode) })).status).toBe(400);
+    }
+    // Three failures so far across two codes; the fourth reaches the cap of 4.
+    const fourth = await app.post('/otp/verify', { phone, code: wrongCodeFor(newCode) });
+    expect(fourth.status).toBe(400);
+    const locked = await app.post('/otp/verify', { phone, code: newCode });
+    expect(locked.status).toBe(429);
+    const retryAfter = Number(locked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(86_000);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+
+    // And a locked number gets no new SMS either: sending codes nobody may use only costs money.
+    const before = (await sandboxMessages(phone)).length;
+    const refused = await app.post('/otp/request', { phone });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
+    expect((await sandboxMessages(phone)).length).toBe(before);
+  });
+});
+
+describe('resend cooldown', () => {
+  it('a second request within OTP_RESEND_COOLDOWN_SECONDS is 429 resend_too_soon with Retry-After and no SMS', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+    const again = await app.post('/otp/request', { phone });
+    expect(again.status).toBe(429);
+    expect(await again.json()).toMatchObject({ error: { code: 'resend_too_soon', retryAfterSeconds: 60 } });
+    expect(again.headers.get('retry-after')).toBe('60');
+    expect(await sandboxMessages(phone)).toHaveLength(1);
+  });
+});
+
+describe('expiry', () => {
+  it('the code key carries the configured TTL in Redis', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const [codeKey] = (await dumpRedis(app.env.KEY_PREFIX as string)).filter((entry) => entry.key.includes(':code:'));
+    expect(codeKey?.pttl).toBeGreaterThan(295_000);
+    expect(codeKey?.pttl).toBeLessThanOrEqual(300_000);
+  });
+
+  it('nothing is approved after the code expired in Redis', async () => {
+    const app = testApp({ OTP_TTL_SECONDS: '1' });
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const code = await latestCode(phone);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const late = await app.post('/otp/verify', { phone, code });
+    expect(late.status).toBe(410);
+  });
+});
+
+describe('nothing readable at rest', () => {
+  it('a dump of Redis holds neither the code nor the phone number, in any form', async () => {
+    const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '30' });
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const code = await latestCode(phone);
+    await app.post('/otp/verify', { phone, code: wrongCodeFor(code) });
+
+    const dump = await dumpRedis(app.env.KEY_PREFIX as string);
+    expect(dump.map((entry) => entry.key.split(':')[1])).toEqual(['code', 'cooldown', 'failures']);
+    const text = JSON.stringify(dump);
+    const digits = phone.slice(1);
+    for (const secret of [code, digits, digits.slice(1), digits.slice(-7)]) expect(text).not.toContain(secret);
+    // The stored code is an HMAC, not a plain SHA-256 anyone could brute-force over 10^6 codes.
+    const codeHash = (dump[0]?.value as string[])[1];
+    const plain = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${phone}${code}`)));
+    expect(codeHash).not.toBe(btoa(String.fromCharCode(...plain)));
+    expect(codeHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('store round trips (counted at the REST server)', () => {
+  it('verify costs exactly one round trip, request two at most before the SMS', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+    // Warm the script cache: after a Redis restart the first EVALSHA of each script costs a retry.
+    await app.post('/otp/request', { phone: uniquePhone() });
+    await app.post('/otp/verify', { phone: uniquePhone(), code: '000000' });
+
+    const requested = await countRoundTrips(() => app.post('/otp/request', { phone }));
+    expect(requested.result.status).toBe(200);
+    expect(requested.roundTrips).toBeLessThanOrEqual(2);
+
+    const code = await latestCode(phone);
+    const verified = await countRoundTrips(() => app.post('/otp/verify', { phone, code }));
+    expect(verified.result.status).toBe(200);
+    expect(verified.roundTrips).toBe(1);
+
+    const wrong = await countRoundTrips(() => app.post('/otp/verify', { phone, code: '123456' }));
+    expect(wrong.roundTrips).toBe(1);
+  });
+});
+
+describe('keys are removed when they are used', () => {
+  it('a successful verify deletes the code and failure keys', async () => {
+    const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0' });
+    const phone = uniquePhone();
+    await app.post('/otp/request', { phone });
+    const code = await latestCode(phone);
+    await app.post('/otp/verify', { phone, code: wrongCodeFor(code) });
+    expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
+    expect(await redis(['KEYS', `${app.env.KEY_PREFIX as string}*`])).toEqual([]);
+  });
+});

@@ -1,0 +1,180 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../../src/app.ts';
+import { cryptoRandom, type RandomSource, systemClock, type Clock } from '../../../src/otp/ports.ts';
+
+/**
+ * Helpers that talk to the real local stack started by test/global-setup.ts: the Upstash-compatible
+ * REST server in front of a real redis-server, and the Plivo sandbox. Nothing here mocks the
+ * store or the sender; tests read what really ended up in Redis and in the sandbox inbox.
+ */
+
+const bindings = env as unknown as Record<string, string>;
+const redisUrl = bindings.UPSTASH_REDIS_REST_URL as string;
+const redisToken = bindings.UPSTASH_REDIS_REST_TOKEN as string;
+export const plivoUrl = bindings.PLIVO_BASE_URL as string;
+
+let prefixCounter = 0;
+
+/** Test env with its own Redis key prefix, so files and tests never see each other's state. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, unknown> {
+  prefixCounter += 1;
+  const unique = `t${Date.now().toString(36)}${prefixCounter}${Math.floor(Math.random() * 1e6).toString(36)}:`;
+  return { ...bindings, KEY_PREFIX: unique, ...overrides };
+}
+
+export interface TestApp {
+  env: Record<string, unknown>;
+  call(path: string, init?: RequestInit): Promise<Response>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** A fresh app on a fresh key prefix. Only time and randomness may be faked. */
+export function testApp(
+  overrides: Record<string, string> = {},
+  runtime: { clock?: Clock; random?: RandomSource } = {},
+): TestApp {
+  const app = createApp({ clock: runtime.clock ?? systemClock, random: runtime.random ?? cryptoRandom });
+  const appEnv = testEnv(overrides);
+  async function call(path: string, init: RequestInit = {}) {
+    const ctx = createExecutionContext();
+    const response = await app.request(path, init, appEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  }
+  return {
+    env: appEnv,
+    call,
+    post: (path, body, headers = {}) =>
+      call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.7', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+  };
+}
+
+let phoneCounter = 0;
+
+/** A valid, unique US number (FIXED_LINE_OR_MOBILE in the metadata, so SMS-capable). */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  const line = (Date.now() * 7 + phoneCounter * 7919 + Math.floor(Math.random() * 1000)) % 10_000;
+  const exchange = 200 + ((phoneCounter * 37 + Math.floor(Math.random() * 700)) % 700);
+  return `+1415${exchange}${String(line).padStart(4, '0')}`;
+}
+
+async function redisCommand(command: (string | number)[]): Promise<unknown> {
+  const response = await fetch(redisUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${redisToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(command),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: string };
+  if (body.error) throw new Error(body.error);
+  return body.result;
+}
+
+/** Every key under a prefix with its type, TTL and raw content, as a Redis dump would show it. */
+export async function dumpRedis(prefix: string): Promise<{ key: string; type: string; pttl: number; value: unknown }[]> {
+  const keys = ((await redisCommand(['KEYS', `${prefix}*`])) as string[]).sort();
+  const dump = [];
+  for (const key of keys) {
+    const type = (await redisCommand(['TYPE', key])) as string;
+    const pttl = (await redisCommand(['PTTL', key])) as number;
+    const value =
+      type === 'hash'
+        ? await redisCommand(['HGETALL', key])
+        : type === 'string'
+          ? await redisCommand(['GET', key])
+          : type === 'zset'
+            ? await redisCommand(['ZRANGE', key, 0, -1, 'WITHSCORES'])
+            : type;
+    dump.push({ key, type, pttl, value });
+  }
+  return dump;
+}
+
+export async function redis(command: (string | number)[]): Promise<unknown> {
+  return redisCommand(command);
+}
+
+export interface RestStats {
+  requests: number;
+  commands: number;
+}
+
+export async function restStats(): Promise<RestStats> {
+  const response = await fetch(`${redisUrl}/__stats`, { headers: { authorization: `Bearer ${redisToken}` } });
+  return (await response.json()) as RestStats;
+}
+
+/** Store round trips (HTTP requests to the REST server) made while `action` ran. */
+export async function countRoundTrips<T>(action: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
+  const before = await restStats();
+  const result = await action();
+  const after = await restStats();
+  return { result, roundTrips: after.requests - before.requests };
+}
+
+export async function injectStoreFault(fault: { status?: number; delayMs?: number; count?: number }) {
+  await fetch(`${redisUrl}/__faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${redisToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+}
+
+export async function clearStoreFaults() {
+  await fetch(`${redisUrl}/__faults`, { method: 'DELETE', headers: { authorization: `Bearer ${redisToken}` } });
+}
+
+export interface SandboxMessage {
+  uuid: string;
+  src: string | null;
+  dst: string;
+  text: string;
+  status: string;
+}
+
+export async function sandboxMessages(dst?: string): Promise<SandboxMessage[]> {
+  const query = dst ? `?dst=${encodeURIComponent(dst)}` : '';
+  const response = await fetch(`${plivoUrl}/__sandbox/messages${query}`);
+  return (await response.json()) as SandboxMessage[];
+}
+
+export async function sandboxAttempts(): Promise<{ dst: string; outcome: string; status: number }[]> {
+  const response = await fetch(`${plivoUrl}/__sandbox/requests`);
+  return (await response.json()) as { dst: string; outcome: string; status: number }[];
+}
+
+/** The code in the newest SMS to this number, as the user would read it. */
+export async function latestCode(phoneE164: string): Promise<string> {
+  const [latest] = await sandboxMessages(phoneE164);
+  const match = latest?.text.match(/^(\d{4,10}) is your /);
+  if (!match?.[1]) throw new Error(`no code SMS for ${phoneE164}`);
+  return match[1];
+}
+
+export async function injectSmsFault(fault: { status?: number; delayMs?: number; count?: number }) {
+  await fetch(`${plivoUrl}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+}
+
+export async function clearSmsFaults() {
+  await fetch(`${plivoUrl}/__sandbox/faults`, { method: 'DELETE' });
+}
+
+/** Starts all calls at once, after every promise is created: a start barrier for races. */
+export async function race<T>(count: number, call: (index: number) => Promise<T>): Promise<T[]> {
+  let open!: () => void;
+  const barrier = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const calls = Array.from({ length: count }, (_, index) => barrier.then(() => call(index)));
+  open();
+  return Promise.all(calls);
+}

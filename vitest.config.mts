@@ -1,0 +1,51 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Two projects: the local stack's own protocol tests run in Node (they exercise the servers in
+// local/ with the real clients), everything about the Worker runs inside workerd.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'local',
+          environment: 'node',
+          include: ['test/local/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: 'test',
+                UPSTASH_REDIS_REST_URL: inject('redisRestUrl'),
+                UPSTASH_REDIS_REST_TOKEN: inject('redisRestToken'),
+                PLIVO_BASE_URL: inject('plivoUrl'),
+                PLIVO_AUTH_ID: inject('plivoAuthId'),
+                PLIVO_AUTH_TOKEN: inject('plivoAuthToken'),
+                PLIVO_SENDER: '+14155550100',
+                OTP_SECRET: 'test-otp-secret-of-at-least-thirty-two-characters',
+                RECEIPT_SIGNING_KEY: inject('receiptSigningKey'),
+                RECEIPT_ISSUER: 'https://otp.test',
+                RECEIPT_AUDIENCE: 'test-backend',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['./test/global-setup.ts'],
+          // Files run one after another: round-trip assertions read the REST server's global
+          // counters, and the sandbox inbox is shared.
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
