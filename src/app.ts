@@ -44,9 +44,14 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('clientIp', c.req.header('cf-connecting-ip') ?? 'unknown');
     c.set(
       'services',
-      createServices(loaded.config, runtime, (detail) => {
-        c.get('log').detail = detail;
-      }),
+      createServices(
+        loaded.config,
+        runtime,
+        (detail) => {
+          c.get('log').detail = detail;
+        },
+        (promise) => c.executionCtx.waitUntil(promise),
+      ),
     );
     await next();
   });

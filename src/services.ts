@@ -1,4 +1,5 @@
 import type { Config } from './config/config.ts';
+import { createSendLimiter, type SendLimiter } from './limits/send-limits.ts';
 import type { CodeStore } from './otp/code-store.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { Clock, RandomSource, SmsSender } from './otp/ports.ts';
@@ -13,6 +14,7 @@ export interface Services {
   sender: SmsSender;
   hasher: KeyedHasher;
   signer: ReceiptSigner;
+  sendLimiter: SendLimiter;
   roundTrips: RoundTripCounter;
 }
 
@@ -37,11 +39,21 @@ export function createServices(
   config: Config,
   runtime: Runtime,
   logProviderFailure: (detail: string) => void,
+  waitUntil: (promise: Promise<unknown>) => void,
 ): Services {
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   const redis = createRedisClient(config.store);
   return {
     roundTrips,
+    sendLimiter: createSendLimiter(
+      redis,
+      config,
+      waitUntil,
+      () => {
+        roundTrips.storeRoundTrips += 1;
+      },
+      () => runtime.clock.nowMs(),
+    ),
     store: createUpstashCodeStore(redis, config.store.keyPrefix, roundTrips),
     sender: createPlivoSender(config.plivo, (failure) =>
       logProviderFailure(

@@ -22,6 +22,10 @@ export interface CheckPolicy {
   maxAttempts: number;
   maxFailures: number;
   failureWindowSeconds: number;
+  /** Verifies from one client IP per window, right or wrong (stops one guess across many numbers). */
+  ipTag: string;
+  maxVerifiesPerIp: number;
+  ipWindowSeconds: number;
 }
 
 export type IssueOutcome =
@@ -34,4 +38,5 @@ export type CheckOutcome =
   | { kind: 'wrong'; attemptsRemaining: number }
   | { kind: 'expired' }
   | { kind: 'burned' }
-  | { kind: 'locked'; retryAfterSeconds: number };
+  | { kind: 'locked'; retryAfterSeconds: number }
+  | { kind: 'ip_limited'; retryAfterSeconds: number };

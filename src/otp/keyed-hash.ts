@@ -8,6 +8,8 @@ export interface KeyedHasher {
   phoneTag(e164: string): Promise<string>;
   /** Tag of a code, bound to the number it was sent to: the same digits for another number differ. */
   codeTag(e164: string, code: string): Promise<string>;
+  /** Tag for rate-limit identifiers that would otherwise be personal data (client IPs, number prefixes). */
+  limitTag(kind: string, value: string): Promise<string>;
 }
 
 export function createKeyedHasher(secret: string): KeyedHasher {
@@ -26,6 +28,7 @@ export function createKeyedHasher(secret: string): KeyedHasher {
     // Distinct prefixes keep the two uses apart: a phone tag can never equal a code tag.
     phoneTag: (e164) => tag(`phone\u0000${e164}`),
     codeTag: (e164, code) => tag(`code\u0000${e164}\u0000${code}`),
+    limitTag: (kind, value) => tag(`limit\u0000${kind}\u0000${value}`),
   };
 }
 

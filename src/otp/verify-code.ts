@@ -13,20 +13,29 @@ export type VerifyCodeOutcome =
   | { kind: 'approved' }
   | { kind: 'wrong_code'; attemptsRemaining: number }
   | { kind: 'expired' }
-  | { kind: 'too_many_attempts'; retryAfterSeconds?: number };
+  | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
+
+export interface VerifyPolicy {
+  maxAttempts: number;
+  maxFailures: number;
+  maxVerifiesPerIp: number;
+  ipWindowSeconds: number;
+}
 
 /** One atomic store step decides everything; see src/store/scripts/check-code.ts. */
 export async function verifyCode(
-  e164: string,
-  code: string,
-  policy: Omit<CheckPolicy, 'failureWindowSeconds'>,
+  attempt: { e164: string; code: string; clientIp: string },
+  policy: VerifyPolicy,
   deps: VerifyCodeDeps,
 ): Promise<VerifyCodeOutcome> {
-  const [phoneTag, codeTag] = await Promise.all([deps.hasher.phoneTag(e164), deps.hasher.codeTag(e164, code)]);
-  const checked = await deps.store.check(phoneTag, codeTag, {
-    ...policy,
-    failureWindowSeconds: FAILURE_WINDOW_SECONDS,
-  });
+  const [phoneTag, codeTag, ipTag] = await Promise.all([
+    deps.hasher.phoneTag(attempt.e164),
+    deps.hasher.codeTag(attempt.e164, attempt.code),
+    deps.hasher.limitTag('ip', attempt.clientIp),
+  ]);
+  const checkPolicy: CheckPolicy = { ...policy, ipTag, failureWindowSeconds: FAILURE_WINDOW_SECONDS };
+  const checked = await deps.store.check(phoneTag, codeTag, checkPolicy);
   switch (checked.kind) {
     case 'approved':
       return { kind: 'approved' };
@@ -38,5 +47,7 @@ export async function verifyCode(
       return { kind: 'too_many_attempts' };
     case 'locked':
       return { kind: 'too_many_attempts', retryAfterSeconds: checked.retryAfterSeconds };
+    case 'ip_limited':
+      return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: checked.retryAfterSeconds };
   }
 }

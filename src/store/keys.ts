@@ -12,3 +12,13 @@ export function codeKeys(prefix: string, phoneTag: string) {
     failures: `${prefix}failures:${phoneTag}`,
   };
 }
+
+/** Verify attempts from one client IP (an HMAC tag of it). TTL = the verify-per-IP window. */
+export function verifyIpKey(prefix: string, ipTag: string) {
+  return `${prefix}verify-ip:${ipTag}`;
+}
+
+/** Prefix under which @upstash/ratelimit keeps the send-side windows (its own key shapes below it). */
+export function sendLimitPrefix(prefix: string, scope: string) {
+  return `${prefix}rl:send-${scope}`;
+}

@@ -1,7 +1,7 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CheckOutcome, CheckPolicy, CodeStore, IssueOutcome, IssuePolicy } from '../otp/code-store.ts';
 import { DependencyUnavailableError } from '../otp/dependency-error.ts';
-import { codeKeys } from './keys.ts';
+import { codeKeys, verifyIpKey } from './keys.ts';
 import { runScript } from './run-script.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
 import { ISSUE_CODE_SCRIPT } from './scripts/issue-code.ts';
@@ -48,8 +48,15 @@ export function createUpstashCodeStore(redis: Redis, keyPrefix: string, counter:
       const [kind, value] = parseReply(
         await run(
           CHECK_CODE_SCRIPT,
-          [keys.code, keys.failures],
-          [candidateHash, policy.maxAttempts, policy.maxFailures, policy.failureWindowSeconds],
+          [keys.code, keys.failures, verifyIpKey(keyPrefix, policy.ipTag)],
+          [
+            candidateHash,
+            policy.maxAttempts,
+            policy.maxFailures,
+            policy.failureWindowSeconds,
+            policy.maxVerifiesPerIp,
+            policy.ipWindowSeconds,
+          ],
         ),
       );
       switch (kind) {
@@ -60,6 +67,7 @@ export function createUpstashCodeStore(redis: Redis, keyPrefix: string, counter:
         case 'wrong':
           return { kind, attemptsRemaining: Math.max(0, value) };
         case 'locked':
+        case 'ip_limited':
           return { kind, retryAfterSeconds: pttlToSeconds(value) };
         default:
           throw unexpectedReply(kind);

@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requestCode } from '../../otp/request-code.ts';
+import { classifyNumberKind } from '../../phone/number-kind.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
 import { composeOtpMessage } from '../../sms/otp-message.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -21,8 +22,13 @@ export const otpRequestDoc: DocumentedRoute = {
   errors: [
     'invalid_request',
     'invalid_phone',
+    'unauthorized',
+    'captcha_failed',
+    'country_not_allowed',
     'payload_too_large',
     'unsupported_media_type',
+    'unsupported_number',
+    'rate_limited',
     'resend_too_soon',
     'too_many_attempts',
     'sms_failed',
@@ -43,7 +49,37 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
     log.phone = maskPhone(parsed.e164);
 
     const config = c.get('config');
+    if (config.allowedCountries !== 'any' && !config.allowedCountries.has(parsed.country)) {
+      return errorResponse(c, 'country_not_allowed', { extra: { country: parsed.country } });
+    }
+    const kind = classifyNumberKind(parsed.e164);
+    if (!kind.allowed) {
+      log.detail = `number kind ${kind.kind}`;
+      return errorResponse(c, 'unsupported_number');
+    }
+
     const services = c.get('services');
+    const { hasher } = services;
+    const [phoneTag, ipTag, prefixTag] = await Promise.all([
+      hasher.phoneTag(parsed.e164),
+      hasher.limitTag('ip', c.get('clientIp')),
+      // A run of adjacent numbers (same number but the last 3 digits) is one pumping target.
+      hasher.limitTag('prefix', parsed.e164.slice(0, -3)),
+    ]);
+    const limit = await services.sendLimiter.check({
+      phone: phoneTag,
+      ip: ipTag,
+      prefix: prefixTag,
+      country: parsed.country,
+      global: 'all',
+    });
+    if (!limit.allowed) {
+      return errorResponse(c, 'rate_limited', {
+        extra: { scope: limit.scope },
+        retryAfterSeconds: limit.retryAfterSeconds,
+      });
+    }
+
     const outcome = await requestCode(
       parsed.e164,
       {

@@ -1,5 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { blockIp, isIpBlocked } from '../../limits/blocked-ips.ts';
+import { windowSeconds } from '../../limits/window-seconds.ts';
 import { verifyCode } from '../../otp/verify-code.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -25,6 +27,7 @@ export const otpVerifyDoc: DocumentedRoute = {
     'unsupported_media_type',
     'code_expired',
     'too_many_attempts',
+    'rate_limited',
     'unavailable',
     'misconfigured',
   ],
@@ -49,10 +52,26 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
     log.phone = maskPhone(parsed.e164);
 
     const services = c.get('services');
+    const clientIp = c.get('clientIp');
+    const now = c.get('runtime').clock.nowMs();
+    const verifyRate = config.rateLimits.verifyPerIp;
+    const blockKey = `${config.store.keyPrefix}${verifyRate.limit}/${verifyRate.window}:${clientIp}`;
+    const blockedUntil = isIpBlocked(blockKey, now);
+    if (blockedUntil !== undefined) {
+      return errorResponse(c, 'rate_limited', {
+        extra: { scope: 'ip' },
+        retryAfterSeconds: (blockedUntil - now) / 1000,
+      });
+    }
+
     const outcome = await verifyCode(
-      parsed.e164,
-      code,
-      { maxAttempts: config.otp.maxAttempts, maxFailures: config.otp.maxFailuresPerDay },
+      { e164: parsed.e164, code, clientIp },
+      {
+        maxAttempts: config.otp.maxAttempts,
+        maxFailures: config.otp.maxFailuresPerDay,
+        maxVerifiesPerIp: verifyRate.limit,
+        ipWindowSeconds: windowSeconds(verifyRate),
+      },
       { store: services.store, hasher: services.hasher },
     );
     switch (outcome.kind) {
@@ -70,6 +89,12 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'code_expired');
       case 'too_many_attempts':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'rate_limited':
+        blockIp(blockKey, now + outcome.retryAfterSeconds * 1000);
+        return errorResponse(c, 'rate_limited', {
+          extra: { scope: outcome.scope },
+          retryAfterSeconds: outcome.retryAfterSeconds,
+        });
     }
   },
 );

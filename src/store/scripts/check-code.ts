@@ -3,15 +3,27 @@
  * success, all in one atomic step so parallel requests can neither both succeed nor slip extra
  * guesses past the counters.
  *
- * KEYS[1] code hash key         KEYS[2] failure counter key
+ * KEYS[1] code hash key         KEYS[2] failure counter key     KEYS[3] verify counter of the client IP
  * ARGV[1] HMAC of the guess     ARGV[2] max attempts per code   ARGV[3] failure cap
- * ARGV[4] failure window (s)
+ * ARGV[4] failure window (s)    ARGV[5] verifies per IP         ARGV[6] IP window (s)
  * Returns {'approved', 0} | {'wrong', attempts_remaining} | {'expired', 0} | {'burned', 0} | {'locked', pttl_ms}
+ *       | {'ip_limited', pttl_ms}
+ *
+ * The per-IP limit lives here rather than in a separate limiter call so that verify stays one
+ * round trip and a limited request evaluates nothing. It is a fixed window: every verify from the
+ * IP counts, right or wrong, which is what stops one guess spread across many numbers.
  *
  * The comparison is Lua string equality on two HMACs: an attacker who could time it learns only
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
+local fromIp = redis.call('INCR', KEYS[3])
+if fromIp == 1 then
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+end
+if fromIp > tonumber(ARGV[5]) then
+  return {'ip_limited', redis.call('PTTL', KEYS[3])}
+end
 local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
 if failures >= tonumber(ARGV[3]) then
   return {'locked', redis.call('PTTL', KEYS[2])}
