@@ -21,6 +21,24 @@ const optionalText = z.optional(
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** `true` or `false` (also 1/0, yes/no, on/off) or a boolean from wrangler.toml; empty: the default. */
+const flag = (fallback: boolean) =>
+  z._default(
+    z.pipe(
+      z.union([z.boolean(), z.literal(''), z.stringbool()], { error: 'must be true or false' }),
+      z.transform((value) => value === true),
+    ),
+    fallback,
+  );
+
+/** A page switch: `on` or `off` (true/false, 1/0, yes/no too). Unset or empty: the environment's default (config.ts). */
+const onOff = z.optional(
+  z.pipe(
+    z.union([z.boolean(), z.literal(''), z.stringbool()], { error: 'must be on or off' }),
+    z.transform((value) => (value === '' ? undefined : value)),
+  ),
+);
+
 /** `N/window`, e.g. `10/1h`: at most N events per sliding window (units s, m, h, d). */
 export const RATE_PATTERN = /^([1-9][0-9]{0,6})\/([1-9][0-9]{0,4})(s|m|h|d)$/;
 const rate = (fallback: string) =>
@@ -69,11 +87,42 @@ export const configSchema = z
     RATE_LIMIT_SEND_GLOBAL: rate('1000/1h'),
     RATE_LIMIT_VERIFY_PER_IP: rate('60/10m'),
 
+    /**
+     * Secret. Comma-separated API keys of server callers (each 24-256 characters of
+     * A-Z a-z 0-9 - . _ ~ + /). Only their SHA-256 is kept in memory. A valid key skips the bot
+     * check and CORS and may pass the end user's IP in X-End-User-IP.
+     */
+    API_KEYS: optionalText,
+    /** Secret. Same format; an admin key is also a valid API key and may use admin endpoints. */
+    ADMIN_API_KEYS: optionalText,
+    /** `true`: /otp/* answers 401 without a valid API key (no browser access). Default false. */
+    REQUIRE_API_KEY: flag(false),
+    /**
+     * Comma-separated exact origins allowed to call from a browser (`https://app.example.com`).
+     * Default: none (no cross-origin browser access). `*` is not accepted.
+     */
+    CORS_ORIGINS: optionalText,
+    /** Secret. When set, POST /otp/request from a browser needs a Turnstile token checked at siteverify. */
+    TURNSTILE_SECRET_KEY: optionalText,
+    /** Public. The widget's site key, for the demo page; needs TURNSTILE_SECRET_KEY. */
+    TURNSTILE_SITE_KEY: optionalText,
+    /** Cloudflare's siteverify endpoint; tests point it at local/turnstile-siteverify.ts. */
+    TURNSTILE_SITEVERIFY_URL: z._default(httpUrl, 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+    /** The widget's `action`; a token solved for another action is refused. */
+    TURNSTILE_EXPECTED_ACTION: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), 'otp-request'),
+    /** Siteverify gets this long before the request answers 503: no SMS goes out on an unchecked token. */
+    TURNSTILE_TIMEOUT_MS: integer(100, 10_000, 3000),
+
     RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
     RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,
     RECEIPT_ISSUER: z._default(z.string().check(z.minLength(1)), 'otp-edge'),
     RECEIPT_AUDIENCE: optionalText,
     RECEIPT_TTL_SECONDS: integer(30, 3600, 600),
+
+    /** `/docs`, the interactive API reference. Default: on, except in production. */
+    DOCS_PAGE: onOff,
+    /** `/`, the demo page that sends real SMS from a browser. Default: on in development and test only. */
+    DEMO_PAGE: onOff,
   })
   .check(
     z.refine((raw) => raw.ENVIRONMENT !== 'production' || raw.ALLOWED_COUNTRIES !== undefined, {

@@ -46,6 +46,13 @@ export interface Config {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
   };
+  /** Browser pages besides the API. Both are public, so production serves neither unless asked. */
+  readonly pages: {
+    /** `/docs`: the interactive reference for /openapi.json (DOCS_PAGE). */
+    readonly docs: boolean;
+    /** `/`: the demo page; every visitor can make it send an SMS (DEMO_PAGE). */
+    readonly demo: boolean;
+  };
 }
 
 /** At most `limit` events per sliding `window` (e.g. '1h', as @upstash/ratelimit spells durations). */
@@ -130,6 +137,10 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       issuer: raw.RECEIPT_ISSUER,
       audience: raw.RECEIPT_AUDIENCE,
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
+    },
+    pages: {
+      docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',
+      demo: raw.DEMO_PAGE ?? (raw.ENVIRONMENT === 'development' || raw.ENVIRONMENT === 'test'),
     },
   };
   return { ok: true, config: deepFreeze(config) };

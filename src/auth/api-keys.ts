@@ -1,0 +1,73 @@
+import { sha256 } from './sha256.ts';
+
+/**
+ * API keys of server callers. The config keeps only each key's SHA-256, so a dump of the config
+ * (or of the isolate's memory) does not hand out working keys; the keys are long random strings,
+ * so an unsalted fast hash is enough (no dictionary to try).
+ */
+export interface ApiKeyDigest {
+  /** Lowercase hex SHA-256 of the key's UTF-8 bytes. */
+  readonly sha256Hex: string;
+  /** An admin key is also a valid API key. */
+  readonly admin: boolean;
+}
+
+/** Shorter keys are refused at load time: they could be guessed. */
+export const MIN_API_KEY_LENGTH = 24;
+export const MAX_API_KEY_LENGTH = 256;
+/** RFC 6750 b64token: what fits after `Bearer ` without quoting. */
+export const API_KEY_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+export type ApiKeyListResult = { ok: true; digests: ApiKeyDigest[] } | { ok: false; problem: string };
+
+/**
+ * A comma-separated list of keys (blank entries are ignored) → their digests. A problem names the
+ * key by position, never by value.
+ */
+export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyListResult {
+  const keys = (list ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  const digests: ApiKeyDigest[] = [];
+  for (const [index, key] of keys.entries()) {
+    const which = `key ${index + 1} of ${keys.length}`;
+    if (key.length < MIN_API_KEY_LENGTH || key.length > MAX_API_KEY_LENGTH) {
+      return {
+        ok: false,
+        problem: `${which} must be ${MIN_API_KEY_LENGTH} to ${MAX_API_KEY_LENGTH} characters long`,
+      };
+    }
+    if (!API_KEY_PATTERN.test(key)) {
+      return { ok: false, problem: `${which} may only contain letters, digits and - . _ ~ + / (then = padding)` };
+    }
+    digests.push({ sha256Hex: toHex(sha256(encoder.encode(key))), admin });
+  }
+  return { ok: true, digests };
+}
+
+/**
+ * Which accepted key, if any, `presented` is. Compares the presented key's digest with every
+ * stored digest in constant time and without stopping at the first match, so the time taken
+ * says nothing about how close a guess was or where in the list a key sits. A key listed as
+ * both a plain and an admin key counts as admin.
+ */
+export async function matchApiKey(
+  presented: string,
+  accepted: readonly ApiKeyDigest[],
+): Promise<{ admin: boolean } | undefined> {
+  if (presented.length > MAX_API_KEY_LENGTH) return undefined;
+  const digest = encoder.encode(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(presented)))));
+  let match: { admin: boolean } | undefined;
+  for (const entry of accepted) {
+    const equal = crypto.subtle.timingSafeEqual(digest, encoder.encode(entry.sha256Hex));
+    if (equal && !match?.admin) match = { admin: entry.admin };
+  }
+  return match;
+}
+
+const encoder = new TextEncoder();
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

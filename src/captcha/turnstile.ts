@@ -1,0 +1,98 @@
+import * as z from 'zod/mini';
+import { DependencyUnavailableError } from '../otp/dependency-error.ts';
+
+/**
+ * Cloudflare Turnstile's server-side check (siteverify). A token proves a browser solved the
+ * widget; it is single use and valid for 5 minutes, and only siteverify can tell.
+ * https://developers.cloudflare.com/turnstile/get-started/server-side-validation/
+ */
+export interface TurnstileSettings {
+  readonly secretKey: string;
+  /** Public; the demo page renders the widget with it. */
+  readonly siteKey: string | undefined;
+  readonly siteverifyUrl: string;
+  /** The widget's `action`; a token minted for another action (another form) is refused. */
+  readonly expectedAction: string;
+  readonly timeoutMs: number;
+}
+
+/** Cloudflare's documented limit; longer strings are not tokens and are refused without a call. */
+export const MAX_TURNSTILE_TOKEN_LENGTH = 2048;
+
+export type TurnstileVerdict = { human: true } | { human: false; reasons: string[] };
+
+export interface TokenCheck {
+  token: string;
+  /** The visitor's IP, an extra signal for Cloudflare; omitted when unknown. */
+  remoteIp: string | undefined;
+  /** Fresh per check: Cloudflare answers a retry with the same key the same way. */
+  idempotencyKey: string;
+}
+
+/**
+ * Error codes that mean our request or secret is wrong, or Cloudflare failed: the visitor can do
+ * nothing about them, so they are an outage (503), not a failed bot check (403).
+ */
+const SERVICE_SIDE_CODES = new Set(['missing-input-secret', 'invalid-input-secret', 'bad-request', 'internal-error']);
+
+/** Cloudflare's public codes are shown to the client; anything else in that field is dropped. */
+const PUBLIC_CODE = /^[a-z0-9-]{1,64}$/;
+
+const siteverifyAnswer = z.looseObject({
+  success: z.boolean(),
+  'error-codes': z.optional(z.array(z.string())),
+  action: z.optional(z.string()),
+});
+
+/**
+ * Asks siteverify about one token. A failed check is a value; siteverify being unreachable, slow,
+ * non-2xx or unintelligible throws DependencyUnavailableError: no SMS goes out on an unchecked token.
+ */
+export async function verifyTurnstileToken(
+  settings: TurnstileSettings,
+  check: TokenCheck,
+  fetcher: typeof fetch = fetch,
+): Promise<TurnstileVerdict> {
+  if (check.token === '') return { human: false, reasons: ['missing-input-response'] };
+  if (check.token.length > MAX_TURNSTILE_TOKEN_LENGTH) return { human: false, reasons: ['invalid-input-response'] };
+
+  const signal = AbortSignal.timeout(settings.timeoutMs);
+  let answer: unknown;
+  try {
+    const response = await fetcher(settings.siteverifyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        secret: settings.secretKey,
+        response: check.token,
+        ...(check.remoteIp ? { remoteip: check.remoteIp } : {}),
+        idempotency_key: check.idempotencyKey,
+      }),
+      signal,
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new DependencyUnavailableError('captcha', `siteverify answered ${response.status}`);
+    }
+    answer = await response.json();
+  } catch (error) {
+    if (error instanceof DependencyUnavailableError) throw error;
+    const detail = signal.aborted ? `siteverify timed out after ${settings.timeoutMs} ms` : 'siteverify unreachable';
+    throw new DependencyUnavailableError('captcha', detail);
+  }
+
+  const parsed = siteverifyAnswer.safeParse(answer);
+  if (!parsed.success) throw new DependencyUnavailableError('captcha', 'siteverify answer not understood');
+  const codes = parsed.data['error-codes'] ?? [];
+  const serviceSide = codes.filter((code) => SERVICE_SIDE_CODES.has(code));
+  if (serviceSide.length > 0) {
+    throw new DependencyUnavailableError('captcha', `siteverify refused the request: ${serviceSide.join(',')}`);
+  }
+  if (!parsed.data.success) {
+    return { human: false, reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
+  }
+  // An empty action means the widget set none; only a differing one is refused.
+  const action = parsed.data.action;
+  if (action && action !== settings.expectedAction) return { human: false, reasons: ['action-mismatch'] };
+  return { human: true };
+}

@@ -1,0 +1,34 @@
+/**
+ * Per-country, per-hour counters that show whether codes reach people and get used. A country that
+ * is sent many codes but verifies few is the signature of SMS pumping (shared/reference/otp-security.md:
+ * healthy flows verify 60-80 % of codes sent, under 20 % is an attack signal).
+ */
+
+/**
+ * `sent`: codes issued (undone when Plivo refused the SMS). `delivered` / `failed`: final delivery
+ * reports (`failed` includes `undelivered`). `verified`: codes approved.
+ */
+export const STATS_METRICS = ['sent', 'delivered', 'failed', 'verified'] as const;
+export type StatsMetric = (typeof STATS_METRICS)[number];
+
+/** Which hourly counter an event lands in: the number's country and the UTC hour it happened in. */
+export interface StatsBucket {
+  /** ISO 3166-1 alpha-2 of the phone number; `XX` when it has none (non-geographic or unreadable). */
+  country: string;
+  /** `YYYYMMDDHH` (UTC) from src/stats/hour-bucket.ts. */
+  hourBucket: string;
+}
+
+export type MetricCounts = Record<StatsMetric, number>;
+
+/** Summed counters per country over the hours read. */
+export type CountsByCountry = Map<string, MetricCounts>;
+
+export interface StatsReader {
+  /** Sums the counters of these hours (one store round trip however many hours). */
+  readHours(hourBuckets: readonly string[]): Promise<CountsByCountry>;
+}
+
+export function zeroCounts(): MetricCounts {
+  return { sent: 0, delivered: 0, failed: 0, verified: 0 };
+}
