@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateDevVars } from './dev-vars.ts';
 import { startPlivoSandbox } from './plivo-sandbox/server.ts';
 import { startThrowawayRedis } from './redis-process.ts';
 import { startRedisRestServer } from './redis-rest/server.ts';
-import { generateDevVars } from './dev-vars.ts';
 
 const DEV_VARS = '.dev.vars';
 const STACK_ENV = '.wrangler/dev-stack.env';
@@ -25,7 +25,8 @@ function parseEnvFile(text: string): Record<string, string> {
 
 function port(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number`);
   return value;
 }
 
@@ -43,8 +44,15 @@ async function main() {
   } else {
     const token = 'local-dev-token';
     const redis = await startThrowawayRedis();
-    const rest = await startRedisRestServer({ token, redisUrl: redis.url, port: port('REDIS_REST_PORT', 8079) });
-    closers.push(() => rest.close(), () => redis.stop());
+    const rest = await startRedisRestServer({
+      token,
+      redisUrl: redis.url,
+      port: port('REDIS_REST_PORT', 8079),
+    });
+    closers.push(
+      () => rest.close(),
+      () => redis.stop(),
+    );
     stackVars.UPSTASH_REDIS_REST_URL = rest.url;
     stackVars.UPSTASH_REDIS_REST_TOKEN = token;
   }
@@ -109,7 +117,8 @@ async function main() {
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
   const picked: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && /^[A-Z0-9_]+$/.test(key)) picked[key] = value;
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && /^[A-Z0-9_]+$/.test(key)) picked[key] = value;
   return picked;
 }
 

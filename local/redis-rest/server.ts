@@ -84,7 +84,11 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
     const reply =
       fault?.status !== undefined
         ? { status: fault.status, json: errorJson(`Injected fault: HTTP ${fault.status}`), errors: 1 }
-        : await execute(kind, body.body, request.headers['upstash-encoding']?.toLowerCase() === 'base64');
+        : await execute(
+            kind,
+            body.body,
+            String(request.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64',
+          );
     stats.errors += reply.errors;
     // @upstash/redis echoes this header on its next request (read-your-writes across replicas);
     // one Redis has nothing to wait for, so any increasing value is a faithful answer.

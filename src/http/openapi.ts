@@ -98,7 +98,10 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonObject>
         'application/json': {
           schema: errorSchema(statusCodes),
           examples: Object.fromEntries(
-            statusCodes.map((code) => [code, { value: { error: { code, message: ERROR_CODES[code].message } } }]),
+            statusCodes.map((code) => [
+              code,
+              { value: { error: { code, message: ERROR_CODES[code].message } } },
+            ]),
           ),
         },
       },

@@ -5,21 +5,27 @@ import * as z from 'zod/mini';
  * them (src/http/openapi.ts), so the docs cannot drift from what the API accepts. Request objects
  * are strict: an unknown field is a 400, not silently ignored.
  */
-const phone = z.string().check(z.maxLength(40)).register(z.globalRegistry, {
-  description:
-    'The phone number in international format: + and the country code; spaces, dashes, dots and parentheses are allowed.',
-  examples: ['+14155552671'],
-});
+const phone = z
+  .string()
+  .check(z.maxLength(40))
+  .register(z.globalRegistry, {
+    description:
+      'The phone number in international format: + and the country code; spaces, dashes, dots and parentheses are allowed.',
+    examples: ['+14155552671'],
+  });
 
 export const otpRequestBody = z.strictObject({ phone }).register(z.globalRegistry, { id: 'OtpRequest' });
 
 export const otpVerifyBody = z
   .strictObject({
     phone,
-    code: z.string().check(z.maxLength(20)).register(z.globalRegistry, {
-      description: 'The code from the SMS: exactly OTP_LENGTH ASCII digits (6 by default), as a string.',
-      examples: ['123456'],
-    }),
+    code: z
+      .string()
+      .check(z.maxLength(20))
+      .register(z.globalRegistry, {
+        description: 'The code from the SMS: exactly OTP_LENGTH ASCII digits (6 by default), as a string.',
+        examples: ['123456'],
+      }),
   })
   .register(z.globalRegistry, { id: 'OtpVerify' });
 
@@ -48,7 +54,13 @@ export const healthResponse = z
 export const jwksResponse = z
   .object({
     keys: z.array(
-      z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string() }),
+      z.looseObject({
+        kty: z.literal('EC'),
+        crv: z.literal('P-256'),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+      }),
     ),
   })
   .register(z.globalRegistry, { id: 'Jwks' });

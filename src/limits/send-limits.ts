@@ -12,7 +12,9 @@ export type SendScope = (typeof SEND_SCOPES)[number];
 /** Identifiers per scope. Phone, IP and prefix arrive as HMAC tags: Redis never sees them in clear. */
 export type SendIdentifiers = Record<SendScope, string>;
 
-export type SendLimitVerdict = { allowed: true } | { allowed: false; scope: SendScope; retryAfterSeconds: number };
+export type SendLimitVerdict =
+  | { allowed: true }
+  | { allowed: false; scope: SendScope; retryAfterSeconds: number };
 
 export interface SendLimiter {
   check(identifiers: SendIdentifiers): Promise<SendLimitVerdict>;
@@ -80,14 +82,20 @@ export function createSendLimiter(
         const key = `${sendLimitPrefix(config.store.keyPrefix, scope)}:${identifiers[scope]}`;
         const blockedUntil = caches[index]?.get(key);
         if (blockedUntil !== undefined && blockedUntil > now) {
-          return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil - now) / 1000)) };
+          return {
+            allowed: false,
+            scope,
+            retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil - now) / 1000)),
+          };
         }
       }
       // Started in the same tick, the scripts leave in one auto-pipelined request: one round trip
       // for all five limits (none when every identifier is already known to be blocked).
       let responses: Awaited<ReturnType<Ratelimit['limit']>>[];
       try {
-        responses = await Promise.all(limiters.map((limiter, index) => limiter.limit(identifiers[SEND_SCOPES[index] as SendScope])));
+        responses = await Promise.all(
+          limiters.map((limiter, index) => limiter.limit(identifiers[SEND_SCOPES[index] as SendScope])),
+        );
       } catch (error) {
         countRoundTrip();
         throw new DependencyUnavailableError('store', `rate limiter: ${describeStoreError(error)}`);

@@ -32,13 +32,21 @@ export async function requestCode(
   deps: RequestCodeDeps,
 ): Promise<RequestCodeOutcome> {
   const code = generateCode(settings.codeLength, deps.random);
-  const [phoneTag, codeTag] = await Promise.all([deps.hasher.phoneTag(e164), deps.hasher.codeTag(e164, code)]);
+  const [phoneTag, codeTag] = await Promise.all([
+    deps.hasher.phoneTag(e164),
+    deps.hasher.codeTag(e164, code),
+  ]);
 
   const issued = await deps.store.issue(phoneTag, codeTag, settings);
-  if (issued.kind === 'cooldown') return { kind: 'resend_too_soon', retryAfterSeconds: issued.retryAfterSeconds };
+  if (issued.kind === 'cooldown')
+    return { kind: 'resend_too_soon', retryAfterSeconds: issued.retryAfterSeconds };
   if (issued.kind === 'locked') return { kind: 'locked', retryAfterSeconds: issued.retryAfterSeconds };
 
-  const sent = await deps.sender.send({ to: e164, text: deps.composeText(code), ttlSeconds: settings.ttlSeconds });
+  const sent = await deps.sender.send({
+    to: e164,
+    text: deps.composeText(code),
+    ttlSeconds: settings.ttlSeconds,
+  });
   switch (sent.kind) {
     case 'accepted':
       return {

@@ -9,9 +9,7 @@ export interface PlivoSettings {
   statusCallbackUrl?: string | undefined;
 }
 
-export interface PlivoFailureLog {
-  (event: { status?: number; reason: string; providerError?: string }): void;
-}
+export type PlivoFailureLog = (event: { status?: number; reason: string; providerError?: string }) => void;
 
 /**
  * Plivo's Message API over plain fetch (its Node SDK does not run on Workers).
@@ -24,7 +22,9 @@ export function createPlivoSender(settings: PlivoSettings, logFailure: PlivoFail
   return {
     async send(sms: Sms): Promise<SmsSendResult> {
       const body = {
-        ...('src' in settings.sender ? { src: settings.sender.src } : { powerpack_uuid: settings.sender.powerpackUuid }),
+        ...('src' in settings.sender
+          ? { src: settings.sender.src }
+          : { powerpack_uuid: settings.sender.powerpackUuid }),
         dst: sms.to,
         text: sms.text,
         type: 'sms',
@@ -57,7 +57,8 @@ export function createPlivoSender(settings: PlivoSettings, logFailure: PlivoFail
       // parameters, not the message text, so it carries no code; still, cap its length.
       logFailure({ status: response.status, reason: 'refused', providerError: parseProviderError(text) });
       if (response.status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
-      if (response.status >= 500) return { kind: 'uncertain', reason: 'server_error', status: response.status };
+      if (response.status >= 500)
+        return { kind: 'uncertain', reason: 'server_error', status: response.status };
       return { kind: 'rejected', status: response.status };
     },
   };
@@ -66,7 +67,12 @@ export function createPlivoSender(settings: PlivoSettings, logFailure: PlivoFail
 function parseMessageUuid(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && 'message_uuid' in parsed && Array.isArray(parsed.message_uuid)) {
+    if (
+      parsed &&
+      typeof parsed === 'object' &&
+      'message_uuid' in parsed &&
+      Array.isArray(parsed.message_uuid)
+    ) {
       const first: unknown = parsed.message_uuid[0];
       return typeof first === 'string' ? first : undefined;
     }

@@ -5,9 +5,11 @@ const shaByScript = new Map<string, Promise<string>>();
 function scriptSha(script: string): Promise<string> {
   let sha = shaByScript.get(script);
   if (!sha) {
-    sha = crypto.subtle.digest('SHA-1', new TextEncoder().encode(script)).then((digest) =>
-      Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join(''),
-    );
+    sha = crypto.subtle
+      .digest('SHA-1', new TextEncoder().encode(script))
+      .then((digest) =>
+        Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join(''),
+      );
     shaByScript.set(script, sha);
   }
   return sha;

@@ -13,7 +13,11 @@ export interface RoundTripCounter {
   storeRoundTrips: number;
 }
 
-export function createUpstashCodeStore(redis: Redis, keyPrefix: string, counter: RoundTripCounter): CodeStore {
+export function createUpstashCodeStore(
+  redis: Redis,
+  keyPrefix: string,
+  counter: RoundTripCounter,
+): CodeStore {
   async function run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     counter.storeRoundTrips += 1;
     try {

@@ -77,10 +77,10 @@ describe('shebang flags Redis 7.0 does not know', () => {
   it('serves the client EVALSHA of the original text after one EVAL, in a single request', async () => {
     const script = redis.createScript<number>(lockingScript(uniqueName('tag')));
     const key = uniqueName('locking-sha');
-    expect(await script.exec([key], [1])).toBe(1);
+    expect(await script.exec([key], ['1'])).toBe(1);
 
     stack.server.resetStats();
-    expect(await script.exec([key], [1])).toBe(2);
+    expect(await script.exec([key], ['1'])).toBe(2);
     expect(stack.server.stats()).toMatchObject({ requests: 1, commands: 1, errors: 0 });
   });
 

@@ -24,7 +24,8 @@ function freshIp(): string {
 }
 
 async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { code: string; scope?: string; retryAfterSeconds?: number } }).error;
+  return ((await response.json()) as { error: { code: string; scope?: string; retryAfterSeconds?: number } })
+    .error;
 }
 
 async function smsAttemptsTo(numbers: string[]) {
@@ -91,7 +92,11 @@ describe('send limits (sliding windows in Redis through @upstash/ratelimit)', ()
       results.push(response.status === 200 ? 'sent' : (await errorOf(response)).scope);
     }
     expect(results).toEqual(['sent', 'sent', 'country']);
-    const american = await app.post('/otp/request', { phone: uniquePhone() }, { 'cf-connecting-ip': freshIp() });
+    const american = await app.post(
+      '/otp/request',
+      { phone: uniquePhone() },
+      { 'cf-connecting-ip': freshIp() },
+    );
     expect(american.status).toBe(200);
   });
 
@@ -103,7 +108,12 @@ describe('send limits (sliding windows in Redis through @upstash/ratelimit)', ()
       const response = await app.post(
         '/otp/request',
         { phone: uniquePhone() },
-        { 'cf-connecting-ip': ip, 'x-forwarded-for': freshIp(), 'x-real-ip': freshIp(), 'x-end-user-ip': freshIp() },
+        {
+          'cf-connecting-ip': ip,
+          'x-forwarded-for': freshIp(),
+          'x-real-ip': freshIp(),
+          'x-end-user-ip': freshIp(),
+        },
       );
       statuses.push(response.status === 200 ? 'sent' : (await errorOf(response)).scope);
     }
@@ -135,7 +145,11 @@ describe('verify limit per client IP', () => {
     const attacker = freshIp();
     const outcomes: string[] = [];
     for (let guess = 0; guess < 100; guess += 1) {
-      const response = await app.post('/otp/verify', { phone: uniquePhone(), code: '123456' }, { 'cf-connecting-ip': attacker });
+      const response = await app.post(
+        '/otp/verify',
+        { phone: uniquePhone(), code: '123456' },
+        { 'cf-connecting-ip': attacker },
+      );
       outcomes.push(response.status === 429 ? `${(await errorOf(response)).scope}` : String(response.status));
     }
     expect(outcomes.slice(0, 60).every((outcome) => outcome === '410')).toBe(true);
@@ -148,7 +162,9 @@ describe('verify limit per client IP', () => {
     expect(blocked.result.status).toBe(429);
     expect(blocked.roundTrips).toBe(0);
     // Another IP is unaffected and the code is still good.
-    expect((await app.post('/otp/verify', { phone: target, code }, { 'cf-connecting-ip': freshIp() })).status).toBe(200);
+    expect(
+      (await app.post('/otp/verify', { phone: target, code }, { 'cf-connecting-ip': freshIp() })).status,
+    ).toBe(200);
   });
 });
 
@@ -213,7 +229,10 @@ describe('the limiter fails closed', () => {
     const phone = uniquePhone();
     await app.post('/otp/request', { phone });
     const code = await latestCode(phone);
-    const down = testApp({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', KEY_PREFIX: app.env.KEY_PREFIX as string });
+    const down = testApp({
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
+      KEY_PREFIX: app.env.KEY_PREFIX as string,
+    });
     const response = await down.post('/otp/verify', { phone, code });
     expect(response.status).toBe(503);
     expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);

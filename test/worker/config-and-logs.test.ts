@@ -47,7 +47,9 @@ describe('configuration', () => {
   });
 
   it('refuses both or neither of PLIVO_SENDER and PLIVO_POWERPACK_UUID', () => {
-    expect(parseConfig(testEnv({ PLIVO_POWERPACK_UUID: 'b7f3c5d1-0000-4000-8000-000000000000' })).ok).toBe(false);
+    expect(parseConfig(testEnv({ PLIVO_POWERPACK_UUID: 'b7f3c5d1-0000-4000-8000-000000000000' })).ok).toBe(
+      false,
+    );
     expect(parseConfig(testEnv({ PLIVO_SENDER: '' })).ok).toBe(false);
   });
 
@@ -55,7 +57,11 @@ describe('configuration', () => {
     const unicode = parseConfig(testEnv({ APP_NAME: 'Café ☕' }));
     expect(unicode.ok).toBe(false);
     const long = parseConfig(
-      testEnv({ APP_NAME: 'A'.repeat(30), WEBOTP_DOMAIN: `${'sub.'.repeat(15)}example.com`, OTP_LENGTH: '10' }),
+      testEnv({
+        APP_NAME: 'A'.repeat(30),
+        WEBOTP_DOMAIN: `${'sub.'.repeat(15)}example.com`,
+        OTP_LENGTH: '10',
+      }),
     );
     expect(long.ok).toBe(false);
     if (!long.ok) expect(long.problems.join()).toMatch(/segment/);

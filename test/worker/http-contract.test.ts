@@ -19,16 +19,40 @@ describe('bad input never yields a 5xx', () => {
   });
 
   it('wrong types, missing and unknown fields are 400 invalid_request', async () => {
-    for (const body of [{}, { phone: 14155552671 }, { phone: null }, { phone: ['+14155552671'] }, [], 'x', 42, null]) {
+    for (const body of [
+      {},
+      { phone: 14155552671 },
+      { phone: null },
+      { phone: ['+14155552671'] },
+      [],
+      'x',
+      42,
+      null,
+    ]) {
       await expectError(await app.post('/otp/request', body), 400, 'invalid_request');
     }
-    await expectError(await app.post('/otp/request', { phone: uniquePhone(), extra: 1 }), 400, 'invalid_request');
+    await expectError(
+      await app.post('/otp/request', { phone: uniquePhone(), extra: 1 }),
+      400,
+      'invalid_request',
+    );
     await expectError(await app.post('/otp/request', { phone: 'x'.repeat(500) }), 400, 'invalid_request');
   });
 
   it('a code that is not a string of exactly OTP_LENGTH ASCII digits is invalid_request and counts no guess', async () => {
     const phone = uniquePhone();
-    for (const code of [123456, ['123456', '654321'], '12345', '1234567', ' 123456', '１２３４５６', '١٢٣٤٥٦', '12345a', null, {}]) {
+    for (const code of [
+      123456,
+      ['123456', '654321'],
+      '12345',
+      '1234567',
+      ' 123456',
+      '１２３４５６',
+      '١٢٣٤٥٦',
+      '12345a',
+      null,
+      {},
+    ]) {
       const body = await expectError(await app.post('/otp/verify', { phone, code }), 400, 'invalid_request');
       expect(JSON.stringify(body)).not.toContain('123456');
     }
@@ -41,7 +65,11 @@ describe('bad input never yields a 5xx', () => {
       body: 'phone=%2B14155552671',
     });
     await expectError(response, 415, 'unsupported_media_type');
-    await expectError(await app.call('/otp/verify', { method: 'POST', body: '{}' }), 415, 'unsupported_media_type');
+    await expectError(
+      await app.call('/otp/verify', { method: 'POST', body: '{}' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('a body over 2 KB is 413', async () => {
@@ -83,7 +111,9 @@ describe('service documents', () => {
   });
 
   it('GET /.well-known/jwks.json publishes only public key material', async () => {
-    const jwks = (await (await app.call('/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
+    const jwks = (await (await app.call('/.well-known/jwks.json')).json()) as {
+      keys: Record<string, unknown>[];
+    };
     expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of jwks.keys) {
       expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: expect.any(String) });

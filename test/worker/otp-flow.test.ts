@@ -21,7 +21,11 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
 
     const requested = await app.post('/otp/request', { phone });
     expect(requested.status).toBe(200);
-    expect(await requested.json()).toEqual({ status: 'pending', expiresInSeconds: 300, resendAfterSeconds: 60 });
+    expect(await requested.json()).toEqual({
+      status: 'pending',
+      expiresInSeconds: 300,
+      resendAfterSeconds: 60,
+    });
 
     const code = await latestCode(phone);
     expect(code).toMatch(/^\d{6}$/);
@@ -36,7 +40,9 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
     expect(body.expiresInSeconds).toBe(600);
 
     // A customer's backend: only the JWKS document, no call back to us.
-    const jwks = (await (await app.call('/.well-known/jwks.json')).json()) as Parameters<typeof createLocalJWKSet>[0];
+    const jwks = (await (await app.call('/.well-known/jwks.json')).json()) as Parameters<
+      typeof createLocalJWKSet
+    >[0];
     const { payload, protectedHeader } = await jwtVerify(body.receipt, createLocalJWKSet(jwks), {
       issuer: 'https://otp.test',
       audience: 'test-backend',
@@ -162,7 +168,9 @@ describe('expiry', () => {
     const app = testApp();
     const phone = uniquePhone();
     await app.post('/otp/request', { phone });
-    const [codeKey] = (await dumpRedis(app.env.KEY_PREFIX as string)).filter((entry) => entry.key.includes(':code:'));
+    const [codeKey] = (await dumpRedis(app.env.KEY_PREFIX as string)).filter((entry) =>
+      entry.key.includes(':code:'),
+    );
     expect(codeKey?.pttl).toBeGreaterThan(295_000);
     expect(codeKey?.pttl).toBeLessThanOrEqual(300_000);
   });
@@ -193,10 +201,14 @@ describe('nothing readable at rest', () => {
     // Every key, rate-limit windows included, checked as a whole dump would be read.
     const text = JSON.stringify(dump);
     const digits = phone.slice(1);
-    for (const secret of [code, digits, digits.slice(1), digits.slice(-7)]) expect(text).not.toContain(secret);
+    for (const secret of [code, digits, digits.slice(1), digits.slice(-7)])
+      expect(text).not.toContain(secret);
     // The stored code is an HMAC, not a plain SHA-256 anyone could brute-force over 10^6 codes.
-    const codeHash = (dump.find((entry) => entry.key.includes(':code:'))?.value as string[])[1];
-    const plain = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${phone}${code}`)));
+    const codeEntry = dump.find((entry) => entry.key.includes(':code:'));
+    const codeHash = (codeEntry?.value as string[] | undefined)?.[1];
+    const plain = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${phone}${code}`)),
+    );
     expect(codeHash).not.toBe(btoa(String.fromCharCode(...plain)));
     expect(codeHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });

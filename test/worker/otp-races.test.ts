@@ -36,14 +36,18 @@ describe('races against the real store', () => {
   it('20 concurrent requests for one number send exactly one SMS', async () => {
     const app = testApp();
     const phone = uniquePhone();
-    const attemptsBefore = (await sandboxAttempts()).filter((attempt) => attempt.dst.endsWith(phone.slice(1))).length;
+    const attemptsBefore = (await sandboxAttempts()).filter((attempt) =>
+      attempt.dst.endsWith(phone.slice(1)),
+    ).length;
 
     const responses = await race(20, () => app.post('/otp/request', { phone }));
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 429)).toHaveLength(19);
     expect(await sandboxMessages(phone)).toHaveLength(1);
-    const attemptsAfter = (await sandboxAttempts()).filter((attempt) => attempt.dst.endsWith(phone.slice(1))).length;
+    const attemptsAfter = (await sandboxAttempts()).filter((attempt) =>
+      attempt.dst.endsWith(phone.slice(1)),
+    ).length;
     expect(attemptsAfter - attemptsBefore).toBe(1);
   });
 

@@ -18,7 +18,11 @@ export const otpVerifyDoc: DocumentedRoute = {
   description:
     'Checks, counts and consumes the code in one atomic step. On success the receipt is a JWT your backend verifies with /.well-known/jwks.json.',
   requestBody: otpVerifyBody,
-  success: { status: 200, description: 'The code was right; the receipt proves it.', schema: otpApprovedResponse },
+  success: {
+    status: 200,
+    description: 'The code was right; the receipt proves it.',
+    schema: otpApprovedResponse,
+  },
   errors: [
     'invalid_request',
     'invalid_phone',

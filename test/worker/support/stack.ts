@@ -1,7 +1,7 @@
-import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { createApp } from '../../../src/app.ts';
-import { cryptoRandom, type RandomSource, systemClock, type Clock } from '../../../src/otp/ports.ts';
+import { type Clock, cryptoRandom, type RandomSource, systemClock } from '../../../src/otp/ports.ts';
 
 /**
  * Helpers that talk to the real local stack started by test/global-setup.ts: the Upstash-compatible
@@ -76,7 +76,9 @@ async function redisCommand(command: (string | number)[]): Promise<unknown> {
 }
 
 /** Every key under a prefix with its type, TTL and raw content, as a Redis dump would show it. */
-export async function dumpRedis(prefix: string): Promise<{ key: string; type: string; pttl: number; value: unknown }[]> {
+export async function dumpRedis(
+  prefix: string,
+): Promise<{ key: string; type: string; pttl: number; value: unknown }[]> {
   const keys = ((await redisCommand(['KEYS', `${prefix}*`])) as string[]).sort();
   const dump = [];
   for (const key of keys) {
@@ -110,7 +112,9 @@ export async function restStats(): Promise<RestStats> {
 }
 
 /** Store round trips (HTTP requests to the REST server) made while `action` ran. */
-export async function countRoundTrips<T>(action: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
+export async function countRoundTrips<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; roundTrips: number }> {
   const before = await restStats();
   const result = await action();
   const after = await restStats();
@@ -126,7 +130,10 @@ export async function injectStoreFault(fault: { status?: number; delayMs?: numbe
 }
 
 export async function clearStoreFaults() {
-  await fetch(`${redisUrl}/__faults`, { method: 'DELETE', headers: { authorization: `Bearer ${redisToken}` } });
+  await fetch(`${redisUrl}/__faults`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${redisToken}` },
+  });
 }
 
 export interface SandboxMessage {
