@@ -1,18 +1,25 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { loadConfig } from './config/config.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { identifyCaller, requireApiKeyWhenConfigured } from './http/caller-auth.ts';
+import { corsPolicy } from './http/cors-policy.ts';
 import { errorResponse } from './http/error-response.ts';
-import { jsonBodyOnly } from './http/json-body-only.ts';
+import { jsonBodyOnly, MAX_BODY_BYTES, MAX_BODY_BYTES_WITH_CAPTCHA } from './http/json-body-only.ts';
 import { requestLogger } from './http/request-log.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
+import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
+import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
 import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { createServices, type Runtime } from './services.ts';
+import { demoRoutes } from './demo/demo-routes.ts';
+import { docsRoutes } from './docs/docs-routes.ts';
 
 /**
  * Assembles the Worker's HTTP app. Tests build their own with a fake clock and random source;
@@ -29,6 +36,10 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     }),
   );
   app.use(requestLogger());
+  // Default options set no Content-Security-Policy: an HTML page (the demo at /) sets its own,
+  // which these defaults leave alone.
+  app.use(secureHeaders());
+  app.use(corsPolicy());
 
   app.use(async (c, next) => {
     const loaded = loadConfig(c.env);
@@ -38,10 +49,6 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     }
     c.set('config', loaded.config);
     c.set('runtime', runtime);
-    c.set('caller', { kind: 'browser' });
-    // Only Cloudflare sets CF-Connecting-IP (and overwrites a client's own); X-Forwarded-For and
-    // friends are whatever the client says they are.
-    c.set('clientIp', c.req.header('cf-connecting-ip') ?? 'unknown');
     c.set(
       'services',
       createServices(
@@ -56,14 +63,30 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     await next();
   });
 
-  app.use('/otp/*', jsonBodyOnly());
+  // Sets `caller` and `clientIp` (CF-Connecting-IP only; see src/http/client-ip.ts).
+  app.use(identifyCaller());
+  app.use('/otp/*', requireApiKeyWhenConfigured());
+  app.use('/otp/request', jsonBodyOnly(MAX_BODY_BYTES_WITH_CAPTCHA));
+  app.use('/otp/verify', jsonBodyOnly(MAX_BODY_BYTES));
+
+  // HTML pages, each behind its setting. Outside the chain below: not API routes for `AppType`.
+  app.route('/', demoRoutes);
+  app.route('/', docsRoutes);
 
   const routes = app
     .route('/', metaRoutes)
     .route('/', otpRequestRoutes)
     .route('/', otpVerifyRoutes)
+    .route('/', deliveryWebhookRoutes)
+    .route('/', adminStatsRoutes)
     .get('/openapi.json', (c) => {
-      openApiDocument ??= buildOpenApiDocument([...metaDocs, otpRequestDoc, otpVerifyDoc]);
+      openApiDocument ??= buildOpenApiDocument([
+        ...metaDocs,
+        otpRequestDoc,
+        otpVerifyDoc,
+        deliveryWebhookDoc,
+        adminStatsDoc,
+      ]);
       return c.json(openApiDocument);
     });
 

@@ -4,6 +4,7 @@ import { blockIp, isIpBlocked } from '../../limits/blocked-ips.ts';
 import { windowSeconds } from '../../limits/window-seconds.ts';
 import { verifyCode } from '../../otp/verify-code.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
+import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
@@ -27,6 +28,7 @@ export const otpVerifyDoc: DocumentedRoute = {
     'invalid_request',
     'invalid_phone',
     'invalid_code',
+    'unauthorized',
     'payload_too_large',
     'unsupported_media_type',
     'code_expired',
@@ -75,6 +77,8 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
         maxFailures: config.otp.maxFailuresPerDay,
         maxVerifiesPerIp: verifyRate.limit,
         ipWindowSeconds: windowSeconds(verifyRate),
+        country: parsed.country,
+        hourBucket: hourBucket(now),
       },
       { store: services.store, hasher: services.hasher },
     );
