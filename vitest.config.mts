@@ -1,8 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the local stack's own protocol tests run in Node (they exercise the servers in
-// local/ with the real clients), everything about the Worker runs inside workerd.
+// The local stack's own protocol tests run in Node (they exercise the servers in local/ with the
+// real clients), everything about the Worker runs inside workerd, and the `browser` project runs
+// the Worker under wrangler dev for a real browser and the deploy scripts.
 export default defineConfig({
   test: {
     projects: [
@@ -28,6 +29,7 @@ export default defineConfig({
                 PLIVO_AUTH_ID: inject('plivoAuthId'),
                 PLIVO_AUTH_TOKEN: inject('plivoAuthToken'),
                 PLIVO_SENDER: '+14155550100',
+                TURNSTILE_SITEVERIFY_URL: inject('turnstileUrl'),
                 OTP_SECRET: 'test-otp-secret-of-at-least-thirty-two-characters',
                 RECEIPT_SIGNING_KEY: inject('receiptSigningKey'),
                 RECEIPT_ISSUER: 'https://otp.test',
@@ -44,6 +46,18 @@ export default defineConfig({
           // counters, and the sandbox inbox is shared.
           fileParallelism: false,
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The Worker as a browser and an operator meet it: each file starts the local stack and
+        // `wrangler dev` itself (test/browser/support/dev-stack.ts) and drives it from Node, with
+        // Debian's Chromium through playwright-core. Nothing here is skipped: no Chromium is a failure.
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

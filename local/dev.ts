@@ -3,15 +3,14 @@
  * an Upstash-compatible Redis REST server in front of a throwaway redis-server and a Plivo
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateDevVars } from './dev-vars.ts';
 import { startPlivoSandbox } from './plivo-sandbox/server.ts';
 import { startThrowawayRedis } from './redis-process.ts';
 import { startRedisRestServer } from './redis-rest/server.ts';
+import { startWranglerDev, type WranglerDev } from './worker-process.ts';
 
 const DEV_VARS = '.dev.vars';
-const STACK_ENV = '.wrangler/dev-stack.env';
 
 function parseEnvFile(text: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -74,27 +73,28 @@ async function main() {
     inbox = `${sandbox.url}/`;
   }
 
-  mkdirSync('.wrangler', { recursive: true });
-  writeFileSync(
-    STACK_ENV,
-    `${Object.entries(stackVars)
-      .map(([key, value]) => `${key}=${value}`)
-      .join('\n')}\n`,
-    { mode: 0o600 },
-  );
-
   const workerPort = port('WORKER_PORT', 8787);
-  const wrangler: ChildProcess = spawn(
-    'npx',
-    ['wrangler', 'dev', '--port', String(workerPort), '--env-file', DEV_VARS, '--env-file', STACK_ENV],
-    { stdio: ['inherit', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
+  let worker: WranglerDev;
+  try {
+    // The stack's URLs and tokens go in last, over .dev.vars.
+    worker = await startWranglerDev({
+      port: workerPort,
+      envFiles: [DEV_VARS],
+      secrets: stackVars,
+      output: 'inherit',
+      persistTo: '.wrangler/state',
+    });
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
 
   console.log(
     [
       '',
       'otp-edge local stack',
-      `  API (wrangler dev)   http://127.0.0.1:${workerPort}   try: curl http://127.0.0.1:${workerPort}/health`,
+      `  API (wrangler dev)   ${worker.url}   try: curl ${worker.url}/health`,
+      `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
       `  Redis REST           ${stackVars.UPSTASH_REDIS_REST_URL ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
       '  Ctrl-C stops all of them.',
@@ -106,13 +106,13 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    wrangler.kill('SIGINT');
+    await worker.stop();
     for (const close of closers) await close().catch(() => undefined);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  wrangler.on('exit', (code) => void stop(code ?? 0));
+  void worker.exited.then((code) => stop(code ?? 0));
 }
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -176,7 +176,8 @@ function findExecutable(name: string): string | undefined {
   return undefined;
 }
 
-function findFreePort(): Promise<number> {
+/** A port nothing listens on right now (it can still be taken before the caller binds it). */
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadConfig } from './config/config.ts';
+import { demoRoutes } from './demo/demo-routes.ts';
+import { docsRoutes } from './docs/docs-routes.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
 import type { AppEnv } from './http/app-env.ts';
@@ -18,8 +20,6 @@ import { metaDocs, metaRoutes } from './http/routes/meta.ts';
 import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { createServices, type Runtime } from './services.ts';
-import { demoRoutes } from './demo/demo-routes.ts';
-import { docsRoutes } from './docs/docs-routes.ts';
 
 /**
  * Assembles the Worker's HTTP app. Tests build their own with a fake clock and random source;

@@ -1,12 +1,16 @@
 import type { Config } from './config/config.ts';
+import type { DeliveryStore } from './delivery/delivery-store.ts';
 import { createSendLimiter, type SendLimiter } from './limits/send-limits.ts';
 import type { CodeStore } from './otp/code-store.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { Clock, RandomSource, SmsSender } from './otp/ports.ts';
 import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
 import { createPlivoSender } from './sms/plivo-sender.ts';
+import type { StatsReader } from './stats/counters.ts';
 import { createRedisClient } from './store/upstash-client.ts';
 import { createUpstashCodeStore, type RoundTripCounter } from './store/upstash-code-store.ts';
+import { createUpstashDeliveryStore } from './store/upstash-delivery-store.ts';
+import { createUpstashStatsReader } from './store/upstash-stats-reader.ts';
 
 /** The adapters one request works with. Built per request; expensive parts are cached per config. */
 export interface Services {
@@ -15,6 +19,10 @@ export interface Services {
   hasher: KeyedHasher;
   signer: ReceiptSigner;
   sendLimiter: SendLimiter;
+  /** Plivo's delivery reports (POST /webhooks/plivo/status). */
+  deliveries: DeliveryStore;
+  /** Hourly per-country counters (GET /admin/stats). */
+  stats: StatsReader;
   roundTrips: RoundTripCounter;
 }
 
@@ -55,6 +63,8 @@ export function createServices(
       () => runtime.clock.nowMs(),
     ),
     store: createUpstashCodeStore(redis, config.store.keyPrefix, roundTrips),
+    deliveries: createUpstashDeliveryStore(redis, config.store.keyPrefix, roundTrips),
+    stats: createUpstashStatsReader(redis, config.store.keyPrefix, roundTrips),
     sender: createPlivoSender(config.plivo, (failure) =>
       logProviderFailure(
         `plivo ${failure.reason}${failure.status ? ` ${failure.status}` : ''}${failure.providerError ? `: ${failure.providerError}` : ''}`,

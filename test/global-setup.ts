@@ -1,7 +1,9 @@
 import type { TestProject } from 'vitest/node';
+import { startCallbackRelay } from '../local/callback-relay.ts';
 import { startPlivoSandbox } from '../local/plivo-sandbox/server.ts';
 import { startThrowawayRedis } from '../local/redis-process.ts';
 import { startRedisRestServer } from '../local/redis-rest/server.ts';
+import { startTurnstileStandIn } from '../local/turnstile-siteverify.ts';
 import { generateReceiptKey } from '../scripts/keygen.ts';
 
 export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
@@ -16,6 +18,9 @@ declare module 'vitest' {
     plivoAuthId: string;
     plivoAuthToken: string;
     receiptSigningKey: string;
+    /** Where the sandbox's delivery callbacks can be sent and read back (local/callback-relay.ts). */
+    callbackRelayUrl: string;
+    turnstileUrl: string;
   }
 }
 
@@ -29,14 +34,20 @@ export default async function setup(project: TestProject) {
     authToken: TEST_PLIVO_AUTH_TOKEN,
     callbackDelayMs: 50,
   });
+  const turnstile = await startTurnstileStandIn();
   project.provide('redisRestUrl', rest.url);
   project.provide('redisRestToken', TEST_REDIS_REST_TOKEN);
   project.provide('plivoUrl', plivo.url);
   project.provide('plivoAuthId', TEST_PLIVO_AUTH_ID);
   project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
+  const relay = await startCallbackRelay();
+  project.provide('callbackRelayUrl', relay.url);
+  project.provide('turnstileUrl', turnstile.url);
   project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));
   return async () => {
+    await turnstile.close();
     await plivo.close();
+    await relay.close();
     await rest.close();
     await redis.stop();
   };

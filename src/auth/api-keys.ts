@@ -39,7 +39,10 @@ export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyL
       };
     }
     if (!API_KEY_PATTERN.test(key)) {
-      return { ok: false, problem: `${which} may only contain letters, digits and - . _ ~ + / (then = padding)` };
+      return {
+        ok: false,
+        problem: `${which} may only contain letters, digits and - . _ ~ + / (then = padding)`,
+      };
     }
     digests.push({ sha256Hex: toHex(sha256(encoder.encode(key))), admin });
   }
@@ -57,7 +60,9 @@ export async function matchApiKey(
   accepted: readonly ApiKeyDigest[],
 ): Promise<{ admin: boolean } | undefined> {
   if (presented.length > MAX_API_KEY_LENGTH) return undefined;
-  const digest = encoder.encode(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(presented)))));
+  const digest = encoder.encode(
+    toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(presented)))),
+  );
   let match: { admin: boolean } | undefined;
   for (const entry of accepted) {
     const equal = crypto.subtle.timingSafeEqual(digest, encoder.encode(entry.sha256Hex));

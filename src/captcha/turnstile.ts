@@ -33,7 +33,12 @@ export interface TokenCheck {
  * Error codes that mean our request or secret is wrong, or Cloudflare failed: the visitor can do
  * nothing about them, so they are an outage (503), not a failed bot check (403).
  */
-const SERVICE_SIDE_CODES = new Set(['missing-input-secret', 'invalid-input-secret', 'bad-request', 'internal-error']);
+const SERVICE_SIDE_CODES = new Set([
+  'missing-input-secret',
+  'invalid-input-secret',
+  'bad-request',
+  'internal-error',
+]);
 
 /** Cloudflare's public codes are shown to the client; anything else in that field is dropped. */
 const PUBLIC_CODE = /^[a-z0-9-]{1,64}$/;
@@ -54,7 +59,8 @@ export async function verifyTurnstileToken(
   fetcher: typeof fetch = fetch,
 ): Promise<TurnstileVerdict> {
   if (check.token === '') return { human: false, reasons: ['missing-input-response'] };
-  if (check.token.length > MAX_TURNSTILE_TOKEN_LENGTH) return { human: false, reasons: ['invalid-input-response'] };
+  if (check.token.length > MAX_TURNSTILE_TOKEN_LENGTH)
+    return { human: false, reasons: ['invalid-input-response'] };
 
   const signal = AbortSignal.timeout(settings.timeoutMs);
   let answer: unknown;
@@ -77,7 +83,9 @@ export async function verifyTurnstileToken(
     answer = await response.json();
   } catch (error) {
     if (error instanceof DependencyUnavailableError) throw error;
-    const detail = signal.aborted ? `siteverify timed out after ${settings.timeoutMs} ms` : 'siteverify unreachable';
+    const detail = signal.aborted
+      ? `siteverify timed out after ${settings.timeoutMs} ms`
+      : 'siteverify unreachable';
     throw new DependencyUnavailableError('captcha', detail);
   }
 
@@ -86,7 +94,10 @@ export async function verifyTurnstileToken(
   const codes = parsed.data['error-codes'] ?? [];
   const serviceSide = codes.filter((code) => SERVICE_SIDE_CODES.has(code));
   if (serviceSide.length > 0) {
-    throw new DependencyUnavailableError('captcha', `siteverify refused the request: ${serviceSide.join(',')}`);
+    throw new DependencyUnavailableError(
+      'captcha',
+      `siteverify refused the request: ${serviceSide.join(',')}`,
+    );
   }
   if (!parsed.data.success) {
     return { human: false, reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };

@@ -42,7 +42,10 @@ const onOff = z.optional(
 /** `N/window`, e.g. `10/1h`: at most N events per sliding window (units s, m, h, d). */
 export const RATE_PATTERN = /^([1-9][0-9]{0,6})\/([1-9][0-9]{0,4})(s|m|h|d)$/;
 const rate = (fallback: string) =>
-  z._default(z.string().check(z.regex(RATE_PATTERN, 'must look like 10/1h (count/window with s, m, h or d)')), fallback);
+  z._default(
+    z.string().check(z.regex(RATE_PATTERN, 'must look like 10/1h (count/window with s, m, h or d)')),
+    fallback,
+  );
 
 export const configSchema = z
   .object({
@@ -72,13 +75,20 @@ export const configSchema = z
     PLIVO_SENDER: optionalText,
     PLIVO_POWERPACK_UUID: optionalText,
     PLIVO_TIMEOUT_MS: integer(500, 20_000, 5000),
-    PUBLIC_BASE_URL: z.optional(z.pipe(httpUrl, z.transform((url) => url.replace(/\/+$/, '')))),
+    PUBLIC_BASE_URL: z.optional(
+      z.pipe(
+        httpUrl,
+        z.transform((url) => url.replace(/\/+$/, '')),
+      ),
+    ),
     WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
     ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
 
     /** ISO 3166 codes (`US,CA,GB`) or `*`. Required (no `*` default) in production. */
     ALLOWED_COUNTRIES: z.optional(
-      z.string().check(z.regex(/^\s*(\*|[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)\s*$/, 'must be * or a list like US,CA,GB')),
+      z
+        .string()
+        .check(z.regex(/^\s*(\*|[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)\s*$/, 'must be * or a list like US,CA,GB')),
     ),
     RATE_LIMIT_SEND_PER_PHONE: rate('5/1h'),
     RATE_LIMIT_SEND_PER_IP: rate('10/1h'),
@@ -86,6 +96,17 @@ export const configSchema = z
     RATE_LIMIT_SEND_PER_COUNTRY: rate('300/1h'),
     RATE_LIMIT_SEND_GLOBAL: rate('1000/1h'),
     RATE_LIMIT_VERIFY_PER_IP: rate('60/10m'),
+    /**
+     * GET /admin/stats flags a country as possible SMS pumping once it was sent at least this many
+     * codes in the window read and verified fewer than PUMPING_VERIFY_RATE_THRESHOLD of them. Lower
+     * catches small attacks sooner; higher avoids flagging a quiet country after a few abandoned sign-ups.
+     */
+    PUMPING_MIN_SENT: integer(1, 1_000_000, 20),
+    /**
+     * Share of codes sent (0-1) that must be verified for a country to look healthy. Default 0.2:
+     * genuine traffic verifies 60-80 %, pumping next to none (shared/reference/otp-security.md).
+     */
+    PUMPING_VERIFY_RATE_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.2),
 
     /**
      * Secret. Comma-separated API keys of server callers (each 24-256 characters of
@@ -107,7 +128,10 @@ export const configSchema = z
     /** Public. The widget's site key, for the demo page; needs TURNSTILE_SECRET_KEY. */
     TURNSTILE_SITE_KEY: optionalText,
     /** Cloudflare's siteverify endpoint; tests point it at local/turnstile-siteverify.ts. */
-    TURNSTILE_SITEVERIFY_URL: z._default(httpUrl, 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+    TURNSTILE_SITEVERIFY_URL: z._default(
+      httpUrl,
+      'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+    ),
     /** The widget's `action`; a token solved for another action is refused. */
     TURNSTILE_EXPECTED_ACTION: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), 'otp-request'),
     /** Siteverify gets this long before the request answers 503: no SMS goes out on an unchecked token. */
@@ -126,7 +150,8 @@ export const configSchema = z
   })
   .check(
     z.refine((raw) => raw.ENVIRONMENT !== 'production' || raw.ALLOWED_COUNTRIES !== undefined, {
-      message: 'production needs an explicit list of countries (for example US,CA); * is allowed but must be written',
+      message:
+        'production needs an explicit list of countries (for example US,CA); * is allowed but must be written',
       path: ['ALLOWED_COUNTRIES'],
     }),
     z.refine((raw) => (raw.PLIVO_SENDER === undefined) !== (raw.PLIVO_POWERPACK_UUID === undefined), {

@@ -1,7 +1,10 @@
+import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
+import type { TurnstileSettings } from '../captcha/turnstile.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import { checkOtpMessageFits, type OtpMessageSettings } from '../sms/otp-message.ts';
-import { configSchema, RATE_PATTERN } from './config-schema.ts';
+import type { PumpingThresholds } from '../stats/pumping-report.ts';
+import { configSchema, RATE_PATTERN, type RawConfig } from './config-schema.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -42,9 +45,22 @@ export interface Config {
     readonly sendGlobal: Rate;
     readonly verifyPerIp: Rate;
   };
+  /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
+  readonly pumping: PumpingThresholds;
   readonly receipt: ReceiptSettings & {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
+  };
+  /** Who may call: API keys, browser origins, the bot check. */
+  readonly access: {
+    /** Digests of API_KEYS and ADMIN_API_KEYS; the keys themselves are never kept. */
+    readonly apiKeys: readonly ApiKeyDigest[];
+    /** /otp/* refuses callers without a valid key (REQUIRE_API_KEY). */
+    readonly requireApiKey: boolean;
+    /** Exact origins (scheme://host[:port]) that get CORS headers; empty: none. */
+    readonly corsOrigins: readonly string[];
+    /** Set when TURNSTILE_SECRET_KEY is: browser callers of POST /otp/request need a token. */
+    readonly turnstile: TurnstileSettings | undefined;
   };
   /** Browser pages besides the API. Both are public, so production serves neither unless asked. */
   readonly pages: {
@@ -93,10 +109,14 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   };
   const messageProblem = checkOtpMessageFits(raw.OTP_LENGTH, message);
   if (messageProblem) problems.push(`APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH: ${messageProblem}`);
+  const access = parseAccess(raw);
+  if (!access.ok) problems.push(...access.problems);
 
-  if (!signingKey.ok || !previousKeys.ok || problems.length > 0) return { ok: false, problems };
+  if (!signingKey.ok || !previousKeys.ok || !access.ok || problems.length > 0) return { ok: false, problems };
 
-  const sender = raw.PLIVO_SENDER ? { src: raw.PLIVO_SENDER } : { powerpackUuid: raw.PLIVO_POWERPACK_UUID ?? '' };
+  const sender = raw.PLIVO_SENDER
+    ? { src: raw.PLIVO_SENDER }
+    : { powerpackUuid: raw.PLIVO_POWERPACK_UUID ?? '' };
   const config: Config = {
     environment: raw.ENVIRONMENT,
     store: {
@@ -131,6 +151,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       sendGlobal: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
       verifyPerIp: parseRate(raw.RATE_LIMIT_VERIFY_PER_IP),
     },
+    pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
     receipt: {
       signingKey: signingKey.key,
       previousPublicKeys: previousKeys.keys,
@@ -138,6 +159,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       audience: raw.RECEIPT_AUDIENCE,
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
     },
+    access: access.access,
     pages: {
       docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',
       demo: raw.DEMO_PAGE ?? (raw.ENVIRONMENT === 'development' || raw.ENVIRONMENT === 'test'),
@@ -163,6 +185,68 @@ export function loadConfig(env: object): ConfigResult {
 function parseCountries(raw: string | undefined): ReadonlySet<string> | 'any' {
   if (raw === undefined || raw.trim() === '*') return 'any';
   return new Set(raw.split(',').map((code) => code.trim().toUpperCase()));
+}
+
+function parseAccess(
+  raw: RawConfig,
+): { ok: true; access: Config['access'] } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const keys = digestApiKeys(raw.API_KEYS, false);
+  if (!keys.ok) problems.push(`API_KEYS: ${keys.problem}`);
+  const adminKeys = digestApiKeys(raw.ADMIN_API_KEYS, true);
+  if (!adminKeys.ok) problems.push(`ADMIN_API_KEYS: ${adminKeys.problem}`);
+  const apiKeys = [...(keys.ok ? keys.digests : []), ...(adminKeys.ok ? adminKeys.digests : [])];
+  if (raw.REQUIRE_API_KEY && keys.ok && adminKeys.ok && apiKeys.length === 0) {
+    problems.push(
+      'REQUIRE_API_KEY: is true but API_KEYS and ADMIN_API_KEYS are empty, so nobody could call /otp/*',
+    );
+  }
+
+  const corsOrigins = (raw.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const [index, origin] of corsOrigins.entries()) {
+    if (!isExactOrigin(origin)) {
+      problems.push(
+        `CORS_ORIGINS: entry ${index + 1} is not an exact origin like https://app.example.com (lowercase, no path, no trailing slash, no *)`,
+      );
+    }
+  }
+
+  if (raw.TURNSTILE_SITE_KEY && !raw.TURNSTILE_SECRET_KEY) {
+    problems.push(
+      'TURNSTILE_SITE_KEY: is set without TURNSTILE_SECRET_KEY, so tokens would never be checked',
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    access: {
+      apiKeys,
+      requireApiKey: raw.REQUIRE_API_KEY,
+      corsOrigins,
+      turnstile: raw.TURNSTILE_SECRET_KEY
+        ? {
+            secretKey: raw.TURNSTILE_SECRET_KEY,
+            siteKey: raw.TURNSTILE_SITE_KEY,
+            siteverifyUrl: raw.TURNSTILE_SITEVERIFY_URL,
+            expectedAction: raw.TURNSTILE_EXPECTED_ACTION,
+            timeoutMs: raw.TURNSTILE_TIMEOUT_MS,
+          }
+        : undefined,
+    },
+  };
+}
+
+/** What a browser sends in Origin: scheme, host and a non-default port, nothing else. */
+function isExactOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
 }
 
 function parseRate(raw: string): Rate {

@@ -11,6 +11,10 @@ export interface DocumentedRoute {
   summary: string;
   description?: string;
   requestBody?: z.ZodMiniType;
+  /** How `requestBody` is encoded; default `application/json`. */
+  requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /** Query parameters: an object schema, one parameter per property. */
+  query?: z.ZodMiniObject;
   success: { status: 200; description: string; schema: z.ZodMiniType };
   /** Error codes this route can answer with; statuses and messages come from the one error table. */
   errors: readonly ErrorCode[];

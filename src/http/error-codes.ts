@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   invalid_code: { status: 400, message: 'That code is not correct.' },
   unauthorized: { status: 401, message: 'A valid API key is required.' },
   forbidden: { status: 403, message: 'This API key may not do that.' },
+  invalid_signature: { status: 403, message: 'The request signature is missing or not valid.' },
   captcha_failed: { status: 403, message: 'The bot check failed. Please try again.' },
   country_not_allowed: { status: 403, message: 'Codes cannot be sent to numbers in this country.' },
   not_found: { status: 404, message: 'No such endpoint.' },

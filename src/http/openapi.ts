@@ -34,9 +34,10 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
     if (route.requestBody) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: schemaRef(route.requestBody) } },
+        content: { [route.requestMediaType ?? 'application/json']: { schema: schemaRef(route.requestBody) } },
       };
     }
+    if (route.query) operation.parameters = queryParameters(route.query);
     paths[route.path] = { ...paths[route.path], [route.method]: operation };
   }
 
@@ -51,6 +52,20 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
     paths,
     components: { schemas: { ...schemas, Error: errorSchema(Object.keys(ERROR_CODES) as ErrorCode[]) } },
   };
+}
+
+function queryParameters(query: z.ZodMiniObject): JsonObject[] {
+  const schema = z.toJSONSchema(query, { target: 'draft-2020-12', io: 'input' }) as {
+    properties?: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: schema.required?.includes(name) ?? false,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: property,
+  }));
 }
 
 function schemaRef(schema: z.ZodMiniType): JsonObject {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_TURNSTILE_TOKEN_LENGTH } from '../captcha/turnstile.ts';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated from
@@ -14,7 +15,14 @@ const phone = z
     examples: ['+14155552671'],
   });
 
-export const otpRequestBody = z.strictObject({ phone }).register(z.globalRegistry, { id: 'OtpRequest' });
+const turnstileToken = z.string().check(z.maxLength(MAX_TURNSTILE_TOKEN_LENGTH)).register(z.globalRegistry, {
+  description:
+    'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). Required from browsers when the service has a Turnstile secret; server callers with an API key leave it out.',
+});
+
+export const otpRequestBody = z
+  .strictObject({ phone, turnstileToken: z.optional(turnstileToken) })
+  .register(z.globalRegistry, { id: 'OtpRequest' });
 
 export const otpVerifyBody = z
   .strictObject({
@@ -64,3 +72,77 @@ export const jwksResponse = z
     ),
   })
   .register(z.globalRegistry, { id: 'Jwks' });
+
+/** Documentation only: the handler reads the raw form, because the signature covers every field as sent. */
+export const deliveryCallbackForm = z
+  .looseObject({
+    MessageUUID: z.string(),
+    Sequence: z.string().register(z.globalRegistry, { description: 'Orders the callbacks of one message.' }),
+    Status: z.string().register(z.globalRegistry, {
+      examples: ['queued', 'sent', 'delivered', 'failed', 'undelivered'],
+    }),
+    ErrorCode: z.optional(z.string()),
+    To: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: 'Read for its country only; never stored or logged.',
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'PlivoDeliveryCallback',
+    description: "Plivo's delivery-status fields (the ones used; the others are signed and ignored).",
+  });
+
+export const deliveryCallbackResponse = z
+  .object({
+    status: z.enum(['recorded', 'duplicate', 'stale']).register(z.globalRegistry, {
+      description:
+        '`duplicate`: this MessageUUID + Sequence was processed before; `stale`: a later callback is already recorded. Neither changes anything.',
+    }),
+  })
+  .register(z.globalRegistry, { id: 'DeliveryCallbackAccepted' });
+
+export const adminStatsQuery = z.strictObject({
+  hours: z
+    ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(168)), 24)
+    .register(z.globalRegistry, {
+      description: 'How many hours to sum, the current (partial) UTC hour included: 1 to 168.',
+    }),
+});
+
+const rate = z.nullable(z.number()).register(z.globalRegistry, {
+  description: 'A share from 0 to 1 (4 decimals), null when nothing was sent.',
+});
+
+const statsCounts = {
+  sent: z.int().register(z.globalRegistry, { description: 'Codes issued (refused SMS not counted).' }),
+  delivered: z.int(),
+  failed: z.int().register(z.globalRegistry, { description: 'Delivery reports `failed` or `undelivered`.' }),
+  verified: z.int(),
+  verificationRate: rate,
+  deliveryRate: rate,
+};
+
+export const adminStatsResponse = z
+  .object({
+    hours: z.int(),
+    since: z
+      .string()
+      .register(z.globalRegistry, { description: 'Start of the oldest hour summed (ISO 8601, UTC).' }),
+    thresholds: z.object({ minSent: z.int(), verifyRate: z.number() }),
+    countries: z.array(
+      z.object({
+        country: z.string().register(z.globalRegistry, {
+          description: 'ISO 3166-1 alpha-2; XX for non-geographic numbers.',
+        }),
+        ...statsCounts,
+        flagged: z.boolean().register(z.globalRegistry, {
+          description:
+            'At least thresholds.minSent codes sent and fewer than thresholds.verifyRate verified.',
+        }),
+        reason: z.nullable(z.string()),
+      }),
+    ),
+    totals: z.object(statsCounts),
+  })
+  .register(z.globalRegistry, { id: 'AdminStats' });

@@ -1,3 +1,5 @@
+import type { StatsBucket } from '../stats/counters.ts';
+
 /**
  * What the OTP flows need from storage. Each method is one atomic step (one Lua script, one store
  * round trip in the Upstash adapter), because every check-then-act split is a race an attacker can
@@ -6,19 +8,24 @@
 export interface CodeStore {
   /** Checks the failure cap and the resend cooldown, then replaces any pending code with this one. */
   issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome>;
-  /** Removes the code (and its cooldown) only if it is still this one: the SMS carrying it was refused. */
-  revoke(phoneTag: string, codeHash: string): Promise<void>;
+  /**
+   * Removes the code (and its cooldown) only if it is still this one: the SMS carrying it was
+   * refused. Also takes back the `sent` count `issue` made in `stats` (same country and hour).
+   */
+  revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void>;
   /** Checks, counts and consumes in one step. */
   check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
 }
 
-export interface IssuePolicy {
+/** `country` and `hourBucket` say which hourly counter an issued code counts in as `sent`. */
+export interface IssuePolicy extends StatsBucket {
   ttlSeconds: number;
   resendCooldownSeconds: number;
   maxFailures: number;
 }
 
-export interface CheckPolicy {
+/** `country` and `hourBucket` say which hourly counter an approved code counts in as `verified`. */
+export interface CheckPolicy extends StatsBucket {
   maxAttempts: number;
   maxFailures: number;
   failureWindowSeconds: number;

@@ -56,7 +56,7 @@ export async function requestCode(
       };
     case 'rejected':
       // Refused for good: nobody received this code, so it must not stay valid.
-      await deps.store.revoke(phoneTag, codeTag);
+      await deps.store.revoke(phoneTag, codeTag, settings);
       return { kind: 'sms_rejected', providerStatus: sent.status };
     case 'uncertain':
       // The SMS may have gone out: keep the code, retry nothing (a second SMS would carry a second

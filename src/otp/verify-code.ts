@@ -1,3 +1,4 @@
+import type { StatsBucket } from '../stats/counters.ts';
 import type { CheckPolicy, CodeStore } from './code-store.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 
@@ -16,7 +17,7 @@ export type VerifyCodeOutcome =
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
-export interface VerifyPolicy {
+export interface VerifyPolicy extends StatsBucket {
   maxAttempts: number;
   maxFailures: number;
   maxVerifiesPerIp: number;

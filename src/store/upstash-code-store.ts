@@ -1,7 +1,8 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CheckOutcome, CheckPolicy, CodeStore, IssueOutcome, IssuePolicy } from '../otp/code-store.ts';
 import { DependencyUnavailableError } from '../otp/dependency-error.ts';
-import { codeKeys, verifyIpKey } from './keys.ts';
+import type { StatsBucket } from '../stats/counters.ts';
+import { codeKeys, STATS_TTL_SECONDS, statsField, statsHourKey, verifyIpKey } from './keys.ts';
 import { runScript } from './run-script.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
 import { ISSUE_CODE_SCRIPT } from './scripts/issue-code.ts';
@@ -33,8 +34,15 @@ export function createUpstashCodeStore(
       const [kind, pttl] = parseReply(
         await run(
           ISSUE_CODE_SCRIPT,
-          [keys.code, keys.cooldown, keys.failures],
-          [codeHash, policy.ttlSeconds, policy.resendCooldownSeconds, policy.maxFailures],
+          [keys.code, keys.cooldown, keys.failures, statsHourKey(keyPrefix, policy.hourBucket)],
+          [
+            codeHash,
+            policy.ttlSeconds,
+            policy.resendCooldownSeconds,
+            policy.maxFailures,
+            statsField(policy.country, 'sent'),
+            STATS_TTL_SECONDS,
+          ],
         ),
       );
       if (kind === 'issued') return { kind };
@@ -42,9 +50,13 @@ export function createUpstashCodeStore(
       throw unexpectedReply(kind);
     },
 
-    async revoke(phoneTag: string, codeHash: string): Promise<void> {
+    async revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void> {
       const keys = codeKeys(keyPrefix, phoneTag);
-      await run(REVOKE_CODE_SCRIPT, [keys.code, keys.cooldown], [codeHash]);
+      await run(
+        REVOKE_CODE_SCRIPT,
+        [keys.code, keys.cooldown, statsHourKey(keyPrefix, stats.hourBucket)],
+        [codeHash, statsField(stats.country, 'sent')],
+      );
     },
 
     async check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome> {
@@ -52,7 +64,12 @@ export function createUpstashCodeStore(
       const [kind, value] = parseReply(
         await run(
           CHECK_CODE_SCRIPT,
-          [keys.code, keys.failures, verifyIpKey(keyPrefix, policy.ipTag)],
+          [
+            keys.code,
+            keys.failures,
+            verifyIpKey(keyPrefix, policy.ipTag),
+            statsHourKey(keyPrefix, policy.hourBucket),
+          ],
           [
             candidateHash,
             policy.maxAttempts,
@@ -60,6 +77,8 @@ export function createUpstashCodeStore(
             policy.failureWindowSeconds,
             policy.maxVerifiesPerIp,
             policy.ipWindowSeconds,
+            statsField(policy.country, 'verified'),
+            STATS_TTL_SECONDS,
           ],
         ),
       );

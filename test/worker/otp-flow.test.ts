@@ -196,7 +196,7 @@ describe('nothing readable at rest', () => {
 
     const dump = await dumpRedis(app.env.KEY_PREFIX as string);
     expect(new Set(dump.map((entry) => entry.key.split(':')[1]))).toEqual(
-      new Set(['code', 'cooldown', 'failures', 'rl', 'verify-ip']),
+      new Set(['code', 'cooldown', 'failures', 'rl', 'verify-ip', 'stats']),
     );
     // Every key, rate-limit windows included, checked as a whole dump would be read.
     const text = JSON.stringify(dump);

@@ -4,10 +4,12 @@ import { requestCode } from '../../otp/request-code.ts';
 import { classifyNumberKind } from '../../phone/number-kind.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
 import { composeOtpMessage } from '../../sms/otp-message.ts';
+import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
 import { maskPhone } from '../request-log.ts';
+import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -42,6 +44,8 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
     const { phone } = c.req.valid('json');
+    const notHuman = await requireHuman(c, c.req.valid('json').turnstileToken);
+    if (notHuman) return notHuman;
     const parsed = parsePhone(phone);
     if (!parsed.ok) return errorResponse(c, 'invalid_phone');
     const log = c.get('log');
@@ -87,6 +91,8 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
         ttlSeconds: config.otp.ttlSeconds,
         resendCooldownSeconds: config.otp.resendCooldownSeconds,
         maxFailures: config.otp.maxFailuresPerDay,
+        country: parsed.country,
+        hourBucket: hourBucket(c.get('runtime').clock.nowMs()),
       },
       {
         store: services.store,

@@ -4,8 +4,10 @@
  * guesses past the counters.
  *
  * KEYS[1] code hash key         KEYS[2] failure counter key     KEYS[3] verify counter of the client IP
+ * KEYS[4] stats hash of the hour
  * ARGV[1] HMAC of the guess     ARGV[2] max attempts per code   ARGV[3] failure cap
  * ARGV[4] failure window (s)    ARGV[5] verifies per IP         ARGV[6] IP window (s)
+ * ARGV[7] stats field counting an approval, `{country}:verified`  ARGV[8] stats TTL (s)
  * Returns {'approved', 0} | {'wrong', attempts_remaining} | {'expired', 0} | {'burned', 0} | {'locked', pttl_ms}
  *       | {'ip_limited', pttl_ms}
  *
@@ -39,6 +41,8 @@ end
 if stored[1] == ARGV[1] then
   -- Single use; a success also ends the run of consecutive failures (NIST counts consecutive ones).
   redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('HINCRBY', KEYS[4], ARGV[7], 1)
+  redis.call('EXPIRE', KEYS[4], ARGV[8])
   return {'approved', 0}
 end
 local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)

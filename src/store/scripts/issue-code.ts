@@ -3,7 +3,9 @@
  * with SET NX inside the script, so parallel requests for one number issue (and send) at most once.
  *
  * KEYS[1] code hash key      KEYS[2] cooldown key      KEYS[3] failure counter key
+ * KEYS[4] stats hash of the hour
  * ARGV[1] HMAC of the code   ARGV[2] code TTL (s)      ARGV[3] cooldown (s, 0 = none)   ARGV[4] failure cap
+ * ARGV[5] stats field counting this code, `{country}:sent`  ARGV[6] stats TTL (s)
  * Returns {'issued', 0} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  */
 export const ISSUE_CODE_SCRIPT = `
@@ -20,5 +22,9 @@ end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
+-- Counted here rather than after the send so that the request keeps its round-trip budget;
+-- revoke-code takes the count back when Plivo refuses the SMS.
+redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
+redis.call('EXPIRE', KEYS[4], ARGV[6])
 return {'issued', 0}
 `;

@@ -1,0 +1,58 @@
+/** What bench/results.md says about where and how a figure was taken. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+export const RESULTS_FILE = new URL('./results.md', import.meta.url);
+
+export function machineLines(redisVersion: string): string[] {
+  const cpus = os.cpus();
+  return [
+    `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}; the Worker under \`wrangler dev\` (workerd), Redis ${redisVersion}, everything on this one machine`,
+  ];
+}
+
+export function markdownTable(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function ms(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1);
+}
+
+/** The file's sections: `# …` preamble and each `## …` section by title. */
+function sections(text: string): { title: string; body: string }[] {
+  const parts = text.split(/^(?=## )/m);
+  return parts.map((part) => ({ title: /^## (.*)$/m.exec(part)?.[1]?.trim() ?? '', body: part }));
+}
+
+/**
+ * Replaces the `## {title}` section of bench/results.md (or adds it, last or `first`); the rest of
+ * the file stays, except that `keepOnly` drops every other section not named in it (the bench
+ * rewrites its own part but keeps the soak's).
+ */
+export function writeSection(
+  title: string,
+  body: string,
+  options: { keepOnly?: string[]; first?: boolean } = {},
+): void {
+  const existing = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
+  const next = `## ${title}\n\n${body.trim()}\n\n`;
+  let parts = sections(existing);
+  if (options.keepOnly) {
+    const keep = new Set(options.keepOnly);
+    parts = parts.filter((part) => keep.has(part.title));
+  }
+  const index = parts.findIndex((part) => part.title === title);
+  if (index !== -1) parts.splice(index, 1);
+  if (options.first) parts.unshift({ title, body: next });
+  else if (index !== -1) parts.splice(index, 0, { title, body: next });
+  else parts.push({ title, body: next });
+  const head = '# otp-edge benchmark results\n\nWritten by `npm run bench` and `npm run bench:soak` (bench/).\n\n';
+  const text = parts
+    .filter((part) => part.title !== '')
+    .map((part) => part.body.trimEnd())
+    .join('\n\n');
+  writeFileSync(RESULTS_FILE, `${head}${text}\n`);
+}

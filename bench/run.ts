@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: complete OTP flows (request → read the SMS → verify) against the Worker under
+ * `wrangler dev`, at a few concurrency levels, on the real local stack with artificial store and SMS
+ * latencies. Reports throughput, latency percentiles, errors, store round trips and Redis commands
+ * per flow (from the REST server's counters) and the bundle size; writes bench/results.md.
+ *
+ *   npm run bench -- [--store-latency-ms 20] [--sms-latency-ms 60] [--levels 1,8,32] [--flows 200]
+ *
+ * Not part of `npm test`: the figures depend on the machine, so nothing here asserts.
+ */
+import { parseArgs } from 'node:util';
+import { measureBundle } from './bundle-size.ts';
+import { clientIpFor, type FlowResult, numberSource, percentile, pool, runFlow } from './flows.ts';
+import { machineLines, markdownTable, ms, writeSection } from './report.ts';
+import { startBenchStack } from './stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    'store-latency-ms': { type: 'string', default: '20' },
+    'sms-latency-ms': { type: 'string', default: '60' },
+    levels: { type: 'string', default: '1,8,32' },
+    flows: { type: 'string', default: '200' },
+    'no-write': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+function integer(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${text}`);
+  return value;
+}
+
+const storeLatencyMs = integer(values['store-latency-ms'], '--store-latency-ms');
+const smsLatencyMs = integer(values['sms-latency-ms'], '--sms-latency-ms');
+const levels = values.levels.split(',').map((level) => integer(level.trim(), '--levels'));
+const flowsPerLevel = integer(values.flows, '--flows');
+const WARM_UP_FLOWS = 10;
+
+interface LevelResult {
+  concurrency: number;
+  flows: number;
+  seconds: number;
+  results: FlowResult[];
+  roundTripsPerFlow: number;
+  commandsPerFlow: number;
+  /** Measured one call at a time (concurrency 1 only): store round trips of each endpoint. */
+  perEndpoint: { request: number[]; verify: number[] } | undefined;
+}
+
+async function main() {
+  const startedAt = new Date();
+  console.log(`bench: starting the stack (store +${storeLatencyMs} ms, SMS +${smsLatencyMs} ms) and wrangler dev…`);
+  const stack = await startBenchStack({ storeLatencyMs, smsLatencyMs });
+  const levelResults: LevelResult[] = [];
+  let redisVersion = 'unknown';
+  try {
+    redisVersion = /redis_version:(\S+)/.exec(String(await stack.redis(['INFO', 'server'])))?.[1] ?? redisVersion;
+    const nextNumber = numberSource(0);
+    let ipIndex = 1;
+    // Loads the Lua scripts (the first EVALSHA of each is a NOSCRIPT + EVAL) and warms workerd.
+    await pool(WARM_UP_FLOWS, 2, () => runFlow(stack, nextNumber(), clientIpFor(ipIndex++)));
+
+    for (const concurrency of levels) {
+      const before = await stack.restStats();
+      const perEndpoint = concurrency === 1 ? { request: [] as number[], verify: [] as number[] } : undefined;
+      const started = performance.now();
+      const results = await pool(flowsPerLevel, concurrency, async () => {
+        const phone = nextNumber();
+        const ip = clientIpFor(ipIndex++);
+        if (!perEndpoint) return runFlow(stack, phone, ip);
+        let mark = (await stack.restStats()).requests;
+        const sinceMark = async () => {
+          const now = (await stack.restStats()).requests;
+          const delta = now - mark;
+          mark = now;
+          return delta;
+        };
+        return runFlow(stack, phone, ip, {
+          between: {
+            afterRequest: async () => {
+              perEndpoint.request.push(await sinceMark());
+            },
+            afterVerify: async () => {
+              perEndpoint.verify.push(await sinceMark());
+            },
+          },
+        });
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const after = await stack.restStats();
+      const level: LevelResult = {
+        concurrency,
+        flows: flowsPerLevel,
+        seconds,
+        results,
+        roundTripsPerFlow: (after.requests - before.requests) / flowsPerLevel,
+        commandsPerFlow: (after.commands - before.commands) / flowsPerLevel,
+        perEndpoint,
+      };
+      levelResults.push(level);
+      console.log(summaryLine(level));
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  console.log('bench: measuring the bundle (wrangler deploy --dry-run --minify)…');
+  const bundle = await measureBundle();
+  const markdown = renderResults(levelResults, bundle, startedAt, redisVersion);
+  console.log(`\n${markdown}`);
+  if (!values['no-write']) {
+    writeSection('Load benchmark', markdown, { keepOnly: ['Soak'], first: true });
+    console.log('bench: wrote bench/results.md');
+  }
+}
+
+function errorsOf(results: FlowResult[]) {
+  let count = 0;
+  const kinds = new Map<string, number>();
+  const note = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  for (const result of results) {
+    let failed = false;
+    if (result.requestStatus < 200 || result.requestStatus > 299) {
+      failed = true;
+      note(`request ${result.requestStatus || 'network'}`);
+    }
+    if (result.verifyStatus !== undefined && (result.verifyStatus < 200 || result.verifyStatus > 299)) {
+      failed = true;
+      note(`verify ${result.verifyStatus}`);
+    }
+    if (result.failure !== undefined) {
+      failed = true;
+      note(result.failure.slice(0, 60));
+    }
+    if (failed) count += 1;
+  }
+  return { count, detail: [...kinds].map(([kind, n]) => `${kind} ×${n}`).join(', ') };
+}
+
+function latencies(results: FlowResult[]) {
+  const request = results.filter((result) => result.requestStatus !== 0).map((result) => result.requestMs);
+  const verify = results.flatMap((result) => (result.verifyMs === undefined ? [] : [result.verifyMs]));
+  return { request, verify };
+}
+
+function summaryLine(level: LevelResult): string {
+  const { request, verify } = latencies(level.results);
+  const errors = errorsOf(level.results);
+  return (
+    `bench: c=${level.concurrency} ${(level.flows / level.seconds).toFixed(1)} flows/s, request p50 ${ms(percentile(request, 50))} p99 ${ms(percentile(request, 99))} ms, ` +
+    `verify p50 ${ms(percentile(verify, 50))} p99 ${ms(percentile(verify, 99))} ms, errors ${errors.count}${errors.detail ? ` (${errors.detail})` : ''}`
+  );
+}
+
+function renderResults(
+  levelResults: LevelResult[],
+  bundle: Awaited<ReturnType<typeof measureBundle>>,
+  startedAt: Date,
+  redisVersion: string,
+): string {
+  const rows = levelResults.map((level) => {
+    const { request, verify } = latencies(level.results);
+    const errors = errorsOf(level.results);
+    return [
+      level.concurrency,
+      level.flows,
+      (level.flows / level.seconds).toFixed(1),
+      ms(percentile(request, 50)),
+      ms(percentile(request, 99)),
+      ms(percentile(verify, 50)),
+      ms(percentile(verify, 99)),
+      errors.count === 0 ? '0' : `${errors.count} (${errors.detail})`,
+      level.roundTripsPerFlow.toFixed(2),
+      level.commandsPerFlow.toFixed(2),
+    ];
+  });
+  const single = levelResults.find((level) => level.perEndpoint !== undefined)?.perEndpoint;
+  const spread = (values: number[]) =>
+    values.length === 0 ? 'not measured' : `${Math.min(...values)}–${Math.max(...values)} (mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)})`;
+  const gzipKiB = bundle.gzipBytes / 1024;
+  const verifyTrips = single?.verify ?? [];
+  const requestTrips = single?.request ?? [];
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const lastClean = levelResults.filter((level) => errorsOf(level.results).count === 0).map((level) => level.concurrency);
+
+  return [
+    `Run ${startedAt.toISOString()} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
+    '',
+    ...machineLines(redisVersion),
+    `- Settings: store latency +${storeLatencyMs} ms per REST request, SMS latency +${smsLatencyMs} ms per Plivo request; concurrency levels ${levels.join(', ')}; ${flowsPerLevel} flows per level after ${WARM_UP_FLOWS} warm-up flows; limits far above the load (bench/stack.ts \`BENCH_VARS\`), cooldown 0, \`ALLOWED_COUNTRIES=*\`; a distinct number and \`CF-Connecting-IP\` per flow`,
+    '- A flow: `POST /otp/request` → read the code from the sandbox inbox → `POST /otp/verify`. Latencies are client-side (Node fetch → wrangler dev), in ms. Errors: flows with a non-2xx answer or no SMS.',
+    '',
+    markdownTable(
+      [
+        'concurrency',
+        'flows',
+        'flows/s',
+        'request p50',
+        'request p99',
+        'verify p50',
+        'verify p99',
+        'errors',
+        'store round trips / flow',
+        'Redis commands / flow',
+      ],
+      rows,
+    ),
+    '',
+    'Round trips are HTTP requests the REST server received (`/__stats` `requests`); commands are the Redis commands in them (`commands`: an `EVALSHA` counts once, whatever the script does inside).',
+    '',
+    '### Budgets',
+    '',
+    markdownTable(
+      ['budget', 'measured', 'verdict'],
+      [
+        [
+          'verify = 1 store round trip',
+          `${spread(verifyTrips)} per verify (concurrency 1, one call at a time)`,
+          verdict(verifyTrips.length > 0 && verifyTrips.every((trips) => trips === 1)),
+        ],
+        [
+          'request ≤ 2 store round trips before the SMS',
+          `${spread(requestTrips)} per request, all of them before the SMS (the revoke after a refused SMS never ran)`,
+          verdict(requestTrips.length > 0 && requestTrips.every((trips) => trips <= 2)),
+        ],
+        [
+          'zero errors below saturation',
+          lastClean.length === levelResults.length
+            ? 'no errors at any level'
+            : `error-free at concurrency ${lastClean.join(', ') || 'none'}`,
+          verdict(lastClean.length === levelResults.length),
+        ],
+        [
+          'bundle ≤ 150 KiB gzip',
+          `${gzipKiB.toFixed(1)} KiB gzip -9 (${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified); wrangler: ${bundle.wranglerSays ?? 'n/a'}`,
+          verdict(gzipKiB <= 150),
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

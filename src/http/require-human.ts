@@ -1,0 +1,27 @@
+import type { Context } from 'hono';
+import { verifyTurnstileToken } from '../captcha/turnstile.ts';
+import type { AppEnv } from './app-env.ts';
+import { UNKNOWN_CLIENT_IP } from './client-ip.ts';
+import { errorResponse } from './error-response.ts';
+
+/**
+ * The bot check for browser callers, when TURNSTILE_SECRET_KEY is set: a 403 `captcha_failed`
+ * response to send, or undefined to go on. Called first in POST /otp/request, before any limit
+ * or store call, so a bot without a token costs one siteverify call and no Redis round trip.
+ * The token comes from the body's `turnstileToken` or else the `cf-turnstile-response` header.
+ * Siteverify being unreachable throws DependencyUnavailableError (503).
+ */
+export async function requireHuman(c: Context<AppEnv>, bodyToken: string | undefined) {
+  const turnstile = c.get('config').access.turnstile;
+  if (turnstile === undefined || c.get('caller').kind === 'server') return undefined;
+  const clientIp = c.get('clientIp');
+  const verdict = await verifyTurnstileToken(turnstile, {
+    token: bodyToken || c.req.header('cf-turnstile-response') || '',
+    remoteIp: clientIp === UNKNOWN_CLIENT_IP ? undefined : clientIp,
+    idempotencyKey: crypto.randomUUID(),
+  });
+  if (verdict.human) return undefined;
+  c.get('log').detail = `turnstile ${verdict.reasons.join(',') || 'refused'}`;
+  // Cloudflare's public error codes: they tell the page whether to reset the widget.
+  return errorResponse(c, 'captcha_failed', { extra: { reasons: verdict.reasons } });
+}

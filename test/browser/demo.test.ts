@@ -1,0 +1,133 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.ts';
+import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';
+
+const SCREENSHOT = 'test/artifacts/demo-approved.png';
+
+let stack: DevStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  stack = await startDevStack({ APP_NAME: 'Acme Sign-in' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Everything the page did that a reviewer would want to know about. */
+function watch(page: Page) {
+  const seen = { foreignRequests: [] as string[], pageErrors: [] as string[], consoleErrors: [] as string[] };
+  page.on('request', (request) => {
+    if (!request.url().startsWith(stack.workerUrl)) seen.foreignRequests.push(request.url());
+  });
+  page.on('pageerror', (error) => seen.pageErrors.push(error.message));
+  page.on('console', (message) => {
+    // Failed API calls (4xx) are expected in this flow and logged by Chromium as resource errors.
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text()))
+      seen.consoleErrors.push(message.text());
+  });
+  return seen;
+}
+
+/** A valid, SMS-capable San Francisco number nobody else in this run uses. */
+function uniqueUsNumber(): { typed: string; e164: string } {
+  const exchange = String(200 + randomInt(300));
+  const line = String(randomInt(10_000)).padStart(4, '0');
+  return { typed: `+1 (415) ${exchange}-${line}`, e164: `+1415${exchange}${line}` };
+}
+
+describe('demo page', () => {
+  it('takes a visitor from phone number to a verified receipt, explaining a wrong code on the way', async () => {
+    const page = await browser.newPage({ viewport: { width: 760, height: 980 } });
+    const seen = watch(page);
+    await page.goto(`${stack.workerUrl}/`);
+    await page.locator('#demo[data-ready="true"]').waitFor();
+    expect(await page.title()).toBe('Acme Sign-in: verify your phone');
+
+    const phone = uniqueUsNumber();
+    await page.fill('#phone', phone.typed);
+    await page.click('#send');
+
+    const codeField = page.locator('#code');
+    await codeField.waitFor({ state: 'visible' });
+    expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
+    expect(await codeField.getAttribute('inputmode')).toBe('numeric');
+    expect(await codeField.getAttribute('maxlength')).toBe('6');
+    expect(await codeField.getAttribute('pattern')).toBe('[0-9]{6}');
+    expect(await page.textContent('#sent-to')).toBe(phone.typed);
+    // The resend button counts down from the API's resendAfterSeconds (60 s by default).
+    expect(await page.locator('#resend').isDisabled()).toBe(true);
+    expect(await page.textContent('#resend')).toMatch(/^Resend code in (59|60) s$/);
+
+    const code = await latestSmsCode(stack.sandboxUrl, phone.e164);
+    const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await codeField.fill(wrongCode);
+    await page.click('#verify');
+    await page.waitForFunction(() =>
+      /attempts? left/.test(document.getElementById('message')?.textContent ?? ''),
+    );
+    expect(await page.textContent('#message')).toBe('That code is not correct. 4 attempts left.');
+    expect(await page.getAttribute('#message', 'data-tone')).toBe('error');
+
+    await codeField.fill(code);
+    await page.click('#verify');
+    await page.locator('#approved').waitFor({ state: 'visible' });
+    expect(await page.textContent('[data-claim="sub"]')).toBe(phone.e164);
+    expect(await page.textContent('[data-claim="iss"]')).toBe('https://otp.browser.test');
+    expect(await page.textContent('[data-claim="exp"]')).toMatch(/\(\d{10}\)$/);
+    expect(await page.textContent('[data-claim="iat"]')).toMatch(/\(\d{10}\)$/);
+    expect(await page.isVisible('#verify-form')).toBe(false);
+
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Without Turnstile the page talks to nobody but its own origin, and nothing was blocked or broke.
+    expect(seen.foreignRequests).toEqual([]);
+    expect(seen.pageErrors).toEqual([]);
+    expect(seen.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('says how long to wait when a code was sent moments ago, and lets the visitor type that code', async () => {
+    const page = await browser.newPage();
+    const phone = uniqueUsNumber();
+    // Someone (another tab) already asked for a code for this number.
+    const first = await fetch(`${stack.workerUrl}/otp/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: phone.e164 }),
+    });
+    expect(first.status).toBe(200);
+
+    await page.goto(`${stack.workerUrl}/`);
+    await page.locator('#demo[data-ready="true"]').waitFor();
+    await page.fill('#phone', phone.e164);
+    await page.click('#send');
+    await page.locator('#code').waitFor({ state: 'visible' });
+    expect(await page.textContent('#message')).toContain('A code was already sent to this number');
+    expect(await page.textContent('#resend')).toMatch(/^Resend code in \d+ s$/);
+
+    await page.fill('#code', await latestSmsCode(stack.sandboxUrl, phone.e164));
+    await page.click('#verify');
+    await page.locator('#approved').waitFor({ state: 'visible' });
+    await page.close();
+  });
+
+  it('explains an invalid phone number in a sentence', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.workerUrl}/`);
+    await page.locator('#demo[data-ready="true"]').waitFor();
+    await page.fill('#phone', '+1 000');
+    await page.click('#send');
+    await page.waitForFunction(() => !document.getElementById('message')?.hidden);
+    expect(await page.textContent('#message')).toContain('international format');
+    expect(await page.isVisible('#request-form')).toBe(true);
+    await page.close();
+  });
+});

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { hourBucket } from '../../src/stats/hour-bucket.ts';
+import { callbacksFor, type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
+import {
+  clearSmsFaults,
+  countRoundTrips,
+  injectSmsFault,
+  latestCode,
+  redis,
+  sandboxMessages,
+  type TestApp,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
+
+const API_KEY = 'stats-test-api-key-0123456789';
+const ADMIN_KEY = 'stats-test-admin-key-01234567';
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+// One clock per file: every counter lands in the same UTC hour even if the run crosses hh:00.
+const NOW = Date.now();
+
+function statsApp(overrides: Record<string, string> = {}): TestApp {
+  return testApp(
+    { PUBLIC_BASE_URL: relayUrl, API_KEYS: API_KEY, ADMIN_API_KEYS: ADMIN_KEY, ...overrides },
+    { clock: { nowMs: () => NOW } },
+  );
+}
+
+let frenchCounter = 0;
+/** A valid, unique French mobile number (+33 6 ...). */
+function frenchMobile(): string {
+  frenchCounter += 1;
+  const digits = (Date.now() * 13 + frenchCounter * 7919 + Math.floor(Math.random() * 1e6)) % 1e8;
+  return `+336${String(digits).padStart(8, '0')}`;
+}
+
+/** Sends a code; optionally verifies it; replays the sandbox's callbacks into the app. */
+async function sendCode(app: TestApp, phone: string, options: { verify?: boolean; callbacks?: number } = {}) {
+  expect((await app.post('/otp/request', { phone })).status).toBe(200);
+  if (options.verify) {
+    expect((await app.post('/otp/verify', { phone, code: await latestCode(phone) })).status).toBe(200);
+  }
+  if (options.callbacks) {
+    const [message] = await sandboxMessages(phone);
+    for (const callback of await callbacksFor(message?.uuid ?? '', options.callbacks)) {
+      expect((await replay(app, callback as RelayedCallback)).status).toBe(200);
+    }
+  }
+}
+
+interface CountryStats {
+  country: string;
+  sent: number;
+  delivered: number;
+  failed: number;
+  verified: number;
+  verificationRate: number | null;
+  deliveryRate: number | null;
+  flagged: boolean;
+  reason: string | null;
+}
+
+interface StatsBody {
+  hours: number;
+  since: string;
+  thresholds: { minSent: number; verifyRate: number };
+  countries: CountryStats[];
+  totals: Omit<CountryStats, 'country' | 'flagged' | 'reason'>;
+}
+
+async function stats(app: TestApp, query = '?hours=1'): Promise<StatsBody> {
+  const response = await app.call(`/admin/stats${query}`, { headers: bearer(ADMIN_KEY) });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  return (await response.json()) as StatsBody;
+}
+
+describe('GET /admin/stats', () => {
+  it('counts sent, delivered, failed and verified per country for the hour', async () => {
+    const app = statsApp();
+    await sendCode(app, uniquePhone(), { verify: true, callbacks: 3 });
+    await sendCode(app, `${uniquePhone().slice(0, -4)}0000`, { callbacks: 2 });
+    await sendCode(app, uniquePhone());
+    await sendCode(app, frenchMobile(), { verify: true, callbacks: 3 });
+
+    const body = await stats(app);
+    expect(body.hours).toBe(1);
+    expect(body.since).toBe(new Date(NOW - (NOW % 3_600_000)).toISOString());
+    expect(body.countries).toEqual([
+      {
+        country: 'US',
+        sent: 3,
+        delivered: 1,
+        failed: 1,
+        verified: 1,
+        verificationRate: 0.3333,
+        deliveryRate: 0.3333,
+        flagged: false,
+        reason: null,
+      },
+      {
+        country: 'FR',
+        sent: 1,
+        delivered: 1,
+        failed: 0,
+        verified: 1,
+        verificationRate: 1,
+        deliveryRate: 1,
+        flagged: false,
+        reason: null,
+      },
+    ]);
+    expect(body.totals).toEqual({
+      sent: 4,
+      delivered: 2,
+      failed: 1,
+      verified: 2,
+      verificationRate: 0.5,
+      deliveryRate: 0.5,
+    });
+  });
+
+  it('flags a country sent at least PUMPING_MIN_SENT codes that verifies under the threshold, and not a healthy one', async () => {
+    const app = statsApp({ PUMPING_MIN_SENT: '3', RATE_LIMIT_SEND_PER_IP: '50/1h' });
+    // Pumped: four French numbers, nobody types a code in.
+    for (let index = 0; index < 4; index += 1) await sendCode(app, frenchMobile());
+    // Healthy: three US numbers, all verified.
+    for (let index = 0; index < 3; index += 1) await sendCode(app, uniquePhone(), { verify: true });
+    // Too few to judge: one Canadian number, not verified.
+    await sendCode(app, '+16045550199'.replace('555', String(200 + Math.floor(Math.random() * 700))));
+
+    const body = await stats(app);
+    expect(body.thresholds).toEqual({ minSent: 3, verifyRate: 0.2 });
+    const byCountry = Object.fromEntries(body.countries.map((entry) => [entry.country, entry]));
+    expect(byCountry.FR).toMatchObject({ sent: 4, verified: 0, verificationRate: 0, flagged: true });
+    expect(byCountry.FR?.reason).toMatch(/0 % of 4 codes sent were verified, below the 20 % threshold/);
+    expect(byCountry.US).toMatchObject({
+      sent: 3,
+      verified: 3,
+      verificationRate: 1,
+      flagged: false,
+      reason: null,
+    });
+    expect(byCountry.CA).toMatchObject({ sent: 1, verified: 0, flagged: false, reason: null });
+  });
+
+  it('an SMS Plivo refused is not counted as sent', async () => {
+    const app = statsApp();
+    await injectSmsFault({ status: 400, count: 1 });
+    try {
+      expect((await app.post('/otp/request', { phone: uniquePhone() })).status).toBe(502);
+    } finally {
+      await clearSmsFaults();
+    }
+    await sendCode(app, uniquePhone());
+    expect((await stats(app)).totals.sent).toBe(1);
+    // The counter went up and back down inside the hour's hash; it was never left negative or orphaned.
+    expect(await redis(['HGET', `${app.env.KEY_PREFIX as string}stats:${hourBucket(NOW)}`, 'US:sent'])).toBe(
+      '1',
+    );
+  });
+
+  it('sums every hour of the window and ignores older ones', async () => {
+    const HOUR = 3_600_000;
+    const app = statsApp();
+    const prefix = app.env.KEY_PREFIX as string;
+    await redis(['HSET', `${prefix}stats:${hourBucket(NOW - 5 * HOUR)}`, 'DE:sent', 7, 'DE:verified', 5]);
+    await redis(['HSET', `${prefix}stats:${hourBucket(NOW - 30 * HOUR)}`, 'DE:sent', 100]);
+
+    expect((await stats(app, '?hours=1')).countries).toEqual([]);
+    expect((await stats(app, '')).countries).toMatchObject([{ country: 'DE', sent: 7, verified: 5 }]);
+    expect((await stats(app, '?hours=168')).countries).toMatchObject([
+      { country: 'DE', sent: 107, verified: 5 },
+    ]);
+  });
+
+  it('reads a whole week in one store round trip', async () => {
+    const app = statsApp();
+    const { result, roundTrips } = await countRoundTrips(() =>
+      app.call('/admin/stats?hours=168', { headers: bearer(ADMIN_KEY) }),
+    );
+    expect(result.status).toBe(200);
+    expect(roundTrips).toBe(1);
+  });
+
+  it('is 401 without a valid key and 403 with a key that is not an admin key, and reads nothing', async () => {
+    const app = statsApp();
+    for (const headers of [{}, bearer('stats-test-unknown-key-000000')]) {
+      const { result, roundTrips } = await countRoundTrips(() => app.call('/admin/stats', { headers }));
+      expect(result.status).toBe(401);
+      expect(await result.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      expect(roundTrips).toBe(0);
+    }
+    const { result, roundTrips } = await countRoundTrips(() =>
+      app.call('/admin/stats', { headers: bearer(API_KEY) }),
+    );
+    expect(result.status).toBe(403);
+    expect(await result.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(roundTrips).toBe(0);
+  });
+
+  it('refuses hours outside 1..168 with invalid_request', async () => {
+    const app = statsApp();
+    for (const hours of ['0', '169', '1.5', 'abc', '-1']) {
+      const response = await app.call(`/admin/stats?hours=${hours}`, { headers: bearer(ADMIN_KEY) });
+      expect(response.status, hours).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+  });
+
+  it('is listed in /openapi.json with the delivery webhook', async () => {
+    const document = (await (await testApp().call('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string }[]; requestBody?: { content: object } }>
+      >;
+    };
+    expect(document.paths['/admin/stats']?.get?.parameters?.map((parameter) => parameter.name)).toEqual([
+      'hours',
+    ]);
+    expect(Object.keys(document.paths['/webhooks/plivo/status']?.post?.requestBody?.content ?? {})).toEqual([
+      'application/x-www-form-urlencoded',
+    ]);
+  });
+});

@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import { digestApiKeys, matchApiKey } from '../../src/auth/api-keys.ts';
+import { parseConfig } from '../../src/config/config.ts';
+import type { Caller } from '../../src/http/app-env.ts';
+import { parseIpLiteral, resolveClientIp, UNKNOWN_CLIENT_IP } from '../../src/http/client-ip.ts';
+import {
+  countRoundTrips,
+  latestCode,
+  sandboxMessages,
+  testApp,
+  testEnv,
+  uniquePhone,
+} from './support/stack.ts';
+
+const API_KEY = 'test-api-key-0123456789abcdef';
+const SECOND_API_KEY = 'test-api-key-second-000000000';
+const ADMIN_KEY = 'test-admin-key-0123456789abcd';
+const UNKNOWN_KEY = 'test-api-key-nobody-issued-00';
+const PASSING_TURNSTILE_SECRET = '1x0000000000000000000000000000000AA';
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function errorOf(response: Response) {
+  return ((await response.json()) as { error: { code: string; scope?: string; issues?: unknown } }).error;
+}
+
+describe('server callers (API keys)', () => {
+  it('a valid API key sends a code without a Turnstile token, while browsers still need one', async () => {
+    const app = testApp({
+      API_KEYS: `${API_KEY},${SECOND_API_KEY}`,
+      TURNSTILE_SECRET_KEY: PASSING_TURNSTILE_SECRET,
+    });
+    const phone = uniquePhone();
+    const response = await app.post('/otp/request', { phone }, bearer(SECOND_API_KEY));
+    expect(response.status).toBe(200);
+    expect(await latestCode(phone)).toMatch(/^\d{6}$/);
+
+    const browserPhone = uniquePhone();
+    const browser = await app.post('/otp/request', { phone: browserPhone });
+    expect(browser.status).toBe(403);
+    expect(await sandboxMessages(browserPhone)).toEqual([]);
+  });
+
+  it('an admin key is also a valid API key', async () => {
+    const app = testApp({ ADMIN_API_KEYS: ADMIN_KEY, REQUIRE_API_KEY: 'true' });
+    const phone = uniquePhone();
+    expect((await app.post('/otp/request', { phone }, bearer(ADMIN_KEY))).status).toBe(200);
+    expect(await sandboxMessages(phone)).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown key', `Bearer ${UNKNOWN_KEY}`],
+    ['a valid key with one character changed', `Bearer ${API_KEY.slice(0, -1)}0`],
+    ['a valid key with a suffix', `Bearer ${API_KEY}x`],
+    ['another scheme', `Basic ${btoa(`user:${API_KEY}`)}`],
+    ['a bare key without the scheme', API_KEY],
+    ['an empty bearer token', 'Bearer '],
+    ['an empty header', ''],
+  ])(
+    '%s is 401 unauthorized with WWW-Authenticate: Bearer, costs no store round trip, and sends nothing',
+    async (_, authorization) => {
+      const app = testApp({ API_KEYS: API_KEY });
+      const phone = uniquePhone();
+      const { result: response, roundTrips } = await countRoundTrips(() =>
+        app.post('/otp/request', { phone }, { authorization }),
+      );
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+      expect(await errorOf(response)).toMatchObject({ code: 'unauthorized' });
+      expect(roundTrips).toBe(0);
+      expect(await sandboxMessages(phone)).toEqual([]);
+    },
+  );
+
+  it('a wrong key is refused even where no key is required (no silent downgrade to a browser caller)', async () => {
+    const app = testApp();
+    const response = await app.post(
+      '/otp/verify',
+      { phone: uniquePhone(), code: '123456' },
+      bearer(UNKNOWN_KEY),
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it('REQUIRE_API_KEY=true: /otp/* without a key is 401 and sends nothing; with a key it works', async () => {
+    const app = testApp({ API_KEYS: API_KEY, REQUIRE_API_KEY: 'true' });
+    const phone = uniquePhone();
+    const refused = await app.post('/otp/request', { phone });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    expect(await sandboxMessages(phone)).toEqual([]);
+    expect((await app.post('/otp/verify', { phone, code: '123456' })).status).toBe(401);
+
+    expect((await app.post('/otp/request', { phone }, bearer(API_KEY))).status).toBe(200);
+    const code = await latestCode(phone);
+    expect((await app.post('/otp/verify', { phone, code }, bearer(API_KEY))).status).toBe(200);
+  });
+
+  it('public routes never require a key and ignore a wrong one', async () => {
+    const app = testApp({ API_KEYS: API_KEY, REQUIRE_API_KEY: 'true' });
+    for (const path of ['/health', '/.well-known/jwks.json', '/openapi.json']) {
+      expect((await app.call(path)).status, path).toBe(200);
+      expect((await app.call(path, { headers: bearer(UNKNOWN_KEY) })).status, path).toBe(200);
+    }
+  });
+
+  it("a server caller's X-End-User-IP is the end user's IP for the per-IP send limit", async () => {
+    const app = testApp({ API_KEYS: API_KEY, RATE_LIMIT_SEND_PER_IP: '1/1h' });
+    const send = (endUserIp: string) =>
+      app.post('/otp/request', { phone: uniquePhone() }, { ...bearer(API_KEY), 'x-end-user-ip': endUserIp });
+    // Same backend (same CF-Connecting-IP), different end users: separate limits.
+    expect((await send('192.0.2.10')).status).toBe(200);
+    expect((await send('2001:db8::10')).status).toBe(200);
+    // The same end user again, spelled differently: one limit.
+    const again = await send('2001:0db8:0:0:0:0:0:10');
+    expect(again.status).toBe(429);
+    expect(await errorOf(again)).toMatchObject({ code: 'rate_limited', scope: 'ip' });
+  });
+
+  it('an invalid X-End-User-IP from a server caller is 400 invalid_request and sends nothing', async () => {
+    const app = testApp({ API_KEYS: API_KEY });
+    const phone = uniquePhone();
+    const response = await app.post(
+      '/otp/request',
+      { phone },
+      { ...bearer(API_KEY), 'x-end-user-ip': '1.2.3.4, 5.6.7.8' },
+    );
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      code: 'invalid_request',
+      issues: [{ field: 'X-End-User-IP', problem: expect.any(String) }],
+    });
+    expect(await sandboxMessages(phone)).toEqual([]);
+  });
+
+  it('X-End-User-IP without a key is ignored, not refused, and does not pick the limit', async () => {
+    const app = testApp({ API_KEYS: API_KEY, RATE_LIMIT_SEND_PER_IP: '1/1h' });
+    const first = await app.post('/otp/request', { phone: uniquePhone() }, { 'x-end-user-ip': 'not an ip' });
+    expect(first.status).toBe(200);
+    const second = await app.post(
+      '/otp/request',
+      { phone: uniquePhone() },
+      { 'x-end-user-ip': '192.0.2.99' },
+    );
+    expect(second.status).toBe(429);
+  });
+});
+
+describe('API keys in the config', () => {
+  it('the parsed config holds no API key, only digests', () => {
+    const parsed = parseConfig(
+      testEnv({ API_KEYS: `${API_KEY}, ${SECOND_API_KEY}`, ADMIN_API_KEYS: ADMIN_KEY }),
+    );
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    const strings = collectStrings(parsed.config);
+    for (const key of [API_KEY, SECOND_API_KEY, ADMIN_KEY]) {
+      expect(strings.some((text) => text.includes(key))).toBe(false);
+    }
+    expect(parsed.config.access.apiKeys).toHaveLength(3);
+    expect(parsed.config.access.apiKeys.map((entry) => entry.admin)).toEqual([false, false, true]);
+  });
+
+  it.each([
+    ['API_KEYS', `${API_KEY},short-key`],
+    ['API_KEYS', 'a key with spaces in it, and commas'],
+    ['ADMIN_API_KEYS', 'x'.repeat(257)],
+    ['ADMIN_API_KEYS', `${ADMIN_KEY}\u00e9`],
+  ])('refuses %s with a bad key, naming the setting but never the key', (name, value) => {
+    const parsed = parseConfig(testEnv({ [name]: value }));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const problems = parsed.problems.join('\n');
+    expect(problems).toContain(name);
+    for (const key of value.split(',')) expect(problems).not.toContain(key.trim());
+  });
+
+  it('refuses REQUIRE_API_KEY=true with no keys: nobody could use the API', () => {
+    const parsed = parseConfig(testEnv({ REQUIRE_API_KEY: 'true' }));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems.join()).toContain('REQUIRE_API_KEY');
+    expect(parseConfig(testEnv({ REQUIRE_API_KEY: 'maybe', API_KEYS: API_KEY })).ok).toBe(false);
+  });
+
+  it('an admin key matches with admin: true, a plain key with admin: false, anything else not at all', async () => {
+    const plain = digestApiKeys(API_KEY, false);
+    const admin = digestApiKeys(`${ADMIN_KEY},${API_KEY}`, true);
+    if (!plain.ok || !admin.ok) throw new Error('keys refused');
+    const accepted = [...plain.digests, ...admin.digests.slice(0, 1)];
+    expect(await matchApiKey(API_KEY, accepted)).toEqual({ admin: false });
+    expect(await matchApiKey(ADMIN_KEY, accepted)).toEqual({ admin: true });
+    expect(await matchApiKey(UNKNOWN_KEY, accepted)).toBeUndefined();
+    expect(await matchApiKey('', accepted)).toBeUndefined();
+    expect(await matchApiKey(API_KEY, [])).toBeUndefined();
+    // Listed both ways: admin wins, whichever list comes first.
+    expect(await matchApiKey(API_KEY, [...plain.digests, ...admin.digests])).toEqual({ admin: true });
+    expect(await matchApiKey(API_KEY, [...admin.digests, ...plain.digests])).toEqual({ admin: true });
+  });
+});
+
+describe('client IP', () => {
+  const browser: Caller = { kind: 'browser' };
+  const server: Caller = { kind: 'server', admin: false };
+  const resolve = (headers: Record<string, string>, caller: Caller) =>
+    resolveClientIp(new Headers(headers), caller);
+
+  it('comes from CF-Connecting-IP only: X-Forwarded-For, X-Real-IP, True-Client-IP and Forwarded are ignored', () => {
+    const spoofed = {
+      'x-forwarded-for': '192.0.2.1',
+      'x-real-ip': '192.0.2.2',
+      'true-client-ip': '192.0.2.3',
+      forwarded: 'for=192.0.2.4',
+      'x-client-ip': '192.0.2.5',
+    };
+    expect(resolve({ 'cf-connecting-ip': '203.0.113.7', ...spoofed }, browser)).toEqual({
+      ok: true,
+      ip: '203.0.113.7',
+    });
+    expect(resolve({ 'cf-connecting-ip': '203.0.113.7', ...spoofed }, server)).toEqual({
+      ok: true,
+      ip: '203.0.113.7',
+    });
+    expect(resolve(spoofed, browser)).toEqual({ ok: true, ip: UNKNOWN_CLIENT_IP });
+  });
+
+  it('without a usable CF-Connecting-IP every request shares one fixed IP', () => {
+    expect(resolve({}, browser)).toEqual({ ok: true, ip: UNKNOWN_CLIENT_IP });
+    expect(resolve({ 'cf-connecting-ip': 'evil.example' }, browser)).toEqual({
+      ok: true,
+      ip: UNKNOWN_CLIENT_IP,
+    });
+    expect(resolve({ 'cf-connecting-ip': '' }, browser)).toEqual({ ok: true, ip: UNKNOWN_CLIENT_IP });
+  });
+
+  it('X-End-User-IP counts only from a server caller', () => {
+    const headers = { 'cf-connecting-ip': '203.0.113.7', 'x-end-user-ip': '198.51.100.4' };
+    expect(resolve(headers, browser)).toEqual({ ok: true, ip: '203.0.113.7' });
+    expect(resolve(headers, server)).toEqual({ ok: true, ip: '198.51.100.4' });
+    expect(resolve({ ...headers, 'x-end-user-ip': 'garbage' }, browser)).toEqual({
+      ok: true,
+      ip: '203.0.113.7',
+    });
+  });
+
+  it('an invalid X-End-User-IP from a server caller is an error, never a fallback', () => {
+    for (const value of ['', 'garbage', '1.2.3.4, 5.6.7.8', '1.2.3.4:443', '[2001:db8::1]', 'fe80::1%eth0']) {
+      expect(resolve({ 'cf-connecting-ip': '203.0.113.7', 'x-end-user-ip': value }, server).ok, value).toBe(
+        false,
+      );
+    }
+  });
+
+  it('accepts IPv4 dotted decimal and IPv6 literals, and spells IPv6 one canonical way', () => {
+    expect(parseIpLiteral('192.0.2.1')).toBe('192.0.2.1');
+    expect(parseIpLiteral('0.0.0.0')).toBe('0.0.0.0');
+    expect(parseIpLiteral('255.255.255.255')).toBe('255.255.255.255');
+    expect(parseIpLiteral('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(parseIpLiteral('2001:db8::1')).toBe('2001:db8::1');
+    expect(parseIpLiteral('::1')).toBe('::1');
+    expect(parseIpLiteral('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+  });
+
+  it.each([
+    '256.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '0x7f.0.0.1',
+    '127.1',
+    '2130706433',
+    ' ',
+    'localhost',
+    '1:2:3:4:5:6:7:8:9',
+    '2001:db8:::1',
+    '::g',
+    'fe80::1%25eth0',
+    `${'1:'.repeat(30)}1`,
+  ])('refuses %j as an IP literal', (value) => {
+    expect(parseIpLiteral(value)).toBeUndefined();
+  });
+});
+
+/** Every string anywhere in a value: object fields, arrays, sets and maps. */
+function collectStrings(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string') found.push(value);
+  else if (value instanceof Map) for (const [key, inner] of value) collectStrings([key, inner], found);
+  else if (value instanceof Set) for (const inner of value) collectStrings(inner, found);
+  else if (value && typeof value === 'object')
+    for (const inner of Object.values(value)) collectStrings(inner, found);
+  return found;
+}

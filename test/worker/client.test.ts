@@ -1,0 +1,89 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  createOtpClient,
+  type ErrorCode,
+  type OtpApiError,
+  OtpClientError,
+  type OtpClientOptions,
+} from '../../src/client.ts';
+import { latestCode, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+
+const API_KEY = 'client-test-key-0123456789abcdef';
+
+/** The client's `fetch`, answered by the app in-process (the same Worker code, real stack behind it). */
+function viaApp(app: TestApp): NonNullable<OtpClientOptions['fetch']> {
+  return async (request) =>
+    app.call(request.url, { method: request.method, headers: request.headers, body: await request.text() });
+}
+
+describe('otp-edge/client', () => {
+  it('requests a code and verifies it, with typed results', async () => {
+    const app = testApp({ API_KEYS: API_KEY });
+    const client = createOtpClient({ baseUrl: 'https://otp.test/', apiKey: API_KEY, fetch: viaApp(app) });
+    const phone = uniquePhone();
+
+    const sent = await client.requestCode(phone, { endUserIp: '198.51.100.23' });
+    expect(sent).toEqual({
+      ok: true,
+      data: { status: 'pending', expiresInSeconds: 300, resendAfterSeconds: 60 },
+    });
+
+    const verified = await client.verifyCode(phone, await latestCode(phone));
+    if (!verified.ok) throw new Error(`expected approval, got ${verified.error.code}`);
+    expectTypeOf(verified.data.receipt).toEqualTypeOf<string>();
+    expect(verified.data.status).toBe('approved');
+    expect(verified.data.receipt.split('.')).toHaveLength(3);
+  });
+
+  it('returns API errors as values with the code, message and details', async () => {
+    const app = testApp();
+    const client = createOtpClient({ baseUrl: 'https://otp.test', fetch: viaApp(app) });
+    const phone = uniquePhone();
+    expect((await client.requestCode(phone)).ok).toBe(true);
+
+    const code = await latestCode(phone);
+    const wrong = code.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+    const result = await client.verifyCode(phone, wrong);
+    expect(result).toEqual({
+      ok: false,
+      status: 400,
+      error: { code: 'invalid_code', message: 'That code is not correct.', attemptsRemaining: 4 },
+    });
+    if (!result.ok) expectTypeOf(result.error.code).toEqualTypeOf<ErrorCode>();
+
+    const again = await client.requestCode(phone);
+    expect(again.ok).toBe(false);
+    if (!again.ok) {
+      expect(again.status).toBe(429);
+      expect(again.error.code).toBe('resend_too_soon');
+      expect(again.error.retryAfterSeconds).toBeGreaterThan(0);
+    }
+
+    const invalid = await client.requestCode('+1 000');
+    expect(invalid).toMatchObject({ ok: false, status: 400, error: { code: 'invalid_phone' } });
+  });
+
+  it('sends the API key as a bearer token, and a wrong key is a typed 401', async () => {
+    const app = testApp({ API_KEYS: API_KEY });
+    const client = createOtpClient({
+      baseUrl: 'https://otp.test',
+      apiKey: 'not-the-right-key-0123456789abcdef',
+      fetch: viaApp(app),
+    });
+    const result = await client.requestCode(uniquePhone());
+    expect(result).toMatchObject({ ok: false, status: 401, error: { code: 'unauthorized' } });
+  });
+
+  it('throws OtpClientError for answers that are not from the API', async () => {
+    const client = createOtpClient({
+      baseUrl: 'https://otp.test',
+      fetch: async () => new Response('<html>502 Bad Gateway</html>', { status: 502 }),
+    });
+    await expect(client.requestCode(uniquePhone())).rejects.toThrow(OtpClientError);
+    await expect(client.requestCode(uniquePhone())).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('exposes the error shape as a type', () => {
+    expectTypeOf<OtpApiError['attemptsRemaining']>().toEqualTypeOf<number | undefined>();
+  });
+});

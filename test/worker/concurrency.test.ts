@@ -1,0 +1,240 @@
+import { exports } from 'cloudflare:workers';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { createKeyedHasher } from '../../src/otp/keyed-hash.ts';
+import { race, redis, sandboxAttempts, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
+
+/**
+ * Races beyond otp-races.test.ts: many parallel requests of different kinds behind a start
+ * barrier, against the real store. Each test checks what ended up in Redis and in the SMS sandbox,
+ * not only the status codes.
+ */
+
+const spies: MockInstance[] = [];
+beforeAll(() => {
+  // One log line per request, hundreds of requests: kept off the console.
+  for (const method of ['log', 'error'] as const) spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
+});
+afterAll(() => {
+  for (const spy of spies) spy.mockRestore();
+});
+
+/** `count` different numbers (uniquePhone is random, so a repeat is unlikely but possible). */
+function distinctPhones(count: number): string[] {
+  const numbers = new Set<string>();
+  while (numbers.size < count) numbers.add(uniquePhone());
+  return [...numbers];
+}
+
+function codesIn(messages: { text: string }[]): string[] {
+  return messages.flatMap((message) => message.text.match(/^(\d{6}) is your /)?.[1] ?? []);
+}
+
+async function attemptsTo(numbers: string[]) {
+  const wanted = new Set(numbers.map((number) => number.replace(/^\+/, '')));
+  return (await sandboxAttempts()).filter((attempt) => wanted.has(attempt.dst.replace(/^\+/, '')));
+}
+
+describe('verify racing resends', () => {
+  it('20 verifies of the old code racing 5 resends: at most one success for the old code, and afterwards only the stored (newest) code can be valid', async () => {
+    const maxAttempts = 10;
+    const app = testApp({
+      OTP_RESEND_COOLDOWN_SECONDS: '0',
+      OTP_MAX_ATTEMPTS: String(maxAttempts),
+      OTP_MAX_FAILURES_PER_DAY: '100',
+      RATE_LIMIT_SEND_PER_PHONE: '100/1h',
+    });
+    const prefix = app.env.KEY_PREFIX as string;
+    const phone = uniquePhone();
+    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+    const [oldCode] = codesIn(await sandboxMessages(phone));
+    if (oldCode === undefined) throw new Error('no SMS');
+
+    const responses = await race(25, (index) =>
+      index % 5 === 4
+        ? app.post('/otp/request', { phone })
+        : app.post('/otp/verify', { phone, code: oldCode }),
+    );
+    const verifies = responses.filter((_, index) => index % 5 !== 4).map((response) => response.status);
+    const resends = responses.filter((_, index) => index % 5 === 4).map((response) => response.status);
+    expect(resends).toEqual([200, 200, 200, 200, 200]);
+    const oldSuccesses = verifies.filter((status) => status === 200).length;
+    expect(oldSuccesses).toBeLessThanOrEqual(1);
+    // Every verify was decided one way or another: approved, wrong (a newer code was stored) or
+    // expired (the old code was just used), never a 5xx.
+    expect(verifies.every((status) => [200, 400, 410, 429].includes(status))).toBe(true);
+
+    // Newest first: five new codes, then the old one.
+    const sent = codesIn(await sandboxMessages(phone));
+    expect(sent).toHaveLength(6);
+    expect(sent[5]).toBe(oldCode);
+    const newCodes = sent.slice(0, 5);
+
+    // The store holds one code, and it is one of the new ones (whichever issue ran last).
+    const hasher = createKeyedHasher(app.env.OTP_SECRET as string);
+    const tag = await hasher.phoneTag(phone);
+    expect(await redis(['KEYS', `${prefix}code:*`])).toEqual([`${prefix}code:${tag}`]);
+    const storedHash = await redis(['HGET', `${prefix}code:${tag}`, 'h']);
+    const matching: string[] = [];
+    for (const code of new Set(sent)) if ((await hasher.codeTag(phone, code)) === storedHash) matching.push(code);
+    expect(matching).toHaveLength(1);
+    const stored = matching[0] ?? '';
+    expect(newCodes).toContain(stored);
+    const attemptsBefore = Number(await redis(['HGET', `${prefix}code:${tag}`, 'a']));
+
+    // Every other code sent (the old one included) is dead; only then the stored one is tried.
+    const others = [...new Set(sent)].filter((code) => code !== stored);
+    expect(others).toContain(oldCode);
+    for (const code of others) {
+      const status = (await app.post('/otp/verify', { phone, code })).status;
+      expect([400, 429], `code ${code === oldCode ? 'old' : 'replaced'}`).toContain(status);
+    }
+    // Approved unless the old-code guesses and ours used up its attempts.
+    const last = (await app.post('/otp/verify', { phone, code: stored })).status;
+    expect(last).toBe(attemptsBefore + others.length < maxAttempts ? 200 : 429);
+  });
+});
+
+describe('requests racing across many numbers', () => {
+  it('50 numbers × 3 parallel requests each: exactly one SMS per number, the others told to wait', async () => {
+    const app = testApp({
+      RATE_LIMIT_SEND_PER_IP: '1000/1h',
+      RATE_LIMIT_SEND_PER_PREFIX: '1000/1h',
+      RATE_LIMIT_SEND_PER_COUNTRY: '1000/1h',
+    });
+    const numbers = distinctPhones(50);
+    const responses = await race(150, (index) =>
+      app.post('/otp/request', { phone: numbers[index % 50] }, { 'cf-connecting-ip': `198.51.100.${index % 50}` }),
+    );
+    const bodies = (await Promise.all(responses.map((response) => response.json()))) as {
+      status?: string;
+      error?: { code: string };
+    }[];
+
+    for (const [slot, phone] of numbers.entries()) {
+      const mine = [slot, slot + 50, slot + 100].map((index) => ({
+        status: responses[index]?.status,
+        outcome: bodies[index]?.status ?? bodies[index]?.error?.code,
+      }));
+      expect(mine.filter((one) => one.status === 200), phone).toHaveLength(1);
+      // The losers lost to the cooldown taken inside the issue script, not to a limiter.
+      expect(mine.filter((one) => one.outcome === 'resend_too_soon'), phone).toHaveLength(2);
+    }
+    const attempts = await attemptsTo(numbers);
+    expect(attempts).toHaveLength(50);
+    const perNumber = new Map<string, number>();
+    for (const attempt of attempts) perNumber.set(attempt.dst, (perNumber.get(attempt.dst) ?? 0) + 1);
+    expect([...perNumber.values()].every((count) => count === 1)).toBe(true);
+  });
+});
+
+describe('one Worker instance, many requests at once', () => {
+  /** Through the Worker's own fetch handler: its bindings from the test env, key prefix `otp:`. */
+  function post(path: string, body: unknown, ip: string) {
+    return exports.default.fetch(`http://otp.test${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('100 concurrent mixed requests through the default export: each gets the answer for its own number, none a 5xx', async () => {
+    const base = Math.floor(Math.random() * 200) + 20;
+    let ipCount = 0;
+    const nextIp = () => {
+      ipCount += 1;
+      return `198.18.${base + Math.floor(ipCount / 250)}.${(ipCount % 250) + 1}`;
+    };
+    const numbers = distinctPhones(90);
+    const [toApprove, toGuess, fresh, never] = [
+      numbers.slice(0, 25),
+      numbers.slice(25, 50),
+      numbers.slice(50, 75),
+      numbers.slice(75),
+    ];
+
+    // Setup, also through the default export (same key prefix): a code for each of the first two
+    // groups, and 0-3 wrong guesses already made against each of the second.
+    const codes = new Map<string, string>();
+    for (const phone of [...toApprove, ...toGuess]) {
+      expect((await post('/otp/request', { phone }, nextIp())).status).toBe(200);
+      const [code] = codesIn(await sandboxMessages(phone));
+      if (code === undefined) throw new Error(`no SMS for ${phone}`);
+      codes.set(phone, code);
+    }
+    const wrongFor = (phone: string) => String((Number(codes.get(phone)) + 1) % 1_000_000).padStart(6, '0');
+    for (const [index, phone] of toGuess.entries()) {
+      for (let guess = 0; guess < index % 4; guess += 1) {
+        expect((await post('/otp/verify', { phone, code: wrongFor(phone) }, nextIp())).status).toBe(400);
+      }
+    }
+
+    type Check = { describe: string; send(): Promise<Response>; expect(response: Response): Promise<void> };
+    const checks: Check[] = [
+      ...toApprove.map(
+        (phone): Check => ({
+          describe: `right code for ${phone}`,
+          send: () => post('/otp/verify', { phone, code: codes.get(phone) }, nextIp()),
+          async expect(response) {
+            expect(response.status, this.describe).toBe(200);
+            const { receipt } = (await response.json()) as { receipt: string };
+            // The receipt is for this request's number, not a neighbour's.
+            expect(decodeJwt(receipt), this.describe).toMatchObject({ sub: phone, phone_number: phone });
+          },
+        }),
+      ),
+      ...toGuess.map(
+        (phone, index): Check => ({
+          describe: `wrong code for ${phone} after ${index % 4} wrong`,
+          send: () => post('/otp/verify', { phone, code: wrongFor(phone) }, nextIp()),
+          async expect(response) {
+            expect(response.status, this.describe).toBe(400);
+            expect(await response.json(), this.describe).toMatchObject({
+              error: { code: 'invalid_code', attemptsRemaining: 4 - (index % 4) },
+            });
+          },
+        }),
+      ),
+      ...fresh.map(
+        (phone): Check => ({
+          describe: `first request for ${phone}`,
+          send: () => post('/otp/request', { phone }, nextIp()),
+          async expect(response) {
+            expect(response.status, this.describe).toBe(200);
+            expect(await response.json(), this.describe).toMatchObject({ status: 'pending' });
+          },
+        }),
+      ),
+      ...never.map(
+        (phone): Check => ({
+          describe: `verify for ${phone}, which has no code`,
+          send: () => post('/otp/verify', { phone, code: '123456' }, nextIp()),
+          async expect(response) {
+            expect(response.status, this.describe).toBe(410);
+          },
+        }),
+      ),
+      ...toGuess.slice(0, 10).map(
+        (phone): Check => ({
+          describe: `resend for ${phone} inside the cooldown`,
+          send: () => post('/otp/request', { phone }, nextIp()),
+          async expect(response) {
+            expect(response.status, this.describe).toBe(429);
+            expect(await response.json(), this.describe).toMatchObject({ error: { code: 'resend_too_soon' } });
+          },
+        }),
+      ),
+    ];
+    expect(checks).toHaveLength(100);
+
+    const responses = await race(checks.length, (index) => (checks[index] as Check).send());
+    expect(responses.filter((response) => response.status >= 500)).toEqual([]);
+    for (const [index, check] of checks.entries()) await check.expect(responses[index] as Response);
+
+    // The side effects belong to the right numbers too: one SMS per fresh number, none for the others.
+    const freshAttempts = await attemptsTo(fresh);
+    expect(freshAttempts).toHaveLength(25);
+    expect(await attemptsTo(never)).toEqual([]);
+    for (const phone of toGuess.slice(0, 10)) expect(await sandboxMessages(phone)).toHaveLength(1);
+  });
+});
