@@ -49,7 +49,8 @@ export function writeSection(
   if (options.first) parts.unshift({ title, body: next });
   else if (index !== -1) parts.splice(index, 0, { title, body: next });
   else parts.push({ title, body: next });
-  const head = '# otp-edge benchmark results\n\nWritten by `npm run bench` and `npm run bench:soak` (bench/).\n\n';
+  const head =
+    '# otp-edge benchmark results\n\nWritten by `npm run bench` and `npm run bench:soak` (bench/).\n\n';
   const text = parts
     .filter((part) => part.title !== '')
     .map((part) => part.body.trimEnd())

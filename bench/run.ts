@@ -27,7 +27,8 @@ const { values } = parseArgs({
 
 function integer(text: string, name: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${text}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got ${text}`);
   return value;
 }
 
@@ -50,12 +51,15 @@ interface LevelResult {
 
 async function main() {
   const startedAt = new Date();
-  console.log(`bench: starting the stack (store +${storeLatencyMs} ms, SMS +${smsLatencyMs} ms) and wrangler dev…`);
+  console.log(
+    `bench: starting the stack (store +${storeLatencyMs} ms, SMS +${smsLatencyMs} ms) and wrangler dev…`,
+  );
   const stack = await startBenchStack({ storeLatencyMs, smsLatencyMs });
   const levelResults: LevelResult[] = [];
   let redisVersion = 'unknown';
   try {
-    redisVersion = /redis_version:(\S+)/.exec(String(await stack.redis(['INFO', 'server'])))?.[1] ?? redisVersion;
+    redisVersion =
+      /redis_version:(\S+)/.exec(String(await stack.redis(['INFO', 'server'])))?.[1] ?? redisVersion;
     const nextNumber = numberSource(0);
     let ipIndex = 1;
     // Loads the Lua scripts (the first EVALSHA of each is a NOSCRIPT + EVAL) and warms workerd.
@@ -177,12 +181,16 @@ function renderResults(
   });
   const single = levelResults.find((level) => level.perEndpoint !== undefined)?.perEndpoint;
   const spread = (values: number[]) =>
-    values.length === 0 ? 'not measured' : `${Math.min(...values)}–${Math.max(...values)} (mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)})`;
+    values.length === 0
+      ? 'not measured'
+      : `${Math.min(...values)}–${Math.max(...values)} (mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)})`;
   const gzipKiB = bundle.gzipBytes / 1024;
   const verifyTrips = single?.verify ?? [];
   const requestTrips = single?.request ?? [];
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const lastClean = levelResults.filter((level) => errorsOf(level.results).count === 0).map((level) => level.concurrency);
+  const lastClean = levelResults
+    .filter((level) => errorsOf(level.results).count === 0)
+    .map((level) => level.concurrency);
 
   return [
     `Run ${startedAt.toISOString()} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,

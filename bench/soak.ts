@@ -28,7 +28,8 @@ const { values } = parseArgs({
 
 function positive(text: string, name: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${text}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got ${text}`);
   return value;
 }
 
@@ -144,7 +145,8 @@ async function main() {
   let afterWait: Awaited<ReturnType<typeof redisFigures>> | undefined;
   let redisVersion = 'unknown';
   try {
-    redisVersion = /redis_version:(\S+)/.exec(String(await stack.redis(['INFO', 'server'])))?.[1] ?? redisVersion;
+    redisVersion =
+      /redis_version:(\S+)/.exec(String(await stack.redis(['INFO', 'server'])))?.[1] ?? redisVersion;
     const baseline = await takeSample(stack, 0, []);
     samples.push(baseline);
     console.log(formatSample(baseline));

@@ -92,7 +92,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     closers.push(() => worker.stop());
     const health = await fetch(`${worker.url}/health`);
     if (health.status !== 200) {
-      throw new Error(`the Worker answers /health with ${health.status}: ${await health.text()}\n${worker.output()}`);
+      throw new Error(
+        `the Worker answers /health with ${health.status}: ${await health.text()}\n${worker.output()}`,
+      );
     }
 
     const redis = async (command: (string | number)[]) => {
@@ -141,7 +143,11 @@ function workerdBelow(rootPid: number): { pid: number; rssKiB: number }[] {
     }
   }
   const below = (pid: number) => {
-    for (let current = parentOf.get(pid); current !== undefined && current > 1; current = parentOf.get(current)) {
+    for (
+      let current = parentOf.get(pid);
+      current !== undefined && current > 1;
+      current = parentOf.get(current)
+    ) {
       if (current === rootPid) return true;
     }
     return false;

@@ -5,20 +5,20 @@ import { secureHeaders } from 'hono/secure-headers';
 import { loadConfig } from './config/config.ts';
 import { demoRoutes } from './demo/demo-routes.ts';
 import { docsRoutes } from './docs/docs-routes.ts';
-import { DependencyUnavailableError } from './otp/dependency-error.ts';
-import { cryptoRandom, systemClock } from './otp/ports.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { identifyCaller, requireApiKeyWhenConfigured } from './http/caller-auth.ts';
 import { corsPolicy } from './http/cors-policy.ts';
 import { errorResponse } from './http/error-response.ts';
 import { jsonBodyOnly, MAX_BODY_BYTES, MAX_BODY_BYTES_WITH_CAPTCHA } from './http/json-body-only.ts';
-import { requestLogger } from './http/request-log.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
+import { requestLogger } from './http/request-log.ts';
 import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
 import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
+import { DependencyUnavailableError } from './otp/dependency-error.ts';
+import { cryptoRandom, systemClock } from './otp/ports.ts';
 import { createServices, type Runtime } from './services.ts';
 
 /**
@@ -108,13 +108,22 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     }
     if (error instanceof HTTPException && error.status === 400) {
       // Hono's JSON validator throws this for a body that is not JSON at all.
-      return errorResponse(c, 'invalid_request', { extra: { issues: [{ field: '(body)', problem: 'not valid JSON' }] } });
+      return errorResponse(c, 'invalid_request', {
+        extra: { issues: [{ field: '(body)', problem: 'not valid JSON' }] },
+      });
     }
     if (error instanceof HTTPException && error.status === 413) return errorResponse(c, 'payload_too_large');
     // Unexpected: a 500, with the detail in the log only. Error messages are not logged whole in
     // case a library put request data in them.
     c.get('log').detail = `unexpected ${error.name}`;
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), error: error.name, stack: error.stack?.split('\n').slice(0, 4) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        requestId: c.get('requestId'),
+        error: error.name,
+        stack: error.stack?.split('\n').slice(0, 4),
+      }),
+    );
     return errorResponse(c, 'internal_error');
   });
 

@@ -18,9 +18,9 @@ describe('documentation tells the truth about configuration', () => {
   });
 
   it('.dev.vars.example documents no setting the Worker does not read', () => {
-    const documented = [...readFileSync('.dev.vars.example', 'utf8').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map(
-      (match) => match[1],
-    );
+    const documented = [
+      ...readFileSync('.dev.vars.example', 'utf8').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm),
+    ].map((match) => match[1]);
     expect(documented.filter((name) => name && !settings.includes(name))).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ import { race, redis, sandboxAttempts, sandboxMessages, testApp, uniquePhone } f
 const spies: MockInstance[] = [];
 beforeAll(() => {
   // One log line per request, hundreds of requests: kept off the console.
-  for (const method of ['log', 'error'] as const) spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
+  for (const method of ['log', 'error'] as const)
+    spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
 });
 afterAll(() => {
   for (const spy of spies) spy.mockRestore();
@@ -76,7 +77,8 @@ describe('verify racing resends', () => {
     expect(await redis(['KEYS', `${prefix}code:*`])).toEqual([`${prefix}code:${tag}`]);
     const storedHash = await redis(['HGET', `${prefix}code:${tag}`, 'h']);
     const matching: string[] = [];
-    for (const code of new Set(sent)) if ((await hasher.codeTag(phone, code)) === storedHash) matching.push(code);
+    for (const code of new Set(sent))
+      if ((await hasher.codeTag(phone, code)) === storedHash) matching.push(code);
     expect(matching).toHaveLength(1);
     const stored = matching[0] ?? '';
     expect(newCodes).toContain(stored);
@@ -104,7 +106,11 @@ describe('requests racing across many numbers', () => {
     });
     const numbers = distinctPhones(50);
     const responses = await race(150, (index) =>
-      app.post('/otp/request', { phone: numbers[index % 50] }, { 'cf-connecting-ip': `198.51.100.${index % 50}` }),
+      app.post(
+        '/otp/request',
+        { phone: numbers[index % 50] },
+        { 'cf-connecting-ip': `198.51.100.${index % 50}` },
+      ),
     );
     const bodies = (await Promise.all(responses.map((response) => response.json()))) as {
       status?: string;
@@ -116,9 +122,15 @@ describe('requests racing across many numbers', () => {
         status: responses[index]?.status,
         outcome: bodies[index]?.status ?? bodies[index]?.error?.code,
       }));
-      expect(mine.filter((one) => one.status === 200), phone).toHaveLength(1);
+      expect(
+        mine.filter((one) => one.status === 200),
+        phone,
+      ).toHaveLength(1);
       // The losers lost to the cooldown taken inside the issue script, not to a limiter.
-      expect(mine.filter((one) => one.outcome === 'resend_too_soon'), phone).toHaveLength(2);
+      expect(
+        mine.filter((one) => one.outcome === 'resend_too_soon'),
+        phone,
+      ).toHaveLength(2);
     }
     const attempts = await attemptsTo(numbers);
     expect(attempts).toHaveLength(50);
@@ -220,7 +232,9 @@ describe('one Worker instance, many requests at once', () => {
           send: () => post('/otp/request', { phone }, nextIp()),
           async expect(response) {
             expect(response.status, this.describe).toBe(429);
-            expect(await response.json(), this.describe).toMatchObject({ error: { code: 'resend_too_soon' } });
+            expect(await response.json(), this.describe).toMatchObject({
+              error: { code: 'resend_too_soon' },
+            });
           },
         }),
       ),

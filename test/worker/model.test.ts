@@ -143,12 +143,26 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     const locked = model.failures >= maxFailures;
     if (isRequest) {
       if (locked) {
-        expected.push({ label: 'locked', status: 429, errorCode: 'too_many_attempts', retryAfter: true, apply() {} });
+        expected.push({
+          label: 'locked',
+          status: 429,
+          errorCode: 'too_many_attempts',
+          retryAfter: true,
+          apply() {},
+        });
       } else {
         const cooling =
-          cooldownSeconds > 0 && model.lastIssue ? stillThere(model.lastIssue, cooldownSeconds * 1000, window) : 'no';
+          cooldownSeconds > 0 && model.lastIssue
+            ? stillThere(model.lastIssue, cooldownSeconds * 1000, window)
+            : 'no';
         if (cooling !== 'no') {
-          expected.push({ label: 'cooldown', status: 429, errorCode: 'resend_too_soon', retryAfter: true, apply() {} });
+          expected.push({
+            label: 'cooldown',
+            status: 429,
+            errorCode: 'resend_too_soon',
+            retryAfter: true,
+            apply() {},
+          });
         }
         if (cooling !== 'yes') {
           expected.push({
@@ -165,7 +179,13 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
         }
       }
     } else if (locked) {
-      expected.push({ label: 'locked', status: 429, errorCode: 'too_many_attempts', retryAfter: true, apply() {} });
+      expected.push({
+        label: 'locked',
+        status: 429,
+        errorCode: 'too_many_attempts',
+        retryAfter: true,
+        apply() {},
+      });
     } else {
       const current = model.current;
       const alive = current ? stillThere(current.issued, TTL_SECONDS * 1000, window) : 'no';
@@ -182,7 +202,13 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
       }
       if (current && alive !== 'no') {
         if (current.attempts >= maxAttempts) {
-          expected.push({ label: 'burned', status: 429, errorCode: 'too_many_attempts', retryAfter: false, apply() {} });
+          expected.push({
+            label: 'burned',
+            status: 429,
+            errorCode: 'too_many_attempts',
+            retryAfter: false,
+            apply() {},
+          });
         } else if (candidate === current.code) {
           expected.push({
             label: 'approved',
@@ -214,8 +240,10 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
       (outcome) =>
         outcome.status === response.status &&
         outcome.errorCode === body.error?.code &&
-        (outcome.attemptsRemaining === undefined || outcome.attemptsRemaining === body.error?.attemptsRemaining) &&
-        (outcome.retryAfter === undefined || outcome.retryAfter === (body.error?.retryAfterSeconds !== undefined)),
+        (outcome.attemptsRemaining === undefined ||
+          outcome.attemptsRemaining === body.error?.attemptsRemaining) &&
+        (outcome.retryAfter === undefined ||
+          outcome.retryAfter === (body.error?.retryAfterSeconds !== undefined)),
     );
     log.push(
       `${step.kind}${isRequest ? '' : ` ${candidate}`} [${window.end - window.start} ms] → ${observed}; model expected ${expected.map((outcome) => outcome.label).join(' or ')}`,
@@ -226,7 +254,8 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
 
     // Only an accepted send puts an SMS on the phone.
     const smsAfter = (await sandboxMessages(phone)).length;
-    if (smsAfter - smsBefore !== (match.label === 'sent' ? 1 : 0)) fail(`${smsAfter - smsBefore} new SMS after ${match.label}`);
+    if (smsAfter - smsBefore !== (match.label === 'sent' ? 1 : 0))
+      fail(`${smsAfter - smsBefore} new SMS after ${match.label}`);
 
     // At most one success per code.
     for (const [code, count] of model.approvals) if (count > 1) fail(`code ${code} approved ${count} times`);
@@ -239,14 +268,16 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     const stored = (await redis(['HGETALL', `${prefix}code:${tag}`])) as string[];
     if (stored.length > 0) {
       const fields = new Map<string, string>();
-      for (let index = 0; index + 1 < stored.length; index += 2) fields.set(stored[index] ?? '', stored[index + 1] ?? '');
+      for (let index = 0; index + 1 < stored.length; index += 2)
+        fields.set(stored[index] ?? '', stored[index + 1] ?? '');
       const attempts = Number(fields.get('a'));
       if (attempts > maxAttempts) fail(`attempts ${attempts} passed OTP_MAX_ATTEMPTS`);
       if (!model.current) fail('the store holds a code the model says is gone');
       if (fields.get('h') !== (await hasher.codeTag(phone, model.current.code))) {
         fail('the stored code is not the newest one sent');
       }
-      if (attempts !== model.current.attempts) fail(`store attempts ${attempts}, model ${model.current.attempts}`);
+      if (attempts !== model.current.attempts)
+        fail(`store attempts ${attempts}, model ${model.current.attempts}`);
     }
   }
 }
@@ -258,7 +289,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'resend' as const }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'verifyRight' as const }), weight: 3 },
   {
-    arbitrary: fc.integer({ min: 1, max: 999_999 }).map((offset) => ({ kind: 'verifyWrong' as const, offset })),
+    arbitrary: fc
+      .integer({ min: 1, max: 999_999 })
+      .map((offset) => ({ kind: 'verifyWrong' as const, offset })),
     weight: 5,
   },
   { arbitrary: fc.constant({ kind: 'verifyOld' as const }), weight: 2 },
@@ -294,7 +327,12 @@ const advance = (ms: number) => ({ kind: 'advance', ms }) as const;
 /** Hand-written sequences that reach every outcome at least once, whatever the random ones do. */
 const coverage: Sequence[] = [
   // Expiry: nothing succeeds after the TTL.
-  { maxAttempts: 3, maxFailures: 7, cooldownSeconds: 0, steps: [request, wrong, advance(LONG_ADVANCE_MS), right, right] },
+  {
+    maxAttempts: 3,
+    maxFailures: 7,
+    cooldownSeconds: 0,
+    steps: [request, wrong, advance(LONG_ADVANCE_MS), right, right],
+  },
   // The failure cap across resends: a resend neither resets it nor helps once it is reached.
   {
     maxAttempts: 3,
@@ -303,7 +341,12 @@ const coverage: Sequence[] = [
     steps: [request, wrong, wrong, resend, old, wrong, right, request, right],
   },
   // A burned code: after OTP_MAX_ATTEMPTS wrong guesses even the right one fails.
-  { maxAttempts: 2, maxFailures: 7, cooldownSeconds: 0, steps: [request, wrong, wrong, right, resend, right, right] },
+  {
+    maxAttempts: 2,
+    maxFailures: 7,
+    cooldownSeconds: 0,
+    steps: [request, wrong, wrong, right, resend, right, right],
+  },
   // The cooldown, then a resend that kills the old code.
   {
     maxAttempts: 3,
@@ -312,14 +355,20 @@ const coverage: Sequence[] = [
     steps: [request, resend, advance(1_300), resend, old, right, old, right],
   },
   // Single use, then a fresh code works again and the failure count restarted.
-  { maxAttempts: 3, maxFailures: 3, cooldownSeconds: 0, steps: [request, wrong, wrong, right, right, request, wrong, right] },
+  {
+    maxAttempts: 3,
+    maxFailures: 3,
+    cooldownSeconds: 0,
+    steps: [request, wrong, wrong, right, right, request, wrong, right],
+  },
 ];
 
 describe('model-based sequences against the real stack', () => {
   const spies: MockInstance[] = [];
   beforeAll(() => {
     // The Worker logs a line per request; hundreds of them would bury a failure's step log.
-    for (const method of ['log', 'error'] as const) spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
+    for (const method of ['log', 'error'] as const)
+      spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
   });
   afterAll(() => {
     for (const spy of spies) spy.mockRestore();

@@ -64,6 +64,7 @@ const trickyPhones = fc.constantFrom(
   '+1\t4155552671',
   'javascript:alert(1)',
   '<script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection payload, meant literally.
   '${jndi:ldap://x}',
   '%2B14155552671',
 );
@@ -92,7 +93,14 @@ const fieldValue: fc.Arbitrary<unknown> = fc.oneof(
 const fieldName = fc.oneof(
   { arbitrary: fc.constantFrom('phone', 'code'), weight: 6 },
   {
-    arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'turnstileToken'),
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      'turnstileToken',
+    ),
     weight: 2,
   },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 10 }), weight: 1 },
@@ -118,7 +126,9 @@ const anythingAsJson = fc.anything({ maxDepth: 3 }).map((value) => {
 
 const deepNesting = fc
   .tuple(fc.integer({ min: 1, max: 5_000 }), fc.constantFrom('[', '{"phone":'))
-  .map(([depth, open]) => open.repeat(depth) + (open === '[' ? ']'.repeat(depth) : `"x"${'}'.repeat(depth)}`));
+  .map(
+    ([depth, open]) => open.repeat(depth) + (open === '[' ? ']'.repeat(depth) : `"x"${'}'.repeat(depth)}`),
+  );
 
 /**
  * Valid-looking bodies for each endpoint, often: the paths past validation (limits, the store, the
@@ -192,14 +202,16 @@ const optionalHeaders = fc.record(
 );
 
 const rawRequest = (only?: RawRequest['path']): fc.Arbitrary<RawRequest> =>
-  (only === undefined ? fc.constantFrom('/otp/request' as const, '/otp/verify' as const) : fc.constant(only)).chain(
-    (path) =>
-      fc.record({
-        path: fc.constant(path),
-        contentType,
-        payload: payloadFor(path),
-        headers: fc.oneof({ arbitrary: fc.constant({}), weight: 6 }, { arbitrary: optionalHeaders, weight: 1 }),
-      }),
+  (only === undefined
+    ? fc.constantFrom('/otp/request' as const, '/otp/verify' as const)
+    : fc.constant(only)
+  ).chain((path) =>
+    fc.record({
+      path: fc.constant(path),
+      contentType,
+      payload: payloadFor(path),
+      headers: fc.oneof({ arbitrary: fc.constant({}), weight: 6 }, { arbitrary: optionalHeaders, weight: 1 }),
+    }),
   );
 
 // --- Sending and checking -----------------------------------------------------------------------
@@ -278,6 +290,53 @@ function countsAsGuess(request: RawRequest, phone: string, pendingCode: string):
   return typeof fields.code === 'string' && /^[0-9]{6}$/.test(fields.code) && fields.code !== pendingCode;
 }
 
+/** A well-formed wrong guess, as a client following the API would send it. */
+function wellFormed(phone: string, code: string): RawRequest {
+  return {
+    path: '/otp/verify',
+    contentType: 'application/json',
+    payload: JSON.stringify({ phone, code }),
+    headers: {},
+  };
+}
+
+/** A well-formed guess with exactly one defect: none of these may count as a guess. */
+const NEAR_MISSES: ((phone: string, code: string) => RawRequest)[] = [
+  ...[
+    undefined,
+    'text/plain',
+    'text/plain;charset=UTF-8',
+    'application/x-www-form-urlencoded',
+    'text/json',
+    'application/jsonp',
+    'multipart/form-data; boundary=x',
+  ].map((contentType) => (phone: string, code: string) => ({ ...wellFormed(phone, code), contentType })),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code, extra: true }) }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: `{"phone":${JSON.stringify(phone)},"code":"${code}","__proto__":{"code":"${code}"}}`,
+  }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: Number(code) }) }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: [code] }) }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: ` ${code}` }) }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: `${code}0` }) }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: code.slice(1) }) }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({
+      phone,
+      code: code.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit))),
+    }),
+  }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify([{ phone, code }]) }),
+  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone: [phone], code }) }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: `${JSON.stringify({ phone, code })}${' '.repeat(2100)}`,
+  }),
+  (phone, code) => ({ ...wellFormed(phone, code), headers: { authorization: 'Bearer not-a-key' } }),
+];
+
 function spellings(phone: string): string[] {
   const [area, exchange, line] = [phone.slice(2, 5), phone.slice(5, 8), phone.slice(8)];
   return [
@@ -291,7 +350,11 @@ function spellings(phone: string): string[] {
 }
 
 function prototypeSnapshot(): string {
-  return JSON.stringify([Object.prototype, Array.prototype, Function.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort()));
+  return JSON.stringify(
+    [Object.prototype, Array.prototype, Function.prototype].map((proto) =>
+      Object.getOwnPropertyNames(proto).sort(),
+    ),
+  );
 }
 
 // --- Properties ---------------------------------------------------------------------------------
@@ -353,6 +416,17 @@ describe('arbitrary input (property-based, fast-check)', () => {
           .map(({ spelling, offset }) => ({ kind: 'wrong' as const, spelling, offset })),
         weight: 1,
       },
+      // The same guess with exactly one thing wrong with it: must count nothing.
+      {
+        arbitrary: fc
+          .record({
+            spelling: fc.nat(5),
+            offset: fc.integer({ min: 1, max: 999_999 }),
+            defect: fc.nat(NEAR_MISSES.length - 1),
+          })
+          .map((near) => ({ kind: 'nearMiss' as const, ...near })),
+        weight: 1,
+      },
       // Anything else, aimed at the same number through the placeholder.
       { arbitrary: rawRequest('/otp/verify').map((raw) => ({ kind: 'raw' as const, raw })), weight: 3 },
     );
@@ -383,15 +457,15 @@ describe('arbitrary input (property-based, fast-check)', () => {
         for (const spec of specs) {
           const offsetCode = (offset: number) => String((Number(code) + offset) % 1_000_000).padStart(6, '0');
           const request: RawRequest =
-            spec.kind === 'wrong'
-              ? {
-                  path: '/otp/verify',
-                  contentType: 'application/json',
-                  payload: JSON.stringify({ phone: spellings(phone)[spec.spelling], code: offsetCode(spec.offset) }),
-                  headers: {},
-                }
-              : fill(spec.raw, spellings(phone)[0] ?? phone, offsetCode(1));
+            spec.kind === 'raw'
+              ? fill(spec.raw, spellings(phone)[0] ?? phone, offsetCode(1))
+              : (spec.kind === 'wrong' ? wellFormed : (NEAR_MISSES[spec.defect] ?? wellFormed))(
+                  spellings(phone)[spec.spelling] ?? phone,
+                  offsetCode(spec.offset),
+                );
           const expectedGuess = countsAsGuess(request, phone, code);
+          // The oracle agrees with how the cases were built (a check on this test itself).
+          if (spec.kind !== 'raw') expect(expectedGuess).toBe(spec.kind === 'wrong');
           if (expectedGuess) wellFormedWrong += 1;
           if (spec.kind === 'wrong') definitelyCounted += 1;
 

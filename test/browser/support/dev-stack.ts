@@ -17,9 +17,12 @@ export interface DevStack {
 /**
  * What `npm run dev` runs, on free ports and with fresh secrets: a throwaway redis-server behind
  * the Upstash-compatible REST server, the Plivo sandbox, and the Worker under `wrangler dev`.
- * `vars` override the test defaults below.
+ * `vars` and `secrets` add to (or override) the test defaults below.
  */
-export async function startDevStack(vars: Record<string, string> = {}): Promise<DevStack> {
+export async function startDevStack(
+  vars: Record<string, string> = {},
+  secrets: Record<string, string> = {},
+): Promise<DevStack> {
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -47,6 +50,7 @@ export async function startDevStack(vars: Record<string, string> = {}): Promise<
         PLIVO_AUTH_TOKEN: plivoAuth.authToken,
         OTP_SECRET: generateOtpSecret(),
         RECEIPT_SIGNING_KEY: JSON.stringify((await generateReceiptKey()).privateJwk),
+        ...secrets,
       },
     });
     closers.push(() => worker.stop());
