@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // the Worker under wrangler dev for a real browser and the deploy scripts.
 export default defineConfig({
   test: {
+    // The Worker logs one JSON line per request; show them only for a test that failed.
+    silent: 'passed-only',
     projects: [
       {
         test: {
@@ -19,7 +21,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: './test/wrangler.test.toml' },
             miniflare: {
               bindings: {
                 ENVIRONMENT: 'test',

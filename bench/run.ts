@@ -45,6 +45,9 @@ interface LevelResult {
   results: FlowResult[];
   roundTripsPerFlow: number;
   commandsPerFlow: number;
+  /** CPU time per flow of wrangler + workerd, and of this process (client, REST server, sandbox). */
+  workerCpuMsPerFlow: number;
+  benchCpuMsPerFlow: number;
   /** Measured one call at a time (concurrency 1 only): store round trips of each endpoint. */
   perEndpoint: { request: number[]; verify: number[] } | undefined;
 }
@@ -67,6 +70,8 @@ async function main() {
 
     for (const concurrency of levels) {
       const before = await stack.restStats();
+      const workerCpuBefore = stack.workerCpuMs();
+      const benchCpuBefore = process.cpuUsage();
       const perEndpoint = concurrency === 1 ? { request: [] as number[], verify: [] as number[] } : undefined;
       const started = performance.now();
       const results = await pool(flowsPerLevel, concurrency, async () => {
@@ -93,6 +98,7 @@ async function main() {
       });
       const seconds = (performance.now() - started) / 1000;
       const after = await stack.restStats();
+      const benchCpu = process.cpuUsage(benchCpuBefore);
       const level: LevelResult = {
         concurrency,
         flows: flowsPerLevel,
@@ -100,6 +106,8 @@ async function main() {
         results,
         roundTripsPerFlow: (after.requests - before.requests) / flowsPerLevel,
         commandsPerFlow: (after.commands - before.commands) / flowsPerLevel,
+        workerCpuMsPerFlow: (stack.workerCpuMs() - workerCpuBefore) / flowsPerLevel,
+        benchCpuMsPerFlow: (benchCpu.user + benchCpu.system) / 1000 / flowsPerLevel,
         perEndpoint,
       };
       levelResults.push(level);
@@ -152,7 +160,7 @@ function summaryLine(level: LevelResult): string {
   const { request, verify } = latencies(level.results);
   const errors = errorsOf(level.results);
   return (
-    `bench: c=${level.concurrency} ${(level.flows / level.seconds).toFixed(1)} flows/s, request p50 ${ms(percentile(request, 50))} p99 ${ms(percentile(request, 99))} ms, ` +
+    `bench: c=${level.concurrency} ${(level.flows / level.seconds).toFixed(1)} flows/s, CPU/flow worker ${level.workerCpuMsPerFlow.toFixed(1)} ms bench ${level.benchCpuMsPerFlow.toFixed(1)} ms, request p50 ${ms(percentile(request, 50))} p99 ${ms(percentile(request, 99))} ms, ` +
     `verify p50 ${ms(percentile(verify, 50))} p99 ${ms(percentile(verify, 99))} ms, errors ${errors.count}${errors.detail ? ` (${errors.detail})` : ''}`
   );
 }
@@ -177,6 +185,8 @@ function renderResults(
       errors.count === 0 ? '0' : `${errors.count} (${errors.detail})`,
       level.roundTripsPerFlow.toFixed(2),
       level.commandsPerFlow.toFixed(2),
+      level.workerCpuMsPerFlow.toFixed(1),
+      level.benchCpuMsPerFlow.toFixed(1),
     ];
   });
   const single = levelResults.find((level) => level.perEndpoint !== undefined)?.perEndpoint;
@@ -211,11 +221,13 @@ function renderResults(
         'errors',
         'store round trips / flow',
         'Redis commands / flow',
+        'CPU ms / flow: wrangler + workerd',
+        'CPU ms / flow: bench process',
       ],
       rows,
     ),
     '',
-    'Round trips are HTTP requests the REST server received (`/__stats` `requests`); commands are the Redis commands in them (`commands`: an `EVALSHA` counts once, whatever the script does inside).',
+    'Round trips are HTTP requests the REST server received (`/__stats` `requests`); commands are the Redis commands in them (`commands`: an `EVALSHA` counts once, whatever the script does inside). CPU: user + system time from /proc for wrangler and the workerd processes below it, and `process.cpuUsage()` for the bench process, which runs the load generator, the REST server and the Plivo sandbox; throughput stops growing when the two together use up the cores.',
     '',
     '### Budgets',
     '',

@@ -25,6 +25,8 @@ export interface BenchStack {
   restStats(): Promise<RedisRestStats>;
   /** VmRSS in KiB of every workerd process below wrangler (wrangler dev runs more than one). */
   workerdRss(): { pid: number; rssKiB: number }[];
+  /** CPU time (user + system, ms) used so far by wrangler and everything below it (workerd). */
+  workerCpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -112,7 +114,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       sandboxUrl: sandbox.url,
       redis,
       restStats: async () => rest.stats(),
-      workerdRss: () => (worker.pid === undefined ? [] : workerdBelow(worker.pid)),
+      workerdRss: () =>
+        worker.pid === undefined
+          ? []
+          : processTree(worker.pid)
+              .filter((process) => process.name === 'workerd')
+              .map(({ pid, rssKiB }) => ({ pid, rssKiB })),
+      workerCpuMs: () =>
+        worker.pid === undefined ? 0 : processTree(worker.pid).reduce((total, process) => total + process.cpuMs, 0),
       stop: stopAll,
     };
   } catch (error) {
@@ -121,10 +130,19 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
 }
 
-/** Linux only: walks /proc for workerd processes whose ancestry leads to `rootPid`. */
-function workerdBelow(rootPid: number): { pid: number; rssKiB: number }[] {
-  const parentOf = new Map<number, number>();
-  const nameOf = new Map<number, string>();
+/** Clock ticks per second of /proc/<pid>/stat times: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+interface ProcessInfo {
+  pid: number;
+  name: string;
+  rssKiB: number;
+  cpuMs: number;
+}
+
+/** Linux only: `rootPid` and every process whose ancestry leads to it, from /proc; [] elsewhere. */
+function processTree(rootPid: number): ProcessInfo[] {
+  const all = new Map<number, ProcessInfo & { parent: number }>();
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
@@ -134,34 +152,31 @@ function workerdBelow(rootPid: number): { pid: number; rssKiB: number }[] {
   for (const entry of entries) {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // `pid (comm) state ppid ...`; comm may contain spaces and parentheses, so split at the last ')'.
+      // `pid (comm) state ppid ... utime stime ...`; comm may contain spaces and parentheses, so
+      // split after the last ')': fields from `state` on, utime and stime are fields 14 and 15.
       const close = stat.lastIndexOf(')');
-      nameOf.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
-      parentOf.set(Number(entry), Number(stat.slice(close + 2).split(' ')[1]));
+      const fields = stat.slice(close + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
+      all.set(Number(entry), {
+        pid: Number(entry),
+        name: stat.slice(stat.indexOf('(') + 1, close),
+        parent: Number(fields[1]),
+        rssKiB: Number(rss ?? 0),
+        cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND,
+      });
     } catch {
       // Exited while we looked.
     }
   }
-  const below = (pid: number) => {
-    for (
-      let current = parentOf.get(pid);
-      current !== undefined && current > 1;
-      current = parentOf.get(current)
-    ) {
+  const inTree = (pid: number) => {
+    for (let current: number | undefined = pid; current !== undefined && current > 1; current = all.get(current)?.parent) {
       if (current === rootPid) return true;
     }
     return false;
   };
-  const found: { pid: number; rssKiB: number }[] = [];
-  for (const [pid, name] of nameOf) {
-    if (name !== 'workerd' || !below(pid)) continue;
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-      if (rss !== undefined) found.push({ pid, rssKiB: Number(rss) });
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  return found.sort((a, b) => a.pid - b.pid);
+  return [...all.values()]
+    .filter((process) => inTree(process.pid))
+    .map(({ pid, name, rssKiB, cpuMs }) => ({ pid, name, rssKiB, cpuMs }))
+    .sort((a, b) => a.pid - b.pid);
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './zod-messages.ts';
 
 /**
  * Every setting the Worker reads from its vars and secrets, with its default. Values arrive as
