@@ -25,8 +25,8 @@ export interface BenchStack {
   restStats(): Promise<RedisRestStats>;
   /** VmRSS in KiB of every workerd process below wrangler (wrangler dev runs more than one). */
   workerdRss(): { pid: number; rssKiB: number }[];
-  /** CPU time (user + system, ms) used so far by wrangler and everything below it (workerd). */
-  workerCpuMs(): number;
+  /** CPU time (user + system, ms) used so far by wrangler's node process and each process below it. */
+  workerCpuMs(): { pid: number; name: string; cpuMs: number }[];
   stop(): Promise<void>;
 }
 
@@ -121,7 +121,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
               .filter((process) => process.name === 'workerd')
               .map(({ pid, rssKiB }) => ({ pid, rssKiB })),
       workerCpuMs: () =>
-        worker.pid === undefined ? 0 : processTree(worker.pid).reduce((total, process) => total + process.cpuMs, 0),
+        worker.pid === undefined
+          ? []
+          : processTree(worker.pid).map(({ pid, name, cpuMs }) => ({ pid, name, cpuMs })),
       stop: stopAll,
     };
   } catch (error) {
@@ -170,7 +172,11 @@ function processTree(rootPid: number): ProcessInfo[] {
     }
   }
   const inTree = (pid: number) => {
-    for (let current: number | undefined = pid; current !== undefined && current > 1; current = all.get(current)?.parent) {
+    for (
+      let current: number | undefined = pid;
+      current !== undefined && current > 1;
+      current = all.get(current)?.parent
+    ) {
       if (current === rootPid) return true;
     }
     return false;

@@ -26,8 +26,8 @@ export interface BundleFile {
   gzipBytes: number;
 }
 
-/** Every module wrangler would upload (source maps and its README are not code). */
-function uploadedModules(outdir: string): BundleFile[] {
+/** Every module wrangler would upload (source maps and its README are not code). Also used by bench/. */
+export function uploadedModules(outdir: string): BundleFile[] {
   return readdirSync(outdir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && !entry.name.endsWith('.map') && entry.name !== 'README.md')
     .map((entry) => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeyedHasher } from '../../src/otp/keyed-hash.ts';
 import { latestCode, redis, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
 
@@ -364,16 +364,6 @@ const coverage: Sequence[] = [
 ];
 
 describe('model-based sequences against the real stack', () => {
-  const spies: MockInstance[] = [];
-  beforeAll(() => {
-    // The Worker logs a line per request; hundreds of them would bury a failure's step log.
-    for (const method of ['log', 'error'] as const)
-      spies.push(vi.spyOn(console, method).mockImplementation(() => {}));
-  });
-  afterAll(() => {
-    for (const spy of spies) spy.mockRestore();
-  });
-
   it('request / resend / verify / time: at most one success per code, attempts and failures capped, nothing after expiry, resends revive nothing and reset no failure count', async () => {
     const secret = testApp().env.OTP_SECRET as string;
     await fc.assert(

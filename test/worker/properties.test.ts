@@ -361,15 +361,17 @@ function prototypeSnapshot(): string {
 
 describe('arbitrary input (property-based, fast-check)', () => {
   let prototypesBefore = '';
-  /** What the Worker logged (one JSON line per request, errors too): checked for codes, and kept off the console. */
+  /** What the Worker logged (one JSON line per request, errors too), checked for codes; still printed. */
   let logLines: string[] = [];
   const spies: MockInstance[] = [];
   beforeAll(() => {
     prototypesBefore = prototypeSnapshot();
     for (const method of ['log', 'error', 'warn'] as const) {
+      const print = console[method].bind(console);
       spies.push(
         vi.spyOn(console, method).mockImplementation((...parts: unknown[]) => {
           logLines.push(parts.map(String).join(' '));
+          print(...parts);
         }),
       );
     }
@@ -496,7 +498,7 @@ describe('arbitrary input (property-based, fast-check)', () => {
         // None of it consumed or replaced the pending code.
         expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
       }),
-      { numRuns: 80 },
+      { numRuns: 100 },
     );
   });
 });
