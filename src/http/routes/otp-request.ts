@@ -43,8 +43,9 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone } = c.req.valid('json');
-    const notHuman = await requireHuman(c, c.req.valid('json').turnstileToken);
+    const { phone, turnstileToken } = c.req.valid('json');
+    // Before any limit or store call: a bot without a token costs no Redis round trip.
+    const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
     const parsed = parsePhone(phone);
     if (!parsed.ok) return errorResponse(c, 'invalid_phone');
