@@ -92,6 +92,27 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
   });
 });
 
+describe('the SMS Plivo is asked to send', () => {
+  it('keeps no log at Plivo, expires with the code, and ends with the WebOTP origin line after the Android hash', async () => {
+    const app = testApp({
+      WEBOTP_DOMAIN: 'app.example.com',
+      ANDROID_APP_HASH: 'FA+9qCX9VSu',
+      OTP_TTL_SECONDS: '120',
+      PUBLIC_BASE_URL: 'https://otp.example.com/',
+    });
+    const phone = uniquePhone();
+    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+    const code = await latestCode(phone);
+    const [sms] = await sandboxMessages(phone);
+    expect(sms?.text).toBe(
+      `${code} is your OTP Edge verification code. It expires in 2 minutes.\nFA+9qCX9VSu\n\n@app.example.com #${code}`,
+    );
+    expect(sms?.log).toBe(false);
+    expect(sms?.messageExpiry).toBe(120);
+    expect(sms?.url).toBe('https://otp.example.com/webhooks/plivo/status');
+  });
+});
+
 describe('attempt limits', () => {
   it('the guess that reaches OTP_MAX_ATTEMPTS burns the code: then even the right code fails', async () => {
     const app = testApp({ OTP_MAX_ATTEMPTS: '3' });

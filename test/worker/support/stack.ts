@@ -142,6 +142,10 @@ export interface SandboxMessage {
   dst: string;
   text: string;
   status: string;
+  /** What the service asked Plivo to keep (`false`: neither number nor text). */
+  log: unknown;
+  messageExpiry: number | null;
+  url: string | null;
 }
 
 export async function sandboxMessages(dst?: string): Promise<SandboxMessage[]> {
