@@ -140,16 +140,18 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     const observed = `${response.status} ${body.error?.code ?? 'ok'}${body.error?.attemptsRemaining === undefined ? '' : ` (${body.error.attemptsRemaining} left)`}`;
 
     const expected: Expected[] = [];
+    // A number at its failure cap: requests and verifies alike answer 429 and change nothing.
+    const LOCKED: Expected = {
+      label: 'locked',
+      status: 429,
+      errorCode: 'too_many_attempts',
+      retryAfter: true,
+      apply() {},
+    };
     const locked = model.failures >= maxFailures;
     if (isRequest) {
       if (locked) {
-        expected.push({
-          label: 'locked',
-          status: 429,
-          errorCode: 'too_many_attempts',
-          retryAfter: true,
-          apply() {},
-        });
+        expected.push(LOCKED);
       } else {
         const cooling =
           cooldownSeconds > 0 && model.lastIssue
@@ -179,13 +181,7 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
         }
       }
     } else if (locked) {
-      expected.push({
-        label: 'locked',
-        status: 429,
-        errorCode: 'too_many_attempts',
-        retryAfter: true,
-        apply() {},
-      });
+      expected.push(LOCKED);
     } else {
       const current = model.current;
       const alive = current ? stillThere(current.issued, TTL_SECONDS * 1000, window) : 'no';
