@@ -44,7 +44,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
   app.use(async (c, next) => {
     const loaded = loadConfig(c.env);
     if (!loaded.ok) {
-      console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: loaded.problems }));
+      Object.assign(c.get('log'), { outcome: 'misconfigured', problems: loaded.problems });
       return errorResponse(c, 'misconfigured');
     }
     c.set('config', loaded.config);
@@ -115,15 +115,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     if (error instanceof HTTPException && error.status === 413) return errorResponse(c, 'payload_too_large');
     // Unexpected: a 500, with the detail in the log only. Error messages are not logged whole in
     // case a library put request data in them.
-    c.get('log').detail = `unexpected ${error.name}`;
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        requestId: c.get('requestId'),
-        error: error.name,
-        stack: error.stack?.split('\n').slice(0, 4),
-      }),
-    );
+    c.get('log').error = { name: error.name, stack: error.stack?.split('\n').slice(0, 4) };
     return errorResponse(c, 'internal_error');
   });
 

@@ -9,6 +9,10 @@ export interface RequestLog {
   phone?: string;
   storeRoundTrips?: number;
   detail?: string;
+  /** Set when the configuration is invalid: the name of each bad setting, never its value. */
+  problems?: readonly string[];
+  /** Set for an unexpected error (a 500): its name and the top of its stack, never its message. */
+  error?: { name: string; stack: string[] | undefined };
 }
 
 /**
@@ -20,6 +24,11 @@ export function maskPhone(e164: string): string {
   return `${e164.slice(0, 3)}${'*'.repeat(e164.length - 5)}${e164.slice(-2)}`;
 }
 
+/**
+ * One JSON line per request, whatever happened: what the handlers, the configuration check and the
+ * error handler found goes into this line, never into a second one. Errors (a 5xx) go to
+ * `console.error`, so Workers Logs can filter on the level.
+ */
 export function requestLogger(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = Date.now();
@@ -27,7 +36,8 @@ export function requestLogger(): MiddlewareHandler<AppEnv> {
     c.set('log', log);
     await next();
     const services = c.get('services');
-    console.log(
+    const write = c.res.status >= 500 ? console.error : console.log;
+    write(
       JSON.stringify({
         requestId: c.get('requestId'),
         method: c.req.method,
@@ -39,6 +49,8 @@ export function requestLogger(): MiddlewareHandler<AppEnv> {
         latencyMs: Date.now() - started,
         storeRoundTrips: services?.roundTrips.storeRoundTrips ?? 0,
         ...(log.detail ? { detail: log.detail } : {}),
+        ...(log.problems ? { problems: log.problems } : {}),
+        ...(log.error ? { error: log.error.name, stack: log.error.stack } : {}),
       }),
     );
   };

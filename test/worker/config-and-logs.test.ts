@@ -27,11 +27,31 @@ describe('configuration', () => {
     const { result, lines } = await captureLogs(() => app.post('/otp/request', { phone: uniquePhone() }));
     expect(result.status).toBe(503);
     expect(await result.json()).toMatchObject({ error: { code: 'misconfigured' } });
+    // One line for the request, carrying the problems: not a second line beside it.
+    expect(lines).toHaveLength(1);
     const problemLine = lines.find((line) => line.includes('misconfigured') && line.includes('problems'));
     expect(problemLine).toContain('OTP_SECRET');
     expect(problemLine).toContain('OTP_TTL_SECONDS');
     expect(lines.join('\n')).not.toContain('short-secret-value');
     expect((await app.call('/health')).status).toBe(503);
+  });
+
+  it('every request is logged once, as one JSON line', async () => {
+    const app = testApp();
+    const phone = uniquePhone();
+    const { lines } = await captureLogs(async () => {
+      await app.post('/otp/request', { phone });
+      await app.post('/otp/verify', { phone, code: '000000' });
+      await app.call('/health');
+      await app.call('/no-such-route');
+    });
+    expect(lines).toHaveLength(4);
+    expect(lines.map((line) => JSON.parse(line).route)).toEqual([
+      '/otp/request',
+      '/otp/verify',
+      '/health',
+      '/*',
+    ]);
   });
 
   it.each([
