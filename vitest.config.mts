@@ -1,5 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { dropWorkerdConnectionNoise } from './test/workerd-output-filter.ts';
+
+dropWorkerdConnectionNoise(process.stdout);
+dropWorkerdConnectionNoise(process.stderr);
 
 // The local stack's own protocol tests run in Node (they exercise the servers in local/ with the
 // real clients), everything about the Worker runs inside workerd, and the `browser` project runs
