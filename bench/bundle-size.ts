@@ -1,6 +1,6 @@
 /**
  * The Worker's upload size, measured as `npm run build:check` measures it (its `uploadedModules`):
- * what `wrangler deploy --dry-run -e production` bundles (that environment sets `minify = true`),
+ * what `wrangler deploy --dry-run` bundles (the top level, production, sets `minify = true`),
  * gzipped at zlib's default level as wrangler reports it. Budget: scripts/build-check.ts.
  */
 import { execFile } from 'node:child_process';
@@ -33,8 +33,7 @@ export async function measureBundle(): Promise<BundleSize> {
         '--dry-run',
         '--outdir',
         outdir,
-        '-e',
-        'production',
+        '--env=',
       ],
       { cwd: REPO_ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
     );

@@ -126,9 +126,7 @@ async function main() {
     await stack.stop();
   }
 
-  console.log(
-    'bench: measuring the bundle (wrangler deploy --dry-run -e production, as npm run build:check)…',
-  );
+  console.log('bench: measuring the bundle (wrangler deploy --dry-run, as npm run build:check)…');
   const bundle = await measureBundle();
   const markdown = renderResults(levelResults, bundle, startedAt, redisVersion);
   console.log(`\n${markdown}`);

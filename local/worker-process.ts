@@ -64,6 +64,9 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const args = [
     WRANGLER_BIN,
     'dev',
+    // wrangler.toml's top level is production; development runs its explicit [env.dev].
+    '--env',
+    'dev',
     '--ip',
     ip,
     '--port',

@@ -1,6 +1,6 @@
 /**
  * `npm run build:check`: builds the Worker exactly as `npm run deploy` does (`wrangler deploy
- * --dry-run -e production`, nothing is uploaded) and fails when the upload is over the gzip budget.
+ * --dry-run`: the top level of wrangler.toml is production; nothing is uploaded) and fails when the upload is over the gzip budget.
  *
  *   node scripts/build-check.ts [--env staging]
  *
@@ -46,8 +46,9 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function main(): number {
   const envIndex = process.argv.indexOf('--env');
-  const environment = envIndex === -1 ? 'production' : process.argv[envIndex + 1];
-  if (!environment) {
+  // Without --env: the top level, which is production.
+  const environment = envIndex === -1 ? undefined : process.argv[envIndex + 1];
+  if (envIndex !== -1 && !environment) {
     console.error('usage: node scripts/build-check.ts [--env <wrangler environment>]');
     return 2;
   }
@@ -55,7 +56,7 @@ function main(): number {
   try {
     const build = spawnSync(
       process.execPath,
-      [WRANGLER_BIN, 'deploy', '--dry-run', '--outdir', outdir, '-e', environment],
+      [WRANGLER_BIN, 'deploy', '--dry-run', '--outdir', outdir, `--env=${environment ?? ''}`],
       {
         cwd: REPO_ROOT,
         encoding: 'utf8',
@@ -76,7 +77,9 @@ function main(): number {
     const gzip = files.reduce((sum, file) => sum + file.gzipBytes, 0);
     const wranglerSays = /Total Upload: .*/.exec(build.stdout)?.[0];
 
-    console.log(`Worker bundle, as \`wrangler deploy -e ${environment}\` would upload it:`);
+    console.log(
+      `Worker bundle, as \`wrangler deploy${environment ? ` -e ${environment}` : ''}\` would upload it:`,
+    );
     for (const file of files) {
       console.log(
         `  ${file.name.padEnd(24)} ${kib(file.rawBytes).padStart(12)} raw ${kib(file.gzipBytes).padStart(12)} gzip`,

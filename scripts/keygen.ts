@@ -55,13 +55,13 @@ async function main(): Promise<void> {
     `RECEIPT_SIGNING_KEY='${JSON.stringify(key.privateJwk)}'`,
     '# public key, for RECEIPT_PREVIOUS_PUBLIC_KEYS when you rotate this one out:',
     `# ${JSON.stringify(key.publicJwk)}`,
-    '# Deploy: wrangler secret put RECEIPT_SIGNING_KEY -e production   (paste the JSON, without the quotes)',
+    '# Deploy: npx wrangler secret put RECEIPT_SIGNING_KEY  (paste the JSON, without the quotes)',
   ];
   if (process.argv.includes('--otp-secret')) {
     lines.push(
       '# Keys the stored code hashes. Changing it voids codes already sent, so keep it across key rotations.',
       `OTP_SECRET=${generateOtpSecret()}`,
-      '# Deploy: wrangler secret put OTP_SECRET -e production',
+      '# Deploy: npx wrangler secret put OTP_SECRET',
     );
   } else {
     lines.push('# (run with --otp-secret to also make an OTP_SECRET)');

@@ -50,7 +50,8 @@ const rate = (fallback: string) =>
 
 export const configSchema = z
   .object({
-    ENVIRONMENT: z._default(z.enum(['development', 'test', 'staging', 'production']), 'development'),
+    // Unset means production: a deploy that forgot it must not get development's open defaults.
+    ENVIRONMENT: z._default(z.enum(['development', 'test', 'staging', 'production']), 'production'),
     APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(30)), 'OTP Edge'),
 
     UPSTASH_REDIS_REST_URL: httpUrl,
