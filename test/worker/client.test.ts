@@ -1,11 +1,19 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type * as z from 'zod/mini';
 import {
   createOtpClient,
   type ErrorCode,
   type OtpApiError,
+  type OtpApproved,
   OtpClientError,
   type OtpClientOptions,
-} from '../../src/client.ts';
+  type OtpPending,
+  type RateLimitScope,
+} from '../../packages/client/src/index.ts';
+// The Worker's own definitions of what goes over the wire, which the client's plain types must match.
+import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
+import type { otpApprovedResponse, otpPendingResponse } from '../../src/http/schemas.ts';
+import type { SendScope } from '../../src/limits/send-limits.ts';
 import { latestCode, type TestApp, testApp, uniquePhone } from './support/stack.ts';
 
 const API_KEY = 'client-test-key-0123456789abcdef';
@@ -16,7 +24,7 @@ function viaApp(app: TestApp): NonNullable<OtpClientOptions['fetch']> {
     app.call(request.url, { method: request.method, headers: request.headers, body: await request.text() });
 }
 
-describe('otp-edge/client', () => {
+describe('@otp-edge/client', () => {
   it('requests a code and verifies it, with typed results', async () => {
     const app = testApp({ API_KEYS: API_KEY });
     const client = createOtpClient({ baseUrl: 'https://otp.test/', apiKey: API_KEY, fetch: viaApp(app) });
@@ -85,5 +93,14 @@ describe('otp-edge/client', () => {
 
   it('exposes the error shape as a type', () => {
     expectTypeOf<OtpApiError['attemptsRemaining']>().toEqualTypeOf<number | undefined>();
+  });
+
+  // The package's declarations are plain types (a consumer has neither zod nor this source), so
+  // these are what keeps them true: `npm run check` type-checks this file and fails on any drift.
+  it("declares the Worker's wire types exactly: error codes, limit scopes, success bodies", () => {
+    expectTypeOf<ErrorCode>().toEqualTypeOf<WorkerErrorCode>();
+    expectTypeOf<RateLimitScope>().toEqualTypeOf<SendScope>();
+    expectTypeOf<OtpPending>().toEqualTypeOf<z.output<typeof otpPendingResponse>>();
+    expectTypeOf<OtpApproved>().toEqualTypeOf<z.output<typeof otpApprovedResponse>>();
   });
 });

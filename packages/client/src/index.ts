@@ -1,0 +1,23 @@
+/**
+ * A typed client for the otp-edge API, for a customer's backend (or a browser app):
+ *
+ *   import { createOtpClient } from '@otp-edge/client';
+ *   const otp = createOtpClient({ baseUrl: 'https://otp.example.com', apiKey: process.env.OTP_API_KEY });
+ *   const sent = await otp.requestCode('+14155552671', { endUserIp });
+ *   if (!sent.ok && sent.error.code === 'resend_too_soon') wait(sent.error.retryAfterSeconds);
+ *   const checked = await otp.verifyCode('+14155552671', '123456');
+ *   if (checked.ok) sendToYourBackend(checked.data.receipt);
+ *
+ * Hand-written rather than Hono's `hc<AppType>`: no runtime dependency (hc adds ~2 KiB gzip and
+ * its error types are a union per status), and results are one discriminated union.
+ */
+export {
+  createOtpClient,
+  type OtpClient,
+  type OtpClientOptions,
+  type RequestCodeOptions,
+  type VerifyCodeOptions,
+} from './create-otp-client.ts';
+export { OtpClientError } from './otp-client-error.ts';
+export type { OtpResult } from './otp-result.ts';
+export type { ErrorCode, OtpApiError, OtpApproved, OtpPending, RateLimitScope } from './wire-types.ts';

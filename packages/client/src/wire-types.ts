@@ -1,0 +1,66 @@
+/**
+ * What the otp-edge API sends, written out as plain types so the published declarations need
+ * neither zod nor the Worker's source. The Worker's schemas and error table stay the truth: the
+ * repository's type-check fails when these drift from them (test/worker/client.test.ts).
+ */
+
+/** Every error code the API answers with. Stable: branch on these, never on messages. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_phone'
+  | 'invalid_code'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'invalid_signature'
+  | 'captcha_failed'
+  | 'country_not_allowed'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'code_expired'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unsupported_number'
+  | 'resend_too_soon'
+  | 'too_many_attempts'
+  | 'rate_limited'
+  | 'internal_error'
+  | 'sms_failed'
+  | 'unavailable'
+  | 'misconfigured';
+
+/** Which limit refused a `rate_limited` request. */
+export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global';
+
+/** `POST /otp/request` succeeded: the SMS is on its way. */
+export interface OtpPending {
+  status: 'pending';
+  /** The code's lifetime (`OTP_TTL_SECONDS`). */
+  expiresInSeconds: number;
+  /** When this number may ask for another code. */
+  resendAfterSeconds: number;
+}
+
+/** `POST /otp/verify` succeeded: `receipt` is an ES256 JWT for your backend (check it with the JWKS). */
+export interface OtpApproved {
+  status: 'approved';
+  receipt: string;
+  /** The receipt's lifetime (`RECEIPT_TTL_SECONDS`). */
+  expiresInSeconds: number;
+}
+
+export interface OtpApiError {
+  /** Stable; branch on this. A newer server may add codes; they arrive as they are. */
+  code: ErrorCode;
+  /** For humans, in English; may change. */
+  message: string;
+  /** With `resend_too_soon`, `too_many_attempts`, `rate_limited`, `unavailable`: when to try again. */
+  retryAfterSeconds?: number;
+  /** With `invalid_code`: wrong guesses left for this code. */
+  attemptsRemaining?: number;
+  /** With `rate_limited`: which limit was hit. */
+  scope?: RateLimitScope;
+  /** With `captcha_failed`: Cloudflare Turnstile's error codes, e.g. `timeout-or-duplicate`. */
+  reasons?: string[];
+  /** With `invalid_request`: which field is wrong and why. */
+  issues?: { field: string; problem: string }[];
+}
