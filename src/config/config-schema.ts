@@ -7,7 +7,7 @@ import './zod-messages.ts';
  * same table; keep the three in step.
  *
  * `zod/mini`, not classic zod: the classic `z` namespace cannot be tree-shaken and alone costs
- * ~92 KB gzip, most of the Worker's 150 KiB budget (figures in README "Bundle size").
+ * ~92 KB gzip, most of the Worker's 135 KiB budget (figures in README "Bundle size").
  */
 const integer = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
