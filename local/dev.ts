@@ -71,6 +71,8 @@ async function main() {
       PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE',
     });
     inbox = `${sandbox.url}/`;
+    // The demo page points visitors at the inbox, where their code really is.
+    stackVars.SANDBOX_INBOX_URL = inbox;
   }
 
   const workerPort = port('WORKER_PORT', 8787);

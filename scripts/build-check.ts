@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-export const GZIP_BUDGET_KIB = 150;
+export const GZIP_BUDGET_KIB = 135;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER_BIN = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');

@@ -4,6 +4,7 @@ import { startPlivoSandbox } from '../local/plivo-sandbox/server.ts';
 import { startThrowawayRedis } from '../local/redis-process.ts';
 import { startRedisRestServer } from '../local/redis-rest/server.ts';
 import { startTurnstileStandIn } from '../local/turnstile-siteverify.ts';
+import { buildPages } from '../scripts/build-pages.ts';
 import { generateReceiptKey } from '../scripts/keygen.ts';
 
 export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
@@ -27,6 +28,8 @@ declare module 'vitest' {
 // Runs in Node before the workerd tests: the real local stack on free ports. Every test file
 // isolates itself with its own key prefix and phone numbers, so one stack serves them all.
 export default async function setup(project: TestProject) {
+  // The pages' static assets (test/wrangler.test.toml's [assets]), as wrangler's [build] makes them.
+  await buildPages();
   const redis = await startThrowawayRedis();
   const rest = await startRedisRestServer({ token: TEST_REDIS_REST_TOKEN, redisUrl: redis.url });
   const plivo = await startPlivoSandbox({

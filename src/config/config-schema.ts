@@ -7,7 +7,7 @@ import './zod-messages.ts';
  * same table; keep the three in step.
  *
  * `zod/mini`, not classic zod: the classic `z` namespace cannot be tree-shaken and alone costs
- * ~92 KB gzip, most of the Worker's 150 KiB budget (figures in README "Bundle size").
+ * ~92 KB gzip, most of the Worker's 135 KiB budget (figures in README "Bundle size").
  */
 const integer = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
@@ -149,6 +149,8 @@ export const configSchema = z
     DOCS_PAGE: onOff,
     /** `/`, the demo page that sends real SMS from a browser. Default: on in development and test only. */
     DEMO_PAGE: onOff,
+    /** The local Plivo sandbox's inbox, shown on the demo page (`npm run dev` sets it). Ignored in production. */
+    SANDBOX_INBOX_URL: z.optional(httpUrl),
   })
   .check(
     z.refine((raw) => raw.ENVIRONMENT !== 'production' || raw.ALLOWED_COUNTRIES !== undefined, {

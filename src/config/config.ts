@@ -68,6 +68,11 @@ export interface Config {
     readonly docs: boolean;
     /** `/`: the demo page; every visitor can make it send an SMS (DEMO_PAGE). */
     readonly demo: boolean;
+    /**
+     * Where the local Plivo sandbox shows the SMS it took (SANDBOX_INBOX_URL, set by `npm run dev`):
+     * the demo page points there. Never in production, where SMS reach real phones.
+     */
+    readonly sandboxInboxUrl: string | undefined;
   };
 }
 
@@ -163,6 +168,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     pages: {
       docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',
       demo: raw.DEMO_PAGE ?? (raw.ENVIRONMENT === 'development' || raw.ENVIRONMENT === 'test'),
+      sandboxInboxUrl: raw.ENVIRONMENT === 'production' ? undefined : raw.SANDBOX_INBOX_URL,
     },
   };
   return { ok: true, config: deepFreeze(config) };

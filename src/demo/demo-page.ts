@@ -1,6 +1,7 @@
-import { html, raw } from 'hono/html';
-import { DEMO_SCRIPT } from './demo-script.ts';
-import { DEMO_STYLE } from './demo-style.ts';
+import { html } from 'hono/html';
+
+/** What the demo page loads from this origin's static assets (built by scripts/build-pages.ts). */
+export const DEMO_ASSETS = { script: '/assets/demo.js', style: '/assets/demo.css' } as const;
 
 /** Cloudflare's widget loader; rendered explicitly once our script has defined the callback. */
 export const TURNSTILE_SCRIPT_URL =
@@ -11,20 +12,21 @@ export interface DemoPageOptions {
   appName: string;
   /** Digits per code: the code field's maxlength and pattern. */
   otpLength: number;
-  /** Per response; the inline style and script carry it. */
-  nonce: string;
   /** Only when the bot check is configured: the page then loads Cloudflare's widget. */
   turnstile: { siteKey: string; action: string } | undefined;
   /** Link to the API reference when /docs is served. */
   docsPath: string | undefined;
+  /** Development only: the Plivo sandbox's inbox, where the SMS really goes. */
+  sandboxInboxUrl: string | undefined;
 }
 
 /**
- * The demo: phone number → SMS → code → receipt, as a customer's page would do it. Every dynamic
- * value goes through hono/html's escaping; the script reads them back from `data-*` attributes.
+ * The demo's HTML. Its settings reach the script (src/demo/browser/demo.ts) as `data-*`
+ * attributes, rendered here through hono/html's escaping: no second request for a config, and
+ * the script stays a static asset that `script-src 'self'` allows as it is.
  */
 export function renderDemoPage(options: DemoPageOptions) {
-  const { appName, otpLength, nonce, turnstile, docsPath } = options;
+  const { appName, otpLength, turnstile, docsPath, sandboxInboxUrl } = options;
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -32,7 +34,7 @@ export function renderDemoPage(options: DemoPageOptions) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="robots" content="noindex" />
     <title>${appName}: verify your phone</title>
-    <style nonce="${nonce}">${raw(DEMO_STYLE)}</style>
+    <link rel="stylesheet" href="${DEMO_ASSETS.style}" />
   </head>
   <body>
     <main
@@ -58,6 +60,14 @@ export function renderDemoPage(options: DemoPageOptions) {
           Code sent to <strong id="sent-to"></strong>.
           <button id="change-number" class="link" type="button">Change number</button>
         </p>
+        ${
+          sandboxInboxUrl
+            ? html`<p id="sandbox-inbox" class="sandbox-note">
+          Development: the SMS went to the Plivo sandbox, not to a phone. Read the code in its inbox at
+          <a href="${sandboxInboxUrl}" target="_blank" rel="noopener">${sandboxInboxUrl}</a>.
+        </p>`
+            : ''
+        }
         <label for="code">${otpLength}-digit code</label>
         <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
           pattern="[0-9]{${otpLength}}" maxlength="${otpLength}" required />
@@ -87,8 +97,8 @@ export function renderDemoPage(options: DemoPageOptions) {
         like your app would.${docsPath ? html` <a href="${docsPath}">API reference</a>` : ''}
       </footer>
     </main>
-    <script nonce="${nonce}">${raw(DEMO_SCRIPT)}</script>
-    ${turnstile ? html`<script nonce="${nonce}" src="${TURNSTILE_SCRIPT_URL}" async defer></script>` : ''}
+    <script src="${DEMO_ASSETS.script}"></script>
+    ${turnstile ? html`<script src="${TURNSTILE_SCRIPT_URL}" async defer></script>` : ''}
   </body>
 </html>`;
 }

@@ -1,29 +1,22 @@
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 
 /**
- * Scalar's API reference, loaded from jsDelivr when /docs is opened: nothing of it is in the
- * Worker bundle (the @scalar/hono-api-reference package would add ~2 KiB gzip and an unpinned CDN
- * URL). Pinned to one version and checked with Subresource Integrity, so a compromised CDN or a
- * new release cannot run other code on this origin. To upgrade: change the version and recompute
- * the hash of the file (`npm pack @scalar/api-reference@<v>`, then
- * `openssl dgst -sha384 -binary package/dist/browser/standalone.js | openssl base64 -A`).
+ * What the docs page loads, all from this origin's static assets (scripts/build-pages.ts copies
+ * Scalar's standalone build from the pinned @scalar/api-reference package): no CDN at run time,
+ * so /docs works offline, behind a proxy, and under `script-src 'self'`.
  */
-export const SCALAR_SCRIPT = {
-  url: 'https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.72.1/dist/browser/standalone.js',
-  integrity: 'sha384-U11tb2XnKvmwt8RlTvnwUnYgrN+ur4Xyh9htLhjajWNR/Oyl5AX5DEz00qRmlrmK',
+export const DOCS_ASSETS = {
+  scalar: '/assets/scalar/standalone.js',
+  script: '/assets/docs.js',
+  style: '/assets/docs.css',
 } as const;
 
 /**
- * Scalar options: no telemetry, no web fonts from fonts.scalar.com, and no request proxy (the API
- * is on this origin). The page's CSP enforces the same: only this origin may be fetched.
+ * The reference UI mounts on #app. The fallback above it is plain HTML, visible until Scalar has
+ * rendered: with JavaScript off or a script that failed, the reader still gets a sentence and the
+ * link to the OpenAPI document instead of a blank page.
  */
-const SCALAR_CONFIGURATION = JSON.stringify({
-  url: '/openapi.json',
-  telemetry: false,
-  withDefaultFonts: false,
-});
-
-export function renderDocsPage(options: { title: string; nonce: string }) {
+export function renderDocsPage(options: { title: string }) {
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -31,13 +24,18 @@ export function renderDocsPage(options: { title: string; nonce: string }) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="robots" content="noindex" />
     <title>${options.title} API reference</title>
+    <link rel="stylesheet" href="${DOCS_ASSETS.style}" />
   </head>
   <body>
+    <main id="docs-fallback">
+      <h1>${options.title} API reference</h1>
+      <p id="docs-status">Loading the interactive reference…</p>
+      <noscript><p>The interactive reference needs JavaScript.</p></noscript>
+      <p>The OpenAPI 3.1 document it is built from: <a href="/openapi.json">/openapi.json</a>.</p>
+    </main>
     <div id="app"></div>
-    <script nonce="${options.nonce}" src="${SCALAR_SCRIPT.url}" integrity="${SCALAR_SCRIPT.integrity}" crossorigin="anonymous"></script>
-    <script nonce="${options.nonce}">
-      Scalar.createApiReference('#app', ${raw(SCALAR_CONFIGURATION)});
-    </script>
+    <script src="${DOCS_ASSETS.scalar}"></script>
+    <script src="${DOCS_ASSETS.script}"></script>
   </body>
 </html>`;
 }

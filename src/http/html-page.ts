@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
-import type { RandomSource } from '../otp/ports.ts';
 
-/** CSP directive name → sources, e.g. `{ 'script-src': ["'nonce-…'"] }`. */
+/** CSP directive name → sources, e.g. `{ 'script-src': ["'self'"] }`. */
 export type CspDirectives = Readonly<Record<string, readonly string[]>>;
 
 /**
@@ -15,13 +14,6 @@ const BASE_POLICY: CspDirectives = {
   'frame-ancestors': ["'none'"],
 };
 
-/** 128 random bits per response (CSP Level 3 asks for at least that), base64. */
-export function createCspNonce(random: RandomSource): string {
-  const bytes = new Uint8Array(16);
-  random.fill(bytes);
-  return btoa(String.fromCharCode(...bytes));
-}
-
 export function contentSecurityPolicy(directives: CspDirectives): string {
   return Object.entries({ ...BASE_POLICY, ...directives })
     .map(([name, sources]) => [name, ...sources].join(' '))
@@ -29,8 +21,11 @@ export function contentSecurityPolicy(directives: CspDirectives): string {
 }
 
 /**
- * Sends an HTML page with its own strict, nonce-based policy (the global secure headers set no CSP).
- * `no-store`: a cached copy would replay the nonce.
+ * Sends an HTML page with its own strict policy (the global secure headers set no CSP). The pages
+ * have no inline script: their code is in this origin's static assets (/assets/*, built by
+ * scripts/build-pages.ts), so `script-src 'self'` is the whole rule.
+ * `no-store`: the HTML reflects the current settings, and a page that was turned off (DOCS_PAGE,
+ * DEMO_PAGE) must not live on in a cache.
  */
 export function sendHtmlPage(c: Context, page: string | Promise<string>, csp: CspDirectives) {
   c.header('Content-Security-Policy', contentSecurityPolicy(csp));

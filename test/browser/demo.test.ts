@@ -8,6 +8,7 @@ import {
   type TurnstileStandIn,
 } from '../../local/turnstile-siteverify.ts';
 import { launchChromium } from './support/chromium.ts';
+import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';
 
 const SCREENSHOT = 'test/artifacts/demo-approved.png';
@@ -56,6 +57,7 @@ describe('demo page', () => {
   it('takes a visitor from phone number to a verified receipt, explaining a wrong code on the way', async () => {
     const page = await browser.newPage({ viewport: { width: 760, height: 980 } });
     const seen = watch(page);
+    const cspViolations = await watchCspViolations(page);
     await page.goto(`${stack.workerUrl}/`);
     await page.locator('#demo[data-ready="true"]').waitFor();
     expect(await page.title()).toBe('Acme Sign-in: verify your phone');
@@ -74,6 +76,10 @@ describe('demo page', () => {
     // The resend button counts down from the API's resendAfterSeconds (60 s by default).
     expect(await page.locator('#resend').isDisabled()).toBe(true);
     expect(await page.textContent('#resend')).toMatch(/^Resend code in (59|60) s$/);
+    // In development the page says where the SMS really went.
+    const inboxLink = page.locator('#sandbox-inbox a');
+    expect(await inboxLink.isVisible()).toBe(true);
+    expect(await inboxLink.getAttribute('href')).toBe(`${stack.sandboxUrl}/`);
 
     const code = await latestSmsCode(stack.sandboxUrl, phone.e164);
     const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -97,7 +103,9 @@ describe('demo page', () => {
     mkdirSync('test/artifacts', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-    // Without Turnstile the page talks to nobody but its own origin, and nothing was blocked or broke.
+    // Without Turnstile the page talks to nobody but its own origin, and nothing was blocked or broke:
+    // its script and style are this origin's static assets, which `script-src 'self'` allows.
+    expect(await cspViolations()).toEqual([]);
     expect(seen.foreignRequests).toEqual([]);
     expect(seen.pageErrors).toEqual([]);
     expect(seen.consoleErrors).toEqual([]);
@@ -180,6 +188,7 @@ describe('demo page with Turnstile configured', () => {
   it("renders Cloudflare's widget and sends its token with the code request", async () => {
     const page = await browser.newPage();
     const seen = watch(page);
+    const cspViolations = await watchCspViolations(page);
     await page.route(
       (url) => url.origin === 'https://challenges.cloudflare.com',
       (route) => route.fulfill({ contentType: 'text/javascript', body: FAKE_TURNSTILE_LOADER }),
@@ -208,6 +217,7 @@ describe('demo page with Turnstile configured', () => {
     expect(seen.foreignRequests).toEqual([
       expect.stringMatching(/^https:\/\/challenges\.cloudflare\.com\/turnstile\/v0\/api\.js\?/),
     ]);
+    expect(await cspViolations()).toEqual([]);
     expect(seen.pageErrors).toEqual([]);
     expect(seen.consoleErrors).toEqual([]);
     await page.close();

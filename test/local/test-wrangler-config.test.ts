@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
+import { PAGES_ASSETS_DIR } from '../../scripts/build-pages.ts';
 
 function setting(file: string, name: string): string | undefined {
   return readFileSync(file, 'utf8')
     .match(new RegExp(`^${name}\\s*=\\s*(.+)$`, 'm'))?.[1]
     ?.trim();
 }
+
+/** The config as wrangler itself resolves it, environment inheritance included. */
+function wranglerConfig(configPath: string, env?: string) {
+  return unstable_readConfig({ config: configPath, ...(env ? { env } : {}) });
+}
+
+const assetsDirOf = (configPath: string, directory: string | undefined) =>
+  directory === undefined ? undefined : path.resolve(path.dirname(configPath), directory);
 
 describe('the workerd tests run the Worker as it is deployed', () => {
   it.each(['compatibility_date', 'compatibility_flags'])(
@@ -16,4 +27,20 @@ describe('the workerd tests run the Worker as it is deployed', () => {
       expect(setting('test/wrangler.test.toml', name)).toBe(deployed);
     },
   );
+
+  it('serves the static assets scripts/build-pages.ts builds, in the tests and in every environment', () => {
+    const test = wranglerConfig('test/wrangler.test.toml');
+    expect(assetsDirOf('test/wrangler.test.toml', test.assets?.directory)).toBe(PAGES_ASSETS_DIR);
+    for (const env of [undefined, 'staging', 'dev']) {
+      const deployed = wranglerConfig('wrangler.toml', env);
+      expect(
+        assetsDirOf('wrangler.toml', deployed.assets?.directory),
+        `assets of ${env ?? 'top level'}`,
+      ).toBe(PAGES_ASSETS_DIR);
+      // Cloudflare answers /assets/* itself; every other path must reach the Worker, which applies
+      // DOCS_PAGE and DEMO_PAGE, so nothing may be served in its place.
+      expect(deployed.assets?.not_found_handling ?? 'none').toBe('none');
+      expect(deployed.build.command).toBe('node scripts/build-pages.ts');
+    }
+  });
 });

@@ -40,6 +40,8 @@ export async function startDevStack(
         ENVIRONMENT: 'test',
         PLIVO_SENDER: '+14155550100',
         RECEIPT_ISSUER: 'https://otp.browser.test',
+        // As `npm run dev` sets it.
+        SANDBOX_INBOX_URL: `${sandbox.url}/`,
         ...vars,
       },
       secrets: {

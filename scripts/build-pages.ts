@@ -1,0 +1,90 @@
+/**
+ * Builds what the HTML pages load into dist/pages/, the Worker's static assets (`[assets]` in
+ * wrangler.toml): the demo page's and the docs page's scripts (TypeScript in src/<page>/browser/,
+ * bundled for the browser) and styles, and Scalar's standalone build copied from its npm package,
+ * so /docs needs no CDN. Generated, never committed.
+ *
+ *   node scripts/build-pages.ts
+ *
+ * Runs as wrangler's `[build] command` (so `wrangler dev`, `npm run dev`, `npm run deploy` and
+ * `npm run build:check` all build first) and from test/global-setup.ts for the workerd tests.
+ * Several of those can run at once (the browser tests start one `wrangler dev` per file): each file
+ * is written to a temporary name and renamed into place, and only when its content changed, so a
+ * reader never sees half a file and a watching `wrangler dev` does not reload for nothing.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The `[assets] directory` of wrangler.toml and test/wrangler.test.toml. */
+export const PAGES_ASSETS_DIR = path.join(REPO_ROOT, 'dist', 'pages');
+
+/** Browser entry points → the asset each becomes (the URL path is the same, from the assets root). */
+const SCRIPTS = {
+  'src/demo/browser/demo.ts': 'assets/demo.js',
+  'src/docs/browser/docs.ts': 'assets/docs.js',
+} as const;
+const STYLES = {
+  'src/demo/browser/demo.css': 'assets/demo.css',
+  'src/docs/browser/docs.css': 'assets/docs.css',
+} as const;
+const SCALAR_STANDALONE = 'assets/scalar/standalone.js';
+
+function writeIfChanged(relativePath: string, content: Uint8Array | string): boolean {
+  const target = path.join(PAGES_ASSETS_DIR, relativePath);
+  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+  try {
+    if (readFileSync(target).equals(bytes)) return false;
+  } catch {
+    // Not there yet.
+  }
+  mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, target);
+  return true;
+}
+
+/** Scalar's self-contained browser build (no chunks to load), without its source map comment: the 20 MB map is not shipped. */
+function scalarStandalone(): string {
+  // The package exports no path to it; its main module sits in the same dist/.
+  const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  const file = path.join(path.dirname(main), 'browser', 'standalone.js');
+  return readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+}
+
+export async function buildPages(): Promise<string[]> {
+  const bundled = await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: Object.keys(SCRIPTS),
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    outdir: 'out',
+    logLevel: 'warning',
+  });
+  const outputs: [string, Uint8Array | string][] = [];
+  for (const [source, asset] of Object.entries(SCRIPTS)) {
+    const name = `${path.basename(source, '.ts')}.js`;
+    const file = bundled.outputFiles.find((output) => path.basename(output.path) === name);
+    if (!file) throw new Error(`build-pages: esbuild produced no ${name}`);
+    outputs.push([asset, file.contents]);
+  }
+  for (const [source, asset] of Object.entries(STYLES))
+    outputs.push([asset, readFileSync(path.join(REPO_ROOT, source))]);
+  outputs.push([SCALAR_STANDALONE, scalarStandalone()]);
+  return outputs.filter(([asset, content]) => writeIfChanged(asset, content)).map(([asset]) => asset);
+}
+
+if (import.meta.main) {
+  const written = await buildPages();
+  console.log(
+    `build-pages: ${written.length === 0 ? 'up to date' : `wrote ${written.join(', ')}`} in ${path.relative(process.cwd(), PAGES_ASSETS_DIR) || '.'}`,
+  );
+}

@@ -1,0 +1,52 @@
+import type { PageError } from './api-call.ts';
+import { plural } from './wording.ts';
+
+export interface ErrorSentence {
+  sentence: string;
+  /** The error passes with time: the page counts down the API's `retryAfterSeconds`. */
+  passesWithTime: boolean;
+}
+
+const now = (sentence: string): ErrorSentence => ({ sentence, passesWithTime: false });
+const later = (sentence: string): ErrorSentence => ({ sentence, passesWithTime: true });
+
+/** What the visitor reads for each error the API (or the network) can give the demo. */
+export function errorSentence(error: PageError): ErrorSentence {
+  switch (error.code) {
+    case 'invalid_phone':
+      return now(
+        'That does not look like a phone number we can use. Type it in international format: + then the country code, for example +1 415 555 2671.',
+      );
+    case 'invalid_code': {
+      const left = error.attemptsRemaining;
+      if (typeof left !== 'number') return now('That code is not correct. Check the SMS and try again.');
+      if (left <= 0)
+        return now('That code is not correct, and it was the last attempt for it. Request a new code.');
+      return now(`That code is not correct. ${plural(left, 'attempt', 'attempts')} left.`);
+    }
+    case 'code_expired':
+      return now('This code has expired or was already used. Request a new one.');
+    case 'resend_too_soon':
+      return later('A code was sent to this number a moment ago.');
+    case 'too_many_attempts':
+      return later('Too many wrong codes for this number.');
+    case 'rate_limited':
+      return later('Too many requests right now.');
+    case 'country_not_allowed':
+      return now('Sorry, we cannot send codes to numbers in this country.');
+    case 'unsupported_number':
+      return now(
+        'This number cannot receive codes by SMS (landlines, pagers and some virtual numbers cannot). Try a mobile number.',
+      );
+    case 'captcha_failed':
+      return now('The "are you human" check did not pass. Complete it again, then retry.');
+    case 'unavailable':
+      return later('The service is busy or briefly unavailable.');
+    case 'sms_failed':
+      return now('We could not send an SMS to this number. Check the number, or try another one.');
+    case 'network':
+      return now('Could not reach the server. Check your connection and try again.');
+    default:
+      return now(error.message || 'Something went wrong.');
+  }
+}
