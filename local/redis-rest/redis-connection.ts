@@ -59,8 +59,9 @@ export class RedisConnection {
     return reply ?? null;
   }
 
-  destroy(): void {
-    this.#fail(new Error('Redis connection destroyed'));
+  /** `reason` is what every reply still pending rejects with. */
+  destroy(reason: Error = new Error('Redis connection destroyed')): void {
+    this.#fail(reason);
     this.#socket.destroy();
   }
 
