@@ -3,24 +3,15 @@
  * an Upstash-compatible Redis REST server in front of a throwaway redis-server and a Plivo
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { generateDevVars } from './dev-vars.ts';
+import net from 'node:net';
+import { ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
 import { startPlivoSandbox } from './plivo-sandbox/server.ts';
 import { startThrowawayRedis } from './redis-process.ts';
 import { startRedisRestServer } from './redis-rest/server.ts';
 import { startWranglerDev, type WranglerDev } from './worker-process.ts';
 
 const DEV_VARS = '.dev.vars';
-
-function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = line.match(/^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/);
-    if (!match?.[1]) continue;
-    values[match[1]] = (match[2] ?? '').replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1');
-  }
-  return values;
-}
+const HOST = '127.0.0.1';
 
 function port(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -29,24 +20,57 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-async function main() {
-  if (!existsSync(DEV_VARS)) {
-    writeFileSync(DEV_VARS, await generateDevVars(), { mode: 0o600 });
-    console.log(`dev: created ${DEV_VARS} with a fresh OTP_SECRET and receipt signing key (not committed)`);
+// Checked before anything starts, so the message names the setting to change instead of a
+// half-started stack failing with a bare EADDRINUSE (or wrangler quietly picking another port).
+async function assertPortFree(variable: string, value: number): Promise<void> {
+  if (value === 0) return;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(value, HOST, () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(
+      `port ${value} is in use: stop what listens there or set ${variable} to another port (0 picks a free one), e.g. ${variable}=${value + 1} npm run dev`,
+    );
   }
-  const settings = { ...parseEnvFile(readFileSync(DEV_VARS, 'utf8')), ...pickDefined(process.env) };
+}
+
+async function main() {
+  const configured = { ...readDevVars(DEV_VARS), ...pickDefined(process.env) };
+  const useRealRedis = Boolean(configured.UPSTASH_REDIS_REST_URL && configured.UPSTASH_REDIS_REST_TOKEN);
+  const useRealPlivo = Boolean(
+    configured.PLIVO_BASE_URL && configured.PLIVO_AUTH_ID && configured.PLIVO_AUTH_TOKEN,
+  );
+  const ports = {
+    rest: port('REDIS_REST_PORT', 8079),
+    sandbox: port('PLIVO_SANDBOX_PORT', 8790),
+    worker: port('WORKER_PORT', 8787),
+  };
+  if (!useRealRedis) await assertPortFree('REDIS_REST_PORT', ports.rest);
+  if (!useRealPlivo) await assertPortFree('PLIVO_SANDBOX_PORT', ports.sandbox);
+  await assertPortFree('WORKER_PORT', ports.worker);
+
+  const devVars = await ensureDevVars(DEV_VARS);
+  if (devVars.change === 'created')
+    console.log(`dev: created ${DEV_VARS} with fresh secrets and a Redis REST token (not committed)`);
+  if (devVars.change === 'token-added')
+    console.log(`dev: added a random ${LOCAL_REST_TOKEN_KEY} to ${DEV_VARS}`);
+  const settings = { ...devVars.values, ...pickDefined(process.env) };
   const closers: (() => Promise<void>)[] = [];
   const stackVars: Record<string, string> = {};
 
-  if (settings.UPSTASH_REDIS_REST_URL && settings.UPSTASH_REDIS_REST_TOKEN) {
+  if (useRealRedis) {
     console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
   } else {
-    const token = 'local-dev-token';
+    const token = settings[LOCAL_REST_TOKEN_KEY];
+    if (!token)
+      throw new Error(`${DEV_VARS} has an empty ${LOCAL_REST_TOKEN_KEY}: remove the line to get a new one`);
     const redis = await startThrowawayRedis();
     const rest = await startRedisRestServer({
       token,
       redisUrl: redis.url,
-      port: port('REDIS_REST_PORT', 8079),
+      port: ports.rest,
     });
     closers.push(
       () => rest.close(),
@@ -57,12 +81,12 @@ async function main() {
   }
 
   let inbox = 'real Plivo (no inbox)';
-  if (settings.PLIVO_BASE_URL && settings.PLIVO_AUTH_ID && settings.PLIVO_AUTH_TOKEN) {
+  if (useRealPlivo) {
     console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
   } else {
     const authId = 'MASANDBOX000000000000';
     const authToken = 'sandbox-auth-token';
-    const sandbox = await startPlivoSandbox({ authId, authToken, port: port('PLIVO_SANDBOX_PORT', 8790) });
+    const sandbox = await startPlivoSandbox({ authId, authToken, port: ports.sandbox });
     closers.push(() => sandbox.close());
     Object.assign(stackVars, {
       PLIVO_BASE_URL: sandbox.url,
@@ -73,12 +97,11 @@ async function main() {
     inbox = `${sandbox.url}/`;
   }
 
-  const workerPort = port('WORKER_PORT', 8787);
   let worker: WranglerDev;
   try {
     // The stack's URLs and tokens go in last, over .dev.vars.
     worker = await startWranglerDev({
-      port: workerPort,
+      port: ports.worker,
       envFiles: [DEV_VARS],
       secrets: stackVars,
       output: 'inherit',
