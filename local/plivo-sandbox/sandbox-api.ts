@@ -75,6 +75,6 @@ async function armFault(
     sendPlivoError(response, 400, parsed.error);
     return;
   }
-  context.faults.arm(parsed.fault);
+  context.faults.arm(parsed.plan);
   sendJson(response, 200, { fault: context.faults.current() });
 }

@@ -1,5 +1,5 @@
+import type { FaultInjector } from '../support/faults.ts';
 import type { DeliverySimulator } from './delivery-simulator.ts';
-import type { FaultInjector } from './faults.ts';
 import type { MessageStore } from './message-store.ts';
 import type { SandboxMessage } from './sandbox-message.ts';
 import type { SendAttemptLog } from './send-attempts.ts';

@@ -4,8 +4,8 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultInjector } from '../support/faults.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
-import { FaultInjector } from './faults.ts';
 import { sendPlivoError } from './http-io.ts';
 import { MessageStore } from './message-store.ts';
 import { routeRequest } from './router.ts';

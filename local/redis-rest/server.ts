@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultInjector, parseFaultPlan } from '../support/faults.ts';
 import { createTokenCheck } from './auth.ts';
 import { isScriptCommand } from './command-policy.ts';
 import { CommandRunner } from './command-runner.ts';
 import { entryJson, errorJson, resultJson } from './encoding.ts';
-import { FaultInjector, parseFaultPlan } from './faults.ts';
 import { readBody, sendJson, sleep } from './http-io.ts';
 import { RedisDeadlineError, RedisPool } from './redis-pool.ts';
 import { parseRedisUrl } from './redis-url.ts';
@@ -86,10 +86,10 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
       const json = errorJson(`ERR request body larger than ${MAX_BODY_BYTES} bytes`);
       return sendJson(response, 413, json, { connection: 'close' });
     }
-    const fault = faults.takeNext();
+    const fault = faults.take();
     await sleep(latencyMs + (fault?.delayMs ?? 0));
     const reply =
-      fault?.status !== undefined
+      fault !== null && fault.status !== null
         ? { status: fault.status, json: errorJson(`Injected fault: HTTP ${fault.status}`), errors: 1 }
         : await execute(
             kind,
@@ -170,14 +170,16 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
       return sendJson(response, 415, errorJson('Content-Type must be application/json'));
     }
     const body = await readBody(request, 64 * 1024);
-    let plan: ReturnType<typeof parseFaultPlan>;
+    let parsed: ReturnType<typeof parseFaultPlan>;
     try {
-      plan = body.tooLarge ? 'body too large' : parseFaultPlan(JSON.parse(body.body.toString('utf8')));
+      parsed = body.tooLarge
+        ? { ok: false, error: 'body too large' }
+        : parseFaultPlan(JSON.parse(body.body.toString('utf8')));
     } catch {
-      plan = 'request body is not valid JSON';
+      parsed = { ok: false, error: 'request body is not valid JSON' };
     }
-    if (typeof plan === 'string') return sendJson(response, 400, errorJson(plan));
-    faults.set(plan);
+    if (!parsed.ok) return sendJson(response, 400, errorJson(parsed.error));
+    faults.arm(parsed.plan);
     sendJson(response, 200, '{"result":"OK"}');
   }
 
