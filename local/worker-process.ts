@@ -3,13 +3,11 @@
  * browser tests (test/browser/) share. Secrets go through a private env file, not the command line,
  * where every local user could read them in the process list.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from './redis-process.ts';
+import { findFreePort, startChild } from './support/processes.ts';
 
 export interface WranglerDevOptions {
   /** Non-secret settings, passed as `--var NAME:VALUE`; they override wrangler.toml's [vars]. */
@@ -49,10 +47,6 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER_BIN = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const STOP_TIMEOUT_MS = 10_000;
 
-// Children still running when this process exits for any reason that runs 'exit' handlers.
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
 export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? (await findFreePort());
@@ -77,8 +71,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   ];
   if (capture) args.push('--show-interactive-dev-session=false');
 
-  installExitHook();
-  const child = spawn(process.execPath, args, {
+  const wrangler = startChild(process.execPath, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -90,44 +83,12 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     detached: capture,
   });
-  liveChildren.add(child);
-
-  let output = '';
-  const keepTail = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-8_000);
-  };
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
-
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      liveChildren.delete(child);
-      resolve(code);
-    });
-    child.once('error', (error) => {
-      keepTail(Buffer.from(`\ncannot start wrangler: ${error.message}`));
-      liveChildren.delete(child);
-      resolve(null);
-    });
-  });
+  const { exited } = wrangler;
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const signal = (name: NodeJS.Signals) => {
-          try {
-            if (capture && child.pid !== undefined) process.kill(-child.pid, name);
-            else child.kill(name);
-          } catch {
-            // Already gone.
-          }
-        };
-        const forceKill = setTimeout(() => signal('SIGKILL'), STOP_TIMEOUT_MS);
-        signal('SIGINT');
-        await exited;
-        clearTimeout(forceKill);
-      }
+      await wrangler.stop('SIGINT', STOP_TIMEOUT_MS);
       rmSync(scratch, { recursive: true, force: true });
     })();
     return stopped;
@@ -139,13 +100,11 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   } catch (error) {
     await stop();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(capture ? `${message}\nwrangler output:\n${output.trim()}` : message);
+    throw new Error(capture ? `${message}\nwrangler output:\n${wrangler.output().trim()}` : message);
   }
 
-  // A forgotten stop() must not keep the parent alive; the exit hook still kills the group.
-  child.unref();
-  for (const stream of [child.stdout, child.stderr]) if (stream instanceof net.Socket) stream.unref();
-  return { url, exited, pid: child.pid, output: () => output, stop };
+  wrangler.unref();
+  return { url, exited, pid: wrangler.child.pid, output: wrangler.output, stop };
 }
 
 /** Any HTTP answer counts: a misconfigured Worker answers 503, which the caller should see. */
@@ -180,18 +139,4 @@ function toEnvFile(values: Record<string, string>): string {
     })
     .join('\n')
     .concat('\n');
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of liveChildren) {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
-  });
 }
