@@ -5,10 +5,7 @@
  */
 import net from 'node:net';
 import { ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
-import { startPlivoSandbox } from './plivo-sandbox/server.ts';
-import { startThrowawayRedis } from './redis-process.ts';
-import { startRedisRestServer } from './redis-rest/server.ts';
-import { startWranglerDev, type WranglerDev } from './worker-process.ts';
+import { startLocalStack } from './stack.ts';
 
 const DEV_VARS = '.dev.vars';
 const HOST = '127.0.0.1';
@@ -57,60 +54,31 @@ async function main() {
   if (devVars.change === 'token-added')
     console.log(`dev: added a random ${LOCAL_REST_TOKEN_KEY} to ${DEV_VARS}`);
   const settings = { ...devVars.values, ...pickDefined(process.env) };
-  const closers: (() => Promise<void>)[] = [];
-  const stackVars: Record<string, string> = {};
+  const restToken = settings[LOCAL_REST_TOKEN_KEY];
+  if (!useRealRedis && !restToken)
+    throw new Error(`${DEV_VARS} has an empty ${LOCAL_REST_TOKEN_KEY}: remove the line to get a new one`);
+  if (useRealRedis) console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
+  if (useRealPlivo) console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
 
-  if (useRealRedis) {
-    console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
-  } else {
-    const token = settings[LOCAL_REST_TOKEN_KEY];
-    if (!token)
-      throw new Error(`${DEV_VARS} has an empty ${LOCAL_REST_TOKEN_KEY}: remove the line to get a new one`);
-    const redis = await startThrowawayRedis();
-    const rest = await startRedisRestServer({
-      token,
-      redisUrl: redis.url,
-      port: ports.rest,
-    });
-    closers.push(
-      () => rest.close(),
-      () => redis.stop(),
-    );
-    stackVars.UPSTASH_REDIS_REST_URL = rest.url;
-    stackVars.UPSTASH_REDIS_REST_TOKEN = token;
-  }
-
-  let inbox = 'real Plivo (no inbox)';
-  if (useRealPlivo) {
-    console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
-  } else {
-    const authId = 'MASANDBOX000000000000';
-    const authToken = 'sandbox-auth-token';
-    const sandbox = await startPlivoSandbox({ authId, authToken, port: ports.sandbox });
-    closers.push(() => sandbox.close());
-    Object.assign(stackVars, {
-      PLIVO_BASE_URL: sandbox.url,
-      PLIVO_AUTH_ID: authId,
-      PLIVO_AUTH_TOKEN: authToken,
-      PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE',
-    });
-    inbox = `${sandbox.url}/`;
-  }
-
-  let worker: WranglerDev;
-  try {
-    // The stack's URLs and tokens go in last, over .dev.vars.
-    worker = await startWranglerDev({
+  const senderSecrets: Record<string, string> = useRealPlivo
+    ? {}
+    : { PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE' };
+  // The stack's URLs and tokens go in last, over .dev.vars.
+  const stack = await startLocalStack({
+    redisRest: useRealRedis ? false : { token: restToken ?? '', port: ports.rest },
+    plivo: useRealPlivo
+      ? false
+      : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
+    worker: {
       port: ports.worker,
       envFiles: [DEV_VARS],
-      secrets: stackVars,
+      secrets: senderSecrets,
       output: 'inherit',
       persistTo: '.wrangler/state',
-    });
-  } catch (error) {
-    for (const close of closers) await close().catch(() => undefined);
-    throw error;
-  }
+    },
+  });
+  const { worker } = stack;
+  const inbox = stack.plivo ? `${stack.plivo.url}/` : 'real Plivo (no inbox)';
 
   console.log(
     [
@@ -118,7 +86,7 @@ async function main() {
       'otp-edge local stack',
       `  API (wrangler dev)   ${worker.url}   try: curl ${worker.url}/health`,
       `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
-      `  Redis REST           ${stackVars.UPSTASH_REDIS_REST_URL ?? settings.UPSTASH_REDIS_REST_URL}`,
+      `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
       '  Ctrl-C stops all of them.',
       '',
@@ -129,8 +97,7 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await worker.stop();
-    for (const close of closers) await close().catch(() => undefined);
+    await stack.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));

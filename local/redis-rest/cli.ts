@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { generateRestToken } from '../dev-vars.ts';
-import { type LocalRedisRest, startLocalRedisRest } from './local-stack.ts';
+import { startLocalStack } from '../stack.ts';
+import type { LocalRedisRest } from './local-stack.ts';
 import { redactRedisUrl } from './redis-url.ts';
 
 const USAGE = `Usage: node local/redis-rest/cli.ts [options]
@@ -88,14 +89,10 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 try {
-  stack = await startLocalRedisRest({
-    port,
-    host: values.host,
-    token,
-    redisUrl,
-    latencyMs,
-    verbose: values.verbose,
+  const started = await startLocalStack({
+    redisRest: { port, host: values.host, token, redisUrl, latencyMs, verbose: values.verbose },
   });
+  stack = { ...started.redisRest, close: started.close };
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error), 1);
 }
