@@ -3,8 +3,8 @@
 // signed like Plivo's, and tests can inject faults and latency.
 
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultInjector } from '../support/faults.ts';
+import { closeServer, listen } from '../support/http.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { sendPlivoError } from './http-io.ts';
 import { MessageStore } from './message-store.ts';
@@ -99,18 +99,11 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     } else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const url = await listen(server, port, host);
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost(host)}:${address.port}`,
+    url,
     messages: () => messages.list(),
     clear: () => {
       context.faults.clear();
@@ -119,20 +112,11 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     close: () => {
       closing ??= (async () => {
         shutdown.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await Promise.all([stopped, context.delivery.close()]);
+        await Promise.all([closeServer(server), context.delivery.close()]);
       })();
       return closing;
     },
   };
-}
-
-/** The address to put in URLs: a wildcard bind is reached through loopback, IPv6 needs brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function requireText(name: string, value: unknown): void {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultInjector, parseFaultPlan } from '../support/faults.ts';
+import { closeServer, listen } from '../support/http.ts';
 import { createTokenCheck } from './auth.ts';
 import { isScriptCommand } from './command-policy.ts';
 import { CommandRunner } from './command-runner.ts';
@@ -224,32 +224,22 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
   // sockets: otherwise a request can be written to a socket the server is closing (ECONNRESET).
   server.keepAliveTimeout = 30_000;
 
-  const host = options.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
     pool.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     stats: () => ({ ...stats }),
     resetStats: () => {
       stats = emptyStats();
     },
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
       pool.close();
     },
   };
