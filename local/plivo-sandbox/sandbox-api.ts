@@ -2,7 +2,7 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseFault } from './faults.ts';
+import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 
@@ -77,4 +77,13 @@ async function armFault(
   }
   context.faults.arm(parsed.plan);
   sendJson(response, 200, { fault: context.faults.current() });
+}
+
+/** The plan in a POST /__sandbox/faults body. */
+export function parseFault(raw: string): FaultPlanParse {
+  try {
+    return parseFaultPlan(JSON.parse(raw));
+  } catch {
+    return { ok: false, error: 'invalid json data' };
+  }
 }
