@@ -4,10 +4,8 @@
  * from the edge), and the Worker under `wrangler dev` (local/worker-process.ts) wired to them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { startPlivoSandbox } from '../local/plivo-sandbox/server.ts';
-import { startThrowawayRedis } from '../local/redis-process.ts';
-import { type RedisRestStats, startRedisRestServer } from '../local/redis-rest/server.ts';
-import { startWranglerDev } from '../local/worker-process.ts';
+import type { RedisRestStats } from '../local/redis-rest/server.ts';
+import { startLocalStack } from '../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../scripts/keygen.ts';
 
 export interface BenchStackOptions {
@@ -54,44 +52,26 @@ export const BENCH_VARS: Readonly<Record<string, string>> = {
 };
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
-  const closers: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
-    const redisServer = await startThrowawayRedis();
-    closers.push(() => redisServer.stop());
-    const rest = await startRedisRestServer({
-      token: REST_TOKEN,
-      redisUrl: redisServer.url,
-      latencyMs: options.storeLatencyMs,
-    });
-    closers.push(() => rest.close());
-    const sandbox = await startPlivoSandbox({
+  const receiptKey = await generateReceiptKey();
+  const stack = await startLocalStack({
+    redisRest: { token: REST_TOKEN, latencyMs: options.storeLatencyMs },
+    plivo: {
       authId: PLIVO_AUTH_ID,
       authToken: PLIVO_AUTH_TOKEN,
       latencyMs: options.smsLatencyMs,
       log: () => undefined,
-    });
-    closers.push(() => sandbox.close());
-    const receiptKey = await generateReceiptKey();
-    const worker = await startWranglerDev({
-      vars: {
-        ...BENCH_VARS,
-        PLIVO_BASE_URL: sandbox.url,
-        PLIVO_SENDER: '+14155550100',
-        ...options.vars,
-      },
+    },
+    worker: {
+      vars: { ...BENCH_VARS, PLIVO_SENDER: '+14155550100', ...options.vars },
       secrets: {
-        UPSTASH_REDIS_REST_URL: rest.url,
-        UPSTASH_REDIS_REST_TOKEN: REST_TOKEN,
-        PLIVO_AUTH_ID,
-        PLIVO_AUTH_TOKEN,
         OTP_SECRET: generateOtpSecret(),
         RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
       },
-    });
-    closers.push(() => worker.stop());
+    },
+  });
+  const rest = stack.redisRest.server;
+  const { worker } = stack;
+  try {
     const health = await fetch(`${worker.url}/health`);
     if (health.status !== 200) {
       throw new Error(
@@ -111,7 +91,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     };
     return {
       workerUrl: worker.url,
-      sandboxUrl: sandbox.url,
+      sandboxUrl: stack.plivo.url,
       redis,
       restStats: async () => rest.stats(),
       workerdRss: () =>
@@ -124,10 +104,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         worker.pid === undefined
           ? []
           : processTree(worker.pid).map(({ pid, name, cpuMs }) => ({ pid, name, cpuMs })),
-      stop: stopAll,
+      stop: stack.close,
     };
   } catch (error) {
-    await stopAll();
+    await stack.close();
     throw error;
   }
 }

@@ -3,24 +3,12 @@
  * an Upstash-compatible Redis REST server in front of a throwaway redis-server and a Plivo
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { generateDevVars } from './dev-vars.ts';
-import { startPlivoSandbox } from './plivo-sandbox/server.ts';
-import { startThrowawayRedis } from './redis-process.ts';
-import { startRedisRestServer } from './redis-rest/server.ts';
-import { startWranglerDev, type WranglerDev } from './worker-process.ts';
+import net from 'node:net';
+import { ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
+import { startLocalStack } from './stack.ts';
 
 const DEV_VARS = '.dev.vars';
-
-function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = line.match(/^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/);
-    if (!match?.[1]) continue;
-    values[match[1]] = (match[2] ?? '').replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1');
-  }
-  return values;
-}
+const HOST = '127.0.0.1';
 
 function port(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -29,67 +17,68 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-async function main() {
-  if (!existsSync(DEV_VARS)) {
-    writeFileSync(DEV_VARS, await generateDevVars(), { mode: 0o600 });
-    console.log(`dev: created ${DEV_VARS} with a fresh OTP_SECRET and receipt signing key (not committed)`);
-  }
-  const settings = { ...parseEnvFile(readFileSync(DEV_VARS, 'utf8')), ...pickDefined(process.env) };
-  const closers: (() => Promise<void>)[] = [];
-  const stackVars: Record<string, string> = {};
-
-  if (settings.UPSTASH_REDIS_REST_URL && settings.UPSTASH_REDIS_REST_TOKEN) {
-    console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
-  } else {
-    const token = 'local-dev-token';
-    const redis = await startThrowawayRedis();
-    const rest = await startRedisRestServer({
-      token,
-      redisUrl: redis.url,
-      port: port('REDIS_REST_PORT', 8079),
-    });
-    closers.push(
-      () => rest.close(),
-      () => redis.stop(),
+// Checked before anything starts, so the message names the setting to change instead of a
+// half-started stack failing with a bare EADDRINUSE (or wrangler quietly picking another port).
+async function assertPortFree(variable: string, value: number): Promise<void> {
+  if (value === 0) return;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(value, HOST, () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(
+      `port ${value} is in use: stop what listens there or set ${variable} to another port (0 picks a free one), e.g. ${variable}=${value + 1} npm run dev`,
     );
-    stackVars.UPSTASH_REDIS_REST_URL = rest.url;
-    stackVars.UPSTASH_REDIS_REST_TOKEN = token;
   }
+}
 
-  let inbox = 'real Plivo (no inbox)';
-  if (settings.PLIVO_BASE_URL && settings.PLIVO_AUTH_ID && settings.PLIVO_AUTH_TOKEN) {
-    console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
-  } else {
-    const authId = 'MASANDBOX000000000000';
-    const authToken = 'sandbox-auth-token';
-    const sandbox = await startPlivoSandbox({ authId, authToken, port: port('PLIVO_SANDBOX_PORT', 8790) });
-    closers.push(() => sandbox.close());
-    Object.assign(stackVars, {
-      PLIVO_BASE_URL: sandbox.url,
-      PLIVO_AUTH_ID: authId,
-      PLIVO_AUTH_TOKEN: authToken,
-      PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE',
-    });
-    inbox = `${sandbox.url}/`;
-    // The demo page points visitors at the inbox, where their code really is.
-    stackVars.SANDBOX_INBOX_URL = inbox;
-  }
+async function main() {
+  const configured = { ...readDevVars(DEV_VARS), ...pickDefined(process.env) };
+  const useRealRedis = Boolean(configured.UPSTASH_REDIS_REST_URL && configured.UPSTASH_REDIS_REST_TOKEN);
+  const useRealPlivo = Boolean(
+    configured.PLIVO_BASE_URL && configured.PLIVO_AUTH_ID && configured.PLIVO_AUTH_TOKEN,
+  );
+  const ports = {
+    rest: port('REDIS_REST_PORT', 8079),
+    sandbox: port('PLIVO_SANDBOX_PORT', 8790),
+    worker: port('WORKER_PORT', 8787),
+  };
+  if (!useRealRedis) await assertPortFree('REDIS_REST_PORT', ports.rest);
+  if (!useRealPlivo) await assertPortFree('PLIVO_SANDBOX_PORT', ports.sandbox);
+  await assertPortFree('WORKER_PORT', ports.worker);
 
-  const workerPort = port('WORKER_PORT', 8787);
-  let worker: WranglerDev;
-  try {
-    // The stack's URLs and tokens go in last, over .dev.vars.
-    worker = await startWranglerDev({
-      port: workerPort,
+  const devVars = await ensureDevVars(DEV_VARS);
+  if (devVars.change === 'created')
+    console.log(`dev: created ${DEV_VARS} with fresh secrets and a Redis REST token (not committed)`);
+  if (devVars.change === 'token-added')
+    console.log(`dev: added a random ${LOCAL_REST_TOKEN_KEY} to ${DEV_VARS}`);
+  const settings = { ...devVars.values, ...pickDefined(process.env) };
+  const restToken = settings[LOCAL_REST_TOKEN_KEY];
+  if (!useRealRedis && !restToken)
+    throw new Error(`${DEV_VARS} has an empty ${LOCAL_REST_TOKEN_KEY}: remove the line to get a new one`);
+  if (useRealRedis) console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
+  if (useRealPlivo) console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
+
+  const senderSecrets: Record<string, string> = useRealPlivo
+    ? {}
+    : { PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE' };
+  // The stack's URLs and tokens go in last, over .dev.vars.
+  const stack = await startLocalStack({
+    redisRest: useRealRedis ? false : { token: restToken ?? '', port: ports.rest },
+    plivo: useRealPlivo
+      ? false
+      : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
+    worker: {
+      port: ports.worker,
       envFiles: [DEV_VARS],
-      secrets: stackVars,
-      output: 'inherit',
+      secrets: senderSecrets,
+      output: 'console',
       persistTo: '.wrangler/state',
-    });
-  } catch (error) {
-    for (const close of closers) await close().catch(() => undefined);
-    throw error;
-  }
+    },
+  });
+  const { worker } = stack;
+  const inbox = stack.plivo ? `${stack.plivo.url}/` : 'real Plivo (no inbox)';
 
   console.log(
     [
@@ -97,7 +86,7 @@ async function main() {
       'otp-edge local stack',
       `  API (wrangler dev)   ${worker.url}   try: curl ${worker.url}/health`,
       `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
-      `  Redis REST           ${stackVars.UPSTASH_REDIS_REST_URL ?? settings.UPSTASH_REDIS_REST_URL}`,
+      `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
       '  Ctrl-C stops all of them.',
       '',
@@ -108,8 +97,7 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await worker.stop();
-    for (const close of closers) await close().catch(() => undefined);
+    await stack.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));

@@ -3,13 +3,12 @@
  * browser tests (test/browser/) share. Secrets go through a private env file, not the command line,
  * where every local user could read them in the process list.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from './redis-process.ts';
+import { findFreePort, startChild } from './support/processes.ts';
 
 export interface WranglerDevOptions {
   /** Non-secret settings, passed as `--var NAME:VALUE`; they override wrangler.toml's [vars]. */
@@ -23,10 +22,11 @@ export interface WranglerDevOptions {
   /** Default 127.0.0.1. */
   ip?: string;
   /**
-   * `inherit`: wrangler talks to this terminal, hotkeys included (npm run dev). `capture`
+   * `console`: wrangler's output goes on to this process's (npm run dev), less its own access
+   * line per request: the Worker already logs every request once, as one JSON line. `capture`
    * (default): its output is kept for the error message if it fails to start (tests).
    */
-  output?: 'inherit' | 'capture';
+  output?: 'console' | 'capture';
   /** Local storage directory; default a throwaway one, removed by stop(). */
   persistTo?: string;
   /** How long to wait for /health to answer. Default 90 s (the first run bundles and starts workerd). */
@@ -48,10 +48,6 @@ export interface WranglerDev {
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER_BIN = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const STOP_TIMEOUT_MS = 10_000;
-
-// Children still running when this process exits for any reason that runs 'exit' handlers.
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
 export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
   const ip = options.ip ?? '127.0.0.1';
@@ -78,59 +74,34 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     secretsFile,
     ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ];
-  if (capture) args.push('--show-interactive-dev-session=false');
+  // Piped either way, so no TTY: wrangler's hotkeys are off; Ctrl-C still stops everything.
+  args.push('--show-interactive-dev-session=false');
 
-  installExitHook();
-  const child = spawn(process.execPath, args, {
+  const wrangler = startChild(process.execPath, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: 'false',
+      // Miniflare otherwise fetches a `Request.cf` sample from workers.cloudflare.com on start:
+      // a request off this machine, and a warning with a stack trace where there is no network.
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       NO_COLOR: capture ? '1' : (process.env.NO_COLOR ?? ''),
     },
     // Captured: its own process group, so stop() also reaches workerd, which wrangler starts.
-    // Inherited: the terminal's Ctrl-C reaches both anyway, and wrangler needs the TTY for hotkeys.
-    stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    // Console: the terminal's Ctrl-C reaches both anyway.
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: capture,
   });
-  liveChildren.add(child);
-
-  let output = '';
-  const keepTail = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-8_000);
-  };
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
-
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      liveChildren.delete(child);
-      resolve(code);
-    });
-    child.once('error', (error) => {
-      keepTail(Buffer.from(`\ncannot start wrangler: ${error.message}`));
-      liveChildren.delete(child);
-      resolve(null);
-    });
-  });
+  if (!capture) {
+    forwardLines(wrangler.child.stdout, process.stdout);
+    forwardLines(wrangler.child.stderr, process.stderr);
+  }
+  const { exited } = wrangler;
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const signal = (name: NodeJS.Signals) => {
-          try {
-            if (capture && child.pid !== undefined) process.kill(-child.pid, name);
-            else child.kill(name);
-          } catch {
-            // Already gone.
-          }
-        };
-        const forceKill = setTimeout(() => signal('SIGKILL'), STOP_TIMEOUT_MS);
-        signal('SIGINT');
-        await exited;
-        clearTimeout(forceKill);
-      }
+      await wrangler.stop('SIGINT', STOP_TIMEOUT_MS);
       rmSync(scratch, { recursive: true, force: true });
     })();
     return stopped;
@@ -142,13 +113,11 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   } catch (error) {
     await stop();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(capture ? `${message}\nwrangler output:\n${output.trim()}` : message);
+    throw new Error(capture ? `${message}\nwrangler output:\n${wrangler.output().trim()}` : message);
   }
 
-  // A forgotten stop() must not keep the parent alive; the exit hook still kills the group.
-  child.unref();
-  for (const stream of [child.stdout, child.stderr]) if (stream instanceof net.Socket) stream.unref();
-  return { url, exited, pid: child.pid, output: () => output, stop };
+  wrangler.unref();
+  return { url, exited, pid: wrangler.child.pid, output: wrangler.output, stop };
 }
 
 /** Any HTTP answer counts: a misconfigured Worker answers 503, which the caller should see. */
@@ -185,16 +154,12 @@ function toEnvFile(values: Record<string, string>): string {
     .concat('\n');
 }
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of liveChildren) {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
+// wrangler's own access line, e.g. `[wrangler:info] POST /otp/request 200 OK (53ms)`.
+const WRANGLER_ACCESS_LINE = /^\[wrangler:info\] [A-Z]+ \S+ \d{3} /;
+
+function forwardLines(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream): void {
+  if (!from) return;
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+    if (!WRANGLER_ACCESS_LINE.test(line)) to.write(`${line}\n`);
   });
 }

@@ -1,9 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startCallbackRelay } from '../local/callback-relay.ts';
-import { startPlivoSandbox } from '../local/plivo-sandbox/server.ts';
-import { startThrowawayRedis } from '../local/redis-process.ts';
-import { startRedisRestServer } from '../local/redis-rest/server.ts';
-import { startTurnstileStandIn } from '../local/turnstile-siteverify.ts';
+import { startLocalStack } from '../local/stack.ts';
 import { buildPages } from '../scripts/build-pages.ts';
 import { generateReceiptKey } from '../scripts/keygen.ts';
 
@@ -19,7 +15,7 @@ declare module 'vitest' {
     plivoAuthId: string;
     plivoAuthToken: string;
     receiptSigningKey: string;
-    /** Where the sandbox's delivery callbacks can be sent and read back (local/callback-relay.ts). */
+    /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
     turnstileUrl: string;
   }
@@ -30,28 +26,19 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // The pages' static assets (test/wrangler.test.toml's [assets]), as wrangler's [build] makes them.
   await buildPages();
-  const redis = await startThrowawayRedis();
-  const rest = await startRedisRestServer({ token: TEST_REDIS_REST_TOKEN, redisUrl: redis.url });
-  const plivo = await startPlivoSandbox({
-    authId: TEST_PLIVO_AUTH_ID,
-    authToken: TEST_PLIVO_AUTH_TOKEN,
-    callbackDelayMs: 50,
+  const stack = await startLocalStack({
+    redisRest: { token: TEST_REDIS_REST_TOKEN },
+    plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
+    turnstile: true,
+    callbackRelay: true,
   });
-  const turnstile = await startTurnstileStandIn();
-  project.provide('redisRestUrl', rest.url);
+  project.provide('redisRestUrl', stack.redisRest.server.url);
   project.provide('redisRestToken', TEST_REDIS_REST_TOKEN);
-  project.provide('plivoUrl', plivo.url);
+  project.provide('plivoUrl', stack.plivo.url);
   project.provide('plivoAuthId', TEST_PLIVO_AUTH_ID);
   project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
-  const relay = await startCallbackRelay();
-  project.provide('callbackRelayUrl', relay.url);
-  project.provide('turnstileUrl', turnstile.url);
+  project.provide('callbackRelayUrl', stack.callbackRelay.url);
+  project.provide('turnstileUrl', stack.turnstile.url);
   project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));
-  return async () => {
-    await turnstile.close();
-    await plivo.close();
-    await relay.close();
-    await rest.close();
-    await redis.stop();
-  };
+  return () => stack.close();
 }

@@ -1,8 +1,7 @@
 // Delivery status callbacks shaped like Plivo's: form fields on POST, query parameters on GET, each
 // request signed with V3 and V2 headers made from the account's auth token.
 
-import type { DeliveryStep } from './delivery-outcomes.ts';
-import type { SandboxMessage } from './sandbox-message.ts';
+import type { DeliveryStep, SandboxMessage } from './messages.ts';
 import { signatureV2 } from './signature-v2.ts';
 import { type CallbackParam, newNonce, type SignedMethod, signatureV3 } from './signature-v3.ts';
 

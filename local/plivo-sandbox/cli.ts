@@ -2,12 +2,8 @@
 // Runs the Plivo sandbox in the foreground and prints each SMS it receives, like a local mail catcher.
 
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_CALLBACK_DELAY_MS,
-  type PlivoSandbox,
-  type SandboxMessage,
-  startPlivoSandbox,
-} from './server.ts';
+import { startLocalStack } from '../stack.ts';
+import { DEFAULT_CALLBACK_DELAY_MS, type PlivoSandbox, type SandboxMessage } from './server.ts';
 
 const DEFAULT_PORT = 8790;
 const DEFAULT_AUTH_ID = 'MAsandbox000000000000';
@@ -84,18 +80,21 @@ process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
 
 const authId = values['auth-id'] || process.env.PLIVO_AUTH_ID || DEFAULT_AUTH_ID;
-sandbox = await startPlivoSandbox({
-  authId,
-  authToken: values['auth-token'] || process.env.PLIVO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
-  port: parseCount('port', values.port ?? process.env.PLIVO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
-  host: values.host || '127.0.0.1',
-  latencyMs: parseCount('latency-ms', values['latency-ms'], 0, 600_000),
-  callbackDelayMs: parseCount(
-    'callback-delay-ms',
-    values['callback-delay-ms'],
-    DEFAULT_CALLBACK_DELAY_MS,
-    600_000,
-  ),
-  onMessage: (message) => process.stdout.write(describeMessage(message)),
+const stack = await startLocalStack({
+  plivo: {
+    authId,
+    authToken: values['auth-token'] || process.env.PLIVO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
+    port: parseCount('port', values.port ?? process.env.PLIVO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
+    host: values.host || '127.0.0.1',
+    latencyMs: parseCount('latency-ms', values['latency-ms'], 0, 600_000),
+    callbackDelayMs: parseCount(
+      'callback-delay-ms',
+      values['callback-delay-ms'],
+      DEFAULT_CALLBACK_DELAY_MS,
+      600_000,
+    ),
+    onMessage: (message) => process.stdout.write(describeMessage(message)),
+  },
 });
+sandbox = stack.plivo;
 process.stdout.write(`Plivo sandbox on ${sandbox.url} (auth id ${authId}, inbox at ${sandbox.url}/)\n`);

@@ -5,8 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildSignedCallback, type CallbackTarget, sendCallback, statusCallbackParams } from './callbacks.ts';
-import { type DeliveryStep, deliveryStepsFor } from './delivery-outcomes.ts';
-import type { MessageStatus, SandboxMessage } from './sandbox-message.ts';
+import { type DeliveryStep, deliveryStepsFor, type MessageStatus, type SandboxMessage } from './messages.ts';
 import type { SignedMethod } from './signature-v3.ts';
 
 export interface DeliverySimulatorOptions {

@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type BodyText, readBodyText } from '../support/http.ts';
 
 /** Larger than any SMS request needs; stops a runaway client from filling memory. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface RequestBody {
-  text: string;
-  tooLarge: boolean;
-}
-
 /** Reads the whole body, keeping at most MAX_BODY_BYTES (the rest is drained so the client can finish sending). */
-export async function readBody(request: IncomingMessage): Promise<RequestBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    else chunks.push(buffer);
-  }
-  return { text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge };
+export function readBody(request: IncomingMessage): Promise<BodyText> {
+  return readBodyText(request, MAX_BODY_BYTES);
 }
 
 export function sendJson(

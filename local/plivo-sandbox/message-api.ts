@@ -3,7 +3,7 @@
 // Fields the sandbox does not model (dlt_*, trackable, media_urls, ...) are ignored, as Plivo ignores
 // parameters it does not know.
 
-import { isPhoneNumber, phoneDigits } from './phone-number.ts';
+import { isPhoneNumber, phoneDigits } from './messages.ts';
 
 export type CallbackMethod = 'GET' | 'POST';
 export type LogSetting = boolean | 'number_only' | 'content_only';

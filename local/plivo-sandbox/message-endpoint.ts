@@ -3,15 +3,13 @@
 // used up by any send, valid or not), account id in the path (404: there is no such account to
 // authenticate against), Basic credentials (401), body (400), then accept (202).
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { credentialsMatch, parseBasicAuth, secretsEqual } from './basic-auth.ts';
-import { faultErrorText } from './faults.ts';
 import { readBody, sendJson, sendPlivoError } from './http-io.ts';
 import { parseSendRequest, type SendRequest } from './message-api.ts';
+import type { SandboxMessage, SendAttempt } from './messages.ts';
 import type { SandboxContext } from './sandbox-context.ts';
-import type { SandboxMessage, SendAttempt } from './sandbox-message.ts';
 
 export const MESSAGE_PATH = /^\/v1\/Account\/([^/]+)\/Message\/?$/;
 
@@ -125,4 +123,48 @@ function dstOf(rawBody: string): string | null {
     // Not JSON: nothing to report.
   }
   return null;
+}
+
+// What an injected fault (local/support/faults.ts) answers, in Plivo's words.
+const FAULT_ERROR_TEXT: Record<number, string> = {
+  400: 'invalid parameter',
+  401: 'authentication failed',
+  404: 'not found',
+  429: 'too many requests',
+  500: 'internal server error',
+};
+
+export function faultErrorText(status: number): string {
+  return `${FAULT_ERROR_TEXT[status] ?? 'error'} (sandbox fault injection)`;
+}
+
+export interface BasicCredentials {
+  user: string;
+  password: string;
+}
+
+export function parseBasicAuth(header: string | undefined): BasicCredentials | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * Constant-time in content and length: both sides are hashed first, because timingSafeEqual
+ * itself throws (early) on a length mismatch.
+ */
+export function secretsEqual(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function credentialsMatch(given: BasicCredentials | null, expected: BasicCredentials): boolean {
+  if (!given) return false;
+  // Evaluate both comparisons so the time taken does not reveal which half was wrong.
+  const userMatches = secretsEqual(given.user, expected.user);
+  const passwordMatches = secretsEqual(given.password, expected.password);
+  return userMatches && passwordMatches;
 }

@@ -2,7 +2,7 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseFault } from './faults.ts';
+import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 
@@ -75,6 +75,15 @@ async function armFault(
     sendPlivoError(response, 400, parsed.error);
     return;
   }
-  context.faults.arm(parsed.fault);
+  context.faults.arm(parsed.plan);
   sendJson(response, 200, { fault: context.faults.current() });
+}
+
+/** The plan in a POST /__sandbox/faults body. */
+export function parseFault(raw: string): FaultPlanParse {
+  try {
+    return parseFaultPlan(JSON.parse(raw));
+  } catch {
+    return { ok: false, error: 'invalid json data' };
+  }
 }

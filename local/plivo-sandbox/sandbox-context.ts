@@ -1,8 +1,6 @@
+import type { FaultInjector } from '../support/faults.ts';
 import type { DeliverySimulator } from './delivery-simulator.ts';
-import type { FaultInjector } from './faults.ts';
-import type { MessageStore } from './message-store.ts';
-import type { SandboxMessage } from './sandbox-message.ts';
-import type { SendAttemptLog } from './send-attempts.ts';
+import type { MessageStore, SandboxMessage, SendAttemptLog } from './messages.ts';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {

@@ -2,19 +2,21 @@
 // base URL changed. Messages land in memory and in an inbox page, delivery-status callbacks go out
 // signed like Plivo's, and tests can inject faults and latency.
 
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { FaultInjector } from '../support/faults.ts';
+import { closeServer, listen } from '../support/http.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
-import { FaultInjector } from './faults.ts';
-import { sendPlivoError } from './http-io.ts';
-import { MessageStore } from './message-store.ts';
-import { routeRequest } from './router.ts';
-import { clearTraffic } from './sandbox-api.ts';
+import { sendHtml, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
+import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
+import { handleSendMessage, MESSAGE_PATH } from './message-endpoint.ts';
+import type { SandboxMessage } from './messages.ts';
+import { MessageStore, SendAttemptLog } from './messages.ts';
+import { clearTraffic, handleSandboxApi } from './sandbox-api.ts';
 import type { SandboxContext } from './sandbox-context.ts';
-import type { SandboxMessage } from './sandbox-message.ts';
-import { SendAttemptLog } from './send-attempts.ts';
 
-export type { MessageStatus, SandboxMessage, SendAttempt } from './sandbox-message.ts';
+export type { MessageStatus, SandboxMessage, SendAttempt } from './messages.ts';
 
 export interface PlivoSandboxOptions {
   authId: string;
@@ -99,18 +101,11 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     } else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const url = await listen(server, port, host);
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost(host)}:${address.port}`,
+    url,
     messages: () => messages.list(),
     clear: () => {
       context.faults.clear();
@@ -119,20 +114,11 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     close: () => {
       closing ??= (async () => {
         shutdown.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await Promise.all([stopped, context.delivery.close()]);
+        await Promise.all([closeServer(server), context.delivery.close()]);
       })();
       return closing;
     },
   };
-}
-
-/** The address to put in URLs: a wildcard bind is reached through loopback, IPv6 needs brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function requireText(name: string, value: unknown): void {
@@ -143,4 +129,40 @@ function requireInteger(name: string, value: number, min: number, max: number): 
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
   }
+}
+
+export async function routeRequest(
+  context: SandboxContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  // Only the path and query matter; a fixed base keeps a hostile Host header out of URL parsing.
+  const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
+
+  const accountId = MESSAGE_PATH.exec(url.pathname)?.[1];
+  if (accountId !== undefined) {
+    if (method === 'POST') await handleSendMessage(context, request, response, accountId);
+    else sendMethodNotAllowed(response, ['POST']);
+    return;
+  }
+
+  if (url.pathname === '/') {
+    if (method === 'GET' || method === 'HEAD') serveInbox(context, response);
+    else sendMethodNotAllowed(response, ['GET', 'HEAD']);
+    return;
+  }
+
+  if (await handleSandboxApi(context, request, response, url)) return;
+  sendPlivoError(response, 404, 'not found');
+}
+
+function serveInbox(context: SandboxContext, response: ServerResponse): void {
+  const nonce = randomBytes(16).toString('base64');
+  const html = renderInboxPage(context.messages.list(), { authId: context.authId, nonce });
+  sendHtml(response, html, {
+    'content-security-policy': inboxContentSecurityPolicy(nonce),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
 }

@@ -1,5 +1,5 @@
-// Plivo's V3 callback signature (X-Plivo-Signature-V3), built from the rules in
-// shared/reference/plivo.md:
+// Plivo's V3 callback signature (X-Plivo-Signature-V3), built as Plivo's SDKs build it (rules and
+// sources in docs/local-stack.md):
 //   POST with parameters: base + "?" + [sorted query "k=v&…" + "."] + sorted body "keyvalue…" + "." + nonce
 //   POST without:         base + ["?" + sorted query] + "." + nonce
 //   GET:                  base + "?" + sorted (query + parameters) "k=v&…" + "." + nonce

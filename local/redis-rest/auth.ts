@@ -6,10 +6,12 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-export function createTokenCheck(expectedToken: string): (request: IncomingMessage, url: URL) => boolean {
+// Only `Authorization: Bearer`. Hosted Upstash also takes `?_token=`, but @upstash/redis never
+// sends it, and a token in a URL ends up in shell history, proxy logs and browser history.
+export function createTokenCheck(expectedToken: string): (request: IncomingMessage) => boolean {
   const expected = digest(expectedToken);
-  return (request, url) => {
-    const presented = bearerToken(request.headers.authorization) ?? url.searchParams.get('_token');
+  return (request) => {
+    const presented = bearerToken(request.headers.authorization);
     return presented !== null && timingSafeEqual(digest(presented), expected);
   };
 }

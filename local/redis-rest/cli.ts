@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { type LocalRedisRest, startLocalRedisRest } from './local-stack.ts';
+import { generateRestToken } from '../dev-vars.ts';
+import { startLocalStack } from '../stack.ts';
+import type { LocalRedisRest } from './local-stack.ts';
 import { redactRedisUrl } from './redis-url.ts';
 
 const USAGE = `Usage: node local/redis-rest/cli.ts [options]
@@ -9,7 +11,8 @@ An Upstash-compatible Redis REST server (the protocol @upstash/redis speaks) in 
 Options:
   --port <n>          HTTP port, 0 for a random free one (env REDIS_REST_PORT, default 8079)
   --host <addr>       Interface to listen on (default 127.0.0.1)
-  --token <t>         Bearer token clients must send (env UPSTASH_REDIS_REST_TOKEN, default local-dev-token)
+  --token <t>         Bearer token clients must send (env UPSTASH_REDIS_REST_TOKEN; default a fresh
+                      random token for this run, printed below)
   --redis-url <url>   Redis to use, redis://[user:password@]host:port[/db] (env REDIS_URL);
                       without it a throwaway redis-server is started and stopped on exit
   --latency-ms <n>    Delay added to every request, to emulate edge-to-region distance (default 0)
@@ -58,7 +61,8 @@ if (values.help) {
 
 const port = parseNonNegativeInteger(values.port ?? process.env.REDIS_REST_PORT ?? '8079', '--port', 65_535);
 const latencyMs = parseNonNegativeInteger(values['latency-ms'], '--latency-ms', 600_000);
-const token = values.token ?? process.env.UPSTASH_REDIS_REST_TOKEN ?? 'local-dev-token';
+// Never a well-known default: any process or page that can reach the port could use it.
+const token = values.token ?? (process.env.UPSTASH_REDIS_REST_TOKEN || generateRestToken());
 if (token === '') fail('--token must not be empty', 2);
 const redisUrl = values['redis-url'] ?? (process.env.REDIS_URL || undefined);
 
@@ -85,14 +89,10 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 try {
-  stack = await startLocalRedisRest({
-    port,
-    host: values.host,
-    token,
-    redisUrl,
-    latencyMs,
-    verbose: values.verbose,
+  const started = await startLocalStack({
+    redisRest: { port, host: values.host, token, redisUrl, latencyMs, verbose: values.verbose },
   });
+  stack = { ...started.redisRest, close: started.close };
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error), 1);
 }

@@ -14,8 +14,8 @@ export interface LocalRedisRest {
   close(): Promise<void>;
 }
 
-// The REST server in front of either a given Redis or a throwaway one: what the CLI runs and
-// what the protocol tests start per file.
+// The REST server in front of either a given Redis or a throwaway one: the Redis part of
+// startLocalStack (local/stack.ts), and what the protocol tests in test/local start per file.
 export async function startLocalRedisRest(options: LocalRedisRestOptions): Promise<LocalRedisRest> {
   const throwawayRedis = options.redisUrl === undefined ? await startThrowawayRedis() : undefined;
   const redisUrl = options.redisUrl ?? throwawayRedis?.url ?? '';

@@ -13,6 +13,12 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 // One TCP connection to Redis. Commands are written back to back and replies matched in order
 // (Redis answers a connection's commands strictly in sequence), so a batch costs one write.
+//
+// Why not ioredis: the REST protocol must relay each reply's RESP type exactly. ioredis turns an
+// integer reply above 2^53 into a rounded number, or (with `stringNumbers`) into a string that
+// can no longer be told from a bulk string, which Upstash encodes differently; it throws error
+// replies instead of keeping them as values beside results; and its reconnect and offline queue
+// would replay a batch that this server must instead answer with a 502 or a 504.
 export class RedisConnection {
   readonly #socket: net.Socket;
   readonly #pending: PendingReply[] = [];
@@ -59,8 +65,9 @@ export class RedisConnection {
     return reply ?? null;
   }
 
-  destroy(): void {
-    this.#fail(new Error('Redis connection destroyed'));
+  /** `reason` is what every reply still pending rejects with. */
+  destroy(reason: Error = new Error('Redis connection destroyed')): void {
+    this.#fail(reason);
     this.#socket.destroy();
   }
 

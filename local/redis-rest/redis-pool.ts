@@ -3,27 +3,57 @@ import type { RedisEndpoint } from './redis-url.ts';
 
 const DEFAULT_MAX_CONNECTIONS = 32;
 
+/**
+ * Twice the Worker's own store timeout (STORE_TIMEOUT_MS, 1.5 s): the Worker always gives up
+ * first and sees its own timeout, while no request keeps a pooled connection longer than this.
+ */
+export const DEFAULT_REPLY_DEADLINE_MS = 3_000;
+
+/** A batch whose replies did not all arrive in time; its connection was closed and is replaced. */
+export class RedisDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`Redis did not answer within ${deadlineMs} ms; the connection was closed`);
+  }
+}
+
+export interface RedisPoolOptions {
+  /** Default 32. */
+  maxConnections?: number;
+  /** How long one batch may hold a connection. Default DEFAULT_REPLY_DEADLINE_MS. */
+  replyDeadlineMs?: number;
+}
+
 // Each HTTP request checks out a connection for its whole batch: a pipeline's commands then run
 // in order, and a MULTI ... EXEC block can never interleave with another request's commands.
 export class RedisPool {
   readonly #endpoint: RedisEndpoint;
   readonly #maxConnections: number;
+  readonly #replyDeadlineMs: number;
   readonly #idle: RedisConnection[] = [];
   readonly #all = new Set<RedisConnection>();
   readonly #waiters: (() => void)[] = [];
   #opening = 0;
   #closed = false;
 
-  constructor(endpoint: RedisEndpoint, maxConnections = DEFAULT_MAX_CONNECTIONS) {
+  constructor(endpoint: RedisEndpoint, options: RedisPoolOptions = {}) {
     this.#endpoint = endpoint;
-    this.#maxConnections = maxConnections;
+    this.#maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.#replyDeadlineMs = options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
   }
 
+  // Past the deadline the connection is destroyed, not returned: Redis may still send the late
+  // replies, and a reused connection would hand them to the next request. Its slot is freed at
+  // once, and a fresh connection is opened when one is next needed.
   async withConnection<T>(work: (connection: RedisConnection) => Promise<T>): Promise<T> {
     const connection = await this.#acquire();
+    const deadline = setTimeout(
+      () => connection.destroy(new RedisDeadlineError(this.#replyDeadlineMs)),
+      this.#replyDeadlineMs,
+    );
     try {
       return await work(connection);
     } finally {
+      clearTimeout(deadline);
       this.#release(connection);
     }
   }

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { FaultInjector, parseFaultPlan } from '../support/faults.ts';
+import { closeServer, listen } from '../support/http.ts';
 import { createTokenCheck } from './auth.ts';
 import { isScriptCommand } from './command-policy.ts';
 import { CommandRunner } from './command-runner.ts';
 import { entryJson, errorJson, resultJson } from './encoding.ts';
-import { FaultInjector, parseFaultPlan } from './faults.ts';
 import { readBody, sendJson, sleep } from './http-io.ts';
-import { RedisPool } from './redis-pool.ts';
+import { RedisDeadlineError, RedisPool } from './redis-pool.ts';
 import { parseRedisUrl } from './redis-url.ts';
 import { BadRequestError, parseJsonBody, toCommand, toCommandList } from './request-body.ts';
 import { RespError, type RespValue } from './resp-protocol.ts';
@@ -26,6 +26,8 @@ export interface RedisRestServerOptions {
   latencyMs?: number;
   /** Log each request's command names (never their arguments) to stderr. */
   verbose?: boolean;
+  /** How long one request may hold a pooled Redis connection (default 3000 ms), then 504. */
+  replyDeadlineMs?: number;
 }
 
 export interface RedisRestServer {
@@ -52,7 +54,7 @@ interface Reply {
 }
 
 export async function startRedisRestServer(options: RedisRestServerOptions): Promise<RedisRestServer> {
-  const pool = new RedisPool(parseRedisUrl(options.redisUrl));
+  const pool = new RedisPool(parseRedisUrl(options.redisUrl), { replyDeadlineMs: options.replyDeadlineMs });
   try {
     // Fail at startup, with Redis's own words, rather than on the first request.
     const pong = await pool.withConnection((connection) => connection.call('PING'));
@@ -70,6 +72,11 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
   let syncToken = 0;
 
   async function handleProtocol(kind: ProtocolKind, request: IncomingMessage, response: ServerResponse) {
+    if (!isJsonContentType(request.headers['content-type'])) {
+      return sendJson(response, 415, errorJson('ERR Content-Type must be application/json'), {
+        connection: 'close',
+      });
+    }
     stats.requests += 1;
     if (kind === 'pipeline') stats.pipelines += 1;
     if (kind === 'transaction') stats.transactions += 1;
@@ -79,10 +86,10 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
       const json = errorJson(`ERR request body larger than ${MAX_BODY_BYTES} bytes`);
       return sendJson(response, 413, json, { connection: 'close' });
     }
-    const fault = faults.takeNext();
+    const fault = faults.take();
     await sleep(latencyMs + (fault?.delayMs ?? 0));
     const reply =
-      fault?.status !== undefined
+      fault !== null && fault.status !== null
         ? { status: fault.status, json: errorJson(`Injected fault: HTTP ${fault.status}`), errors: 1 }
         : await execute(
             kind,
@@ -123,6 +130,8 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
         results = await runner.pipeline(commands);
       }
     } catch (error) {
+      if (error instanceof RedisDeadlineError)
+        return { status: 504, json: errorJson(`ERR ${error.message}`), errors: 1 };
       // The connection, not a command, failed: Upstash answers such outages with a 5xx too.
       const message = error instanceof Error ? error.message : String(error);
       return { status: 502, json: errorJson(`Redis unavailable: ${message}`), errors: 1 };
@@ -157,26 +166,44 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
         allow: 'POST, DELETE',
       });
     }
-    const body = await readBody(request, 64 * 1024);
-    let plan: ReturnType<typeof parseFaultPlan>;
-    try {
-      plan = body.tooLarge ? 'body too large' : parseFaultPlan(JSON.parse(body.body.toString('utf8')));
-    } catch {
-      plan = 'request body is not valid JSON';
+    if (!isJsonContentType(request.headers['content-type'])) {
+      return sendJson(response, 415, errorJson('Content-Type must be application/json'));
     }
-    if (typeof plan === 'string') return sendJson(response, 400, errorJson(plan));
-    faults.set(plan);
+    const body = await readBody(request, 64 * 1024);
+    let parsed: ReturnType<typeof parseFaultPlan>;
+    try {
+      parsed = body.tooLarge
+        ? { ok: false, error: 'body too large' }
+        : parseFaultPlan(JSON.parse(body.body.toString('utf8')));
+    } catch {
+      parsed = { ok: false, error: 'request body is not valid JSON' };
+    }
+    if (!parsed.ok) return sendJson(response, 400, errorJson(parsed.error));
+    faults.arm(parsed.plan);
     sendJson(response, 200, '{"result":"OK"}');
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
+    // Browsers put an Origin on every cross-origin request and on every POST; @upstash/redis
+    // never sends one. Refusing it first keeps any web page open on this machine from driving
+    // Redis, whatever it knows or guesses about the token.
+    if (request.headers.origin !== undefined) {
+      return sendJson(
+        response,
+        403,
+        errorJson('Forbidden: browser requests (with an Origin header) are refused'),
+        {
+          connection: 'close',
+        },
+      );
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const protocolKind = PROTOCOL_ROUTES.get(path);
     if (protocolKind === undefined && path !== '/__stats' && path !== '/__faults') {
       return sendJson(response, 404, errorJson(`Not found: ${path}`));
     }
-    if (!isAuthorized(request, url))
+    if (!isAuthorized(request))
       return sendJson(response, 401, errorJson('Unauthorized: invalid or missing token'));
     if (path === '/__stats') return handleStats(request, response);
     if (path === '/__faults') return handleFaults(request, response);
@@ -197,33 +224,29 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
   // sockets: otherwise a request can be written to a socket the server is closing (ECONNRESET).
   server.keepAliveTimeout = 30_000;
 
-  const host = options.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
     pool.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     stats: () => ({ ...stats }),
     resetStats: () => {
       stats = emptyStats();
     },
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
       pool.close();
     },
   };
+}
+
+// A page's no-cors fetch can only send text/plain, form or multipart bodies; requiring JSON (which
+// @upstash/redis always declares) means a browser needs a CORS preflight, which is never granted.
+function isJsonContentType(header: string | undefined): boolean {
+  return header?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }

@@ -6,7 +6,7 @@ import {
   startTurnstileStandIn,
   TURNSTILE_TEST_SECRETS,
   type TurnstileStandIn,
-} from '../../local/turnstile-siteverify.ts';
+} from '../../local/stand-ins/turnstile-siteverify.ts';
 import { launchChromium } from './support/chromium.ts';
 import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';

@@ -11,7 +11,7 @@ import { signatureV3Payload } from '../../local/plivo-sandbox/signature-v3.ts';
 const AUTH_ID = 'MACALLBACKS000000001';
 const AUTH_TOKEN = 'callback-signing-token';
 
-// ---- An independent reading of shared/reference/plivo.md, used to check what the sandbox sends. ----
+// ---- An independent reading of Plivo's signing rules (docs/local-stack.md), used to check what the sandbox sends. ----
 
 type Pair = [string, string];
 

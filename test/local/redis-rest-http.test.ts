@@ -36,7 +36,7 @@ async function request(path: string, init: RequestInit = {}) {
 }
 
 function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return request(path, { body, headers: { ...auth(), ...headers } });
+  return request(path, { body, headers: { ...auth(), 'content-type': 'application/json', ...headers } });
 }
 
 async function stillServes(): Promise<void> {
@@ -62,9 +62,12 @@ describe('authentication', () => {
     }
   });
 
-  it('accepts the token as a _token query parameter', async () => {
-    const reply = await request(`/?_token=${TOKEN}`, { body: '["PING"]' });
-    expect(reply).toMatchObject({ status: 200, json: { result: 'PONG' } });
+  it('refuses the token as a _token query parameter: it would leak into logs and history', async () => {
+    const reply = await request(`/?_token=${TOKEN}`, {
+      body: '["PING"]',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(reply).toMatchObject({ status: 401, json: { error: expect.any(String) } });
   });
 });
 
@@ -329,7 +332,11 @@ describe('when Redis is unreachable', () => {
       await doomed.stop();
       for (const path of ['/', '/pipeline', '/multi-exec']) {
         const body = path === '/' ? '["PING"]' : '[["PING"]]';
-        const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: auth(), body });
+        const response = await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { ...auth(), 'content-type': 'application/json' },
+          body,
+        });
         expect(response.status).toBe(502);
         expect(await response.json()).toEqual({ error: expect.stringMatching(/Redis unavailable/) });
       }

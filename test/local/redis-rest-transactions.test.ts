@@ -23,7 +23,7 @@ function uniqueKey(name: string): string {
 async function post(path: string, body: unknown) {
   const response = await fetch(`${stack.server.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}` },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as unknown };

@@ -197,7 +197,7 @@ describe('raw protocol values', () => {
     // Written by hand: JSON.stringify would round the number before it reaches the server.
     const response = await fetch(stack.server.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: `["INCRBY", "${key}", 9007199254740993]`,
     });
     expect(await response.text()).toBe('{"result":9007199254740993}');

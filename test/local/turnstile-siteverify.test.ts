@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTurnstileStandIn, type TurnstileStandIn } from '../../local/turnstile-siteverify.ts';
+import { startTurnstileStandIn, type TurnstileStandIn } from '../../local/stand-ins/turnstile-siteverify.ts';
 
 const PASSES = '1x0000000000000000000000000000000AA';
 const FAILS = '2x0000000000000000000000000000000AA';

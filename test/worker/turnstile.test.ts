@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countRoundTrips, latestCode, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
 
-// Cloudflare's dummy secrets, as local/turnstile-siteverify.ts implements them.
+// Cloudflare's dummy secrets, as local/stand-ins/turnstile-siteverify.ts implements them.
 const PASSES = '1x0000000000000000000000000000000AA';
 const FAILS = '2x0000000000000000000000000000000AA';
 const SPENT = '3x0000000000000000000000000000000AA';

@@ -1,6 +1,4 @@
-import { startPlivoSandbox } from '../../../local/plivo-sandbox/server.ts';
-import { startLocalRedisRest } from '../../../local/redis-rest/local-stack.ts';
-import { startWranglerDev } from '../../../local/worker-process.ts';
+import { startLocalStack } from '../../../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../../../scripts/keygen.ts';
 
 export interface DevStack {
@@ -23,50 +21,31 @@ export async function startDevStack(
   vars: Record<string, string> = {},
   secrets: Record<string, string> = {},
 ): Promise<DevStack> {
-  const closers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
-    const redisRestToken = 'browser-test-redis-token';
-    const redis = await startLocalRedisRest({ token: redisRestToken });
-    closers.push(() => redis.close());
-    const plivoAuth = { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token' };
-    const sandbox = await startPlivoSandbox({ ...plivoAuth, callbackDelayMs: 50 });
-    closers.push(() => sandbox.close());
-
-    const worker = await startWranglerDev({
+  const redisRestToken = 'browser-test-redis-token';
+  const stack = await startLocalStack({
+    redisRest: { token: redisRestToken },
+    plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
+    worker: {
       vars: {
         ENVIRONMENT: 'test',
         PLIVO_SENDER: '+14155550100',
         RECEIPT_ISSUER: 'https://otp.browser.test',
-        // As `npm run dev` sets it.
-        SANDBOX_INBOX_URL: `${sandbox.url}/`,
         ...vars,
       },
       secrets: {
-        UPSTASH_REDIS_REST_URL: redis.server.url,
-        UPSTASH_REDIS_REST_TOKEN: redisRestToken,
-        PLIVO_BASE_URL: sandbox.url,
-        PLIVO_AUTH_ID: plivoAuth.authId,
-        PLIVO_AUTH_TOKEN: plivoAuth.authToken,
         OTP_SECRET: generateOtpSecret(),
         RECEIPT_SIGNING_KEY: JSON.stringify((await generateReceiptKey()).privateJwk),
         ...secrets,
       },
-    });
-    closers.push(() => worker.stop());
-    return {
-      workerUrl: worker.url,
-      sandboxUrl: sandbox.url,
-      redisRestUrl: redis.server.url,
-      redisRestToken,
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    },
+  });
+  return {
+    workerUrl: stack.worker.url,
+    sandboxUrl: stack.plivo.url,
+    redisRestUrl: stack.redisRest.server.url,
+    redisRestToken,
+    stop: stack.close,
+  };
 }
 
 /** The code in the newest SMS to `phoneE164`, as the user would read it. */

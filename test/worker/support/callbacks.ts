@@ -4,7 +4,7 @@ import type { TestApp } from './stack.ts';
 /**
  * Delivery callbacks as the Plivo sandbox really sent them. The sandbox posts to PUBLIC_BASE_URL +
  * /webhooks/plivo/status; in tests that base is the callback relay started by test/global-setup.ts
- * (local/callback-relay.ts), which records each request verbatim so it can be replayed into the
+ * (local/stand-ins/callback-relay.ts), which records each request verbatim so it can be replayed into the
  * Worker: the signatures were made by the sandbox, not by the test.
  */
 export const relayUrl = inject('callbackRelayUrl');

@@ -17,7 +17,7 @@
 // and `stand-in:slow…` is answered (as a pass) only after SLOW_ANSWER_MS.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBodyText } from '../support/http.ts';
 
 export const SITEVERIFY_PATH = '/turnstile/v0/siteverify';
 export const TURNSTILE_TEST_SECRETS = {
@@ -107,8 +107,8 @@ export async function startTurnstileStandIn(
     if (path !== SITEVERIFY_PATH) return sendJson(response, 404, { error: 'not found' });
     if (request.method !== 'POST')
       return sendJson(response, 405, { error: 'method not allowed' }, { allow: 'POST' });
-    const body = await readBody(request);
-    const fields = body === undefined ? undefined : parseFields(request.headers['content-type'] ?? '', body);
+    const body = await readBodyText(request, MAX_BODY_BYTES);
+    const fields = body.tooLarge ? undefined : parseFields(request.headers['content-type'] ?? '', body.text);
     if (fields === undefined) return sendJson(response, 200, failure('bad-request'));
     if (fields.response?.startsWith('stand-in:http-500'))
       return sendJson(response, 500, { error: 'internal error' });
@@ -130,24 +130,15 @@ export async function startTurnstileStandIn(
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const baseUrl = await listen(server, options.port ?? 0, host);
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${SITEVERIFY_PATH}`,
+    url: `${baseUrl}${SITEVERIFY_PATH}`,
     close: () => {
       closing ??= (async () => {
         for (const timer of pendingTimers) clearTimeout(timer);
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
+        await closeServer(server);
       })();
       return closing;
     },
@@ -180,17 +171,6 @@ function parseFields(contentType: string, body: string): Record<string, string> 
   if (/^application\/x-www-form-urlencoded/i.test(contentType))
     return Object.fromEntries(new URLSearchParams(body));
   return undefined;
-}
-
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 function sendJson(

@@ -4,7 +4,7 @@
 // out at `GET /__relay/requests`, so a test can replay them verbatim into the Worker.
 
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBodyText } from '../support/http.ts';
 
 export interface RelayedRequest {
   method: string;
@@ -46,8 +46,13 @@ export async function startCallbackRelay(options: CallbackRelayOptions = {}): Pr
       response.end(request.method === 'DELETE' ? '[]' : JSON.stringify(recorded));
       return;
     }
-    readBody(request).then(
-      (body) => {
+    readBodyText(request, MAX_BODY_BYTES).then(
+      ({ text: body, tooLarge }) => {
+        if (tooLarge) {
+          response.writeHead(413, { 'content-type': 'text/plain' });
+          response.end('body too large');
+          return;
+        }
         recorded.push({
           method: request.method ?? 'GET',
           path,
@@ -66,23 +71,12 @@ export async function startCallbackRelay(options: CallbackRelayOptions = {}): Pr
     );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.port ?? 0, '127.0.0.1');
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests: () => [...recorded],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -92,16 +86,4 @@ function flattenHeaders(request: IncomingMessage): Record<string, string> {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,161 @@
+// The records the sandbox keeps (re-exported from server.ts, which is what other code imports),
+// the bounded newest-first lists that hold them, and how phone numbers are compared.
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'undelivered';
+
+export interface SandboxMessage {
+  uuid: string;
+  src: string | null;
+  powerpackUuid: string | null;
+  dst: string;
+  text: string;
+  /** ISO 8601 */
+  receivedAt: string;
+  status: MessageStatus;
+  url: string | null;
+  log: unknown;
+  messageExpiry: number | null;
+}
+
+/** One request to the Message API, whatever became of it (so tests can assert "nothing was attempted"). */
+export interface SendAttempt {
+  receivedAt: string;
+  dst: string | null;
+  outcome: 'accepted' | 'failed' | 'delayed';
+  status: number;
+  messageUuid: string | null;
+  error: string | null;
+}
+
+/**
+ * Plivo accepts numbers with or without the leading `+`; compare them on digits alone.
+ * Leading spaces are dropped too: a `+` typed in a query string (`?dst=+1555…`) arrives decoded as a space.
+ */
+export function phoneDigits(value: string): string {
+  return value.trim().replace(/^\+/, '');
+}
+
+// E.164: a country code never starts with 0, and a full number has at most 15 digits.
+const E164_WITH_OPTIONAL_PLUS = /^\+?[1-9][0-9]{5,14}$/;
+
+export function isPhoneNumber(value: string): boolean {
+  return E164_WITH_OPTIONAL_PLUS.test(value);
+}
+
+/** Newest-first list that forgets its oldest entries, so a long-running sandbox stays small. */
+export class BoundedList<T> {
+  readonly #capacity: number;
+  #items: T[] = [];
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  add(item: T): void {
+    this.#items.unshift(item);
+    if (this.#items.length > this.#capacity) this.#items.length = this.#capacity;
+  }
+
+  find(predicate: (item: T) => boolean): T | undefined {
+    return this.#items.find(predicate);
+  }
+
+  /** Newest first; a copy, so callers cannot reorder the store. */
+  list(): T[] {
+    return [...this.#items];
+  }
+
+  clear(): void {
+    this.#items = [];
+  }
+}
+
+/** Enough for any test run or dev session; the oldest messages go first. */
+export const MESSAGE_CAPACITY = 1000;
+
+export class MessageStore {
+  readonly #messages = new BoundedList<SandboxMessage>(MESSAGE_CAPACITY);
+
+  add(message: SandboxMessage): void {
+    this.#messages.add(message);
+  }
+
+  /** A no-op for messages already dropped or cleared: their late lifecycle steps have nowhere to go. */
+  setStatus(uuid: string, status: MessageStatus): void {
+    const message = this.#messages.find((candidate) => candidate.uuid === uuid);
+    if (message) message.status = status;
+  }
+
+  /** Newest first, as copies. `dst` matches with or without the leading +. */
+  list(dst?: string | null): SandboxMessage[] {
+    const wanted = dst ? phoneDigits(dst) : null;
+    return this.#messages
+      .list()
+      .filter((message) => wanted === null || phoneDigits(message.dst) === wanted)
+      .map((message) => ({ ...message }));
+  }
+
+  clear(): void {
+    this.#messages.clear();
+  }
+}
+
+export const SEND_ATTEMPT_CAPACITY = 1000;
+
+/** Every request to the Message API, accepted or not: what `GET /__sandbox/requests` lists. */
+export class SendAttemptLog {
+  readonly #attempts = new BoundedList<SendAttempt>(SEND_ATTEMPT_CAPACITY);
+
+  record(attempt: SendAttempt): void {
+    this.#attempts.add(attempt);
+  }
+
+  /** Newest first. */
+  list(): SendAttempt[] {
+    return this.#attempts.list().map((attempt) => ({ ...attempt }));
+  }
+
+  clear(): void {
+    this.#attempts.clear();
+  }
+}
+
+// How a message's delivery plays out, chosen by its destination so tests can steer it:
+//   dst ending in 0000 -> queued, failed      (ErrorCode 450: destination country not allowed by geo permissions;
+//                                              such a message never leaves Plivo, so there is no `sent`)
+//   dst ending in 0001 -> queued, sent, undelivered (ErrorCode 30: the carrier could not deliver)
+//   any other dst      -> queued, sent, delivered
+// The inbox page footer documents the same numbers for people.
+
+// How a message's delivery plays out, chosen by its destination so tests can steer it:
+//   dst ending in 0000 -> queued, failed      (ErrorCode 450: destination country not allowed by geo permissions;
+//                                              such a message never leaves Plivo, so there is no `sent`)
+//   dst ending in 0001 -> queued, sent, undelivered (ErrorCode 30: the carrier could not deliver)
+//   any other dst      -> queued, sent, delivered
+// The inbox page footer documents the same numbers for people.
+
+export interface DeliveryStep {
+  status: MessageStatus;
+  /** Plivo's ErrorCode; only failed and undelivered carry one. */
+  errorCode: string | null;
+}
+
+export const FAILED_DST_SUFFIX = '0000';
+export const FAILED_ERROR_CODE = '450';
+export const UNDELIVERED_DST_SUFFIX = '0001';
+export const UNDELIVERED_ERROR_CODE = '30';
+
+export function deliveryStepsFor(dst: string): DeliveryStep[] {
+  const digits = phoneDigits(dst);
+  if (digits.endsWith(FAILED_DST_SUFFIX)) {
+    return [step('queued'), { status: 'failed', errorCode: FAILED_ERROR_CODE }];
+  }
+  if (digits.endsWith(UNDELIVERED_DST_SUFFIX)) {
+    return [step('queued'), step('sent'), { status: 'undelivered', errorCode: UNDELIVERED_ERROR_CODE }];
+  }
+  return [step('queued'), step('sent'), step('delivered')];
+}
+
+function step(status: MessageStatus): DeliveryStep {
+  return { status, errorCode: null };
+}

@@ -1,0 +1,100 @@
+/**
+ * The local stack, assembled in one place for `npm run dev`, the `local:*` commands, the Worker
+ * tests' global setup, the browser tests and the bench: a throwaway redis-server (or a given one)
+ * behind the Upstash-compatible REST server, the Plivo sandbox, the Turnstile and callback-relay
+ * stand-ins, and the Worker under `wrangler dev` wired to them. Each part is optional; whatever
+ * started is stopped by close(), newest first, and a part that fails to start stops the others.
+ */
+import { type PlivoSandbox, type PlivoSandboxOptions, startPlivoSandbox } from './plivo-sandbox/server.ts';
+import {
+  type LocalRedisRest,
+  type LocalRedisRestOptions,
+  startLocalRedisRest,
+} from './redis-rest/local-stack.ts';
+import { type CallbackRelay, startCallbackRelay } from './stand-ins/callback-relay.ts';
+import { startTurnstileStandIn, type TurnstileStandIn } from './stand-ins/turnstile-siteverify.ts';
+import { startWranglerDev, type WranglerDev, type WranglerDevOptions } from './worker-process.ts';
+
+export interface LocalStackOptions {
+  /** The REST server (and a throwaway redis-server unless `redisUrl` is given); false: none. */
+  redisRest?: LocalRedisRestOptions | false;
+  /** The Plivo sandbox; false: none. */
+  plivo?: PlivoSandboxOptions | false;
+  /** The Turnstile siteverify stand-in. */
+  turnstile?: boolean;
+  /** Where the sandbox's delivery callbacks can be sent and read back. */
+  callbackRelay?: boolean;
+  /** `wrangler dev`, wired to the parts above; its own `secrets` override that wiring. */
+  worker?: WranglerDevOptions | false;
+}
+
+/** A part is there exactly when the options asked for it. */
+type Part<Requested, Started> = Requested extends false | undefined ? undefined : Started;
+
+export interface LocalStack<Options extends LocalStackOptions = LocalStackOptions> {
+  redisRest: Part<Options['redisRest'], LocalRedisRest>;
+  plivo: Part<Options['plivo'], PlivoSandbox>;
+  turnstile: Part<Options['turnstile'], TurnstileStandIn>;
+  callbackRelay: Part<Options['callbackRelay'], CallbackRelay>;
+  worker: Part<Options['worker'], WranglerDev>;
+  /** The Worker settings that point at this stack's parts (what `worker` was given). */
+  workerWiring: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack<const Options extends LocalStackOptions>(
+  options: Options,
+): Promise<LocalStack<Options>> {
+  const closers: (() => Promise<void>)[] = [];
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const closePart of closers.reverse()) await closePart().catch(() => undefined);
+    })();
+    return closing;
+  };
+  async function started<T extends { close(): Promise<void> } | { stop(): Promise<void> }>(part: Promise<T>) {
+    const value = await part;
+    closers.push(() => ('close' in value ? value.close() : value.stop()));
+    return value;
+  }
+
+  try {
+    const wiring: Record<string, string> = {};
+    const redisRest = options.redisRest ? await started(startLocalRedisRest(options.redisRest)) : undefined;
+    if (redisRest && options.redisRest) {
+      wiring.UPSTASH_REDIS_REST_URL = redisRest.server.url;
+      wiring.UPSTASH_REDIS_REST_TOKEN = options.redisRest.token;
+    }
+    const plivo = options.plivo ? await started(startPlivoSandbox(options.plivo)) : undefined;
+    if (plivo && options.plivo) {
+      wiring.PLIVO_BASE_URL = plivo.url;
+      wiring.PLIVO_AUTH_ID = options.plivo.authId;
+      wiring.PLIVO_AUTH_TOKEN = options.plivo.authToken;
+      // The demo page points visitors at the inbox, where their code really is.
+      wiring.SANDBOX_INBOX_URL = `${plivo.url}/`;
+    }
+    const turnstile = options.turnstile ? await started(startTurnstileStandIn()) : undefined;
+    if (turnstile) wiring.TURNSTILE_SITEVERIFY_URL = turnstile.url;
+    const callbackRelay = options.callbackRelay ? await started(startCallbackRelay()) : undefined;
+    const worker = options.worker
+      ? await started(
+          startWranglerDev({ ...options.worker, secrets: { ...wiring, ...options.worker.secrets } }),
+        )
+      : undefined;
+    // The conditional part types cannot be checked against runtime values by the compiler; each
+    // part above is started exactly when its option is set, which is what Part<> states.
+    return {
+      redisRest,
+      plivo,
+      turnstile,
+      callbackRelay,
+      worker,
+      workerWiring: wiring,
+      close,
+    } as LocalStack<Options>;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
