@@ -1,8 +1,8 @@
+import type { TurnstileSettings } from '../adapters/turnstile/siteverify.ts';
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
-import type { TurnstileSettings } from '../captcha/turnstile.ts';
+import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
-import { checkOtpMessageFits, type OtpMessageSettings } from '../sms/otp-message.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, RATE_PATTERN, type RawConfig } from './config-schema.ts';
 

@@ -1,4 +1,4 @@
-import type { DeliveryReport } from './delivery-report.ts';
+import type { DeliveryReport } from '../adapters/plivo/delivery-report.ts';
 
 export type DeliveryRecordOutcome =
   /** The message's state moved to this callback's status. */

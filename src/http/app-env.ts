@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.ts';
-import type { Runtime, Services } from '../services.ts';
-import type { RequestLog } from './request-log.ts';
+import type { Runtime, Services } from '../wiring.ts';
+import type { RequestLog } from './middleware/request-log.ts';
 
 /**
  * Who is calling. `server`: a backend that presented a valid API key (trusted to pass the end

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_TURNSTILE_TOKEN_LENGTH } from '../captcha/turnstile.ts';
+import { MAX_TURNSTILE_TOKEN_LENGTH } from '../adapters/turnstile/siteverify.ts';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated from

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
+import { createUpstashCodeStore } from '../../src/adapters/upstash/code-store.ts';
 import { DependencyUnavailableError } from '../../src/otp/dependency-error.ts';
-import { createUpstashCodeStore } from '../../src/store/upstash-code-store.ts';
 
 const bindings = env as unknown as Record<string, string>;
 

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
+import { type CallbackParam, verifyPlivoSignature } from '../../adapters/plivo/callback-signature.ts';
+import { parseDeliveryReport } from '../../adapters/plivo/delivery-report.ts';
 import { STATUS_CALLBACK_PATH } from '../../config/config.ts';
-import { parseDeliveryReport } from '../../delivery/delivery-report.ts';
-import { type CallbackParam, verifyPlivoSignature } from '../../delivery/plivo-signature.ts';
 import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { formBodyOnly } from '../form-body-only.ts';
+import { formBodyOnly } from '../middleware/form-body-only.ts';
 import { deliveryCallbackForm, deliveryCallbackResponse } from '../schemas.ts';
 
 export const deliveryWebhookDoc: DocumentedRoute = {

@@ -1,15 +1,15 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { composeOtpMessage } from '../../otp/otp-message.ts';
 import { requestCode } from '../../otp/request-code.ts';
 import { classifyNumberKind } from '../../phone/number-kind.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
-import { composeOtpMessage } from '../../sms/otp-message.ts';
 import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { maskPhone } from '../request-log.ts';
-import { requireHuman } from '../require-human.ts';
+import { maskPhone } from '../middleware/request-log.ts';
+import { requireHuman } from '../middleware/require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 

@@ -1,14 +1,14 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
-import { blockIp, isIpBlocked } from '../../limits/blocked-ips.ts';
-import { windowSeconds } from '../../limits/window-seconds.ts';
+import { blockIp, isIpBlocked } from '../../adapters/isolate-memory/verify-throttle.ts';
+import { windowSeconds } from '../../config/rate.ts';
 import { verifyCode } from '../../otp/verify-code.ts';
 import { parsePhone } from '../../phone/parse-phone.ts';
 import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { maskPhone } from '../request-log.ts';
+import { maskPhone } from '../middleware/request-log.ts';
 import { otpApprovedResponse, otpVerifyBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 

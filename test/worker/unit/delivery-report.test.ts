@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeliveryReport } from '../../../src/delivery/delivery-report.ts';
+import { parseDeliveryReport } from '../../../src/adapters/plivo/delivery-report.ts';
 
 const UUID = '6f1d3a2e-9c4b-11ef-8a7b-0242ac120002';
 

@@ -3,7 +3,7 @@ import {
   type CallbackParam,
   v3StringToSign,
   verifyPlivoSignature,
-} from '../../../src/delivery/plivo-signature.ts';
+} from '../../../src/adapters/plivo/callback-signature.ts';
 
 const TOKEN = 'unit-test-auth-token';
 const URL = 'https://otp.example.com/webhooks/plivo/status';

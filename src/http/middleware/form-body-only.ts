@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv } from './app-env.ts';
-import { errorResponse } from './error-response.ts';
+import type { AppEnv } from '../app-env.ts';
+import { errorResponse } from '../error-response.ts';
 
 /**
  * A Plivo delivery callback is a form of about twenty short fields (well under 1 KB); 8 KB leaves

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv } from './app-env.ts';
-import { errorResponse } from './error-response.ts';
+import type { AppEnv } from '../app-env.ts';
+import { errorResponse } from '../error-response.ts';
 
 /**
  * Larger than any valid request with room to spare: a number and a code fit in far less than

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import { verifyTurnstileToken } from '../captcha/turnstile.ts';
-import type { AppEnv } from './app-env.ts';
-import { UNKNOWN_CLIENT_IP } from './client-ip.ts';
-import { errorResponse } from './error-response.ts';
+import { verifyTurnstileToken } from '../../adapters/turnstile/siteverify.ts';
+import type { AppEnv } from '../app-env.ts';
+import { UNKNOWN_CLIENT_IP } from '../client-ip.ts';
+import { errorResponse } from '../error-response.ts';
 
 /**
  * The bot check for browser callers, when TURNSTILE_SECRET_KEY is set: a 403 `captcha_failed`

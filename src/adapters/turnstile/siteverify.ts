@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DependencyUnavailableError } from '../otp/dependency-error.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 
 /**
  * Cloudflare Turnstile's server-side check (siteverify). A token proves a browser solved the

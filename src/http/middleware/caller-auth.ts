@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { matchApiKey } from '../auth/api-keys.ts';
-import type { AppEnv, Caller } from './app-env.ts';
-import { resolveClientIp } from './client-ip.ts';
-import { errorResponse } from './error-response.ts';
+import { matchApiKey } from '../../auth/api-keys.ts';
+import type { AppEnv, Caller } from '../app-env.ts';
+import { resolveClientIp } from '../client-ip.ts';
+import { errorResponse } from '../error-response.ts';
 
 /**
  * Pages and documents anyone may fetch: they never ask for a key and never look at one, so a

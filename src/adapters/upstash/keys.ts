@@ -1,4 +1,4 @@
-import type { StatsMetric } from '../stats/counters.ts';
+import type { StatsMetric } from '../../stats/counters.ts';
 
 /**
  * Every Redis key the service writes, built in one place. docs/storage.md describes each one (type,

@@ -1,9 +1,9 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { Config, Rate } from '../config/config.ts';
-import { DependencyUnavailableError } from '../otp/dependency-error.ts';
-import { sendLimitPrefix } from '../store/keys.ts';
-import { describeStoreError } from '../store/store-error.ts';
+import type { Config, Rate } from '../../config/config.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import { sendLimitPrefix } from './keys.ts';
+import { describeStoreError } from './store-call.ts';
 
 /** The send-side limits, checked in this order; the first that trips names the scope. */
 export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global'] as const;

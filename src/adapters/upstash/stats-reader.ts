@@ -1,15 +1,15 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import { DependencyUnavailableError } from '../otp/dependency-error.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import {
   type CountsByCountry,
   STATS_METRICS,
   type StatsMetric,
   type StatsReader,
   zeroCounts,
-} from '../stats/counters.ts';
+} from '../../stats/counters.ts';
+import type { RoundTripCounter } from './code-store.ts';
 import { statsHourKey } from './keys.ts';
-import { describeStoreError } from './store-error.ts';
-import type { RoundTripCounter } from './upstash-code-store.ts';
+import { describeStoreError } from './store-call.ts';
 
 const FIELD = /^([A-Z]{2}):([a-z]+)$/;
 

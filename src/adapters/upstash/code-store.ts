@@ -1,13 +1,19 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { CheckOutcome, CheckPolicy, CodeStore, IssueOutcome, IssuePolicy } from '../otp/code-store.ts';
-import { DependencyUnavailableError } from '../otp/dependency-error.ts';
-import type { StatsBucket } from '../stats/counters.ts';
+import type {
+  CheckOutcome,
+  CheckPolicy,
+  CodeStore,
+  IssueOutcome,
+  IssuePolicy,
+} from '../../otp/code-store.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import type { StatsBucket } from '../../stats/counters.ts';
 import { codeKeys, STATS_TTL_SECONDS, statsField, statsHourKey, verifyIpKey } from './keys.ts';
 import { runScript } from './run-script.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
 import { ISSUE_CODE_SCRIPT } from './scripts/issue-code.ts';
 import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
-import { describeStoreError } from './store-error.ts';
+import { describeStoreError } from './store-call.ts';
 
 /** Counts store round trips for the request log (the tests count them at the REST server). */
 export interface RoundTripCounter {

@@ -1,4 +1,4 @@
-import type { Sms, SmsSender, SmsSendResult } from '../otp/ports.ts';
+import type { Sms, SmsSender, SmsSendResult } from '../../otp/ports.ts';
 
 export interface PlivoSettings {
   baseUrl: string;

@@ -1,11 +1,12 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { DeliveryReport } from '../delivery/delivery-report.ts';
 import type {
   DeliveryRecordOutcome,
   DeliveryStore,
   RecordDeliveryOptions,
-} from '../delivery/delivery-store.ts';
-import { DependencyUnavailableError } from '../otp/dependency-error.ts';
+} from '../../delivery/delivery-store.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import type { DeliveryReport } from '../plivo/delivery-report.ts';
+import type { RoundTripCounter } from './code-store.ts';
 import {
   callbackNonceKey,
   DELIVERY_TTL_SECONDS,
@@ -16,8 +17,7 @@ import {
 } from './keys.ts';
 import { runScript } from './run-script.ts';
 import { RECORD_DELIVERY_SCRIPT } from './scripts/record-delivery.ts';
-import { describeStoreError } from './store-error.ts';
-import type { RoundTripCounter } from './upstash-code-store.ts';
+import { describeStoreError } from './store-call.ts';
 
 export function createUpstashDeliveryStore(
   redis: Redis,

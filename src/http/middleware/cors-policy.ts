@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { loadConfig } from '../config/config.ts';
-import type { AppEnv } from './app-env.ts';
+import { loadConfig } from '../../config/config.ts';
+import type { AppEnv } from '../app-env.ts';
 
 /**
  * Which browser pages on other origins may call the API: exactly the origins in CORS_ORIGINS,

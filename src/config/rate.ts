@@ -1,4 +1,4 @@
-import type { Rate } from '../config/config.ts';
+import type { Rate } from './config.ts';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 

@@ -1,16 +1,16 @@
+import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
+import { createUpstashCodeStore, type RoundTripCounter } from './adapters/upstash/code-store.ts';
+import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createSendLimiter, type SendLimiter } from './adapters/upstash/send-admission.ts';
+import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import type { Config } from './config/config.ts';
 import type { DeliveryStore } from './delivery/delivery-store.ts';
-import { createSendLimiter, type SendLimiter } from './limits/send-limits.ts';
 import type { CodeStore } from './otp/code-store.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { Clock, RandomSource, SmsSender } from './otp/ports.ts';
 import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
-import { createPlivoSender } from './sms/plivo-sender.ts';
 import type { StatsReader } from './stats/counters.ts';
-import { createRedisClient } from './store/upstash-client.ts';
-import { createUpstashCodeStore, type RoundTripCounter } from './store/upstash-code-store.ts';
-import { createUpstashDeliveryStore } from './store/upstash-delivery-store.ts';
-import { createUpstashStatsReader } from './store/upstash-stats-reader.ts';
 
 /** The adapters one request works with. Built per request; expensive parts are cached per config. */
 export interface Services {

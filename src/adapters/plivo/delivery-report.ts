@@ -1,5 +1,5 @@
-import { parsePhone } from '../phone/parse-phone.ts';
-import type { CallbackParam } from './plivo-signature.ts';
+import { parsePhone } from '../../phone/parse-phone.ts';
+import type { CallbackParam } from './callback-signature.ts';
 
 /**
  * What the service keeps from one Plivo delivery-status callback. `To` is read only to find the
