@@ -16,6 +16,7 @@ import {
 } from './http/middleware/json-body-only.ts';
 import { requestLogger } from './http/middleware/request-log.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
+import { operatorLog } from './http/operator-log.ts';
 import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
@@ -55,13 +56,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(
-        loaded.config,
-        runtime,
-        (detail) => {
-          c.get('log').detail = detail;
-        },
-        (promise) => c.executionCtx.waitUntil(promise),
+      createServices(loaded.config, runtime, operatorLog(c.get('log')), (promise) =>
+        c.executionCtx.waitUntil(promise),
       ),
     );
     await next();

@@ -4,7 +4,8 @@ import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
-import { configSchema, RATE_PATTERN, type RawConfig } from './config-schema.ts';
+import { configSchema, type RawConfig } from './config-schema.ts';
+import { parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -69,12 +70,6 @@ export interface Config {
     /** `/`: the demo page; every visitor can make it send an SMS (DEMO_PAGE). */
     readonly demo: boolean;
   };
-}
-
-/** At most `limit` events per sliding `window` (e.g. '1h', as @upstash/ratelimit spells durations). */
-export interface Rate {
-  readonly limit: number;
-  readonly window: `${number}${'s' | 'm' | 'h' | 'd'}`;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -247,12 +242,6 @@ function isExactOrigin(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function parseRate(raw: string): Rate {
-  // The schema already checked the shape.
-  const [, limit, amount, unit] = RATE_PATTERN.exec(raw) ?? [];
-  return { limit: Number(limit), window: `${Number(amount)}${unit as 's' | 'm' | 'h' | 'd'}` };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,14 @@
 import type { Config } from '../config/config.ts';
 import type { Runtime, Services } from '../wiring.ts';
-import type { RequestLog } from './middleware/request-log.ts';
+
+/** Fields the handlers fill in; one JSON line per request carries them (./middleware/request-log.ts). */
+export interface RequestLog {
+  outcome?: string;
+  country?: string;
+  phone?: string;
+  storeRoundTrips?: number;
+  detail?: string;
+}
 
 /**
  * Who is calling. `server`: a backend that presented a valid API key (trusted to pass the end

@@ -1,7 +1,9 @@
+import type { CallbackParam, InboundCallback } from '../../otp/ports.ts';
+
 /**
- * Is this delivery-status callback really from Plivo? Written from shared/reference/plivo.md
- * ("Signature on callbacks"): V3 signs the URL Plivo was given, the parameters and a nonce; the
- * older V2 signs only the URL and a nonce.
+ * Is this delivery-status callback really from Plivo? V3 signs the URL Plivo was given, the
+ * parameters and a nonce; the older V2 signs only the URL and a nonce. docs/plivo.md spells out
+ * both strings to sign, as Plivo's own SDKs (github.com/plivo/plivo-node) build them.
  *
  * Rules that matter for security:
  * - The URL in the signed string is the one the service gave Plivo (`config.plivo.statusCallbackUrl`),
@@ -14,20 +16,10 @@
  *   compares in constant time.
  */
 
-export type CallbackParam = readonly [key: string, value: string];
-
-export interface CallbackToVerify {
-  method: 'GET' | 'POST';
-  /** Decoded parameters as received: the form body of a POST, the whole query string of a GET. */
-  params: readonly CallbackParam[];
-  /** Header lookup, case-insensitive. */
-  header(name: string): string | undefined;
-}
-
 export type SignatureCheck =
-  | { valid: true; version: 'v3' }
-  | { valid: true; version: 'v2'; nonce: string }
-  | { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
+  | { kind: 'valid'; version: 'v3' }
+  | { kind: 'valid'; version: 'v2'; nonce: string }
+  | { kind: 'invalid'; reason: 'missing' | 'malformed' | 'mismatch' };
 
 /** Plivo sends one or two; more is not a real callback, and each costs an HMAC. */
 const MAX_SIGNATURES_PER_HEADER = 4;
@@ -36,25 +28,25 @@ const NONCE_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 const HMAC_SHA256_BYTES = 32;
 
 export async function verifyPlivoSignature(
-  callback: CallbackToVerify,
+  callback: InboundCallback,
   signedUrl: string,
   authToken: string,
 ): Promise<SignatureCheck> {
   const v3 = signatureList(callback, 'x-plivo-signature-v3', 'x-plivo-signature-ma-v3');
   if (v3.length > 0) {
     const nonce = callback.header('x-plivo-signature-v3-nonce') ?? '';
-    if (!NONCE_SHAPE.test(nonce)) return { valid: false, reason: 'malformed' };
+    if (!NONCE_SHAPE.test(nonce)) return { kind: 'invalid', reason: 'malformed' };
     const matched = await anyMatches(authToken, v3, v3StringToSign(callback, signedUrl, nonce));
-    return matched ? { valid: true, version: 'v3' } : { valid: false, reason: 'mismatch' };
+    return matched ? { kind: 'valid', version: 'v3' } : { kind: 'invalid', reason: 'mismatch' };
   }
 
   const v2 = signatureList(callback, 'x-plivo-signature-v2', 'x-plivo-signature-ma-v2');
-  if (v2.length === 0) return { valid: false, reason: 'missing' };
+  if (v2.length === 0) return { kind: 'invalid', reason: 'missing' };
   const nonce = callback.header('x-plivo-signature-v2-nonce') ?? '';
-  if (!NONCE_SHAPE.test(nonce)) return { valid: false, reason: 'malformed' };
+  if (!NONCE_SHAPE.test(nonce)) return { kind: 'invalid', reason: 'malformed' };
   // The URL without its query, as Plivo's own validators rebuild it.
   const matched = await anyMatches(authToken, v2, `${splitUrl(signedUrl).base}${nonce}`);
-  return matched ? { valid: true, version: 'v2', nonce } : { valid: false, reason: 'mismatch' };
+  return matched ? { kind: 'valid', version: 'v2', nonce } : { kind: 'invalid', reason: 'mismatch' };
 }
 
 /**
@@ -65,7 +57,7 @@ export async function verifyPlivoSignature(
  * Pairs sort by key, then value, in UTF-16 code unit order (JavaScript's default, as Plivo's Node SDK).
  */
 export function v3StringToSign(
-  callback: Omit<CallbackToVerify, 'header'>,
+  callback: Omit<InboundCallback, 'header'>,
   signedUrl: string,
   nonce: string,
 ): string {
@@ -104,7 +96,7 @@ function asQuery(pairs: readonly CallbackParam[]): string {
     .join('&');
 }
 
-function signatureList(callback: CallbackToVerify, ...headers: string[]): string[] {
+function signatureList(callback: InboundCallback, ...headers: string[]): string[] {
   return headers
     .flatMap((name) => (callback.header(name) ?? '').split(','))
     .map((signature) => signature.trim())

@@ -1,4 +1,4 @@
-import type { Sms, SmsSender, SmsSendResult } from '../../otp/ports.ts';
+import type { OperatorLog, Sms, SmsSender, SmsSendResult } from '../../otp/ports.ts';
 
 export interface PlivoSettings {
   baseUrl: string;
@@ -9,13 +9,17 @@ export interface PlivoSettings {
   statusCallbackUrl?: string | undefined;
 }
 
-export type PlivoFailureLog = (event: { status?: number; reason: string; providerError?: string }) => void;
-
 /**
- * Plivo's Message API over plain fetch (its Node SDK does not run on Workers).
- * See ../shared/reference/plivo.md.
+ * Plivo's Message API over plain fetch (its Node SDK does not run on Workers); docs/plivo.md has
+ * the request and the answers this relies on. A failure leaves one line for operators in the log.
  */
-export function createPlivoSender(settings: PlivoSettings, logFailure: PlivoFailureLog): SmsSender {
+export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog, 'detail'>): SmsSender {
+  function logFailure(failure: { status?: number; reason: string; providerError?: string }) {
+    const status = failure.status ? ` ${failure.status}` : '';
+    const providerError = failure.providerError ? `: ${failure.providerError}` : '';
+    log.detail(`plivo ${failure.reason}${status}${providerError}`);
+  }
+
   const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Message/`;
   const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import { type HumanCheck, type HumanCheckOutcome, MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../../otp/ports.ts';
 
 /**
  * Cloudflare Turnstile's server-side check (siteverify). A token proves a browser solved the
@@ -15,11 +16,6 @@ export interface TurnstileSettings {
   readonly expectedAction: string;
   readonly timeoutMs: number;
 }
-
-/** Cloudflare's documented limit; longer strings are not tokens and are refused without a call. */
-export const MAX_TURNSTILE_TOKEN_LENGTH = 2048;
-
-export type TurnstileVerdict = { human: true } | { human: false; reasons: string[] };
 
 export interface TokenCheck {
   token: string;
@@ -57,10 +53,10 @@ export async function verifyTurnstileToken(
   settings: TurnstileSettings,
   check: TokenCheck,
   fetcher: typeof fetch = fetch,
-): Promise<TurnstileVerdict> {
-  if (check.token === '') return { human: false, reasons: ['missing-input-response'] };
-  if (check.token.length > MAX_TURNSTILE_TOKEN_LENGTH)
-    return { human: false, reasons: ['invalid-input-response'] };
+): Promise<HumanCheckOutcome> {
+  if (check.token === '') return { kind: 'refused', reasons: ['missing-input-response'] };
+  if (check.token.length > MAX_HUMAN_CHECK_TOKEN_LENGTH)
+    return { kind: 'refused', reasons: ['invalid-input-response'] };
 
   const signal = AbortSignal.timeout(settings.timeoutMs);
   let answer: unknown;
@@ -100,10 +96,18 @@ export async function verifyTurnstileToken(
     );
   }
   if (!parsed.data.success) {
-    return { human: false, reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
+    return { kind: 'refused', reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
   }
   // An empty action means the widget set none; only a differing one is refused.
   const action = parsed.data.action;
-  if (action && action !== settings.expectedAction) return { human: false, reasons: ['action-mismatch'] };
-  return { human: true };
+  if (action && action !== settings.expectedAction) return { kind: 'refused', reasons: ['action-mismatch'] };
+  return { kind: 'human' };
+}
+
+/** The bot check as the service uses it: one fresh idempotency key per check. */
+export function createTurnstileCheck(settings: TurnstileSettings): HumanCheck {
+  return {
+    check: (token, remoteIp) =>
+      verifyTurnstileToken(settings, { token, remoteIp, idempotencyKey: crypto.randomUUID() }),
+  };
 }

@@ -1,44 +1,17 @@
-import type { Redis } from '@upstash/redis/cloudflare';
-import type {
-  CheckOutcome,
-  CheckPolicy,
-  CodeStore,
-  IssueOutcome,
-  IssuePolicy,
-} from '../../otp/code-store.ts';
-import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import type { CheckOutcome, CheckPolicy, CodeStore, IssueOutcome, IssuePolicy } from '../../otp/ports.ts';
 import type { StatsBucket } from '../../stats/counters.ts';
 import { codeKeys, STATS_TTL_SECONDS, statsField, statsHourKey, verifyIpKey } from './keys.ts';
-import { runScript } from './run-script.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
 import { ISSUE_CODE_SCRIPT } from './scripts/issue-code.ts';
 import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
-import { describeStoreError } from './store-call.ts';
+import { parseScriptReply, type StoreCalls, unexpectedReply } from './store-call.ts';
 
-/** Counts store round trips for the request log (the tests count them at the REST server). */
-export interface RoundTripCounter {
-  storeRoundTrips: number;
-}
-
-export function createUpstashCodeStore(
-  redis: Redis,
-  keyPrefix: string,
-  counter: RoundTripCounter,
-): CodeStore {
-  async function run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    counter.storeRoundTrips += 1;
-    try {
-      return await runScript(redis, script, keys, args);
-    } catch (error) {
-      throw new DependencyUnavailableError('store', describeStoreError(error));
-    }
-  }
-
+export function createUpstashCodeStore(calls: StoreCalls, keyPrefix: string): CodeStore {
   return {
     async issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome> {
       const keys = codeKeys(keyPrefix, phoneTag);
-      const [kind, pttl] = parseReply(
-        await run(
+      const [kind, pttl] = parseScriptReply(
+        await calls.script(
           ISSUE_CODE_SCRIPT,
           [keys.code, keys.cooldown, keys.failures, statsHourKey(keyPrefix, policy.hourBucket)],
           [
@@ -58,7 +31,7 @@ export function createUpstashCodeStore(
 
     async revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void> {
       const keys = codeKeys(keyPrefix, phoneTag);
-      await run(
+      await calls.script(
         REVOKE_CODE_SCRIPT,
         [keys.code, keys.cooldown, statsHourKey(keyPrefix, stats.hourBucket)],
         [codeHash, statsField(stats.country, 'sent')],
@@ -67,8 +40,8 @@ export function createUpstashCodeStore(
 
     async check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome> {
       const keys = codeKeys(keyPrefix, phoneTag);
-      const [kind, value] = parseReply(
-        await run(
+      const [kind, value] = parseScriptReply(
+        await calls.script(
           CHECK_CODE_SCRIPT,
           [
             keys.code,
@@ -103,17 +76,6 @@ export function createUpstashCodeStore(
       }
     },
   };
-}
-
-function parseReply(reply: unknown): [string, number] {
-  if (!Array.isArray(reply) || reply.length !== 2) throw unexpectedReply(typeof reply);
-  return [String(reply[0]), Number(reply[1])];
-}
-
-// A script answering something else means a bug or a store that is not Redis: treat it as the
-// store failing rather than guessing.
-function unexpectedReply(what: string) {
-  return new DependencyUnavailableError('store', `unexpected script reply (${what})`);
 }
 
 /** Redis answers -1/-2 for keys without TTL or already gone; never tell a client to wait 0 s. */

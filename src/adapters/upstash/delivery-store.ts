@@ -1,12 +1,9 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import type {
   DeliveryRecordOutcome,
+  DeliveryReport,
   DeliveryStore,
   RecordDeliveryOptions,
-} from '../../delivery/delivery-store.ts';
-import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
-import type { DeliveryReport } from '../plivo/delivery-report.ts';
-import type { RoundTripCounter } from './code-store.ts';
+} from '../../otp/ports.ts';
 import {
   callbackNonceKey,
   DELIVERY_TTL_SECONDS,
@@ -15,24 +12,19 @@ import {
   statsField,
   statsHourKey,
 } from './keys.ts';
-import { runScript } from './run-script.ts';
 import { RECORD_DELIVERY_SCRIPT } from './scripts/record-delivery.ts';
-import { describeStoreError } from './store-call.ts';
+import { parseScriptReply, type StoreCalls, unexpectedReply } from './store-call.ts';
 
-export function createUpstashDeliveryStore(
-  redis: Redis,
-  keyPrefix: string,
-  counter: RoundTripCounter,
-): DeliveryStore {
+export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string): DeliveryStore {
   return {
     async record(report: DeliveryReport, options: RecordDeliveryOptions): Promise<DeliveryRecordOutcome> {
       const keys = deliveryKeys(keyPrefix, report.messageUuid, report.sequence);
       const scriptKeys = [keys.seen, keys.state, statsHourKey(keyPrefix, options.hourBucket)];
-      if (options.v2Nonce !== undefined) scriptKeys.push(callbackNonceKey(keyPrefix, options.v2Nonce));
-      counter.storeRoundTrips += 1;
-      let reply: unknown;
-      try {
-        reply = await runScript(redis, RECORD_DELIVERY_SCRIPT, scriptKeys, [
+      if (options.singleUseNonce !== undefined) {
+        scriptKeys.push(callbackNonceKey(keyPrefix, options.singleUseNonce));
+      }
+      const [kind, value] = parseScriptReply(
+        await calls.script(RECORD_DELIVERY_SCRIPT, scriptKeys, [
           report.status,
           report.sequence,
           report.errorCode,
@@ -40,26 +32,18 @@ export function createUpstashDeliveryStore(
           DELIVERY_TTL_SECONDS,
           report.outcome ? statsField(report.country, report.outcome) : '',
           STATS_TTL_SECONDS,
-        ]);
-      } catch (error) {
-        throw new DependencyUnavailableError('store', describeStoreError(error));
-      }
-      if (!Array.isArray(reply) || reply.length !== 2) throw unexpectedReply(typeof reply);
-      const kind = String(reply[0]);
+        ]),
+      );
       switch (kind) {
         case 'recorded':
         case 'duplicate':
         case 'nonce_reused':
           return { kind };
         case 'stale':
-          return { kind, recordedSequence: Number(reply[1]) };
+          return { kind, recordedSequence: value };
         default:
           throw unexpectedReply(kind);
       }
     },
   };
-}
-
-function unexpectedReply(what: string) {
-  return new DependencyUnavailableError('store', `unexpected script reply (${what})`);
 }

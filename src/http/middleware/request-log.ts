@@ -1,15 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { AppEnv } from '../app-env.ts';
-
-/** Fields the handlers fill in; one JSON line per request carries them. */
-export interface RequestLog {
-  outcome?: string;
-  country?: string;
-  phone?: string;
-  storeRoundTrips?: number;
-  detail?: string;
-}
+import type { AppEnv, RequestLog } from '../app-env.ts';
 
 /**
  * Keeps the country code and the last two digits: enough to tell numbers apart in an incident,

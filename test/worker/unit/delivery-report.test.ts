@@ -51,12 +51,12 @@ describe('parseDeliveryReport', () => {
     ]);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.issues.map((issue) => issue.field)).toEqual([
+    expect(parsed.problems.map((issue) => issue.field)).toEqual([
       'MessageUUID',
       'Sequence',
       'Status',
       'ErrorCode',
     ]);
-    expect(JSON.stringify(parsed.issues)).not.toContain('otp:*');
+    expect(JSON.stringify(parsed.problems)).not.toContain('otp:*');
   });
 });
