@@ -1,4 +1,3 @@
-import type { TurnstileSettings } from '../adapters/turnstile/siteverify.ts';
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
 import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
@@ -70,6 +69,17 @@ export interface Config {
     /** `/`: the demo page; every visitor can make it send an SMS (DEMO_PAGE). */
     readonly demo: boolean;
   };
+}
+
+/** Cloudflare Turnstile (TURNSTILE_*): the bot check for browser callers of POST /otp/request. */
+export interface TurnstileSettings {
+  readonly secretKey: string;
+  /** Public; the demo page renders the widget with it. */
+  readonly siteKey: string | undefined;
+  readonly siteverifyUrl: string;
+  /** The widget's `action`; a token minted for another action (another form) is refused. */
+  readonly expectedAction: string;
+  readonly timeoutMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };

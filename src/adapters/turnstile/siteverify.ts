@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { TurnstileSettings } from '../../config/config.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import { type HumanCheck, type HumanCheckOutcome, MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../../otp/ports.ts';
 
@@ -7,15 +8,6 @@ import { type HumanCheck, type HumanCheckOutcome, MAX_HUMAN_CHECK_TOKEN_LENGTH }
  * widget; it is single use and valid for 5 minutes, and only siteverify can tell.
  * https://developers.cloudflare.com/turnstile/get-started/server-side-validation/
  */
-export interface TurnstileSettings {
-  readonly secretKey: string;
-  /** Public; the demo page renders the widget with it. */
-  readonly siteKey: string | undefined;
-  readonly siteverifyUrl: string;
-  /** The widget's `action`; a token minted for another action (another form) is refused. */
-  readonly expectedAction: string;
-  readonly timeoutMs: number;
-}
 
 export interface TokenCheck {
   token: string;
