@@ -104,7 +104,7 @@ export const configSchema = z
     PUMPING_MIN_SENT: integer(1, 1_000_000, 20),
     /**
      * Share of codes sent (0-1) that must be verified for a country to look healthy. Default 0.2:
-     * genuine traffic verifies 60-80 %, pumping next to none (docs/abuse.md).
+     * genuine traffic verifies 60-80 %, pumping next to none (docs/sms-pumping.md).
      */
     PUMPING_VERIFY_RATE_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.2),
 

@@ -1,7 +1,7 @@
 /**
  * Per-country, per-hour counters that show whether codes reach people and get used. A country that
  * is sent many codes but verifies few is the signature of SMS pumping: healthy flows verify 60-80 %
- * of the codes sent, pumped ones next to none (docs/abuse.md).
+ * of the codes sent, pumped ones next to none (docs/sms-pumping.md).
  */
 
 /**
