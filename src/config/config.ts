@@ -1,5 +1,7 @@
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
 import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message.ts';
+import type { OtpPolicy } from '../otp/otp-policy.ts';
+import type { SendScope } from '../otp/ports.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
@@ -17,14 +19,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly keyPrefix: string;
   };
-  readonly otp: {
-    readonly secret: string;
-    readonly length: number;
-    readonly ttlSeconds: number;
-    readonly maxAttempts: number;
-    readonly maxFailuresPerDay: number;
-    readonly resendCooldownSeconds: number;
-  };
+  /** The policy, and the secret that keys the HMACs of codes, numbers and IPs. */
+  readonly otp: OtpPolicy & { readonly secret: string };
   readonly plivo: {
     readonly baseUrl: string;
     readonly authId: string;
@@ -38,11 +34,8 @@ export interface Config {
   /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
   readonly allowedCountries: ReadonlySet<string> | 'any';
   readonly rateLimits: {
-    readonly sendPerPhone: Rate;
-    readonly sendPerIp: Rate;
-    readonly sendPerPrefix: Rate;
-    readonly sendPerCountry: Rate;
-    readonly sendGlobal: Rate;
+    /** RATE_LIMIT_SEND_*: one sliding window per scope. */
+    readonly send: Readonly<Record<SendScope, Rate>>;
     readonly verifyPerIp: Rate;
   };
   /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
@@ -149,11 +142,13 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     message,
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     rateLimits: {
-      sendPerPhone: parseRate(raw.RATE_LIMIT_SEND_PER_PHONE),
-      sendPerIp: parseRate(raw.RATE_LIMIT_SEND_PER_IP),
-      sendPerPrefix: parseRate(raw.RATE_LIMIT_SEND_PER_PREFIX),
-      sendPerCountry: parseRate(raw.RATE_LIMIT_SEND_PER_COUNTRY),
-      sendGlobal: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
+      send: {
+        phone: parseRate(raw.RATE_LIMIT_SEND_PER_PHONE),
+        ip: parseRate(raw.RATE_LIMIT_SEND_PER_IP),
+        prefix: parseRate(raw.RATE_LIMIT_SEND_PER_PREFIX),
+        country: parseRate(raw.RATE_LIMIT_SEND_PER_COUNTRY),
+        global: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
+      },
       verifyPerIp: parseRate(raw.RATE_LIMIT_VERIFY_PER_IP),
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },

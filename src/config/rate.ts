@@ -5,6 +5,8 @@ export const RATE_PATTERN = /^([1-9][0-9]{0,6})\/([1-9][0-9]{0,4})(s|m|h|d)$/;
 export interface Rate {
   readonly limit: number;
   readonly window: `${number}${'s' | 'm' | 'h' | 'd'}`;
+  /** The window in seconds ('10m' → 600). */
+  readonly windowSeconds: number;
 }
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
@@ -12,11 +14,10 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 /** A setting the schema already matched against RATE_PATTERN → its limit and window. */
 export function parseRate(raw: string): Rate {
   const [, limit, amount, unit] = RATE_PATTERN.exec(raw) ?? [];
-  return { limit: Number(limit), window: `${Number(amount)}${unit as keyof typeof UNIT_SECONDS}` };
-}
-
-/** A rate's window in seconds ('10m' → 600). */
-export function windowSeconds(rate: Rate): number {
-  const unit = rate.window.slice(-1) as keyof typeof UNIT_SECONDS;
-  return Number(rate.window.slice(0, -1)) * UNIT_SECONDS[unit];
+  const perUnit = unit as keyof typeof UNIT_SECONDS;
+  return {
+    limit: Number(limit),
+    window: `${Number(amount)}${perUnit}`,
+    windowSeconds: Number(amount) * UNIT_SECONDS[perUnit],
+  };
 }

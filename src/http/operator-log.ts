@@ -5,12 +5,9 @@ import { maskPhone } from './middleware/request-log.ts';
 /** What the use cases tell operators, written into this request's log line; the number masked. */
 export function operatorLog(log: RequestLog): OperatorLog {
   return {
-    number(e164, country) {
+    subject(country, e164) {
       log.country = country;
-      log.phone = maskPhone(e164);
-    },
-    country(country) {
-      log.country = country;
+      if (e164 !== undefined) log.phone = maskPhone(e164);
     },
     detail(text) {
       log.detail = text;

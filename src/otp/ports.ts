@@ -27,10 +27,8 @@ export const cryptoRandom: RandomSource = {
 
 /** Facts for the request's one log line, read by operators only. The log masks the number. */
 export interface OperatorLog {
-  /** The number the request is about, once it parsed. */
-  number(e164: string, country: string): void;
-  /** The country the request is about, when there is no number to give. */
-  country(country: string): void;
+  /** What the request is about: a country, and the number once one parsed. */
+  subject(country: string, e164?: string): void;
   /** One short explanation of a failure; never a code, a number or a secret. */
   detail(text: string): void;
 }
@@ -49,7 +47,7 @@ export interface Sms {
  * it automatically, the user would get two codes.
  */
 export type SmsSendResult =
-  | { kind: 'accepted'; messageId: string }
+  | { kind: 'accepted' }
   | { kind: 'rejected'; status: number }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
@@ -91,18 +89,22 @@ export interface CheckPolicy extends StatsBucket {
   ipWindowSeconds: number;
 }
 
+/** `locked`: the number reached its failure cap; no new code until the failure count expires. */
 export type IssueOutcome =
   | { kind: 'issued' }
-  | { kind: 'cooldown'; retryAfterSeconds: number }
+  | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number };
 
+/**
+ * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
+ * with one: the number is locked (failure cap). `rate_limited`: the client IP's verify limit.
+ */
 export type CheckOutcome =
   | { kind: 'approved' }
-  | { kind: 'wrong'; attemptsRemaining: number }
+  | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'expired' }
-  | { kind: 'burned' }
-  | { kind: 'locked'; retryAfterSeconds: number }
-  | { kind: 'ip_limited'; retryAfterSeconds: number };
+  | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
 /** The send-side limits, checked in this order; the first that trips names the scope. */
 export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global'] as const;
@@ -113,7 +115,7 @@ export type SendIdentifiers = Record<SendScope, string>;
 
 export type AdmissionOutcome =
   | { kind: 'admitted' }
-  | { kind: 'limited'; scope: SendScope; retryAfterSeconds: number };
+  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
 
 /** May one more SMS go out? All scopes in one store round trip; fails closed (throws) when unsure. */
 export interface SendAdmission {
@@ -179,8 +181,8 @@ export type CallbackReading =
       /** Set when the signature does not cover the body: then its nonce must be good only once. */
       singleUseNonce: string | undefined;
     }
-  | { kind: 'bad_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
-  | { kind: 'malformed'; problems: { field: string; problem: string }[] };
+  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
+  | { kind: 'invalid_request'; problems: { field: string; problem: string }[] };
 
 /** Authenticates and reads the SMS provider's delivery-status callbacks. */
 export interface DeliveryCallbackReader {

@@ -11,15 +11,15 @@ import type {
 export interface RecordDeliveryDeps {
   /** Undefined when the service gave the provider no callback URL (no PUBLIC_BASE_URL). */
   callbacks: DeliveryCallbackReader | undefined;
-  store: DeliveryStore;
+  deliveries: DeliveryStore;
   clock: Clock;
   log: OperatorLog;
 }
 
 export type RecordDeliveryOutcome =
-  | { kind: 'not_enabled' }
-  | { kind: 'bad_signature'; reason: 'missing' | 'malformed' | 'mismatch' | 'nonce_reused' }
-  | { kind: 'malformed'; problems: { field: string; problem: string }[] }
+  | { kind: 'not_found' }
+  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' | 'nonce_reused' }
+  | { kind: 'invalid_request'; problems: { field: string; problem: string }[] }
   | { kind: 'recorded' | 'duplicate' | 'stale'; report: DeliveryReport; signedWith: string };
 
 /**
@@ -30,18 +30,18 @@ export async function recordDelivery(
   callback: InboundCallback,
   deps: RecordDeliveryDeps,
 ): Promise<RecordDeliveryOutcome> {
-  if (deps.callbacks === undefined) return { kind: 'not_enabled' };
+  if (deps.callbacks === undefined) return { kind: 'not_found' };
   const reading = await deps.callbacks.read(callback);
   if (reading.kind !== 'report') return reading;
-  const { report, signedWith } = reading;
-  deps.log.country(report.country);
+  const { report } = reading;
+  deps.log.subject(report.country);
 
   const nowMs = deps.clock.nowMs();
-  const recorded = await deps.store.record(report, {
+  const recorded = await deps.deliveries.record(report, {
     hourBucket: hourBucket(nowMs),
     nowMs,
     singleUseNonce: reading.singleUseNonce,
   });
-  if (recorded.kind === 'nonce_reused') return { kind: 'bad_signature', reason: 'nonce_reused' };
-  return { kind: recorded.kind, report, signedWith };
+  if (recorded.kind === 'nonce_reused') return { kind: 'invalid_signature', reason: 'nonce_reused' };
+  return { ...reading, kind: recorded.kind };
 }

@@ -4,6 +4,7 @@ import { hourBucket } from '../stats/hour-bucket.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { composeOtpMessage, type OtpMessageSettings } from './otp-message.ts';
+import type { OtpPolicy } from './otp-policy.ts';
 import type {
   Clock,
   CodeStore,
@@ -14,18 +15,11 @@ import type {
   SmsSender,
 } from './ports.ts';
 
-export interface RequestCodeSettings {
-  codeLength: number;
-  ttlSeconds: number;
-  resendCooldownSeconds: number;
-  maxFailures: number;
+export interface RequestCodeDeps {
+  policy: OtpPolicy;
   /** ISO 3166 alpha-2 codes that may receive codes, or 'any'. */
   allowedCountries: ReadonlySet<string> | 'any';
   message: OtpMessageSettings;
-}
-
-export interface RequestCodeDeps {
-  settings: RequestCodeSettings;
   store: CodeStore;
   admission: SendAdmission;
   sender: SmsSender;
@@ -50,7 +44,7 @@ export type RequestCodeOutcome =
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number }
-  | { kind: 'sms_rejected'; providerStatus: number }
+  | { kind: 'sms_failed'; providerStatus: number }
   | { kind: 'sms_uncertain'; retryAfterSeconds: number };
 
 /**
@@ -61,12 +55,12 @@ export type RequestCodeOutcome =
  * store failure throws before anything is sent.
  */
 export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): Promise<RequestCodeOutcome> {
-  const { settings } = deps;
+  const { policy } = deps;
   const phone = parsePhone(request.phone);
   if (!phone.ok) return { kind: 'invalid_phone' };
-  deps.log.number(phone.e164, phone.country);
+  deps.log.subject(phone.country, phone.e164);
 
-  if (settings.allowedCountries !== 'any' && !settings.allowedCountries.has(phone.country)) {
+  if (deps.allowedCountries !== 'any' && !deps.allowedCountries.has(phone.country)) {
     return { kind: 'country_not_allowed', country: phone.country };
   }
   const numberKind = classifyNumberKind(phone.e164);
@@ -75,7 +69,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const [phoneTag, ipTag, prefixTag] = await Promise.all([
     deps.hasher.phoneTag(phone.e164),
     deps.hasher.limitTag('ip', request.clientIp),
-    deps.hasher.limitTag('prefix', numberRange(phone.e164)),
+    // A run of adjacent numbers (the number without its last 3 digits) is one SMS-pumping target,
+    // so the range shares one limit however the attacker walks it.
+    deps.hasher.limitTag('prefix', phone.e164.slice(0, -3)),
   ]);
   const admission = await deps.admission.admit({
     phone: phoneTag,
@@ -84,51 +80,39 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     country: phone.country,
     global: 'all',
   });
-  if (admission.kind === 'limited') {
-    return { kind: 'rate_limited', scope: admission.scope, retryAfterSeconds: admission.retryAfterSeconds };
-  }
+  if (admission.kind === 'rate_limited') return admission;
 
-  const code = generateCode(settings.codeLength, deps.random);
+  const code = generateCode(policy.length, deps.random);
   const codeTag = await deps.hasher.codeTag(phone.e164, code);
-  const policy = {
-    ttlSeconds: settings.ttlSeconds,
-    resendCooldownSeconds: settings.resendCooldownSeconds,
-    maxFailures: settings.maxFailures,
+  const issuePolicy = {
+    ttlSeconds: policy.ttlSeconds,
+    resendCooldownSeconds: policy.resendCooldownSeconds,
+    maxFailures: policy.maxFailuresPerDay,
     country: phone.country,
     hourBucket: hourBucket(deps.clock.nowMs()),
   };
-  const issued = await deps.store.issue(phoneTag, codeTag, policy);
-  if (issued.kind === 'cooldown')
-    return { kind: 'resend_too_soon', retryAfterSeconds: issued.retryAfterSeconds };
-  if (issued.kind === 'locked') return { kind: 'locked', retryAfterSeconds: issued.retryAfterSeconds };
+  const issued = await deps.store.issue(phoneTag, codeTag, issuePolicy);
+  if (issued.kind !== 'issued') return issued;
 
   const sent = await deps.sender.send({
     to: phone.e164,
-    text: composeOtpMessage(code, settings.message),
-    ttlSeconds: settings.ttlSeconds,
+    text: composeOtpMessage(code, deps.message),
+    ttlSeconds: policy.ttlSeconds,
   });
   switch (sent.kind) {
     case 'accepted':
       return {
         kind: 'sent',
-        expiresInSeconds: settings.ttlSeconds,
-        resendAfterSeconds: settings.resendCooldownSeconds,
+        expiresInSeconds: policy.ttlSeconds,
+        resendAfterSeconds: policy.resendCooldownSeconds,
       };
     case 'rejected':
       // Refused for good: nobody received this code, so it must not stay valid.
-      await deps.store.revoke(phoneTag, codeTag, policy);
-      return { kind: 'sms_rejected', providerStatus: sent.status };
+      await deps.store.revoke(phoneTag, codeTag, issuePolicy);
+      return { kind: 'sms_failed', providerStatus: sent.status };
     case 'uncertain':
       // The SMS may have gone out: keep the code, retry nothing (a second SMS would carry a second
       // code and void the first). The cooldown tells the caller when a new request can go through.
-      return { kind: 'sms_uncertain', retryAfterSeconds: Math.max(1, settings.resendCooldownSeconds) };
+      return { kind: 'sms_uncertain', retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds) };
   }
-}
-
-/**
- * The number without its last 3 digits: a run of adjacent numbers is one SMS-pumping target, so
- * the range shares one limit however the attacker walks it.
- */
-function numberRange(e164: string): string {
-  return e164.slice(0, -3);
 }

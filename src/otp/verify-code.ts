@@ -2,22 +2,16 @@ import { parsePhone } from '../phone/parse-phone.ts';
 import type { IssuedReceipt, ReceiptSigner } from '../receipt/receipt-signer.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
+import type { OtpPolicy } from './otp-policy.ts';
 import type { Clock, CodeStore, OperatorLog, VerifyThrottle } from './ports.ts';
 
 /** Failures per number are counted over a rolling day from the first one. */
 export const FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 
-export interface VerifyCodeSettings {
-  codeLength: number;
-  maxAttempts: number;
-  maxFailures: number;
-  /** Verifies per client IP per window, right or wrong. */
-  maxVerifiesPerIp: number;
-  ipWindowSeconds: number;
-}
-
 export interface VerifyCodeDeps {
-  settings: VerifyCodeSettings;
+  policy: OtpPolicy;
+  /** Verifies per client IP per window, right or wrong. */
+  verifyPerIp: { limit: number; windowSeconds: number };
   store: CodeStore;
   hasher: KeyedHasher;
   throttle: VerifyThrottle;
@@ -35,9 +29,9 @@ export interface CodeAttempt {
 
 export type VerifyCodeOutcome =
   | { kind: 'approved'; receipt: IssuedReceipt }
-  | { kind: 'malformed_code'; expectedLength: number }
+  | { kind: 'invalid_request'; expectedLength: number }
   | { kind: 'invalid_phone' }
-  | { kind: 'wrong_code'; attemptsRemaining: number }
+  | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'expired' }
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
@@ -48,14 +42,14 @@ export type VerifyCodeOutcome =
  * signed receipt.
  */
 export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Promise<VerifyCodeOutcome> {
-  const { settings } = deps;
-  // Exactly codeLength ASCII digits: no unicode digits, no whitespace, no second guess packed in.
-  if (!new RegExp(`^[0-9]{${settings.codeLength}}$`).test(attempt.code)) {
-    return { kind: 'malformed_code', expectedLength: settings.codeLength };
+  const { policy } = deps;
+  // Exactly `length` ASCII digits: no unicode digits, no whitespace, no second guess packed in.
+  if (!new RegExp(`^[0-9]{${policy.length}}$`).test(attempt.code)) {
+    return { kind: 'invalid_request', expectedLength: policy.length };
   }
   const phone = parsePhone(attempt.phone);
   if (!phone.ok) return { kind: 'invalid_phone' };
-  deps.log.number(phone.e164, phone.country);
+  deps.log.subject(phone.country, phone.e164);
 
   const now = deps.clock.nowMs();
   const blockedUntil = deps.throttle.blockedUntil(attempt.clientIp, now);
@@ -69,28 +63,18 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     deps.hasher.limitTag('ip', attempt.clientIp),
   ]);
   const checked = await deps.store.check(phoneTag, codeTag, {
-    maxAttempts: settings.maxAttempts,
-    maxFailures: settings.maxFailures,
+    maxAttempts: policy.maxAttempts,
+    maxFailures: policy.maxFailuresPerDay,
     failureWindowSeconds: FAILURE_WINDOW_SECONDS,
     ipTag,
-    maxVerifiesPerIp: settings.maxVerifiesPerIp,
-    ipWindowSeconds: settings.ipWindowSeconds,
+    maxVerifiesPerIp: deps.verifyPerIp.limit,
+    ipWindowSeconds: deps.verifyPerIp.windowSeconds,
     country: phone.country,
     hourBucket: hourBucket(now),
   });
-  switch (checked.kind) {
-    case 'approved':
-      return { kind: 'approved', receipt: await deps.signer.sign(phone.e164) };
-    case 'wrong':
-      return { kind: 'wrong_code', attemptsRemaining: checked.attemptsRemaining };
-    case 'expired':
-      return { kind: 'expired' };
-    case 'burned':
-      return { kind: 'too_many_attempts' };
-    case 'locked':
-      return { kind: 'too_many_attempts', retryAfterSeconds: checked.retryAfterSeconds };
-    case 'ip_limited':
-      deps.throttle.block(attempt.clientIp, now + checked.retryAfterSeconds * 1000);
-      return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: checked.retryAfterSeconds };
-  }
+  if (checked.kind === 'approved') return { kind: 'approved', receipt: await deps.signer.sign(phone.e164) };
+  // Remembered here so the next verifies from this IP cost no round trip until the window ends.
+  if (checked.kind === 'rate_limited')
+    deps.throttle.block(attempt.clientIp, now + checked.retryAfterSeconds * 1000);
+  return checked;
 }

@@ -11,9 +11,9 @@ export function createPlivoCallbackReader(signedUrl: string, authToken: string):
   return {
     async read(callback: InboundCallback): Promise<CallbackReading> {
       const signature = await verifyPlivoSignature(callback, signedUrl, authToken);
-      if (signature.kind === 'invalid') return { kind: 'bad_signature', reason: signature.reason };
+      if (signature.kind === 'invalid') return { kind: 'invalid_signature', reason: signature.reason };
       const parsed = parseDeliveryReport(callback.params);
-      if (!parsed.ok) return { kind: 'malformed', problems: parsed.problems };
+      if (!parsed.ok) return { kind: 'invalid_request', problems: parsed.problems };
       return {
         kind: 'report',
         report: parsed.report,

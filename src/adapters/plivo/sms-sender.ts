@@ -53,10 +53,8 @@ export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog
       }
 
       const text = await response.text().catch(() => '');
-      if (response.status === 202 || response.status === 200) {
-        const messageId = parseMessageUuid(text);
-        return { kind: 'accepted', messageId: messageId ?? 'unknown' };
-      }
+      // Queued; the message UUID in the body is not needed: delivery reports carry their own.
+      if (response.status === 202 || response.status === 200) return { kind: 'accepted' };
       // Plivo's error text explains the refusal to the operator, never to the caller. It describes
       // parameters, not the message text, so it carries no code; still, cap its length.
       logFailure({ status: response.status, reason: 'refused', providerError: parseProviderError(text) });
@@ -66,24 +64,6 @@ export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog
       return { kind: 'rejected', status: response.status };
     },
   };
-}
-
-function parseMessageUuid(text: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (
-      parsed &&
-      typeof parsed === 'object' &&
-      'message_uuid' in parsed &&
-      Array.isArray(parsed.message_uuid)
-    ) {
-      const first: unknown = parsed.message_uuid[0];
-      return typeof first === 'string' ? first : undefined;
-    }
-  } catch {
-    // A 202 with an unreadable body still means "queued".
-  }
-  return undefined;
 }
 
 function parseProviderError(text: string): string {

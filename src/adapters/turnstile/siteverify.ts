@@ -9,14 +9,6 @@ import { type HumanCheck, type HumanCheckOutcome, MAX_HUMAN_CHECK_TOKEN_LENGTH }
  * https://developers.cloudflare.com/turnstile/get-started/server-side-validation/
  */
 
-export interface TokenCheck {
-  token: string;
-  /** The visitor's IP, an extra signal for Cloudflare; omitted when unknown. */
-  remoteIp: string | undefined;
-  /** Fresh per check: Cloudflare answers a retry with the same key the same way. */
-  idempotencyKey: string;
-}
-
 /**
  * Error codes that mean our request or secret is wrong, or Cloudflare failed: the visitor can do
  * nothing about them, so they are an outage (503), not a failed bot check (403).
@@ -38,68 +30,64 @@ const siteverifyAnswer = z.looseObject({
 });
 
 /**
- * Asks siteverify about one token. A failed check is a value; siteverify being unreachable, slow,
+ * The bot check over siteverify. A failed check is a value; siteverify being unreachable, slow,
  * non-2xx or unintelligible throws DependencyUnavailableError: no SMS goes out on an unchecked token.
  */
-export async function verifyTurnstileToken(
-  settings: TurnstileSettings,
-  check: TokenCheck,
-  fetcher: typeof fetch = fetch,
-): Promise<HumanCheckOutcome> {
-  if (check.token === '') return { kind: 'refused', reasons: ['missing-input-response'] };
-  if (check.token.length > MAX_HUMAN_CHECK_TOKEN_LENGTH)
-    return { kind: 'refused', reasons: ['invalid-input-response'] };
-
-  const signal = AbortSignal.timeout(settings.timeoutMs);
-  let answer: unknown;
-  try {
-    const response = await fetcher(settings.siteverifyUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        secret: settings.secretKey,
-        response: check.token,
-        ...(check.remoteIp ? { remoteip: check.remoteIp } : {}),
-        idempotency_key: check.idempotencyKey,
-      }),
-      signal,
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new DependencyUnavailableError('captcha', `siteverify answered ${response.status}`);
-    }
-    answer = await response.json();
-  } catch (error) {
-    if (error instanceof DependencyUnavailableError) throw error;
-    const detail = signal.aborted
-      ? `siteverify timed out after ${settings.timeoutMs} ms`
-      : 'siteverify unreachable';
-    throw new DependencyUnavailableError('captcha', detail);
-  }
-
-  const parsed = siteverifyAnswer.safeParse(answer);
-  if (!parsed.success) throw new DependencyUnavailableError('captcha', 'siteverify answer not understood');
-  const codes = parsed.data['error-codes'] ?? [];
-  const serviceSide = codes.filter((code) => SERVICE_SIDE_CODES.has(code));
-  if (serviceSide.length > 0) {
-    throw new DependencyUnavailableError(
-      'captcha',
-      `siteverify refused the request: ${serviceSide.join(',')}`,
-    );
-  }
-  if (!parsed.data.success) {
-    return { kind: 'refused', reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
-  }
-  // An empty action means the widget set none; only a differing one is refused.
-  const action = parsed.data.action;
-  if (action && action !== settings.expectedAction) return { kind: 'refused', reasons: ['action-mismatch'] };
-  return { kind: 'human' };
-}
-
-/** The bot check as the service uses it: one fresh idempotency key per check. */
 export function createTurnstileCheck(settings: TurnstileSettings): HumanCheck {
   return {
-    check: (token, remoteIp) =>
-      verifyTurnstileToken(settings, { token, remoteIp, idempotencyKey: crypto.randomUUID() }),
+    // remoteIp: the visitor's IP, an extra signal for Cloudflare; undefined when unknown.
+    async check(token, remoteIp): Promise<HumanCheckOutcome> {
+      if (token === '') return { kind: 'refused', reasons: ['missing-input-response'] };
+      if (token.length > MAX_HUMAN_CHECK_TOKEN_LENGTH)
+        return { kind: 'refused', reasons: ['invalid-input-response'] };
+
+      const signal = AbortSignal.timeout(settings.timeoutMs);
+      let answer: unknown;
+      try {
+        const response = await fetch(settings.siteverifyUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            secret: settings.secretKey,
+            response: token,
+            ...(remoteIp ? { remoteip: remoteIp } : {}),
+            // Fresh per check: Cloudflare answers a retry with the same key the same way.
+            idempotency_key: crypto.randomUUID(),
+          }),
+          signal,
+        });
+        if (!response.ok) {
+          await response.body?.cancel();
+          throw new DependencyUnavailableError('captcha', `siteverify answered ${response.status}`);
+        }
+        answer = await response.json();
+      } catch (error) {
+        if (error instanceof DependencyUnavailableError) throw error;
+        const detail = signal.aborted
+          ? `siteverify timed out after ${settings.timeoutMs} ms`
+          : 'siteverify unreachable';
+        throw new DependencyUnavailableError('captcha', detail);
+      }
+
+      const parsed = siteverifyAnswer.safeParse(answer);
+      if (!parsed.success)
+        throw new DependencyUnavailableError('captcha', 'siteverify answer not understood');
+      const codes = parsed.data['error-codes'] ?? [];
+      const serviceSide = codes.filter((code) => SERVICE_SIDE_CODES.has(code));
+      if (serviceSide.length > 0) {
+        throw new DependencyUnavailableError(
+          'captcha',
+          `siteverify refused the request: ${serviceSide.join(',')}`,
+        );
+      }
+      if (!parsed.data.success) {
+        return { kind: 'refused', reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
+      }
+      // An empty action means the widget set none; only a differing one is refused.
+      const action = parsed.data.action;
+      if (action && action !== settings.expectedAction)
+        return { kind: 'refused', reasons: ['action-mismatch'] };
+      return { kind: 'human' };
+    },
   };
 }

@@ -24,9 +24,16 @@ export function createUpstashCodeStore(calls: StoreCalls, keyPrefix: string): Co
           ],
         ),
       );
-      if (kind === 'issued') return { kind };
-      if (kind === 'cooldown' || kind === 'locked') return { kind, retryAfterSeconds: pttlToSeconds(pttl) };
-      throw unexpectedReply(kind);
+      switch (kind) {
+        case 'issued':
+          return { kind };
+        case 'cooldown':
+          return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(pttl) };
+        case 'locked':
+          return { kind, retryAfterSeconds: pttlToSeconds(pttl) };
+        default:
+          throw unexpectedReply(kind);
+      }
     },
 
     async revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void> {
@@ -61,16 +68,19 @@ export function createUpstashCodeStore(calls: StoreCalls, keyPrefix: string): Co
           ],
         ),
       );
+      // The script's words, in the use case's vocabulary.
       switch (kind) {
         case 'approved':
         case 'expired':
-        case 'burned':
           return { kind };
         case 'wrong':
-          return { kind, attemptsRemaining: Math.max(0, value) };
+          return { kind: 'invalid_code', attemptsRemaining: Math.max(0, value) };
+        case 'burned':
+          return { kind: 'too_many_attempts' };
         case 'locked':
+          return { kind: 'too_many_attempts', retryAfterSeconds: pttlToSeconds(value) };
         case 'ip_limited':
-          return { kind, retryAfterSeconds: pttlToSeconds(value) };
+          return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: pttlToSeconds(value) };
         default:
           throw unexpectedReply(kind);
       }

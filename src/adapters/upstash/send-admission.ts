@@ -2,7 +2,13 @@ import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { Rate } from '../../config/rate.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
-import { type AdmissionOutcome, SEND_SCOPES, type SendAdmission, type SendScope } from '../../otp/ports.ts';
+import {
+  type AdmissionOutcome,
+  type Clock,
+  SEND_SCOPES,
+  type SendAdmission,
+  type SendScope,
+} from '../../otp/ports.ts';
 import { sendLimitPrefix } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
@@ -37,7 +43,7 @@ export function createUpstashSendAdmission(
   calls: StoreCalls,
   settings: SendLimitSettings,
   waitUntil: (promise: Promise<unknown>) => void,
-  nowMs: () => number,
+  clock: Clock,
 ): SendAdmission {
   const caches = SEND_SCOPES.map((scope) => {
     const rate = settings.rates[scope];
@@ -62,14 +68,14 @@ export function createUpstashSendAdmission(
     async admit(identifiers): Promise<AdmissionOutcome> {
       // The library consults its cache per limiter; asking the other four would still cost a
       // round trip. One known block is enough to refuse without touching the store.
-      const now = nowMs();
+      const now = clock.nowMs();
       for (const [index, scope] of SEND_SCOPES.entries()) {
         // The library keys its cache by `${prefix}:${identifier}`.
         const key = `${sendLimitPrefix(settings.keyPrefix, scope)}:${identifiers[scope]}`;
         const blockedUntil = caches[index]?.get(key);
         if (blockedUntil !== undefined && blockedUntil > now) {
           return {
-            kind: 'limited',
+            kind: 'rate_limited',
             scope,
             retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil - now) / 1000)),
           };
@@ -97,9 +103,9 @@ export function createUpstashSendAdmission(
       if (index === -1) return { kind: 'admitted' };
       const blocked = responses[index];
       return {
-        kind: 'limited',
+        kind: 'rate_limited',
         scope: SEND_SCOPES[index] as SendScope,
-        retryAfterSeconds: Math.max(1, Math.ceil(((blocked?.reset ?? 0) - nowMs()) / 1000)),
+        retryAfterSeconds: Math.max(1, Math.ceil(((blocked?.reset ?? 0) - clock.nowMs()) / 1000)),
       };
     },
   };

@@ -28,22 +28,22 @@ export interface StoreCalls {
 }
 
 export function createStoreCalls(redis: Redis, counter: RoundTripCounter): StoreCalls {
-  async function roundTrip<T>(send: () => Promise<T>, options: StoreCallOptions<T> = {}): Promise<T> {
-    let result: T;
-    try {
-      result = await send();
-    } catch (error) {
-      counter.storeRoundTrips += 1;
-      const label = options.label ? `${options.label}: ` : '';
-      throw new DependencyUnavailableError('store', `${label}${describeStoreError(error)}`);
-    }
-    if (options.wentOut?.(result) ?? true) counter.storeRoundTrips += 1;
-    return result;
-  }
-
   return {
-    roundTrip,
-    script: (script, keys, args) => roundTrip(() => runScript(redis, script, keys, args)),
+    async roundTrip<T>(send: () => Promise<T>, options: StoreCallOptions<T> = {}): Promise<T> {
+      let result: T;
+      try {
+        result = await send();
+      } catch (error) {
+        counter.storeRoundTrips += 1;
+        const label = options.label ? `${options.label}: ` : '';
+        throw new DependencyUnavailableError('store', `${label}${describeStoreError(error)}`);
+      }
+      if (options.wentOut?.(result) ?? true) counter.storeRoundTrips += 1;
+      return result;
+    },
+    script(script, keys, args) {
+      return this.roundTrip(() => runScript(redis, script, keys, args));
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { readStats } from '../../otp/read-stats.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { adminOnly } from '../middleware/admin-only.ts';
@@ -29,7 +30,7 @@ export const adminStatsRoutes = new Hono<AppEnv>().get(
   zValidator('query', adminStatsQuery, validationHook),
   async (c) => {
     const { hours } = c.req.valid('query');
-    const summary = await c.get('services').readStats(hours);
+    const summary = await readStats(hours, c.get('services'));
     c.header('Cache-Control', 'no-store');
     return c.json(summary, 200);
   },

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { STATUS_CALLBACK_PATH } from '../../config/config.ts';
 import type { CallbackParam } from '../../otp/ports.ts';
+import { recordDelivery } from '../../otp/record-delivery.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
@@ -45,18 +46,19 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       method === 'GET'
         ? [...new URL(c.req.url).searchParams]
         : [...new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()))];
-    const outcome = await c
-      .get('services')
-      .recordDelivery({ method, params, header: (name) => c.req.header(name) });
+    const outcome = await recordDelivery(
+      { method, params, header: (name) => c.req.header(name) },
+      c.get('services'),
+    );
     const log = c.get('log');
     switch (outcome.kind) {
-      case 'not_enabled':
+      case 'not_found':
         return errorResponse(c, 'not_found');
-      case 'bad_signature':
+      case 'invalid_signature':
         log.detail =
           outcome.reason === 'nonce_reused' ? 'plivo v2 nonce reused' : `plivo signature ${outcome.reason}`;
         return errorResponse(c, 'invalid_signature');
-      case 'malformed':
+      case 'invalid_request':
         return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
       case 'recorded':
       case 'duplicate':

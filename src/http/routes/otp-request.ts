@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
@@ -42,7 +43,7 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
 
-    const outcome = await c.get('services').requestCode({ phone, clientIp: c.get('clientIp') });
+    const outcome = await requestCode({ phone, clientIp: c.get('clientIp') }, c.get('services'));
     switch (outcome.kind) {
       case 'sent':
         c.get('log').outcome = 'sent';
@@ -55,7 +56,9 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
           200,
         );
       case 'invalid_phone':
-        return errorResponse(c, 'invalid_phone');
+      // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
+      case 'sms_failed':
+        return errorResponse(c, outcome.kind);
       case 'country_not_allowed':
         return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
       case 'unsupported_number':
@@ -70,9 +73,6 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'locked':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
-      case 'sms_rejected':
-        // The log's detail already holds the provider's own words (the SMS adapter wrote them).
-        return errorResponse(c, 'sms_failed');
       case 'sms_uncertain':
         return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
     }

@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { verifyCode } from '../../otp/verify-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
@@ -38,7 +39,7 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
   zValidator('json', otpVerifyBody, validationHook),
   async (c) => {
     const { phone, code } = c.req.valid('json');
-    const outcome = await c.get('services').verifyCode({ phone, code, clientIp: c.get('clientIp') });
+    const outcome = await verifyCode({ phone, code, clientIp: c.get('clientIp') }, c.get('services'));
     switch (outcome.kind) {
       case 'approved':
         c.get('log').outcome = 'approved';
@@ -50,13 +51,13 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
           },
           200,
         );
-      case 'malformed_code':
+      case 'invalid_request':
         return errorResponse(c, 'invalid_request', {
           extra: { issues: [{ field: 'code', problem: `must be exactly ${outcome.expectedLength} digits` }] },
         });
       case 'invalid_phone':
         return errorResponse(c, 'invalid_phone');
-      case 'wrong_code':
+      case 'invalid_code':
         return errorResponse(c, 'invalid_code', { extra: { attemptsRemaining: outcome.attemptsRemaining } });
       case 'expired':
         return errorResponse(c, 'code_expired');

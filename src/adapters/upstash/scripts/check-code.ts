@@ -15,6 +15,10 @@
  * round trip and a limited request evaluates nothing. It is a fixed window: every verify from the
  * IP counts, right or wrong, which is what stops one guess spread across many numbers.
  *
+ * A success deletes the code (single use) and the failure counter too: NIST counts consecutive
+ * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
+ * shipped in the Worker bundle and to Redis.)
+ *
  * The comparison is Lua string equality on two HMACs: an attacker who could time it learns only
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
@@ -39,7 +43,6 @@ if tonumber(stored[2] or '0') >= maxAttempts then
   return {'burned', 0}
 end
 if stored[1] == ARGV[1] then
-  -- Single use; a success also ends the run of consecutive failures (NIST counts consecutive ones).
   redis.call('DEL', KEYS[1], KEYS[2])
   redis.call('HINCRBY', KEYS[4], ARGV[7], 1)
   redis.call('EXPIRE', KEYS[4], ARGV[8])

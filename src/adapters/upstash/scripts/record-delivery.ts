@@ -14,7 +14,8 @@
  * Order matters: the seen marker is read before the nonce is taken so that Plivo re-sending a
  * callback is a harmless duplicate, and the nonce is taken before the seen marker is written so
  * that a replayed V2 signature over a forged MessageUUID + Sequence leaves no marker behind that
- * would later swallow the genuine callback.
+ * would later swallow the genuine callback. One final outcome per message: HSETNX on `counted`
+ * keeps a second final status (a repeat with a new sequence) from counting the message twice.
  */
 export const RECORD_DELIVERY_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -31,8 +32,6 @@ if sequence <= recorded then
 end
 redis.call('HSET', KEYS[2], 'status', ARGV[1], 'sequence', sequence, 'errorCode', ARGV[3], 'updatedAt', ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
--- One final outcome per message: HSETNX keeps a second final status (a repeat with a new
--- sequence) from counting the message twice.
 if ARGV[6] ~= '' and redis.call('HSETNX', KEYS[2], 'counted', ARGV[6]) == 1 then
   redis.call('HINCRBY', KEYS[3], ARGV[6], 1)
   redis.call('EXPIRE', KEYS[3], ARGV[7])
