@@ -100,7 +100,8 @@ export function numberSource(offset: number): () => string {
       const exchange = 200 + (Math.floor(index / 10_000) % 800);
       const candidate = `+1415${exchange}${String(index % 10_000).padStart(4, '0')}`;
       const parsed = parsePhone(candidate);
-      if (parsed.ok && parsed.e164 === candidate && classifyNumberKind(candidate).allowed) return candidate;
+      if (parsed.ok && parsed.e164 === candidate && classifyNumberKind(candidate).kind === 'allowed')
+        return candidate;
     }
   };
 }

@@ -24,12 +24,12 @@ export const PAGES_ASSETS_DIR = path.join(REPO_ROOT, 'dist', 'pages');
 
 /** Browser entry points → the asset each becomes (the URL path is the same, from the assets root). */
 const SCRIPTS = {
-  'src/demo/browser/demo.ts': 'assets/demo.js',
-  'src/docs/browser/docs.ts': 'assets/docs.js',
+  'src/pages/demo/browser/demo.ts': 'assets/demo.js',
+  'src/pages/docs/browser/docs.ts': 'assets/docs.js',
 } as const;
 const STYLES = {
-  'src/demo/browser/demo.css': 'assets/demo.css',
-  'src/docs/browser/docs.css': 'assets/docs.css',
+  'src/pages/demo/browser/demo.css': 'assets/demo.css',
+  'src/pages/docs/browser/docs.css': 'assets/docs.css',
 } as const;
 const SCALAR_STANDALONE = 'assets/scalar/standalone.js';
 

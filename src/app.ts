@@ -3,15 +3,18 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadConfig } from './config/config.ts';
-import { demoRoutes } from './demo/demo-routes.ts';
-import { docsRoutes } from './docs/docs-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { identifyCaller, requireApiKeyWhenConfigured } from './http/caller-auth.ts';
-import { corsPolicy } from './http/cors-policy.ts';
 import { errorResponse } from './http/error-response.ts';
-import { jsonBodyOnly, MAX_BODY_BYTES, MAX_BODY_BYTES_WITH_CAPTCHA } from './http/json-body-only.ts';
+import { identifyCaller, requireApiKeyWhenConfigured } from './http/middleware/caller-auth.ts';
+import { corsPolicy } from './http/middleware/cors-policy.ts';
+import {
+  jsonBodyOnly,
+  MAX_BODY_BYTES,
+  MAX_BODY_BYTES_WITH_CAPTCHA,
+} from './http/middleware/json-body-only.ts';
+import { requestLogger } from './http/middleware/request-log.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
-import { requestLogger } from './http/request-log.ts';
+import { operatorLog } from './http/operator-log.ts';
 import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
@@ -19,7 +22,9 @@ import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
-import { createServices, type Runtime } from './services.ts';
+import { demoRoutes } from './pages/demo/demo-routes.ts';
+import { docsRoutes } from './pages/docs/docs-routes.ts';
+import { createServices, type Runtime } from './wiring.ts';
 
 /**
  * Assembles the Worker's HTTP app. Tests build their own with a fake clock and random source;
@@ -51,13 +56,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(
-        loaded.config,
-        runtime,
-        (detail) => {
-          c.get('log').detail = detail;
-        },
-        (promise) => c.executionCtx.waitUntil(promise),
+      createServices(loaded.config, runtime, operatorLog(c.get('log')), (promise) =>
+        c.executionCtx.waitUntil(promise),
       ),
     );
     await next();

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RATE_PATTERN } from './rate.ts';
 import './zod-messages.ts';
 
 /**
@@ -40,8 +41,6 @@ const onOff = z.optional(
   ),
 );
 
-/** `N/window`, e.g. `10/1h`: at most N events per sliding window (units s, m, h, d). */
-export const RATE_PATTERN = /^([1-9][0-9]{0,6})\/([1-9][0-9]{0,4})(s|m|h|d)$/;
 const rate = (fallback: string) =>
   z._default(
     z.string().check(z.regex(RATE_PATTERN, 'must look like 10/1h (count/window with s, m, h or d)')),
@@ -106,7 +105,7 @@ export const configSchema = z
     PUMPING_MIN_SENT: integer(1, 1_000_000, 20),
     /**
      * Share of codes sent (0-1) that must be verified for a country to look healthy. Default 0.2:
-     * genuine traffic verifies 60-80 %, pumping next to none (shared/reference/otp-security.md).
+     * genuine traffic verifies 60-80 %, pumping next to none (docs/sms-pumping.md).
      */
     PUMPING_VERIFY_RATE_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.2),
 

@@ -1,10 +1,12 @@
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
-import type { TurnstileSettings } from '../captcha/turnstile.ts';
+import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message.ts';
+import type { OtpPolicy } from '../otp/otp-policy.ts';
+import type { SendScope } from '../otp/ports.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
-import { checkOtpMessageFits, type OtpMessageSettings } from '../sms/otp-message.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
-import { configSchema, RATE_PATTERN, type RawConfig } from './config-schema.ts';
+import { configSchema, type RawConfig } from './config-schema.ts';
+import { parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -17,14 +19,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly keyPrefix: string;
   };
-  readonly otp: {
-    readonly secret: string;
-    readonly length: number;
-    readonly ttlSeconds: number;
-    readonly maxAttempts: number;
-    readonly maxFailuresPerDay: number;
-    readonly resendCooldownSeconds: number;
-  };
+  /** The policy, and the secret that keys the HMACs of codes, numbers and IPs. */
+  readonly otp: OtpPolicy & { readonly secret: string };
   readonly plivo: {
     readonly baseUrl: string;
     readonly authId: string;
@@ -38,11 +34,8 @@ export interface Config {
   /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
   readonly allowedCountries: ReadonlySet<string> | 'any';
   readonly rateLimits: {
-    readonly sendPerPhone: Rate;
-    readonly sendPerIp: Rate;
-    readonly sendPerPrefix: Rate;
-    readonly sendPerCountry: Rate;
-    readonly sendGlobal: Rate;
+    /** RATE_LIMIT_SEND_*: one sliding window per scope. */
+    readonly send: Readonly<Record<SendScope, Rate>>;
     readonly verifyPerIp: Rate;
   };
   /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
@@ -76,10 +69,15 @@ export interface Config {
   };
 }
 
-/** At most `limit` events per sliding `window` (e.g. '1h', as @upstash/ratelimit spells durations). */
-export interface Rate {
-  readonly limit: number;
-  readonly window: `${number}${'s' | 'm' | 'h' | 'd'}`;
+/** Cloudflare Turnstile (TURNSTILE_*): the bot check for browser callers of POST /otp/request. */
+export interface TurnstileSettings {
+  readonly secretKey: string;
+  /** Public; the demo page renders the widget with it. */
+  readonly siteKey: string | undefined;
+  readonly siteverifyUrl: string;
+  /** The widget's `action`; a token minted for another action (another form) is refused. */
+  readonly expectedAction: string;
+  readonly timeoutMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -149,11 +147,13 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     message,
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     rateLimits: {
-      sendPerPhone: parseRate(raw.RATE_LIMIT_SEND_PER_PHONE),
-      sendPerIp: parseRate(raw.RATE_LIMIT_SEND_PER_IP),
-      sendPerPrefix: parseRate(raw.RATE_LIMIT_SEND_PER_PREFIX),
-      sendPerCountry: parseRate(raw.RATE_LIMIT_SEND_PER_COUNTRY),
-      sendGlobal: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
+      send: {
+        phone: parseRate(raw.RATE_LIMIT_SEND_PER_PHONE),
+        ip: parseRate(raw.RATE_LIMIT_SEND_PER_IP),
+        prefix: parseRate(raw.RATE_LIMIT_SEND_PER_PREFIX),
+        country: parseRate(raw.RATE_LIMIT_SEND_PER_COUNTRY),
+        global: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
+      },
       verifyPerIp: parseRate(raw.RATE_LIMIT_VERIFY_PER_IP),
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
@@ -253,12 +253,6 @@ function isExactOrigin(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function parseRate(raw: string): Rate {
-  // The schema already checked the shape.
-  const [, limit, amount, unit] = RATE_PATTERN.exec(raw) ?? [];
-  return { limit: Number(limit), window: `${Number(amount)}${unit as 's' | 'm' | 'h' | 'd'}` };
 }
 
 function deepFreeze<T>(value: T): T {

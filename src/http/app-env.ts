@@ -1,6 +1,18 @@
 import type { Config } from '../config/config.ts';
-import type { Runtime, Services } from '../services.ts';
-import type { RequestLog } from './request-log.ts';
+import type { Runtime, Services } from '../wiring.ts';
+
+/** Fields the handlers fill in; one JSON line per request carries them (./middleware/request-log.ts). */
+export interface RequestLog {
+  outcome?: string;
+  country?: string;
+  phone?: string;
+  storeRoundTrips?: number;
+  detail?: string;
+  /** Set when the configuration is invalid: the name of each bad setting, never its value. */
+  problems?: readonly string[];
+  /** Set for an unexpected error (a 500): its name and the top of its stack, never its message. */
+  error?: { name: string; stack: string[] | undefined };
+}
 
 /**
  * Who is calling. `server`: a backend that presented a valid API key (trusted to pass the end

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_TURNSTILE_TOKEN_LENGTH } from '../captcha/turnstile.ts';
+import { MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../otp/ports.ts';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated from
@@ -15,10 +15,13 @@ const phone = z
     examples: ['+14155552671'],
   });
 
-const turnstileToken = z.string().check(z.maxLength(MAX_TURNSTILE_TOKEN_LENGTH)).register(z.globalRegistry, {
-  description:
-    'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). Required from browsers when the service has a Turnstile secret; server callers with an API key leave it out.',
-});
+const turnstileToken = z
+  .string()
+  .check(z.maxLength(MAX_HUMAN_CHECK_TOKEN_LENGTH))
+  .register(z.globalRegistry, {
+    description:
+      'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). Required from browsers when the service has a Turnstile secret; server callers with an API key leave it out.',
+  });
 
 export const otpRequestBody = z
   .strictObject({ phone, turnstileToken: z.optional(turnstileToken) })

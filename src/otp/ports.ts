@@ -1,6 +1,10 @@
+import type { CountsByCountry, StatsBucket } from '../stats/counters.ts';
+
 /**
- * The narrow interfaces the OTP domain depends on. Adapters for the outside world (Upstash, Plivo,
- * Web Crypto) implement them; tests replace only the clock and the random source.
+ * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
+ * implement them and src/wiring.ts plugs them in; tests replace only the clock and the random
+ * source. Expected outcomes are values tagged by `kind`; a dependency that cannot answer throws
+ * DependencyUnavailableError (./dependency-error.ts).
  */
 
 /** Wall-clock time. Injected so tests can move time without sleeping. */
@@ -21,6 +25,14 @@ export const cryptoRandom: RandomSource = {
   },
 };
 
+/** Facts for the request's one log line, read by operators only. The log masks the number. */
+export interface OperatorLog {
+  /** What the request is about: a country, and the number once one parsed. */
+  subject(country: string, e164?: string): void;
+  /** One short explanation of a failure; never a code, a number or a secret. */
+  detail(text: string): void;
+}
+
 /** One text message to one number. */
 export interface Sms {
   to: string;
@@ -35,10 +47,171 @@ export interface Sms {
  * it automatically, the user would get two codes.
  */
 export type SmsSendResult =
-  | { kind: 'accepted'; messageId: string }
+  | { kind: 'accepted' }
   | { kind: 'rejected'; status: number }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
 export interface SmsSender {
   send(sms: Sms): Promise<SmsSendResult>;
+}
+
+/**
+ * Where codes live. Each method is one atomic step (one store round trip), because every
+ * check-then-act split is a race an attacker can win with parallel requests.
+ */
+export interface CodeStore {
+  /** Checks the failure cap and the resend cooldown, then replaces any pending code with this one. */
+  issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome>;
+  /**
+   * Removes the code (and its cooldown) only if it is still this one: the SMS carrying it was
+   * refused. Also takes back the `sent` count `issue` made in `stats` (same country and hour).
+   */
+  revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void>;
+  /** Checks, counts and consumes in one step. */
+  check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+}
+
+/** `country` and `hourBucket` say which hourly counter an issued code counts in as `sent`. */
+export interface IssuePolicy extends StatsBucket {
+  ttlSeconds: number;
+  resendCooldownSeconds: number;
+  maxFailures: number;
+}
+
+/** `country` and `hourBucket` say which hourly counter an approved code counts in as `verified`. */
+export interface CheckPolicy extends StatsBucket {
+  maxAttempts: number;
+  maxFailures: number;
+  failureWindowSeconds: number;
+  /** Verifies from one client IP per window, right or wrong (stops one guess across many numbers). */
+  ipTag: string;
+  maxVerifiesPerIp: number;
+  ipWindowSeconds: number;
+}
+
+/** `locked`: the number reached its failure cap; no new code until the failure count expires. */
+export type IssueOutcome =
+  | { kind: 'issued' }
+  | { kind: 'resend_too_soon'; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number };
+
+/**
+ * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
+ * with one: the number is locked (failure cap). `rate_limited`: the client IP's verify limit.
+ */
+export type CheckOutcome =
+  | { kind: 'approved' }
+  | { kind: 'invalid_code'; attemptsRemaining: number }
+  | { kind: 'expired' }
+  | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
+
+/** The send-side limits, checked in this order; the first that trips names the scope. */
+export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global'] as const;
+export type SendScope = (typeof SEND_SCOPES)[number];
+
+/** Identifiers per scope. Phone, IP and prefix arrive as HMAC tags: the store never sees them in clear. */
+export type SendIdentifiers = Record<SendScope, string>;
+
+export type AdmissionOutcome =
+  | { kind: 'admitted' }
+  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
+
+/** May one more SMS go out? All scopes in one store round trip; fails closed (throws) when unsure. */
+export interface SendAdmission {
+  admit(identifiers: SendIdentifiers): Promise<AdmissionOutcome>;
+}
+
+/**
+ * Client IPs known to be over their verify limit, remembered so that a blocked caller costs no
+ * store round trip until its window ends. The store stays the authority; this only saves trips.
+ */
+export interface VerifyThrottle {
+  /** When the block on this IP ends (epoch ms), or undefined when it is not blocked. */
+  blockedUntil(clientIp: string, nowMs: number): number | undefined;
+  block(clientIp: string, untilMs: number): void;
+}
+
+/** Is the caller a person? Answers for one bot-check token. */
+export interface HumanCheck {
+  check(token: string, remoteIp: string | undefined): Promise<HumanCheckOutcome>;
+}
+
+/** `reasons`: the provider's public codes, which tell a page whether to reset its widget. */
+export type HumanCheckOutcome = { kind: 'human' } | { kind: 'refused'; reasons: string[] };
+
+/** Cloudflare Turnstile's documented limit; longer strings are not tokens and are refused unasked. */
+export const MAX_HUMAN_CHECK_TOKEN_LENGTH = 2048;
+
+export type CallbackParam = readonly [key: string, value: string];
+
+/** A signed callback as it arrived over HTTP, before anyone trusts it. */
+export interface InboundCallback {
+  method: 'GET' | 'POST';
+  /** Decoded parameters as received: the form body of a POST, the whole query string of a GET. */
+  params: readonly CallbackParam[];
+  /** Header lookup, case-insensitive. */
+  header(name: string): string | undefined;
+}
+
+/**
+ * What the service keeps from one delivery-status callback. The recipient's number is read only
+ * to find the country and then dropped: neither the store nor the log ever sees it.
+ */
+export interface DeliveryReport {
+  /** Lower-case UUID; it becomes part of store keys, so its shape is checked strictly. */
+  messageUuid: string;
+  /** Orders the callbacks of one message; a lower one never overwrites a higher one. */
+  sequence: number;
+  /** The provider's status (`queued`, `sent`, `delivered`, `failed`, `undelivered`, ...), lower case. */
+  status: string;
+  /** The provider's error code on failed and undelivered messages; empty otherwise. */
+  errorCode: string;
+  country: string;
+  /** The counter this status settles the message in, if it is a final one. */
+  outcome: 'delivered' | 'failed' | undefined;
+}
+
+export type CallbackReading =
+  | {
+      kind: 'report';
+      report: DeliveryReport;
+      /** Names the signature scheme that vouched for it, for the log. */
+      signedWith: string;
+      /** Set when the signature does not cover the body: then its nonce must be good only once. */
+      singleUseNonce: string | undefined;
+    }
+  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
+  | { kind: 'invalid_request'; problems: { field: string; problem: string }[] };
+
+/** Authenticates and reads the SMS provider's delivery-status callbacks. */
+export interface DeliveryCallbackReader {
+  read(callback: InboundCallback): Promise<CallbackReading>;
+}
+
+export type DeliveryRecordOutcome =
+  /** The message's state moved to this callback's status. */
+  | { kind: 'recorded' }
+  /** This MessageUUID + Sequence was seen before: nothing changed. */
+  | { kind: 'duplicate' }
+  /** A later callback of the message is already recorded: nothing changed. */
+  | { kind: 'stale'; recordedSequence: number }
+  /** The single-use nonce was used before: a replayed signature over another body. Nothing changed. */
+  | { kind: 'nonce_reused' };
+
+export interface RecordDeliveryOptions {
+  /** UTC hour bucket (src/stats/hour-bucket.ts) a final outcome is counted in. */
+  hourBucket: string;
+  nowMs: number;
+  singleUseNonce: string | undefined;
+}
+
+/** Where delivery reports go. One atomic step per callback (one store round trip). */
+export interface DeliveryStore {
+  record(report: DeliveryReport, options: RecordDeliveryOptions): Promise<DeliveryRecordOutcome>;
+}
+
+export interface StatsReader {
+  /** Sums the counters of these hours (one store round trip however many hours). */
+  readHours(hourBuckets: readonly string[]): Promise<CountsByCountry>;
 }

@@ -2,23 +2,21 @@
 // one metadata set (docs/phone-metadata.md has the measurements behind this choice).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-export type NumberKindVerdict =
-  | { allowed: true }
-  | {
-      allowed: false;
-      kind:
-        | 'FIXED_LINE'
-        | 'PREMIUM_RATE'
-        | 'SHARED_COST'
-        | 'TOLL_FREE'
-        | 'VOIP'
-        | 'PAGER'
-        | 'UAN'
-        | 'VOICEMAIL'
-        | 'PERSONAL_NUMBER';
-    };
+/** Number types that cannot receive SMS or cost extra to reach (libphonenumber's names). */
+export type RefusedNumberType =
+  | 'FIXED_LINE'
+  | 'PREMIUM_RATE'
+  | 'SHARED_COST'
+  | 'TOLL_FREE'
+  | 'VOIP'
+  | 'PAGER'
+  | 'UAN'
+  | 'VOICEMAIL'
+  | 'PERSONAL_NUMBER';
 
-const ALLOWED: NumberKindVerdict = { allowed: true };
+export type NumberKindVerdict = { kind: 'allowed' } | { kind: 'refused'; numberType: RefusedNumberType };
+
+const ALLOWED: NumberKindVerdict = { kind: 'allowed' };
 
 /**
  * Anti SMS-pumping: refuses numbers that cannot receive SMS or that cost extra (fixed line, premium
@@ -27,7 +25,8 @@ const ALLOWED: NumberKindVerdict = { allowed: true };
  * not lock out real users). Expects a number parsePhone accepted.
  */
 export function classifyNumberKind(e164: string): NumberKindVerdict {
-  const kind = parsePhoneNumberFromString(e164, { extract: false })?.getType();
-  if (kind === undefined || kind === 'MOBILE' || kind === 'FIXED_LINE_OR_MOBILE') return ALLOWED;
-  return { allowed: false, kind };
+  const numberType = parsePhoneNumberFromString(e164, { extract: false })?.getType();
+  if (numberType === undefined || numberType === 'MOBILE' || numberType === 'FIXED_LINE_OR_MOBILE')
+    return ALLOWED;
+  return { kind: 'refused', numberType };
 }

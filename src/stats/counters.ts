@@ -1,7 +1,7 @@
 /**
  * Per-country, per-hour counters that show whether codes reach people and get used. A country that
- * is sent many codes but verifies few is the signature of SMS pumping (shared/reference/otp-security.md:
- * healthy flows verify 60-80 % of codes sent, under 20 % is an attack signal).
+ * is sent many codes but verifies few is the signature of SMS pumping: healthy flows verify 60-80 %
+ * of the codes sent, pumped ones next to none (docs/sms-pumping.md).
  */
 
 /**
@@ -23,11 +23,6 @@ export type MetricCounts = Record<StatsMetric, number>;
 
 /** Summed counters per country over the hours read. */
 export type CountsByCountry = Map<string, MetricCounts>;
-
-export interface StatsReader {
-  /** Sums the counters of these hours (one store round trip however many hours). */
-  readHours(hourBuckets: readonly string[]): Promise<CountsByCountry>;
-}
 
 export function zeroCounts(): MetricCounts {
   return { sent: 0, delivered: 0, failed: 0, verified: 0 };

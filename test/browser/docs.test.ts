@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCS_ASSETS } from '../../src/docs/docs-page.ts';
+import { DOCS_ASSETS } from '../../src/pages/docs/docs-page.ts';
 import { launchChromium } from './support/chromium.ts';
 import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, startDevStack } from './support/dev-stack.ts';

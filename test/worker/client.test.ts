@@ -13,7 +13,7 @@ import {
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
 import type { otpApprovedResponse, otpPendingResponse } from '../../src/http/schemas.ts';
-import type { SendScope } from '../../src/limits/send-limits.ts';
+import type { SendScope } from '../../src/otp/ports.ts';
 import { latestCode, type TestApp, testApp, uniquePhone } from './support/stack.ts';
 
 const API_KEY = 'client-test-key-0123456789abcdef';

@@ -131,7 +131,7 @@ describe('requests racing across many numbers', () => {
 });
 
 /**
- * The Worker builds one Redis client per request (src/store/upstash-client.ts). This checks the
+ * The Worker builds one Redis client per request (src/adapters/upstash/redis-client.ts). This checks the
  * consequence a client shared across requests could break: every answer and side effect lands on
  * the request that asked. Its limit, measured: swapping in one module-level client did NOT make it
  * fail here, because workerd resumes each request in its own turn and the client's auto-pipeline

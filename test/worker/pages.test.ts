@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ASSETS } from '../../src/demo/demo-page.ts';
-import { DOCS_ASSETS } from '../../src/docs/docs-page.ts';
+import { DEMO_ASSETS } from '../../src/pages/demo/demo-page.ts';
+import { DOCS_ASSETS } from '../../src/pages/docs/docs-page.ts';
 import { testApp } from './support/stack.ts';
 
 const PRODUCTION = { ENVIRONMENT: 'production', ALLOWED_COUNTRIES: 'US,CA' };

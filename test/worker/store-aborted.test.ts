@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
+import { createUpstashCodeStore } from '../../src/adapters/upstash/code-store.ts';
+import { createStoreCalls } from '../../src/adapters/upstash/store-call.ts';
 import { DependencyUnavailableError } from '../../src/otp/dependency-error.ts';
-import { createUpstashCodeStore } from '../../src/store/upstash-code-store.ts';
 
 const bindings = env as unknown as Record<string, string>;
 
@@ -35,7 +36,7 @@ describe("the client's synthetic Aborted result", () => {
         enableAutoPipelining,
         enableTelemetry: false,
       });
-      const store = createUpstashCodeStore(redis, 'aborted-test:', { storeRoundTrips: 0 });
+      const store = createUpstashCodeStore(createStoreCalls(redis, { storeRoundTrips: 0 }), 'aborted-test:');
       await expect(store.check('phone-tag', 'guess-tag', policy)).rejects.toBeInstanceOf(
         DependencyUnavailableError,
       );

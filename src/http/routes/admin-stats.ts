@@ -1,10 +1,9 @@
 import { zValidator } from '@hono/zod-validator';
-import { Hono, type MiddlewareHandler } from 'hono';
-import { recentHourBuckets, windowStart } from '../../stats/hour-bucket.ts';
-import { buildStatsReport } from '../../stats/pumping-report.ts';
+import { Hono } from 'hono';
+import { readStats } from '../../otp/read-stats.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
-import { errorResponse } from '../error-response.ts';
+import { adminOnly } from '../middleware/admin-only.ts';
 import { adminStatsQuery, adminStatsResponse } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -25,37 +24,14 @@ export const adminStatsDoc: DocumentedRoute = {
   errors: ['invalid_request', 'unauthorized', 'forbidden', 'unavailable', 'misconfigured'],
 };
 
-/** 401 without a valid API key, 403 with a key that is not an admin key. */
-function adminOnly(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const caller = c.get('caller');
-    if (caller.kind !== 'server') {
-      c.header('WWW-Authenticate', 'Bearer');
-      return errorResponse(c, 'unauthorized');
-    }
-    if (!caller.admin) return errorResponse(c, 'forbidden');
-    await next();
-  };
-}
-
 export const adminStatsRoutes = new Hono<AppEnv>().get(
   '/admin/stats',
   adminOnly(),
   zValidator('query', adminStatsQuery, validationHook),
   async (c) => {
     const { hours } = c.req.valid('query');
-    const { pumping } = c.get('config');
-    const nowMs = c.get('runtime').clock.nowMs();
-    const counts = await c.get('services').stats.readHours(recentHourBuckets(nowMs, hours));
+    const summary = await readStats(hours, c.get('services'));
     c.header('Cache-Control', 'no-store');
-    return c.json(
-      {
-        hours,
-        since: windowStart(nowMs, hours),
-        thresholds: { minSent: pumping.minSent, verifyRate: pumping.verifyRateThreshold },
-        ...buildStatsReport(counts, pumping),
-      },
-      200,
-    );
+    return c.json(summary, 200);
   },
 );

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
 import { STATUS_CALLBACK_PATH } from '../../config/config.ts';
-import { parseDeliveryReport } from '../../delivery/delivery-report.ts';
-import { type CallbackParam, verifyPlivoSignature } from '../../delivery/plivo-signature.ts';
-import { hourBucket } from '../../stats/hour-bucket.ts';
+import type { CallbackParam } from '../../otp/ports.ts';
+import { recordDelivery } from '../../otp/record-delivery.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { formBodyOnly } from '../form-body-only.ts';
+import { formBodyOnly } from '../middleware/form-body-only.ts';
 import { deliveryCallbackForm, deliveryCallbackResponse } from '../schemas.ts';
 
 export const deliveryWebhookDoc: DocumentedRoute = {
@@ -41,47 +40,34 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
   STATUS_CALLBACK_PATH,
   formBodyOnly(),
   async (c) => {
-    const config = c.get('config');
-    // The URL Plivo was given, never the one this request claims to have reached: the signature
-    // must bind to our public address, and Host is whatever the sender wrote.
-    const signedUrl = config.plivo.statusCallbackUrl;
-    if (signedUrl === undefined) return errorResponse(c, 'not_found');
-    const log = c.get('log');
-
     const method = c.req.method === 'GET' ? 'GET' : 'POST';
     // A form is ASCII (percent-encoded); decoding bytes ourselves spares workerd's text() warning.
     const params: CallbackParam[] =
       method === 'GET'
         ? [...new URL(c.req.url).searchParams]
         : [...new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()))];
-    const signature = await verifyPlivoSignature(
+    const outcome = await recordDelivery(
       { method, params, header: (name) => c.req.header(name) },
-      signedUrl,
-      config.plivo.authToken,
+      c.get('services'),
     );
-    if (!signature.valid) {
-      log.detail = `plivo signature ${signature.reason}`;
-      return errorResponse(c, 'invalid_signature');
+    const log = c.get('log');
+    switch (outcome.kind) {
+      case 'not_found':
+        return errorResponse(c, 'not_found');
+      case 'invalid_signature':
+        log.detail =
+          outcome.reason === 'nonce_reused' ? 'plivo v2 nonce reused' : `plivo signature ${outcome.reason}`;
+        return errorResponse(c, 'invalid_signature');
+      case 'invalid_request':
+        return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
+      case 'recorded':
+      case 'duplicate':
+      case 'stale': {
+        const { report } = outcome;
+        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${outcome.signedWith})`;
+        log.outcome = outcome.kind;
+        return c.json({ status: outcome.kind }, 200);
+      }
     }
-
-    const parsed = parseDeliveryReport(params);
-    if (!parsed.ok) return errorResponse(c, 'invalid_request', { extra: { issues: parsed.issues } });
-    const { report } = parsed;
-    // The country only: `To` is a phone number and goes nowhere.
-    log.country = report.country;
-    log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signature.version})`;
-
-    const nowMs = c.get('runtime').clock.nowMs();
-    const recorded = await c.get('services').deliveries.record(report, {
-      hourBucket: hourBucket(nowMs),
-      nowMs,
-      v2Nonce: signature.version === 'v2' ? signature.nonce : undefined,
-    });
-    if (recorded.kind === 'nonce_reused') {
-      log.detail = 'plivo v2 nonce reused';
-      return errorResponse(c, 'invalid_signature');
-    }
-    log.outcome = recorded.kind;
-    return c.json({ status: recorded.kind }, 200);
   },
 );

@@ -1,14 +1,9 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requestCode } from '../../otp/request-code.ts';
-import { classifyNumberKind } from '../../phone/number-kind.ts';
-import { parsePhone } from '../../phone/parse-phone.ts';
-import { composeOtpMessage } from '../../sms/otp-message.ts';
-import { hourBucket } from '../../stats/hour-bucket.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { maskPhone } from '../request-log.ts';
 import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -44,69 +39,14 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
     const { phone, turnstileToken } = c.req.valid('json');
-    // Before any limit or store call: a bot without a token costs no Redis round trip.
+    // Before the use case: a bot without a token costs no store round trip.
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
-    const parsed = parsePhone(phone);
-    if (!parsed.ok) return errorResponse(c, 'invalid_phone');
-    const log = c.get('log');
-    log.country = parsed.country;
-    log.phone = maskPhone(parsed.e164);
 
-    const config = c.get('config');
-    if (config.allowedCountries !== 'any' && !config.allowedCountries.has(parsed.country)) {
-      return errorResponse(c, 'country_not_allowed', { extra: { country: parsed.country } });
-    }
-    const kind = classifyNumberKind(parsed.e164);
-    if (!kind.allowed) {
-      log.detail = `number kind ${kind.kind}`;
-      return errorResponse(c, 'unsupported_number');
-    }
-
-    const services = c.get('services');
-    const { hasher } = services;
-    const [phoneTag, ipTag, prefixTag] = await Promise.all([
-      hasher.phoneTag(parsed.e164),
-      hasher.limitTag('ip', c.get('clientIp')),
-      // A run of adjacent numbers (same number but the last 3 digits) is one pumping target.
-      hasher.limitTag('prefix', parsed.e164.slice(0, -3)),
-    ]);
-    const limit = await services.sendLimiter.check({
-      phone: phoneTag,
-      ip: ipTag,
-      prefix: prefixTag,
-      country: parsed.country,
-      global: 'all',
-    });
-    if (!limit.allowed) {
-      return errorResponse(c, 'rate_limited', {
-        extra: { scope: limit.scope },
-        retryAfterSeconds: limit.retryAfterSeconds,
-      });
-    }
-
-    const outcome = await requestCode(
-      parsed.e164,
-      {
-        codeLength: config.otp.length,
-        ttlSeconds: config.otp.ttlSeconds,
-        resendCooldownSeconds: config.otp.resendCooldownSeconds,
-        maxFailures: config.otp.maxFailuresPerDay,
-        country: parsed.country,
-        hourBucket: hourBucket(c.get('runtime').clock.nowMs()),
-      },
-      {
-        store: services.store,
-        sender: services.sender,
-        hasher: services.hasher,
-        random: c.get('runtime').random,
-        composeText: (code) => composeOtpMessage(code, config.message),
-      },
-    );
-
+    const outcome = await requestCode({ phone, clientIp: c.get('clientIp') }, c.get('services'));
     switch (outcome.kind) {
       case 'sent':
-        log.outcome = 'sent';
+        c.get('log').outcome = 'sent';
         return c.json(
           {
             status: 'pending' as const,
@@ -115,13 +55,24 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
           },
           200,
         );
+      case 'invalid_phone':
+      // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
+      case 'sms_failed':
+        return errorResponse(c, outcome.kind);
+      case 'country_not_allowed':
+        return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
+      case 'unsupported_number':
+        c.get('log').detail = `number kind ${outcome.numberType}`;
+        return errorResponse(c, 'unsupported_number');
+      case 'rate_limited':
+        return errorResponse(c, 'rate_limited', {
+          extra: { scope: outcome.scope },
+          retryAfterSeconds: outcome.retryAfterSeconds,
+        });
       case 'resend_too_soon':
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'locked':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
-      case 'sms_rejected':
-        log.detail ??= `plivo refused ${outcome.providerStatus}`;
-        return errorResponse(c, 'sms_failed');
       case 'sms_uncertain':
         return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
     }

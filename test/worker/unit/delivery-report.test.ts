@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeliveryReport } from '../../../src/delivery/delivery-report.ts';
+import { parseDeliveryReport } from '../../../src/adapters/plivo/delivery-report.ts';
 
 const UUID = '6f1d3a2e-9c4b-11ef-8a7b-0242ac120002';
 
@@ -51,12 +51,12 @@ describe('parseDeliveryReport', () => {
     ]);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.issues.map((issue) => issue.field)).toEqual([
+    expect(parsed.problems.map((issue) => issue.field)).toEqual([
       'MessageUUID',
       'Sequence',
       'Status',
       'ErrorCode',
     ]);
-    expect(JSON.stringify(parsed.issues)).not.toContain('otp:*');
+    expect(JSON.stringify(parsed.problems)).not.toContain('otp:*');
   });
 });

@@ -9,7 +9,7 @@ describe('classifyNumberKind', () => {
   it.each(['US', 'GB', 'DE', 'IN', 'FR'] as const)('allows the mobile example number of %s', (country) => {
     const example = getExampleNumber(country, mobileExamples);
     expect(example).toBeDefined();
-    expect(classifyNumberKind(example?.number ?? '')).toEqual({ allowed: true });
+    expect(classifyNumberKind(example?.number ?? '')).toEqual({ kind: 'allowed' });
   });
 
   it('allows the mobile example number of every country in the metadata', () => {
@@ -17,7 +17,7 @@ describe('classifyNumberKind', () => {
       .map(
         (country) => getExampleNumber(country as keyof typeof mobileExamples, mobileExamples)?.number ?? '',
       )
-      .filter((e164) => !classifyNumberKind(e164).allowed);
+      .filter((e164) => classifyNumberKind(e164).kind === 'refused');
     expect(refused).toEqual([]);
   });
 
@@ -25,7 +25,7 @@ describe('classifyNumberKind', () => {
     ['+12015550123', 'any US number'],
     ['+917410410123', 'the Indian fixed-line example'],
   ])('allows %s, in a range where fixed line and mobile cannot be told apart (%s)', (e164) => {
-    expect(classifyNumberKind(e164)).toEqual({ allowed: true });
+    expect(classifyNumberKind(e164)).toEqual({ kind: 'allowed' });
   });
 
   it.each([
@@ -50,10 +50,10 @@ describe('classifyNumberKind', () => {
     ['+445512345678', 'UAN'],
     ['+49177991234567', 'VOICEMAIL'],
   ] as const)('refuses %s as %s', (e164, kind) => {
-    expect(classifyNumberKind(e164)).toEqual({ allowed: false, kind });
+    expect(classifyNumberKind(e164)).toEqual({ kind: 'refused', numberType: kind });
   });
 
   it('lets through a number the metadata cannot type, leaving validity to parsePhone', () => {
-    expect(classifyNumberKind('+99912345678')).toEqual({ allowed: true });
+    expect(classifyNumberKind('+99912345678')).toEqual({ kind: 'allowed' });
   });
 });

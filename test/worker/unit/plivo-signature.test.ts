@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CallbackParam,
-  v3StringToSign,
-  verifyPlivoSignature,
-} from '../../../src/delivery/plivo-signature.ts';
+import { v3StringToSign, verifyPlivoSignature } from '../../../src/adapters/plivo/callback-signature.ts';
+import type { CallbackParam } from '../../../src/otp/ports.ts';
 
 const TOKEN = 'unit-test-auth-token';
 const URL = 'https://otp.example.com/webhooks/plivo/status';
@@ -60,7 +57,7 @@ describe('verifyPlivoSignature', () => {
         URL,
         TOKEN,
       );
-      expect(check).toEqual({ valid: true, version: 'v3' });
+      expect(check).toEqual({ kind: 'valid', version: 'v3' });
     }
   });
 
@@ -76,7 +73,7 @@ describe('verifyPlivoSignature', () => {
         URL,
         TOKEN,
       );
-      expect(check).toEqual({ valid: false, reason: 'mismatch' });
+      expect(check).toEqual({ kind: 'invalid', reason: 'mismatch' });
     }
   });
 
@@ -84,7 +81,7 @@ describe('verifyPlivoSignature', () => {
     const v2 = await sign(`${URL}n2`);
     const v2Headers = { 'X-Plivo-Signature-V2': v2, 'X-Plivo-Signature-V2-Nonce': 'n2' };
     expect(await verifyPlivoSignature(callback(v2Headers), `${URL}?q=1`, TOKEN)).toEqual({
-      valid: true,
+      kind: 'valid',
       version: 'v2',
       nonce: 'n2',
     });
@@ -93,11 +90,17 @@ describe('verifyPlivoSignature', () => {
       'X-Plivo-Signature-V3': v2,
       'X-Plivo-Signature-V3-Nonce': 'n3',
     });
-    expect(await verifyPlivoSignature(withBadV3, URL, TOKEN)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(await verifyPlivoSignature(withBadV3, URL, TOKEN)).toEqual({
+      kind: 'invalid',
+      reason: 'mismatch',
+    });
   });
 
   it('refuses missing signatures and nonces that could not be Plivo’s', async () => {
-    expect(await verifyPlivoSignature(callback({}), URL, TOKEN)).toEqual({ valid: false, reason: 'missing' });
+    expect(await verifyPlivoSignature(callback({}), URL, TOKEN)).toEqual({
+      kind: 'invalid',
+      reason: 'missing',
+    });
     const signature = await sign(v3StringToSign({ method: 'POST', params: PARAMS }, URL, 'a:b'));
     expect(
       await verifyPlivoSignature(
@@ -105,6 +108,6 @@ describe('verifyPlivoSignature', () => {
         URL,
         TOKEN,
       ),
-    ).toEqual({ valid: false, reason: 'malformed' });
+    ).toEqual({ kind: 'invalid', reason: 'malformed' });
   });
 });

@@ -1,0 +1,77 @@
+import type { OperatorLog, Sms, SmsSender, SmsSendResult } from '../../otp/ports.ts';
+
+export interface PlivoSettings {
+  baseUrl: string;
+  authId: string;
+  authToken: string;
+  sender: { src: string } | { powerpackUuid: string };
+  timeoutMs: number;
+  statusCallbackUrl?: string | undefined;
+}
+
+/**
+ * Plivo's Message API over plain fetch (its Node SDK does not run on Workers); docs/plivo.md has
+ * the request and the answers this relies on. A failure leaves one line for operators in the log.
+ */
+export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog, 'detail'>): SmsSender {
+  function logFailure(failure: { status?: number; reason: string; providerError?: string }) {
+    const status = failure.status ? ` ${failure.status}` : '';
+    const providerError = failure.providerError ? `: ${failure.providerError}` : '';
+    log.detail(`plivo ${failure.reason}${status}${providerError}`);
+  }
+
+  const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Message/`;
+  const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
+
+  return {
+    async send(sms: Sms): Promise<SmsSendResult> {
+      const body = {
+        ...('src' in settings.sender
+          ? { src: settings.sender.src }
+          : { powerpack_uuid: settings.sender.powerpackUuid }),
+        dst: sms.to,
+        text: sms.text,
+        type: 'sms',
+        // Plivo keeps neither number nor text, so its logs never hold a code.
+        log: false,
+        // Plivo's minimum is 5 s; an SMS still queued after the code expired is dropped, not billed.
+        message_expiry: Math.max(5, sms.ttlSeconds),
+        ...(settings.statusCallbackUrl ? { url: settings.statusCallbackUrl, method: 'POST' } : {}),
+      };
+      let response: Response;
+      try {
+        response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(settings.timeoutMs),
+        });
+      } catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
+        logFailure({ reason });
+        return { kind: 'uncertain', reason };
+      }
+
+      const text = await response.text().catch(() => '');
+      // Queued; the message UUID in the body is not needed: delivery reports carry their own.
+      if (response.status === 202 || response.status === 200) return { kind: 'accepted' };
+      // Plivo's error text explains the refusal to the operator, never to the caller. It describes
+      // parameters, not the message text, so it carries no code; still, cap its length.
+      logFailure({ status: response.status, reason: 'refused', providerError: parseProviderError(text) });
+      if (response.status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
+      if (response.status >= 500)
+        return { kind: 'uncertain', reason: 'server_error', status: response.status };
+      return { kind: 'rejected', status: response.status };
+    },
+  };
+}
+
+function parseProviderError(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'error' in parsed) return String(parsed.error).slice(0, 200);
+  } catch {
+    // Not JSON: fall through to a size-capped raw excerpt.
+  }
+  return text.slice(0, 200);
+}

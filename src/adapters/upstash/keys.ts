@@ -1,0 +1,57 @@
+import type { StatsMetric } from '../../stats/counters.ts';
+
+/**
+ * Every Redis key the service writes, built in one place. docs/storage.md describes each one (type,
+ * TTL, which script touches it). Keys carry an HMAC tag of the phone number, never the number.
+ */
+export function codeKeys(prefix: string, phoneTag: string) {
+  return {
+    /** Hash `h` = HMAC of the pending code, `a` = wrong guesses against it. TTL = code lifetime. */
+    code: `${prefix}code:${phoneTag}`,
+    /** Present while a new code may not be sent. TTL = resend cooldown. */
+    cooldown: `${prefix}cooldown:${phoneTag}`,
+    /** Wrong guesses across all codes of the number. TTL = 24 h from the first failure. */
+    failures: `${prefix}failures:${phoneTag}`,
+  };
+}
+
+/** Verify attempts from one client IP (an HMAC tag of it). TTL = the verify-per-IP window. */
+export function verifyIpKey(prefix: string, ipTag: string) {
+  return `${prefix}verify-ip:${ipTag}`;
+}
+
+/** Prefix under which @upstash/ratelimit keeps the send-side windows (its own key shapes below it). */
+export function sendLimitPrefix(prefix: string, scope: string) {
+  return `${prefix}rl:send-${scope}`;
+}
+
+/** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */
+export const STATS_TTL_SECONDS = 8 * 24 * 60 * 60;
+
+/** Counters of one UTC hour (`YYYYMMDDHH`), one hash field per `{country}:{metric}`. TTL = STATS_TTL_SECONDS. */
+export function statsHourKey(prefix: string, hourBucket: string) {
+  return `${prefix}stats:${hourBucket}`;
+}
+
+/** A field of a stats hash: `US:sent`, `GB:verified`, ... */
+export function statsField(country: string, metric: StatsMetric) {
+  return `${country}:${metric}`;
+}
+
+/** Two days: Plivo's callbacks for one SMS arrive within minutes; repeats within hours. */
+export const DELIVERY_TTL_SECONDS = 2 * 24 * 60 * 60;
+
+/** Keys of one SMS's delivery reports, by Plivo's MessageUUID (no phone number). TTL = DELIVERY_TTL_SECONDS. */
+export function deliveryKeys(prefix: string, messageUuid: string, sequence: number) {
+  return {
+    /** Hash `status`, `sequence`, `errorCode`, `updatedAt`, `counted` (the stats field counted once). */
+    state: `${prefix}delivery:${messageUuid}`,
+    /** Present once this MessageUUID + Sequence was processed: repeats change nothing. */
+    seen: `${prefix}delivery-seen:${messageUuid}:${sequence}`,
+  };
+}
+
+/** A V2 signature nonce already used: V2 does not sign the body, so each nonce counts once. TTL = DELIVERY_TTL_SECONDS. */
+export function callbackNonceKey(prefix: string, nonce: string) {
+  return `${prefix}delivery-nonce:${nonce}`;
+}

@@ -1,0 +1,13 @@
+/** The OTP rules an operator sets (OTP_*), as src/config parses them. */
+export interface OtpPolicy {
+  /** Digits per code. */
+  readonly length: number;
+  /** Code lifetime, also the SMS's expiry at the provider. */
+  readonly ttlSeconds: number;
+  /** Wrong guesses per code; the one that reaches it burns the code. */
+  readonly maxAttempts: number;
+  /** Wrong guesses per number per rolling day, across resends; then the number is locked. */
+  readonly maxFailuresPerDay: number;
+  /** Wait before the same number gets a new code. */
+  readonly resendCooldownSeconds: number;
+}

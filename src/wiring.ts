@@ -1,0 +1,101 @@
+import { createIsolateVerifyThrottle } from './adapters/isolate-memory/verify-throttle.ts';
+import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
+import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
+import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
+import { createUpstashCodeStore } from './adapters/upstash/code-store.ts';
+import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
+import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
+import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import type { Config } from './config/config.ts';
+import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
+import type { Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import type { ReadStatsDeps } from './otp/read-stats.ts';
+import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
+import type { RequestCodeDeps } from './otp/request-code.ts';
+import type { VerifyCodeDeps } from './otp/verify-code.ts';
+import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
+
+/** What tests may replace: time and randomness, nothing else. */
+export interface Runtime {
+  clock: Clock;
+  random: RandomSource;
+}
+
+/**
+ * What the use cases of one request work with (their deps, all built here), plus the round-trip
+ * count for the log and the bot check for the request route. Routes pass it to the use case.
+ */
+export type Services = RequestCodeDeps &
+  VerifyCodeDeps &
+  RecordDeliveryDeps &
+  ReadStatsDeps & {
+    /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
+    humanCheck: HumanCheck | undefined;
+    roundTrips: RoundTripCounter;
+  };
+
+const hashers = new WeakMap<Config, KeyedHasher>();
+const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
+
+function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = build();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * The one place that builds adapters. Built per request (a Redis client must not be shared
+ * across requests on Workers); the HMAC key and the receipt signer are cached per config.
+ */
+export function createServices(
+  config: Config,
+  runtime: Runtime,
+  log: OperatorLog,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Services {
+  const { clock, random } = runtime;
+  const { rateLimits, store: storeSettings, plivo } = config;
+  const { keyPrefix } = storeSettings;
+  const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
+  const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
+  const redis = createRedisClient(storeSettings);
+  const calls = createStoreCalls(redis, roundTrips);
+  return {
+    roundTrips,
+    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    policy: config.otp,
+    allowedCountries: config.allowedCountries,
+    message: config.message,
+    verifyPerIp: { limit, windowSeconds },
+    thresholds: config.pumping,
+    store: createUpstashCodeStore(calls, keyPrefix),
+    admission: createUpstashSendAdmission(
+      redis,
+      calls,
+      { keyPrefix, timeoutMs: storeSettings.timeoutMs, rates: rateLimits.send },
+      waitUntil,
+      clock,
+    ),
+    throttle: createIsolateVerifyThrottle(`${keyPrefix}${limit}/${window}`),
+    deliveries: createUpstashDeliveryStore(calls, keyPrefix),
+    stats: createUpstashStatsReader(redis, calls, keyPrefix),
+    sender: createPlivoSender(plivo, log),
+    callbacks: plivo.statusCallbackUrl
+      ? createPlivoCallbackReader(plivo.statusCallbackUrl, plivo.authToken)
+      : undefined,
+    hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
+    signer: cached(
+      cached(signers, config, () => new WeakMap<Runtime, ReceiptSigner>()),
+      runtime,
+      () => createReceiptSigner(config.receipt, clock, random),
+    ),
+    random,
+    clock,
+    log,
+  };
+}
