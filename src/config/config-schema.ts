@@ -128,7 +128,7 @@ export const configSchema = z
     TURNSTILE_SECRET_KEY: optionalText,
     /** Public. The widget's site key, for the demo page; needs TURNSTILE_SECRET_KEY. */
     TURNSTILE_SITE_KEY: optionalText,
-    /** Cloudflare's siteverify endpoint; tests point it at local/turnstile-siteverify.ts. */
+    /** Cloudflare's siteverify endpoint; tests point it at the local stand-in (local/stand-ins/). */
     TURNSTILE_SITEVERIFY_URL: z._default(
       httpUrl,
       'https://challenges.cloudflare.com/turnstile/v0/siteverify',

@@ -27,7 +27,7 @@ function callback(headers: Record<string, string>, params = PARAMS, method: 'GET
   return { method, params, header: (name: string) => lower.get(name.toLowerCase()) };
 }
 
-describe('Plivo V3 string to sign (shared/reference/plivo.md)', () => {
+describe('Plivo V3 string to sign (docs/plivo.md)', () => {
   it("matches the reference's worked example for a POST", () => {
     expect(v3StringToSign({ method: 'POST', params: PARAMS }, URL, '12345nonce')).toBe(
       'https://otp.example.com/webhooks/plivo/status?FromXStatusdeliveredToY.12345nonce',
