@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { classifyNumberKind } from '../../src/phone/number-kind.ts';
+import { parsePhone } from '../../src/phone/parse-phone.ts';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import { callbacksFor, type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
 import {
@@ -28,11 +30,20 @@ function statsApp(overrides: Record<string, string> = {}): TestApp {
 }
 
 let frenchCounter = 0;
-/** A valid, unique French mobile number (+33 6 ...). */
+/**
+ * A valid, unique French mobile number (+33 6 ...). Not every +33 6 range is allocated, so a
+ * candidate the service itself would refuse is skipped rather than failing the test by chance.
+ */
 function frenchMobile(): string {
-  frenchCounter += 1;
-  const digits = (Date.now() * 13 + frenchCounter * 7919 + Math.floor(Math.random() * 1e6)) % 1e8;
-  return `+336${String(digits).padStart(8, '0')}`;
+  for (;;) {
+    frenchCounter += 1;
+    const digits = (Date.now() * 13 + frenchCounter * 7919 + Math.floor(Math.random() * 1e6)) % 1e8;
+    const candidate = `+336${String(digits).padStart(8, '0')}`;
+    const parsed = parsePhone(candidate);
+    if (parsed.ok && parsed.country === 'FR' && classifyNumberKind(parsed.e164).kind === 'allowed') {
+      return candidate;
+    }
+  }
 }
 
 /** Sends a code; optionally verifies it; replays the sandbox's callbacks into the app. */
