@@ -86,7 +86,11 @@ export function createServices(
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     sender: createPlivoSender(plivo, log),
     callbacks: plivo.statusCallbackUrl
-      ? createPlivoCallbackReader(plivo.statusCallbackUrl, plivo.authToken)
+      ? createPlivoCallbackReader({
+          signedUrl: plivo.statusCallbackUrl,
+          authToken: plivo.authToken,
+          acceptV2Signatures: plivo.acceptV2Signatures,
+        })
       : undefined,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
     signer: cached(

@@ -82,6 +82,13 @@ export const configSchema = z
         z.transform((url) => url.replace(/\/+$/, '')),
       ),
     ),
+    /**
+     * `on` only for an old Plivo account that signs delivery callbacks with V2 alone. V2 signs the
+     * URL and a nonce, not the body, so a captured V2 header fits any forged body (each nonce is
+     * still taken once). Plivo signs current callbacks with V3, which covers the body. Default off:
+     * a callback without a V3 signature is refused.
+     */
+    PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
     WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
     ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
 

@@ -29,6 +29,8 @@ export interface Config {
     readonly timeoutMs: number;
     /** Where Plivo posts delivery reports; only when the public URL is known. */
     readonly statusCallbackUrl: string | undefined;
+    /** Also believe V2-only callback signatures (PLIVO_ACCEPT_V2_SIGNATURES); V3 is always required otherwise. */
+    readonly acceptV2Signatures: boolean;
   };
   readonly message: OtpMessageSettings;
   /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
@@ -143,6 +145,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       sender,
       timeoutMs: raw.PLIVO_TIMEOUT_MS,
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
+      acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
     },
     message,
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),

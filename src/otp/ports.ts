@@ -172,6 +172,9 @@ export interface DeliveryReport {
   outcome: 'delivered' | 'failed' | undefined;
 }
 
+/** Why a callback was not believed. `v2_not_accepted`: it carried only the older V2 signature, which does not cover the body, and V2 is not turned on. */
+export type CallbackSignatureProblem = 'missing' | 'malformed' | 'mismatch' | 'v2_not_accepted';
+
 export type CallbackReading =
   | {
       kind: 'report';
@@ -181,7 +184,7 @@ export type CallbackReading =
       /** Set when the signature does not cover the body: then its nonce must be good only once. */
       singleUseNonce: string | undefined;
     }
-  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
+  | { kind: 'invalid_signature'; reason: CallbackSignatureProblem }
   | { kind: 'invalid_request'; problems: { field: string; problem: string }[] };
 
 /** Authenticates and reads the SMS provider's delivery-status callbacks. */

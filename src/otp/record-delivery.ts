@@ -1,5 +1,6 @@
 import { hourBucket } from '../stats/hour-bucket.ts';
 import type {
+  CallbackSignatureProblem,
   Clock,
   DeliveryCallbackReader,
   DeliveryReport,
@@ -18,7 +19,7 @@ export interface RecordDeliveryDeps {
 
 export type RecordDeliveryOutcome =
   | { kind: 'not_found' }
-  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' | 'nonce_reused' }
+  | { kind: 'invalid_signature'; reason: CallbackSignatureProblem | 'nonce_reused' }
   | { kind: 'invalid_request'; problems: { field: string; problem: string }[] }
   | { kind: 'recorded' | 'duplicate' | 'stale'; report: DeliveryReport; signedWith: string };
 

@@ -198,7 +198,7 @@ describe('only Plivo can write delivery state', () => {
   });
 
   it('a callback without a signature, or with a signature but no nonce, is 403 and changes nothing', async () => {
-    const app = deliveryApp();
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const before = await contentOf(app);
     for (const headers of [
@@ -214,8 +214,8 @@ describe('only Plivo can write delivery state', () => {
     expect(await contentOf(app)).toEqual(before);
   });
 
-  it('a bad V3 signature is not rescued by a V2 header on the same request', async () => {
-    const app = deliveryApp();
+  it('a bad V3 signature is not rescued by a V2 header on the same request, even with V2 turned on', async () => {
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const delivered = callbacks[2] as RelayedCallback;
     // V2 signs only URL + nonce, so its header is still "valid" for this forged body.
@@ -225,8 +225,22 @@ describe('only Plivo can write delivery state', () => {
     expect(response.status).toBe(403);
   });
 
-  it('V2 is accepted when no V3 header is sent, and a V2 nonce cannot be reused for another body', async () => {
+  it('a callback stripped of its V3 signature is 403 by default, even though its V2 signature is genuine', async () => {
     const app = deliveryApp();
+    const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
+    const delivered = callbacks[2] as RelayedCallback;
+    const before = await contentOf(app);
+    // V2 signs only URL + nonce: without the V3 header, a forged body would look as genuine as the real one.
+    for (const body of [delivered.body, delivered.body.replace('Status=delivered', 'Status=failed')]) {
+      const response = await replay(app, delivered, { headers: WITHOUT_V3, body });
+      expect(response.status).toBe(403);
+      expect(await errorCode(response)).toBe('invalid_signature');
+    }
+    expect(await contentOf(app)).toEqual(before);
+  });
+
+  it('with PLIVO_ACCEPT_V2_SIGNATURES=on, V2 is accepted when no V3 header is sent, and a V2 nonce cannot be reused for another body', async () => {
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { uuid, callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const [queued, sent] = callbacks as [RelayedCallback, RelayedCallback];
 

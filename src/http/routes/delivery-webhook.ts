@@ -14,8 +14,8 @@ export const deliveryWebhookDoc: DocumentedRoute = {
   summary: 'Delivery-status callback from Plivo',
   description:
     'For Plivo only. Each SMS asks Plivo to call PUBLIC_BASE_URL + this path; without PUBLIC_BASE_URL the endpoint answers 404. ' +
-    'Requests must carry `X-Plivo-Signature-V3` (or `-Ma-V3`) and `X-Plivo-Signature-V3-Nonce`, computed over that exact URL with the Plivo auth token; ' +
-    '`X-Plivo-Signature-V2` is accepted only when no V3 header is present, and each V2 nonce only once. ' +
+    'Requests must carry `X-Plivo-Signature-V3` (or `-Ma-V3`) and `X-Plivo-Signature-V3-Nonce`, computed over that exact URL with the Plivo auth token. ' +
+    '`X-Plivo-Signature-V2` alone is refused unless PLIVO_ACCEPT_V2_SIGNATURES is on (old accounts); then it is accepted only when no V3 header is present, and each V2 nonce only once. ' +
     'The same fields as query parameters on GET are accepted too. Repeats (same MessageUUID and Sequence) and out-of-order callbacks change nothing.',
   requestBody: deliveryCallbackForm,
   requestMediaType: 'application/x-www-form-urlencoded',
@@ -34,6 +34,15 @@ export const deliveryWebhookDoc: DocumentedRoute = {
     'misconfigured',
   ],
 };
+
+// An operator whose old account signs with V2 only must learn from the log which setting to turn on.
+const SIGNATURE_LOG_DETAIL = {
+  missing: 'plivo signature missing',
+  malformed: 'plivo signature malformed',
+  mismatch: 'plivo signature mismatch',
+  v2_not_accepted: 'plivo signature v2 only, and PLIVO_ACCEPT_V2_SIGNATURES is off',
+  nonce_reused: 'plivo v2 nonce reused',
+} as const;
 
 export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
   ['GET', 'POST'],
@@ -55,8 +64,7 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       case 'not_found':
         return errorResponse(c, 'not_found');
       case 'invalid_signature':
-        log.detail =
-          outcome.reason === 'nonce_reused' ? 'plivo v2 nonce reused' : `plivo signature ${outcome.reason}`;
+        log.detail = SIGNATURE_LOG_DETAIL[outcome.reason];
         return errorResponse(c, 'invalid_signature');
       case 'invalid_request':
         return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
