@@ -28,11 +28,14 @@ function statsApp(overrides: Record<string, string> = {}): TestApp {
 }
 
 let frenchCounter = 0;
-/** A valid, unique French mobile number (+33 6 ...). */
+/**
+ * A valid, unique French mobile number (+33 6 1x xx xx xx). The block stays fixed: parts of +33 6
+ * are not allocated (639, 690-694, 696, 697), and digits derived from the clock drift into them.
+ */
 function frenchMobile(): string {
   frenchCounter += 1;
-  const digits = (Date.now() * 13 + frenchCounter * 7919 + Math.floor(Math.random() * 1e6)) % 1e8;
-  return `+336${String(digits).padStart(8, '0')}`;
+  const digits = (Date.now() * 13 + frenchCounter * 7919 + Math.floor(Math.random() * 1e6)) % 1e7;
+  return `+3361${String(digits).padStart(7, '0')}`;
 }
 
 /** Sends a code; optionally verifies it; replays the sandbox's callbacks into the app. */
