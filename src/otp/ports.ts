@@ -47,12 +47,34 @@ export interface Sms {
  * it automatically, the user would get two codes.
  */
 export type SmsSendResult =
-  | { kind: 'accepted' }
+  /** `messageId`: the provider's id for the message (Plivo's MessageUUID), when its answer had one. */
+  | { kind: 'accepted'; messageId: string | undefined }
   | { kind: 'rejected'; status: number }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
 export interface SmsSender {
   send(sms: Sms): Promise<SmsSendResult>;
+}
+
+/**
+ * The messages this service sent and still tracks, so that a delivery report counts only for one
+ * of them: a genuine but replayed callback, or one about a message sent by anyone else on the
+ * account, finds no record and changes nothing.
+ */
+export interface SentMessageLog {
+  /**
+   * Records a message the provider accepted: its id and the recipient's country, never the number.
+   * Runs after the response (the caller never waits for it, and a failure only costs this
+   * message's delivery counts; the request's log line says so).
+   */
+  remember(message: SentMessage): void;
+}
+
+export interface SentMessage {
+  messageId: string;
+  /** The country its `sent` was counted in; its delivered / failed count lands there too. */
+  country: string;
+  sentAtMs: number;
 }
 
 /**
@@ -200,7 +222,9 @@ export type DeliveryRecordOutcome =
   /** A later callback of the message is already recorded: nothing changed. */
   | { kind: 'stale'; recordedSequence: number }
   /** The single-use nonce was used before: a replayed signature over another body. Nothing changed. */
-  | { kind: 'nonce_reused' };
+  | { kind: 'nonce_reused' }
+  /** No record of this message (never sent by this service, or no longer tracked): nothing changed. */
+  | { kind: 'untracked' };
 
 export interface RecordDeliveryOptions {
   /** UTC hour bucket (src/stats/hour-bucket.ts) a final outcome is counted in. */

@@ -15,13 +15,13 @@ export const deliveryWebhookDoc: DocumentedRoute = {
   description:
     'For Plivo only. Each SMS asks Plivo to call PUBLIC_BASE_URL + this path; without PUBLIC_BASE_URL the endpoint answers 404. ' +
     'Requests must carry `X-Plivo-Signature-V3` (or `-Ma-V3`) and `X-Plivo-Signature-V3-Nonce`, computed over that exact URL with the Plivo auth token. ' +
-    '`X-Plivo-Signature-V2` alone is refused unless PLIVO_ACCEPT_V2_SIGNATURES is on (old accounts); then it is accepted only when no V3 header is present, and each V2 nonce only once. ' +
-    'The same fields as query parameters on GET are accepted too. Repeats (same MessageUUID and Sequence) and out-of-order callbacks change nothing.',
+    '`X-Plivo-Signature-V2` alone is refused unless PLIVO_ACCEPT_V2_SIGNATURES is on (old accounts); then it is accepted only when no V3 header is present, and each V2 nonce only once. The same fields as query parameters on GET are accepted too. Only messages this service sent and still tracks (2 days from the send) count; repeats (same MessageUUID and Sequence) and out-of-order callbacks change nothing.',
   requestBody: deliveryCallbackForm,
   requestMediaType: 'application/x-www-form-urlencoded',
   success: {
     status: 200,
-    description: 'Signed and read: recorded, or a harmless repeat.',
+    description:
+      'Signed and read: recorded, a harmless repeat, or ignored (a 2xx: Plivo retries anything else).',
     schema: deliveryCallbackResponse,
   },
   errors: [
@@ -34,15 +34,6 @@ export const deliveryWebhookDoc: DocumentedRoute = {
     'misconfigured',
   ],
 };
-
-// An operator whose old account signs with V2 only must learn from the log which setting to turn on.
-const SIGNATURE_LOG_DETAIL = {
-  missing: 'plivo signature missing',
-  malformed: 'plivo signature malformed',
-  mismatch: 'plivo signature mismatch',
-  v2_not_accepted: 'plivo signature v2 only, and PLIVO_ACCEPT_V2_SIGNATURES is off',
-  nonce_reused: 'plivo v2 nonce reused',
-} as const;
 
 export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
   ['GET', 'POST'],
@@ -64,15 +55,18 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       case 'not_found':
         return errorResponse(c, 'not_found');
       case 'invalid_signature':
-        log.detail = SIGNATURE_LOG_DETAIL[outcome.reason];
+        // `v2_not_accepted` tells an operator with an old V2-only account which setting to turn on.
+        log.detail =
+          outcome.reason === 'nonce_reused' ? 'plivo v2 nonce reused' : `plivo signature ${outcome.reason}`;
         return errorResponse(c, 'invalid_signature');
       case 'invalid_request':
         return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
       case 'recorded':
       case 'duplicate':
-      case 'stale': {
-        const { report } = outcome;
-        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${outcome.signedWith})`;
+      case 'stale':
+      case 'ignored': {
+        const { report, signedWith } = outcome;
+        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signedWith})`;
         log.outcome = outcome.kind;
         return c.json({ status: outcome.kind }, 200);
       }
