@@ -156,7 +156,14 @@ export interface VerifyThrottle {
 
 /** Is the caller a person? Answers for one bot-check token. */
 export interface HumanCheck {
-  check(token: string, remoteIp: string | undefined): Promise<HumanCheckOutcome>;
+  check(token: string, context: HumanCheckContext): Promise<HumanCheckOutcome>;
+}
+
+export interface HumanCheckContext {
+  /** The visitor's IP, an extra signal for the provider; undefined when unknown. */
+  remoteIp: string | undefined;
+  /** Hostnames of the pages allowed to have solved the challenge; a token from any other is refused. */
+  allowedHostnames: readonly string[];
 }
 
 /** `reasons`: the provider's public codes, which tell a page whether to reset its widget. */

@@ -46,6 +46,10 @@ describe('configuration', () => {
     ['OTP_MAX_FAILURES_PER_DAY', '101'],
     ['RECEIPT_SIGNING_KEY', '{"kty":"oct","k":"abc"}'],
     ['UPSTASH_REDIS_REST_URL', 'not a url'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', 'https://app.example.com'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', 'app.example.com:8443'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', '*.example.com'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', ' , '],
   ])('refuses %s=%s', (name, value) => {
     const result = parseConfig(testEnv({ [name]: value }));
     expect(result.ok).toBe(false);
