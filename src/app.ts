@@ -56,9 +56,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), (promise) =>
-        c.executionCtx.waitUntil(promise),
-      ),
+      createServices(loaded.config, runtime, operatorLog(c.get('log')), c.get('afterResponse')),
     );
     await next();
   });

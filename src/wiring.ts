@@ -6,6 +6,7 @@ import { createUpstashCodeStore } from './adapters/upstash/code-store.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
+import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
 import type { Config } from './config/config.ts';
@@ -85,8 +86,16 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     sender: createPlivoSender(plivo, log),
+    // Only messages whose reports were asked for need tracking.
+    sentMessages: plivo.statusCallbackUrl
+      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)
+      : undefined,
     callbacks: plivo.statusCallbackUrl
-      ? createPlivoCallbackReader(plivo.statusCallbackUrl, plivo.authToken)
+      ? createPlivoCallbackReader({
+          signedUrl: plivo.statusCallbackUrl,
+          authToken: plivo.authToken,
+          acceptV2Signatures: plivo.acceptV2Signatures,
+        })
       : undefined,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
     signer: cached(

@@ -10,14 +10,22 @@
 //   3x0000000000000000000000000000000AA  always fails: `timeout-or-duplicate`
 //   anything else                        `invalid-input-secret`
 //
-// Passing answers carry an action: `otp-request` for tokens shaped like Cloudflare's dummy token
-// (`XXXX.DUMMY.TOKEN.XXXX`; any text around `.DUMMY.TOKEN.`, so tests can use unique tokens),
-// `other` for `wrong-action` (or `wrong-action.<anything>`), none for other tokens.
+// A passing answer has the fields of Cloudflare's: `success`, `error-codes`, `challenge_ts`,
+// `hostname` (where the challenge was solved), `action` (the widget's; empty when it set none) and
+// `cdata`. Which hostname and action a token was "solved" with is up to the token:
+//   stand-in:solved?hostname=app.example.com&action=otp-request&…   exactly those (each optional:
+//                                         hostname defaults to example.com, action to none); add
+//                                         any other parameter to make the token unique
+//   …DUMMY.TOKEN…  (Cloudflare's dummy token, any text around it)    example.com, `otp-request`
+//   wrong-action, wrong-action.<anything>                            example.com, `other`
+//   anything else                                                    example.com, no action
+// example.com is the hostname Cloudflare's dummy secrets answer with.
 // Two token prefixes test the client's failure handling: `stand-in:http-500…` gets an HTTP 500,
-// and `stand-in:slow…` is answered (as a pass) only after SLOW_ANSWER_MS.
+// and `stand-in:slow…` is answered (as a pass for `otp-request`) only after SLOW_ANSWER_MS.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen, readBodyText } from '../support/http.ts';
+import { DUMMY_HOSTNAME, SOLVED_TOKEN_PREFIX } from './turnstile-tokens.ts';
 
 export const SITEVERIFY_PATH = '/turnstile/v0/siteverify';
 export const TURNSTILE_TEST_SECRETS = {
@@ -39,6 +47,7 @@ interface Answer {
   challenge_ts?: string;
   hostname?: string;
   action?: string;
+  cdata?: string;
 }
 
 export interface TurnstileStandIn {
@@ -90,13 +99,12 @@ export async function startTurnstileStandIn(
       return earlier ? earlier.answer : failure('bad-request');
     }
     if (redeemed.has(token)) return failure('timeout-or-duplicate');
-    const action = actionOf(token);
     const answer: Answer = {
       success: true,
       'error-codes': [],
       challenge_ts: new Date().toISOString(),
-      hostname: 'example.com',
-      ...(action === undefined ? {} : { action }),
+      ...claimsOf(token),
+      cdata: '',
     };
     remember(token, idempotencyKey, answer);
     return answer;
@@ -145,10 +153,16 @@ export async function startTurnstileStandIn(
   };
 }
 
-function actionOf(token: string): string | undefined {
-  if (token.includes('.DUMMY.TOKEN.') || token.startsWith('stand-in:slow')) return 'otp-request';
-  if (token === 'wrong-action' || token.startsWith('wrong-action.')) return 'other';
-  return undefined;
+function claimsOf(token: string): { hostname: string; action: string } {
+  if (token.startsWith(SOLVED_TOKEN_PREFIX)) {
+    const params = new URLSearchParams(token.slice(SOLVED_TOKEN_PREFIX.length));
+    return { hostname: params.get('hostname') ?? DUMMY_HOSTNAME, action: params.get('action') ?? '' };
+  }
+  if (token.includes('DUMMY.TOKEN') || token.startsWith('stand-in:slow'))
+    return { hostname: DUMMY_HOSTNAME, action: 'otp-request' };
+  if (token === 'wrong-action' || token.startsWith('wrong-action.'))
+    return { hostname: DUMMY_HOSTNAME, action: 'other' };
+  return { hostname: DUMMY_HOSTNAME, action: '' };
 }
 
 function failure(code: string): Answer {

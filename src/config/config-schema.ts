@@ -82,6 +82,13 @@ export const configSchema = z
         z.transform((url) => url.replace(/\/+$/, '')),
       ),
     ),
+    /**
+     * `on` only for an old Plivo account that signs delivery callbacks with V2 alone. V2 signs the
+     * URL and a nonce, not the body, so a captured V2 header fits any forged body (each nonce is
+     * still taken once). Plivo signs current callbacks with V3, which covers the body. Default off:
+     * a callback without a V3 signature is refused.
+     */
+    PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
     WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
     ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
 
@@ -133,7 +140,13 @@ export const configSchema = z
       httpUrl,
       'https://challenges.cloudflare.com/turnstile/v0/siteverify',
     ),
-    /** The widget's `action`; a token solved for another action is refused. */
+    /**
+     * Comma-separated hostnames (no scheme, no port) whose pages may solve the widget: siteverify
+     * says where a token was solved, and a token from any other page is refused. Default (unset):
+     * the hosts of CORS_ORIGINS plus the host this Worker was reached at, which serves the demo page.
+     */
+    TURNSTILE_ALLOWED_HOSTNAMES: optionalText,
+    /** The widget's `action`; a token solved for another action, or for none, is refused. */
     TURNSTILE_EXPECTED_ACTION: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), 'otp-request'),
     /** Siteverify gets this long before the request answers 503: no SMS goes out on an unchecked token. */
     TURNSTILE_TIMEOUT_MS: integer(100, 10_000, 3000),

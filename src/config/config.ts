@@ -29,6 +29,8 @@ export interface Config {
     readonly timeoutMs: number;
     /** Where Plivo posts delivery reports; only when the public URL is known. */
     readonly statusCallbackUrl: string | undefined;
+    /** Also believe V2-only callback signatures (PLIVO_ACCEPT_V2_SIGNATURES); V3 is always required otherwise. */
+    readonly acceptV2Signatures: boolean;
   };
   readonly message: OtpMessageSettings;
   /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
@@ -75,8 +77,13 @@ export interface TurnstileSettings {
   /** Public; the demo page renders the widget with it. */
   readonly siteKey: string | undefined;
   readonly siteverifyUrl: string;
-  /** The widget's `action`; a token minted for another action (another form) is refused. */
+  /** The widget's `action`; a token minted for another action (another form), or none, is refused. */
   readonly expectedAction: string;
+  /**
+   * Hostnames a token may have been solved on (TURNSTILE_ALLOWED_HOSTNAMES, or by default the hosts
+   * of CORS_ORIGINS), plus the host the request reached when `includeOwnHost` (the default only).
+   */
+  readonly hostnames: { readonly listed: readonly string[]; readonly includeOwnHost: boolean };
   readonly timeoutMs: number;
 }
 
@@ -143,6 +150,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       sender,
       timeoutMs: raw.PLIVO_TIMEOUT_MS,
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
+      acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
     },
     message,
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
@@ -220,6 +228,8 @@ function parseAccess(
     }
   }
 
+  const turnstileHostnames = parseHostnames(raw.TURNSTILE_ALLOWED_HOSTNAMES);
+  if (!turnstileHostnames.ok) problems.push(`TURNSTILE_ALLOWED_HOSTNAMES: ${turnstileHostnames.problem}`);
   if (raw.TURNSTILE_SITE_KEY && !raw.TURNSTILE_SECRET_KEY) {
     problems.push(
       'TURNSTILE_SITE_KEY: is set without TURNSTILE_SECRET_KEY, so tokens would never be checked',
@@ -239,10 +249,36 @@ function parseAccess(
             siteverifyUrl: raw.TURNSTILE_SITEVERIFY_URL,
             expectedAction: raw.TURNSTILE_EXPECTED_ACTION,
             timeoutMs: raw.TURNSTILE_TIMEOUT_MS,
+            hostnames:
+              turnstileHostnames.ok && turnstileHostnames.hostnames !== undefined
+                ? { listed: turnstileHostnames.hostnames, includeOwnHost: false }
+                : { listed: corsOrigins.map((origin) => new URL(origin).hostname), includeOwnHost: true },
           }
         : undefined,
     },
   };
+}
+
+/** Turnstile reports a bare hostname (`app.example.com`): lower case, no scheme, no port. */
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+function parseHostnames(
+  raw: string | undefined,
+): { ok: true; hostnames: string[] | undefined } | { ok: false; problem: string } {
+  if (raw === undefined) return { ok: true, hostnames: undefined };
+  const hostnames = raw
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+  if (hostnames.length === 0)
+    return { ok: false, problem: 'lists no hostname, so every token would be refused' };
+  const bad = hostnames.findIndex((hostname) => !HOSTNAME.test(hostname));
+  if (bad >= 0)
+    return {
+      ok: false,
+      problem: `entry ${bad + 1} is not a bare hostname like app.example.com (no scheme, port, path or *)`,
+    };
+  return { ok: true, hostnames };
 }
 
 /** What a browser sends in Origin: scheme, host and a non-default port, nothing else. */

@@ -29,6 +29,8 @@ export interface AppEnv {
     services: Services;
     runtime: Runtime;
     log: RequestLog;
+    /** Runs `promise` after the response (waitUntil); the request's log line waits for it. */
+    afterResponse: (promise: Promise<unknown>) => void;
     caller: Caller;
     /** From CF-Connecting-IP only (or X-End-User-IP from an authenticated server caller). */
     clientIp: string;

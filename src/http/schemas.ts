@@ -98,9 +98,9 @@ export const deliveryCallbackForm = z
 
 export const deliveryCallbackResponse = z
   .object({
-    status: z.enum(['recorded', 'duplicate', 'stale']).register(z.globalRegistry, {
+    status: z.enum(['recorded', 'duplicate', 'stale', 'ignored']).register(z.globalRegistry, {
       description:
-        '`duplicate`: this MessageUUID + Sequence was processed before; `stale`: a later callback is already recorded. Neither changes anything.',
+        '`duplicate`: this MessageUUID + Sequence was processed before; `stale`: a later callback is already recorded; `ignored`: not a message this service sent and still tracks. None of them changes anything.',
     }),
   })
   .register(z.globalRegistry, { id: 'DeliveryCallbackAccepted' });

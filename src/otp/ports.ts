@@ -47,12 +47,34 @@ export interface Sms {
  * it automatically, the user would get two codes.
  */
 export type SmsSendResult =
-  | { kind: 'accepted' }
+  /** `messageId`: the provider's id for the message (Plivo's MessageUUID), when its answer had one. */
+  | { kind: 'accepted'; messageId: string | undefined }
   | { kind: 'rejected'; status: number }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
 export interface SmsSender {
   send(sms: Sms): Promise<SmsSendResult>;
+}
+
+/**
+ * The messages this service sent and still tracks, so that a delivery report counts only for one
+ * of them: a genuine but replayed callback, or one about a message sent by anyone else on the
+ * account, finds no record and changes nothing.
+ */
+export interface SentMessageLog {
+  /**
+   * Records a message the provider accepted: its id and the recipient's country, never the number.
+   * Runs after the response (the caller never waits for it, and a failure only costs this
+   * message's delivery counts; the request's log line says so).
+   */
+  remember(message: SentMessage): void;
+}
+
+export interface SentMessage {
+  messageId: string;
+  /** The country its `sent` was counted in; its delivered / failed count lands there too. */
+  country: string;
+  sentAtMs: number;
 }
 
 /**
@@ -134,7 +156,14 @@ export interface VerifyThrottle {
 
 /** Is the caller a person? Answers for one bot-check token. */
 export interface HumanCheck {
-  check(token: string, remoteIp: string | undefined): Promise<HumanCheckOutcome>;
+  check(token: string, context: HumanCheckContext): Promise<HumanCheckOutcome>;
+}
+
+export interface HumanCheckContext {
+  /** The visitor's IP, an extra signal for the provider; undefined when unknown. */
+  remoteIp: string | undefined;
+  /** Hostnames of the pages allowed to have solved the challenge; a token from any other is refused. */
+  allowedHostnames: readonly string[];
 }
 
 /** `reasons`: the provider's public codes, which tell a page whether to reset its widget. */
@@ -172,6 +201,9 @@ export interface DeliveryReport {
   outcome: 'delivered' | 'failed' | undefined;
 }
 
+/** Why a callback was not believed. `v2_not_accepted`: it carried only the older V2 signature, which does not cover the body, and V2 is not turned on. */
+export type CallbackSignatureProblem = 'missing' | 'malformed' | 'mismatch' | 'v2_not_accepted';
+
 export type CallbackReading =
   | {
       kind: 'report';
@@ -181,7 +213,7 @@ export type CallbackReading =
       /** Set when the signature does not cover the body: then its nonce must be good only once. */
       singleUseNonce: string | undefined;
     }
-  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
+  | { kind: 'invalid_signature'; reason: CallbackSignatureProblem }
   | { kind: 'invalid_request'; problems: { field: string; problem: string }[] };
 
 /** Authenticates and reads the SMS provider's delivery-status callbacks. */
@@ -197,7 +229,9 @@ export type DeliveryRecordOutcome =
   /** A later callback of the message is already recorded: nothing changed. */
   | { kind: 'stale'; recordedSequence: number }
   /** The single-use nonce was used before: a replayed signature over another body. Nothing changed. */
-  | { kind: 'nonce_reused' };
+  | { kind: 'nonce_reused' }
+  /** No record of this message (never sent by this service, or no longer tracked): nothing changed. */
+  | { kind: 'untracked' };
 
 export interface RecordDeliveryOptions {
   /** UTC hour bucket (src/stats/hour-bucket.ts) a final outcome is counted in. */

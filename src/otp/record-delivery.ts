@@ -1,5 +1,6 @@
 import { hourBucket } from '../stats/hour-bucket.ts';
 import type {
+  CallbackSignatureProblem,
   Clock,
   DeliveryCallbackReader,
   DeliveryReport,
@@ -18,13 +19,14 @@ export interface RecordDeliveryDeps {
 
 export type RecordDeliveryOutcome =
   | { kind: 'not_found' }
-  | { kind: 'invalid_signature'; reason: 'missing' | 'malformed' | 'mismatch' | 'nonce_reused' }
+  | { kind: 'invalid_signature'; reason: CallbackSignatureProblem | 'nonce_reused' }
   | { kind: 'invalid_request'; problems: { field: string; problem: string }[] }
-  | { kind: 'recorded' | 'duplicate' | 'stale'; report: DeliveryReport; signedWith: string };
+  | { kind: 'recorded' | 'duplicate' | 'stale' | 'ignored'; report: DeliveryReport; signedWith: string };
 
 /**
  * Takes one delivery-status callback: authenticate it, read it, and record it in one atomic store
- * step that also counts the message's final outcome in its country's hourly stats.
+ * step that also counts the message's final outcome in its country's hourly stats, but only for a
+ * message this service sent and still tracks (`ignored` otherwise).
  */
 export async function recordDelivery(
   callback: InboundCallback,
@@ -43,5 +45,8 @@ export async function recordDelivery(
     singleUseNonce: reading.singleUseNonce,
   });
   if (recorded.kind === 'nonce_reused') return { kind: 'invalid_signature', reason: 'nonce_reused' };
+  // Genuinely signed, but not about a message this service sent and still tracks. Answered with a
+  // 2xx all the same: Plivo retries anything else, and there is nothing to retry.
+  if (recorded.kind === 'untracked') return { ...reading, kind: 'ignored' };
   return { ...reading, kind: recorded.kind };
 }

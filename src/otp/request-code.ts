@@ -12,6 +12,7 @@ import type {
   RandomSource,
   SendAdmission,
   SendScope,
+  SentMessageLog,
   SmsSender,
 } from './ports.ts';
 
@@ -23,6 +24,8 @@ export interface RequestCodeDeps {
   store: CodeStore;
   admission: SendAdmission;
   sender: SmsSender;
+  /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
+  sentMessages: SentMessageLog | undefined;
   hasher: KeyedHasher;
   random: RandomSource;
   clock: Clock;
@@ -101,6 +104,14 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   });
   switch (sent.kind) {
     case 'accepted':
+      // After the send, never before it: the request's store round trips before the SMS stay as they are.
+      if (sent.messageId !== undefined) {
+        deps.sentMessages?.remember({
+          messageId: sent.messageId,
+          country: phone.country,
+          sentAtMs: deps.clock.nowMs(),
+        });
+      }
       return {
         kind: 'sent',
         expiresInSeconds: policy.ttlSeconds,

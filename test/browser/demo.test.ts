@@ -7,6 +7,7 @@ import {
   TURNSTILE_TEST_SECRETS,
   type TurnstileStandIn,
 } from '../../local/stand-ins/turnstile-siteverify.ts';
+import { SOLVED_TOKEN_PREFIX } from '../../local/stand-ins/turnstile-tokens.ts';
 import { launchChromium } from './support/chromium.ts';
 import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';
@@ -152,12 +153,16 @@ describe('demo page', () => {
 
 /**
  * Stands in for Cloudflare's widget loader (this machine has no way to reach Cloudflare): renders
- * a box and "solves" at once, with tokens the local siteverify stand-in accepts for `otp-request`.
+ * a box and "solves" at once, with tokens the local siteverify stand-in reports as solved on this
+ * page's hostname for the widget's action, as Cloudflare's siteverify would.
  */
 const FAKE_TURNSTILE_LOADER = `(() => {
   let count = 0;
   const widgets = {};
-  const solve = (id) => setTimeout(() => widgets[id].callback('fake-' + (++count) + '.DUMMY.TOKEN.' + Date.now()), 10);
+  const token = (options) => '${SOLVED_TOKEN_PREFIX}' + new URLSearchParams({
+    hostname: location.hostname, action: options.action || '', id: 'fake-' + (++count) + '-' + Date.now(),
+  });
+  const solve = (id) => setTimeout(() => widgets[id].callback(token(widgets[id])), 10);
   window.turnstile = {
     render(selector, options) {
       const id = 'widget-' + Object.keys(widgets).length;
@@ -210,7 +215,9 @@ describe('demo page with Turnstile configured', () => {
     await page.locator('#code').waitFor({ state: 'visible' });
     expect(JSON.parse(bodies[0] ?? '{}')).toEqual({
       phone: phone.e164,
-      turnstileToken: expect.stringMatching(/^fake-1\.DUMMY\.TOKEN\./),
+      turnstileToken: expect.stringMatching(
+        /^stand-in:solved\?hostname=127\.0\.0\.1&action=otp-request&id=fake-1-/,
+      ),
     });
     await latestSmsCode(stack.sandboxUrl, phone.e164);
     // The only outside request is the widget's loader, which the CSP lets through.

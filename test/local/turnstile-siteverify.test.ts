@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTurnstileStandIn, type TurnstileStandIn } from '../../local/stand-ins/turnstile-siteverify.ts';
+import { solvedToken } from '../../local/stand-ins/turnstile-tokens.ts';
 
 const PASSES = '1x0000000000000000000000000000000AA';
 const FAILS = '2x0000000000000000000000000000000AA';
@@ -30,17 +31,28 @@ describe('Turnstile siteverify stand-in (Cloudflare dummy secrets)', () => {
     for (const form of [false, true]) {
       const { status, body } = await siteverify({ secret: PASSES, response: token() }, form);
       expect(status).toBe(200);
-      expect(body).toMatchObject({
+      expect(body).toEqual({
         success: true,
         'error-codes': [],
+        challenge_ts: expect.any(String),
         hostname: 'example.com',
         action: 'otp-request',
-        challenge_ts: expect.any(String),
+        cdata: '',
       });
     }
     expect((await siteverify({ secret: PASSES, response: 'wrong-action' })).body).toMatchObject({
       action: 'other',
     });
+  });
+
+  it('a solved token carries the hostname and action the test chose; no action is an empty one', async () => {
+    const chosen = await siteverify({
+      secret: PASSES,
+      response: solvedToken({ hostname: 'app.example.net', action: 'signup' }),
+    });
+    expect(chosen.body).toMatchObject({ success: true, hostname: 'app.example.net', action: 'signup' });
+    const bare = await siteverify({ secret: PASSES, response: solvedToken({}) });
+    expect(bare.body).toMatchObject({ success: true, hostname: 'example.com', action: '' });
   });
 
   it('a token is redeemed once; a retry with the same idempotency key gets the first answer again', async () => {

@@ -1,21 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
+import { captureLogs } from './support/logs.ts';
 import { latestCode, testApp, testEnv, uniquePhone } from './support/stack.ts';
-
-async function captureLogs<T>(action: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const record = (...args: unknown[]) => {
-    lines.push(args.map(String).join(' '));
-  };
-  const spies = [vi.spyOn(console, 'log'), vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')].map((spy) =>
-    spy.mockImplementation(record),
-  );
-  try {
-    return { result: await action(), lines };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
 
 describe('configuration', () => {
   it('the test configuration parses', () => {
@@ -60,6 +46,10 @@ describe('configuration', () => {
     ['OTP_MAX_FAILURES_PER_DAY', '101'],
     ['RECEIPT_SIGNING_KEY', '{"kty":"oct","k":"abc"}'],
     ['UPSTASH_REDIS_REST_URL', 'not a url'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', 'https://app.example.com'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', 'app.example.com:8443'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', '*.example.com'],
+    ['TURNSTILE_ALLOWED_HOSTNAMES', ' , '],
   ])('refuses %s=%s', (name, value) => {
     const result = parseConfig(testEnv({ [name]: value }));
     expect(result.ok).toBe(false);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRedisClient } from '../../src/adapters/upstash/redis-client.ts';
+import { createUpstashSentMessageLog } from '../../src/adapters/upstash/sent-message-log.ts';
+import { createStoreCalls } from '../../src/adapters/upstash/store-call.ts';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import {
   callbacksFor,
@@ -10,9 +13,12 @@ import {
   WITHOUT_SIGNATURES,
   WITHOUT_V3,
 } from './support/callbacks.ts';
+import { captureLogs } from './support/logs.ts';
 import {
+  clearSmsFaults,
   countRoundTrips,
   dumpRedis,
+  injectSmsFault,
   plivoUrl,
   redis,
   sandboxMessages,
@@ -74,6 +80,56 @@ async function statsOfHour(app: TestApp) {
 /** Keys and values only: TTLs tick down between two dumps. */
 async function contentOf(app: TestApp) {
   return (await dumpRedis(prefixOf(app))).map(({ key, value }) => ({ key, value }));
+}
+
+/**
+ * Tracks a message the way the service does once Plivo accepted it (the same adapter, the real
+ * store), for an SMS a test sent to the sandbox itself.
+ */
+async function trackAsSent(app: TestApp, messageId: string) {
+  const env = app.env as Record<string, string>;
+  const redisClient = createRedisClient({
+    url: env.UPSTASH_REDIS_REST_URL as string,
+    token: env.UPSTASH_REDIS_REST_TOKEN as string,
+    timeoutMs: 1500,
+  });
+  const pending: Promise<unknown>[] = [];
+  const failures: string[] = [];
+  createUpstashSentMessageLog(
+    createStoreCalls(redisClient, { storeRoundTrips: 0 }),
+    prefixOf(app),
+    (promise) => pending.push(promise),
+    { detail: (text) => failures.push(text) },
+  ).remember({ messageId, country: 'US', sentAtMs: NOW });
+  await Promise.all(pending);
+  expect(failures).toEqual([]);
+}
+
+/** Sends an SMS straight to the sandbox, as another system on the same Plivo account would. */
+async function sendOutsideTheService(phone: string, method: 'GET' | 'POST' = 'POST'): Promise<string> {
+  const env = testEnv();
+  const sent = await fetch(`${plivoUrl}/v1/Account/${env.PLIVO_AUTH_ID as string}/Message/`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${btoa(`${env.PLIVO_AUTH_ID as string}:${env.PLIVO_AUTH_TOKEN as string}`)}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      src: '+14155550100',
+      dst: phone,
+      text: 'Sent by someone else on the account',
+      url: `${relayUrl}${STATUS_PATH}`,
+      method,
+    }),
+  });
+  expect(sent.status).toBe(202);
+  return ((await sent.json()) as { message_uuid: string[] }).message_uuid[0] as string;
+}
+
+/** Lets Redis expire these keys itself: each gets 1 ms left, as if its TTL had run out. */
+async function expireNow(keys: string[]) {
+  for (const key of keys) expect(await redis(['PEXPIRE', key, 1])).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 async function errorCode(response: Response) {
@@ -198,7 +254,7 @@ describe('only Plivo can write delivery state', () => {
   });
 
   it('a callback without a signature, or with a signature but no nonce, is 403 and changes nothing', async () => {
-    const app = deliveryApp();
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const before = await contentOf(app);
     for (const headers of [
@@ -214,8 +270,8 @@ describe('only Plivo can write delivery state', () => {
     expect(await contentOf(app)).toEqual(before);
   });
 
-  it('a bad V3 signature is not rescued by a V2 header on the same request', async () => {
-    const app = deliveryApp();
+  it('a bad V3 signature is not rescued by a V2 header on the same request, even with V2 turned on', async () => {
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const delivered = callbacks[2] as RelayedCallback;
     // V2 signs only URL + nonce, so its header is still "valid" for this forged body.
@@ -225,8 +281,22 @@ describe('only Plivo can write delivery state', () => {
     expect(response.status).toBe(403);
   });
 
-  it('V2 is accepted when no V3 header is sent, and a V2 nonce cannot be reused for another body', async () => {
+  it('a callback stripped of its V3 signature is 403 by default, even though its V2 signature is genuine', async () => {
     const app = deliveryApp();
+    const { callbacks } = await sendAndCollect(app, uniquePhone(), 3);
+    const delivered = callbacks[2] as RelayedCallback;
+    const before = await contentOf(app);
+    // V2 signs only URL + nonce: without the V3 header, a forged body would look as genuine as the real one.
+    for (const body of [delivered.body, delivered.body.replace('Status=delivered', 'Status=failed')]) {
+      const response = await replay(app, delivered, { headers: WITHOUT_V3, body });
+      expect(response.status).toBe(403);
+      expect(await errorCode(response)).toBe('invalid_signature');
+    }
+    expect(await contentOf(app)).toEqual(before);
+  });
+
+  it('with PLIVO_ACCEPT_V2_SIGNATURES=on, V2 is accepted when no V3 header is sent, and a V2 nonce cannot be reused for another body', async () => {
+    const app = deliveryApp({ PLIVO_ACCEPT_V2_SIGNATURES: 'on' });
     const { uuid, callbacks } = await sendAndCollect(app, uniquePhone(), 3);
     const [queued, sent] = callbacks as [RelayedCallback, RelayedCallback];
 
@@ -247,27 +317,102 @@ describe('only Plivo can write delivery state', () => {
   });
 });
 
+describe('only messages this service sent and still tracks count', () => {
+  it('a genuinely signed callback about a message this service never sent is 200 ignored and changes nothing', async () => {
+    const app = deliveryApp();
+    const uuid = await sendOutsideTheService(uniquePhone());
+    const callbacks = await callbacksFor(uuid, 3);
+    const before = await contentOf(app);
+
+    const answers = await replayAll(app, callbacks);
+    // A 2xx: Plivo retries anything else, and there is nothing to retry.
+    expect(answers).toEqual(Array(3).fill({ status: 200, body: { status: 'ignored' } }));
+    expect(await contentOf(app)).toEqual(before);
+    expect((await dumpRedis(prefixOf(app))).filter(({ key }) => key.includes(uuid))).toEqual([]);
+  });
+
+  it('sending records the MessageUUID with its country (no number) for 2 days, after the SMS', async () => {
+    const app = deliveryApp();
+    const phone = uniquePhone();
+    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+    const [message] = await sandboxMessages(phone);
+    const [record] = (await dumpRedis(prefixOf(app))).filter(({ key }) =>
+      key.endsWith(`:delivery:${message?.uuid}`),
+    );
+    expect(record?.value).toEqual(['country', 'US', 'sentAt', String(NOW)]);
+    expect(record?.pttl).toBeGreaterThan(2 * 86_400_000 - 60_000);
+
+    // A refused SMS has no MessageUUID to track.
+    const refused = deliveryApp();
+    await injectSmsFault({ status: 400 });
+    try {
+      expect((await refused.post('/otp/request', { phone: uniquePhone() })).status).toBe(502);
+    } finally {
+      await clearSmsFaults();
+    }
+    expect((await dumpRedis(prefixOf(refused))).filter(({ key }) => key.includes(':delivery'))).toEqual([]);
+  });
+
+  it('a callback replayed after every key of its message expired changes nothing (expired by Redis, PEXPIRE 1 ms)', async () => {
+    const app = deliveryApp();
+    const { uuid, callbacks } = await sendAndCollect(app, uniquePhone(), 3);
+    expect((await replayAll(app, callbacks)).map((answer) => answer.body.status)).toEqual(
+      Array(3).fill('recorded'),
+    );
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+
+    // The record and the three seen markers: what two days would take away.
+    const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key).filter((key) => key.includes(uuid));
+    expect(keys).toHaveLength(4);
+    await expireNow(keys);
+    const before = await contentOf(app);
+
+    const again = await replayAll(app, callbacks);
+    expect(again).toEqual(Array(3).fill({ status: 200, body: { status: 'ignored' } }));
+    expect(await contentOf(app)).toEqual(before);
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+  });
+
+  it('with only the seen markers gone, a replay of the final callback still counts nothing', async () => {
+    const app = deliveryApp();
+    const { uuid, callbacks } = await sendAndCollect(app, uniquePhone(), 3);
+    await replayAll(app, callbacks);
+    const recordBefore = await deliveryState(app, uuid);
+    const seen = (await dumpRedis(prefixOf(app)))
+      .map(({ key }) => key)
+      .filter((key) => key.includes(`:delivery-seen:${uuid}:`));
+    expect(seen).toHaveLength(3);
+    await expireNow(seen);
+
+    const again = await replayAll(app, callbacks);
+    expect(again.map((answer) => answer.body.status)).toEqual(['stale', 'stale', 'stale']);
+    expect(await deliveryState(app, uuid)).toEqual(recordBefore);
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+  });
+
+  it('seen markers never outlive the record they guard', async () => {
+    const app = deliveryApp();
+    const { uuid, callbacks } = await sendAndCollect(app, uniquePhone(), 3);
+    await replayAll(app, callbacks);
+    const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key);
+    const seen = keys.filter((key) => key.includes(`:delivery-seen:${uuid}:`));
+    expect(seen).toHaveLength(3);
+    // Absolute expiry times, so the order the keys are read in does not matter.
+    const recordExpiresAt = (await redis(['PEXPIRETIME', `${prefixOf(app)}delivery:${uuid}`])) as number;
+    expect(recordExpiresAt).toBeGreaterThan(NOW);
+    for (const marker of seen) {
+      expect(await redis(['PEXPIRETIME', marker])).toBeLessThanOrEqual(recordExpiresAt);
+    }
+  });
+});
+
 describe('the endpoint itself', () => {
   it('GET callbacks (parameters in the query) are verified and recorded too', async () => {
     const app = deliveryApp();
-    const env = testEnv();
-    const phone = uniquePhone();
-    // Ask the sandbox for GET callbacks, as a Plivo account configured that way would send them.
-    const sent = await fetch(`${plivoUrl}/v1/Account/${env.PLIVO_AUTH_ID as string}/Message/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa(`${env.PLIVO_AUTH_ID as string}:${env.PLIVO_AUTH_TOKEN as string}`)}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        src: '+14155550100',
-        dst: phone,
-        text: 'GET callback check',
-        url: `${relayUrl}${STATUS_PATH}`,
-        method: 'GET',
-      }),
-    });
-    const uuid = ((await sent.json()) as { message_uuid: string[] }).message_uuid[0] as string;
+    // Ask the sandbox for GET callbacks, as a Plivo account configured that way would send them,
+    // and track the message as the service would have.
+    const uuid = await sendOutsideTheService(uniquePhone(), 'GET');
+    await trackAsSent(app, uuid);
     const callbacks = await callbacksFor(uuid, 3);
     expect(callbacks.every((callback) => callback.method === 'GET')).toBe(true);
 
@@ -308,6 +453,24 @@ describe('the endpoint itself', () => {
       body: `MessageUUID=${crypto.randomUUID()}&Padding=${'x'.repeat(8200)}`,
     });
     expect(large.status).toBe(413);
+  });
+
+  it('tracking the sent message adds one store round trip to a request, and its log line counts it', async () => {
+    const tracked = deliveryApp();
+    const untracked = testApp();
+    // Warm the script cache: after a Redis restart the first EVALSHA of a script costs a retry.
+    await tracked.post('/otp/request', { phone: uniquePhone() });
+    await untracked.post('/otp/request', { phone: uniquePhone() });
+
+    const plain = await countRoundTrips(() => untracked.post('/otp/request', { phone: uniquePhone() }));
+    expect(plain.result.status).toBe(200);
+    const { result, roundTrips } = await countRoundTrips(() =>
+      captureLogs(() => tracked.post('/otp/request', { phone: uniquePhone() })),
+    );
+    expect(result.result.status).toBe(200);
+    expect(roundTrips).toBe(plain.roundTrips + 1);
+    expect(result.lines).toHaveLength(1);
+    expect(JSON.parse(result.lines[0] ?? '')).toMatchObject({ outcome: 'sent', storeRoundTrips: roundTrips });
   });
 
   it('a callback costs exactly one store round trip', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { solvedToken } from '../../local/stand-ins/turnstile-tokens.ts';
 import { countRoundTrips, latestCode, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
 
 // Cloudflare's dummy secrets, as local/stand-ins/turnstile-siteverify.ts implements them.
@@ -6,9 +7,15 @@ const PASSES = '1x0000000000000000000000000000000AA';
 const FAILS = '2x0000000000000000000000000000000AA';
 const SPENT = '3x0000000000000000000000000000000AA';
 
-/** A fresh dummy token (the stand-in redeems each token once, for the whole test run). */
+/** The host tests reach the app at (`app.request('/otp/request')` is `http://localhost/...`). */
+const OWN_HOST = 'localhost';
+
+/**
+ * A fresh token solved on this Worker's own page for the expected action (the stand-in redeems
+ * each token once, for the whole test run).
+ */
 function dummyToken(): string {
-  return `${crypto.randomUUID()}.DUMMY.TOKEN.XXXX`;
+  return solvedToken({ hostname: OWN_HOST, action: 'otp-request' });
 }
 
 async function errorOf(response: Response) {
@@ -95,9 +102,26 @@ describe('Turnstile bot check on POST /otp/request (browser callers)', () => {
   it('a token solved for another action (another form) is 403', async () => {
     const app = testApp({ TURNSTILE_SECRET_KEY: PASSES });
     const phone = uniquePhone();
-    const response = await app.post('/otp/request', { phone, turnstileToken: 'wrong-action' });
+    const response = await app.post('/otp/request', {
+      phone,
+      turnstileToken: solvedToken({ hostname: OWN_HOST, action: 'other' }),
+    });
     expect(response.status).toBe(403);
     expect(await errorOf(response)).toMatchObject({ code: 'captcha_failed', reasons: ['action-mismatch'] });
+    expect(await sandboxMessages(phone)).toEqual([]);
+  });
+
+  it('a token whose widget set no action is 403 action-mismatch when an action is expected', async () => {
+    const app = testApp({ TURNSTILE_SECRET_KEY: PASSES });
+    const phone = uniquePhone();
+    for (const token of [
+      solvedToken({ hostname: OWN_HOST }),
+      solvedToken({ hostname: OWN_HOST, action: '' }),
+    ]) {
+      const response = await app.post('/otp/request', { phone, turnstileToken: token });
+      expect(response.status).toBe(403);
+      expect(await errorOf(response)).toMatchObject({ code: 'captcha_failed', reasons: ['action-mismatch'] });
+    }
     expect(await sandboxMessages(phone)).toEqual([]);
   });
 
@@ -106,9 +130,60 @@ describe('Turnstile bot check on POST /otp/request (browser callers)', () => {
     const phone = uniquePhone();
     const response = await app.post('/otp/request', {
       phone,
-      turnstileToken: `wrong-action.${crypto.randomUUID()}`,
+      turnstileToken: solvedToken({ hostname: OWN_HOST, action: 'other' }),
     });
     expect(response.status).toBe(200);
+  });
+
+  it('a token solved on another hostname is 403 captcha_failed hostname-mismatch, and no SMS', async () => {
+    const app = testApp({ TURNSTILE_SECRET_KEY: PASSES, CORS_ORIGINS: 'https://app.example.net' });
+    const phone = uniquePhone();
+    for (const hostname of ['evil.example.org', 'example.net', 'app.example.net.evil.example.org']) {
+      const response = await app.post('/otp/request', {
+        phone,
+        turnstileToken: solvedToken({ hostname, action: 'otp-request' }),
+      });
+      expect(response.status).toBe(403);
+      expect(await errorOf(response)).toMatchObject({
+        code: 'captcha_failed',
+        reasons: ['hostname-mismatch'],
+      });
+    }
+    // Both wrong: both named.
+    const both = await app.post('/otp/request', {
+      phone,
+      turnstileToken: solvedToken({ hostname: 'evil.example.org', action: 'other' }),
+    });
+    expect(await errorOf(both)).toMatchObject({ reasons: ['hostname-mismatch', 'action-mismatch'] });
+    expect(await sandboxMessages(phone)).toEqual([]);
+  });
+
+  it('by default a token may come from the hosts of CORS_ORIGINS or from this Worker’s own host', async () => {
+    const app = testApp({ TURNSTILE_SECRET_KEY: PASSES, CORS_ORIGINS: 'https://app.example.net:8443' });
+    for (const hostname of ['app.example.net', OWN_HOST]) {
+      const response = await app.post('/otp/request', {
+        phone: uniquePhone(),
+        turnstileToken: solvedToken({ hostname, action: 'otp-request' }),
+      });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it('TURNSTILE_ALLOWED_HOSTNAMES replaces the default list, own host included', async () => {
+    const app = testApp({
+      TURNSTILE_SECRET_KEY: PASSES,
+      TURNSTILE_ALLOWED_HOSTNAMES: 'Signup.Example.com, example.com',
+      CORS_ORIGINS: 'https://app.example.net',
+    });
+    const answers = [];
+    for (const hostname of ['signup.example.com', 'example.com', 'app.example.net', OWN_HOST]) {
+      const response = await app.post('/otp/request', {
+        phone: uniquePhone(),
+        turnstileToken: solvedToken({ hostname, action: 'otp-request' }),
+      });
+      answers.push(response.status === 200 ? 'sent' : (await errorOf(response)).reasons?.join());
+    }
+    expect(answers).toEqual(['sent', 'sent', 'hostname-mismatch', 'hostname-mismatch']);
   });
 
   it('a header token longer than any real token is refused without asking siteverify', async () => {

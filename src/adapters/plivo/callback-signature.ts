@@ -1,4 +1,4 @@
-import type { CallbackParam, InboundCallback } from '../../otp/ports.ts';
+import type { CallbackParam, CallbackSignatureProblem, InboundCallback } from '../../otp/ports.ts';
 
 /**
  * Is this delivery-status callback really from Plivo? V3 signs the URL Plivo was given, the
@@ -8,9 +8,13 @@ import type { CallbackParam, InboundCallback } from '../../otp/ports.ts';
  * Rules that matter for security:
  * - The URL in the signed string is the one the service gave Plivo (`config.plivo.statusCallbackUrl`),
  *   never the Host or URL of the incoming request, which the sender controls.
- * - When a V3 header is present it alone decides: a V3 that does not match is never rescued by a
- *   V2 header on the same request. V2 covers no parameters, so a V2 signature is only as good as
- *   its nonce being single-use; the caller must enforce that (the record-delivery script does).
+ * - V3 is required. Plivo signs every callback with V3, so a request without it is not one of
+ *   Plivo's current callbacks, and stripping the V3 header is exactly how a forged body would try
+ *   to fall back to V2, which covers no parameters. V2 is checked only when the operator turned it
+ *   on for an old account (`acceptV2`, PLIVO_ACCEPT_V2_SIGNATURES) and no V3 header is present: a
+ *   V3 that does not match is never rescued by a V2 header on the same request. A V2 signature is
+ *   only as good as its nonce being single-use; the caller must enforce that (the record-delivery
+ *   script does).
  * - Several comma-separated signatures (Plivo sends two while an auth token is being rotated) are
  *   each tried; a match on any is enough. The comparison is Web Crypto's HMAC verify, which
  *   compares in constant time.
@@ -19,7 +23,7 @@ import type { CallbackParam, InboundCallback } from '../../otp/ports.ts';
 export type SignatureCheck =
   | { kind: 'valid'; version: 'v3' }
   | { kind: 'valid'; version: 'v2'; nonce: string }
-  | { kind: 'invalid'; reason: 'missing' | 'malformed' | 'mismatch' };
+  | { kind: 'invalid'; reason: CallbackSignatureProblem };
 
 /** Plivo sends one or two; more is not a real callback, and each costs an HMAC. */
 const MAX_SIGNATURES_PER_HEADER = 4;
@@ -31,6 +35,7 @@ export async function verifyPlivoSignature(
   callback: InboundCallback,
   signedUrl: string,
   authToken: string,
+  options: { acceptV2: boolean },
 ): Promise<SignatureCheck> {
   const v3 = signatureList(callback, 'x-plivo-signature-v3', 'x-plivo-signature-ma-v3');
   if (v3.length > 0) {
@@ -42,6 +47,7 @@ export async function verifyPlivoSignature(
 
   const v2 = signatureList(callback, 'x-plivo-signature-v2', 'x-plivo-signature-ma-v2');
   if (v2.length === 0) return { kind: 'invalid', reason: 'missing' };
+  if (!options.acceptV2) return { kind: 'invalid', reason: 'v2_not_accepted' };
   const nonce = callback.header('x-plivo-signature-v2-nonce') ?? '';
   if (!NONCE_SHAPE.test(nonce)) return { kind: 'invalid', reason: 'malformed' };
   // The URL without its query, as Plivo's own validators rebuild it.

@@ -7,10 +7,18 @@ import { parseDeliveryReport } from './delivery-report.ts';
  * gave Plivo (never the one the request claims to have reached: Host is whatever the sender
  * wrote), then the fields.
  */
-export function createPlivoCallbackReader(signedUrl: string, authToken: string): DeliveryCallbackReader {
+export function createPlivoCallbackReader(settings: {
+  signedUrl: string;
+  authToken: string;
+  /** PLIVO_ACCEPT_V2_SIGNATURES: off unless an old account still signs with V2 only. */
+  acceptV2Signatures: boolean;
+}): DeliveryCallbackReader {
+  const { signedUrl, authToken, acceptV2Signatures } = settings;
   return {
     async read(callback: InboundCallback): Promise<CallbackReading> {
-      const signature = await verifyPlivoSignature(callback, signedUrl, authToken);
+      const signature = await verifyPlivoSignature(callback, signedUrl, authToken, {
+        acceptV2: acceptV2Signatures,
+      });
       if (signature.kind === 'invalid') return { kind: 'invalid_signature', reason: signature.reason };
       const parsed = parseDeliveryReport(callback.params);
       if (!parsed.ok) return { kind: 'invalid_request', problems: parsed.problems };

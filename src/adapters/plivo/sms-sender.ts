@@ -53,8 +53,10 @@ export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog
       }
 
       const text = await response.text().catch(() => '');
-      // Queued; the message UUID in the body is not needed: delivery reports carry their own.
-      if (response.status === 202 || response.status === 200) return { kind: 'accepted' };
+      // Queued. The MessageUUID is what its delivery reports will name: the service tracks it so
+      // that only reports about its own messages count.
+      if (response.status === 202 || response.status === 200)
+        return { kind: 'accepted', messageId: parseMessageUuid(text) };
       // Plivo's error text explains the refusal to the operator, never to the caller. It describes
       // parameters, not the message text, so it carries no code; still, cap its length.
       logFailure({ status: response.status, reason: 'refused', providerError: parseProviderError(text) });
@@ -64,6 +66,30 @@ export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog
       return { kind: 'rejected', status: response.status };
     },
   };
+}
+
+const MESSAGE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `{"message_uuid": ["…"]}`: a list because `dst` may name several numbers; this service sends to
+ * one, so the first is the message. Lower case, as delivery reports are matched in lower case.
+ */
+function parseMessageUuid(text: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (
+      parsed &&
+      typeof parsed === 'object' &&
+      'message_uuid' in parsed &&
+      Array.isArray(parsed.message_uuid)
+    ) {
+      const [first] = parsed.message_uuid;
+      if (typeof first === 'string' && MESSAGE_UUID.test(first)) return first.toLowerCase();
+    }
+  } catch {
+    // Accepted without a readable id: the SMS went out, it just cannot be tracked.
+  }
+  return undefined;
 }
 
 function parseProviderError(text: string): string {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { TurnstileSettings } from '../../config/config.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import { type HumanCheck, type HumanCheckOutcome, MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../../otp/ports.ts';
+import { tokenClaimMismatches } from './token-claims.ts';
 
 /**
  * Cloudflare Turnstile's server-side check (siteverify). A token proves a browser solved the
@@ -26,6 +27,7 @@ const PUBLIC_CODE = /^[a-z0-9-]{1,64}$/;
 const siteverifyAnswer = z.looseObject({
   success: z.boolean(),
   'error-codes': z.optional(z.array(z.string())),
+  hostname: z.optional(z.string()),
   action: z.optional(z.string()),
 });
 
@@ -35,8 +37,7 @@ const siteverifyAnswer = z.looseObject({
  */
 export function createTurnstileCheck(settings: TurnstileSettings): HumanCheck {
   return {
-    // remoteIp: the visitor's IP, an extra signal for Cloudflare; undefined when unknown.
-    async check(token, remoteIp): Promise<HumanCheckOutcome> {
+    async check(token, { remoteIp, allowedHostnames }): Promise<HumanCheckOutcome> {
       if (token === '') return { kind: 'refused', reasons: ['missing-input-response'] };
       if (token.length > MAX_HUMAN_CHECK_TOKEN_LENGTH)
         return { kind: 'refused', reasons: ['invalid-input-response'] };
@@ -83,10 +84,11 @@ export function createTurnstileCheck(settings: TurnstileSettings): HumanCheck {
       if (!parsed.data.success) {
         return { kind: 'refused', reasons: codes.filter((code) => PUBLIC_CODE.test(code)).slice(0, 5) };
       }
-      // An empty action means the widget set none; only a differing one is refused.
-      const action = parsed.data.action;
-      if (action && action !== settings.expectedAction)
-        return { kind: 'refused', reasons: ['action-mismatch'] };
+      const mismatches = tokenClaimMismatches(parsed.data, {
+        allowedHostnames,
+        action: settings.expectedAction,
+      });
+      if (mismatches.length > 0) return { kind: 'refused', reasons: mismatches };
       return { kind: 'human' };
     },
   };

@@ -9,7 +9,6 @@ import {
   DELIVERY_TTL_SECONDS,
   deliveryKeys,
   STATS_TTL_SECONDS,
-  statsField,
   statsHourKey,
 } from './keys.ts';
 import { RECORD_DELIVERY_SCRIPT } from './scripts/record-delivery.ts';
@@ -19,7 +18,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
   return {
     async record(report: DeliveryReport, options: RecordDeliveryOptions): Promise<DeliveryRecordOutcome> {
       const keys = deliveryKeys(keyPrefix, report.messageUuid, report.sequence);
-      const scriptKeys = [keys.seen, keys.state, statsHourKey(keyPrefix, options.hourBucket)];
+      const scriptKeys = [keys.seen, keys.record, statsHourKey(keyPrefix, options.hourBucket)];
       if (options.singleUseNonce !== undefined) {
         scriptKeys.push(callbackNonceKey(keyPrefix, options.singleUseNonce));
       }
@@ -30,7 +29,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
           report.errorCode,
           options.nowMs,
           DELIVERY_TTL_SECONDS,
-          report.outcome ? statsField(report.country, report.outcome) : '',
+          report.outcome ?? '',
           STATS_TTL_SECONDS,
         ]),
       );
@@ -38,6 +37,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
         case 'recorded':
         case 'duplicate':
         case 'nonce_reused':
+        case 'untracked':
           return { kind };
         case 'stale':
           return { kind, recordedSequence: value };

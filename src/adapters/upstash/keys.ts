@@ -38,17 +38,33 @@ export function statsField(country: string, metric: StatsMetric) {
   return `${country}:${metric}`;
 }
 
-/** Two days: Plivo's callbacks for one SMS arrive within minutes; repeats within hours. */
+/**
+ * Two days from the send: how long a sent SMS is tracked, so how long its delivery reports count.
+ * Plivo drops an SMS still queued after `message_expiry` (the code's lifetime, at most 10 minutes
+ * here), posts each status within seconds to minutes, and retries a callback that failed three
+ * times over about 7 minutes; carriers' late receipts can take hours. Two days covers all of that
+ * with a wide margin, and the per-hour stats only matter for recent hours anyway. A report after
+ * it finds no record and changes nothing. Also how long a V2 nonce is remembered.
+ */
 export const DELIVERY_TTL_SECONDS = 2 * 24 * 60 * 60;
 
-/** Keys of one SMS's delivery reports, by Plivo's MessageUUID (no phone number). TTL = DELIVERY_TTL_SECONDS. */
+/** Keys of one SMS's delivery reports, by Plivo's MessageUUID (no phone number). */
 export function deliveryKeys(prefix: string, messageUuid: string, sequence: number) {
   return {
-    /** Hash `status`, `sequence`, `errorCode`, `updatedAt`, `counted` (the stats field counted once). */
-    state: `${prefix}delivery:${messageUuid}`,
-    /** Present once this MessageUUID + Sequence was processed: repeats change nothing. */
+    /**
+     * Hash written when Plivo accepted the SMS (`country`, `sentAt`; track-message), then
+     * `status`, `sequence`, `errorCode`, `updatedAt`, `counted` (the stats field counted once) by
+     * its reports. TTL = DELIVERY_TTL_SECONDS from the send, never extended: reports count only
+     * while it exists.
+     */
+    record: deliveryRecordKey(prefix, messageUuid),
+    /** Present once this MessageUUID + Sequence was processed: repeats change nothing. TTL = the record's remaining TTL. */
     seen: `${prefix}delivery-seen:${messageUuid}:${sequence}`,
   };
+}
+
+export function deliveryRecordKey(prefix: string, messageUuid: string) {
+  return `${prefix}delivery:${messageUuid}`;
 }
 
 /** A V2 signature nonce already used: V2 does not sign the body, so each nonce counts once. TTL = DELIVERY_TTL_SECONDS. */

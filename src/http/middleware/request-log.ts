@@ -15,30 +15,45 @@ export function maskPhone(e164: string): string {
  * One JSON line per request, whatever happened: what the handlers, the configuration check and the
  * error handler found goes into this line, never into a second one. Errors (a 5xx) go to
  * `console.error`, so Workers Logs can filter on the level.
+ *
+ * Work handed to `afterResponse` (the Worker's waitUntil) does not hold up the response, but it
+ * belongs to the request: the line is written once that work has settled, so its store round trips
+ * and failures are in it. `latencyMs` stays the time to the response.
  */
 export function requestLogger(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = Date.now();
     const log: RequestLog = {};
+    const pending: Promise<unknown>[] = [];
     c.set('log', log);
+    c.set('afterResponse', (promise) => {
+      pending.push(promise);
+      c.executionCtx.waitUntil(promise);
+    });
     await next();
-    const services = c.get('services');
-    const write = c.res.status >= 500 ? console.error : console.log;
-    write(
-      JSON.stringify({
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        route: routePath(c),
-        status: c.res.status,
-        outcome: log.outcome ?? (c.res.ok ? 'ok' : 'error'),
-        country: log.country,
-        phone: log.phone,
-        latencyMs: Date.now() - started,
-        storeRoundTrips: services?.roundTrips.storeRoundTrips ?? 0,
-        ...(log.detail ? { detail: log.detail } : {}),
-        ...(log.problems ? { problems: log.problems } : {}),
-        ...(log.error ? { error: log.error.name, stack: log.error.stack } : {}),
-      }),
-    );
+    const latencyMs = Date.now() - started;
+    const route = routePath(c);
+    const { status, ok } = c.res;
+    const writeLine = () => {
+      const write = status >= 500 ? console.error : console.log;
+      write(
+        JSON.stringify({
+          requestId: c.get('requestId'),
+          method: c.req.method,
+          route,
+          status,
+          outcome: log.outcome ?? (ok ? 'ok' : 'error'),
+          country: log.country,
+          phone: log.phone,
+          latencyMs,
+          storeRoundTrips: c.get('services')?.roundTrips.storeRoundTrips ?? 0,
+          ...(log.detail ? { detail: log.detail } : {}),
+          ...(log.problems ? { problems: log.problems } : {}),
+          ...(log.error ? { error: log.error.name, stack: log.error.stack } : {}),
+        }),
+      );
+    };
+    if (pending.length === 0) writeLine();
+    else c.executionCtx.waitUntil(Promise.allSettled(pending).then(writeLine));
   };
 }

@@ -14,14 +14,14 @@ export const deliveryWebhookDoc: DocumentedRoute = {
   summary: 'Delivery-status callback from Plivo',
   description:
     'For Plivo only. Each SMS asks Plivo to call PUBLIC_BASE_URL + this path; without PUBLIC_BASE_URL the endpoint answers 404. ' +
-    'Requests must carry `X-Plivo-Signature-V3` (or `-Ma-V3`) and `X-Plivo-Signature-V3-Nonce`, computed over that exact URL with the Plivo auth token; ' +
-    '`X-Plivo-Signature-V2` is accepted only when no V3 header is present, and each V2 nonce only once. ' +
-    'The same fields as query parameters on GET are accepted too. Repeats (same MessageUUID and Sequence) and out-of-order callbacks change nothing.',
+    'Requests must carry `X-Plivo-Signature-V3` (or `-Ma-V3`) and `X-Plivo-Signature-V3-Nonce`, computed over that exact URL with the Plivo auth token. ' +
+    '`X-Plivo-Signature-V2` alone is refused unless PLIVO_ACCEPT_V2_SIGNATURES is on (old accounts); then it is accepted only when no V3 header is present, and each V2 nonce only once. The same fields as query parameters on GET are accepted too. Only messages this service sent and still tracks (2 days from the send) count; repeats (same MessageUUID and Sequence) and out-of-order callbacks change nothing.',
   requestBody: deliveryCallbackForm,
   requestMediaType: 'application/x-www-form-urlencoded',
   success: {
     status: 200,
-    description: 'Signed and read: recorded, or a harmless repeat.',
+    description:
+      'Signed and read: recorded, a harmless repeat, or ignored (a 2xx: Plivo retries anything else).',
     schema: deliveryCallbackResponse,
   },
   errors: [
@@ -55,6 +55,7 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       case 'not_found':
         return errorResponse(c, 'not_found');
       case 'invalid_signature':
+        // `v2_not_accepted` tells an operator with an old V2-only account which setting to turn on.
         log.detail =
           outcome.reason === 'nonce_reused' ? 'plivo v2 nonce reused' : `plivo signature ${outcome.reason}`;
         return errorResponse(c, 'invalid_signature');
@@ -62,9 +63,10 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
         return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
       case 'recorded':
       case 'duplicate':
-      case 'stale': {
-        const { report } = outcome;
-        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${outcome.signedWith})`;
+      case 'stale':
+      case 'ignored': {
+        const { report, signedWith } = outcome;
+        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signedWith})`;
         log.outcome = outcome.kind;
         return c.json({ status: outcome.kind }, 200);
       }

@@ -22,6 +22,8 @@ async function sign(payload: string, token = TOKEN): Promise<string> {
   return btoa(String.fromCharCode(...mac));
 }
 
+const V3_ONLY = { acceptV2: false };
+
 function callback(headers: Record<string, string>, params = PARAMS, method: 'GET' | 'POST' = 'POST') {
   const lower = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   return { method, params, header: (name: string) => lower.get(name.toLowerCase()) };
@@ -56,6 +58,7 @@ describe('verifyPlivoSignature', () => {
         callback({ [name]: `${stale}, ${good}`, 'X-Plivo-Signature-V3-Nonce': 'n1' }),
         URL,
         TOKEN,
+        V3_ONLY,
       );
       expect(check).toEqual({ kind: 'valid', version: 'v3' });
     }
@@ -72,15 +75,31 @@ describe('verifyPlivoSignature', () => {
         callback({ 'X-Plivo-Signature-V3': signature, 'X-Plivo-Signature-V3-Nonce': 'n1' }),
         URL,
         TOKEN,
+        V3_ONLY,
       );
       expect(check).toEqual({ kind: 'invalid', reason: 'mismatch' });
     }
   });
 
-  it('falls back to V2 (URL without query + nonce) only when no V3 header is present', async () => {
+  it('refuses a V2-only callback unless V2 is turned on: V2 does not sign the body', async () => {
     const v2 = await sign(`${URL}n2`);
     const v2Headers = { 'X-Plivo-Signature-V2': v2, 'X-Plivo-Signature-V2-Nonce': 'n2' };
-    expect(await verifyPlivoSignature(callback(v2Headers), `${URL}?q=1`, TOKEN)).toEqual({
+    expect(await verifyPlivoSignature(callback(v2Headers), URL, TOKEN, V3_ONLY)).toEqual({
+      kind: 'invalid',
+      reason: 'v2_not_accepted',
+    });
+    // The same V2 header fits any body, which is why it is off by default.
+    const forged = callback(v2Headers, [['Status', 'failed']]);
+    expect(await verifyPlivoSignature(forged, URL, TOKEN, { acceptV2: true })).toMatchObject({
+      kind: 'valid',
+    });
+    expect(await verifyPlivoSignature(forged, URL, TOKEN, V3_ONLY)).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('with V2 turned on, falls back to V2 (URL without query + nonce) only when no V3 header is present', async () => {
+    const v2 = await sign(`${URL}n2`);
+    const v2Headers = { 'X-Plivo-Signature-V2': v2, 'X-Plivo-Signature-V2-Nonce': 'n2' };
+    expect(await verifyPlivoSignature(callback(v2Headers), `${URL}?q=1`, TOKEN, { acceptV2: true })).toEqual({
       kind: 'valid',
       version: 'v2',
       nonce: 'n2',
@@ -90,14 +109,14 @@ describe('verifyPlivoSignature', () => {
       'X-Plivo-Signature-V3': v2,
       'X-Plivo-Signature-V3-Nonce': 'n3',
     });
-    expect(await verifyPlivoSignature(withBadV3, URL, TOKEN)).toEqual({
+    expect(await verifyPlivoSignature(withBadV3, URL, TOKEN, { acceptV2: true })).toEqual({
       kind: 'invalid',
       reason: 'mismatch',
     });
   });
 
   it('refuses missing signatures and nonces that could not be Plivo’s', async () => {
-    expect(await verifyPlivoSignature(callback({}), URL, TOKEN)).toEqual({
+    expect(await verifyPlivoSignature(callback({}), URL, TOKEN, V3_ONLY)).toEqual({
       kind: 'invalid',
       reason: 'missing',
     });
@@ -107,6 +126,7 @@ describe('verifyPlivoSignature', () => {
         callback({ 'X-Plivo-Signature-V3': signature, 'X-Plivo-Signature-V3-Nonce': 'a:b' }),
         URL,
         TOKEN,
+        V3_ONLY,
       ),
     ).toEqual({ kind: 'invalid', reason: 'malformed' });
   });

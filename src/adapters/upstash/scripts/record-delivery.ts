@@ -1,40 +1,58 @@
 /**
- * Records one delivery-status callback: de-duplicates it, refuses a reused V2 nonce, moves the
- * message's state forward (never back) and counts the message's final outcome once, all in one
- * atomic step. Nothing is written unless the answer is `recorded` or `stale`.
+ * Records one delivery-status callback: only for a message this service sent and still tracks,
+ * de-duplicates it, refuses a reused V2 nonce, moves the message's state forward (never back) and
+ * counts the message's final outcome once, all in one atomic step. Nothing is written unless the
+ * answer is `recorded` or `stale`.
  *
- * KEYS[1] seen marker of MessageUUID + Sequence   KEYS[2] message state hash   KEYS[3] stats hash of the hour
+ * KEYS[1] seen marker of MessageUUID + Sequence   KEYS[2] delivery record of the message   KEYS[3] stats hash of the hour
  * KEYS[4] (only for V2 signatures) nonce marker
  * ARGV[1] status        ARGV[2] sequence          ARGV[3] error code ('' = none)   ARGV[4] updated at (epoch ms)
- * ARGV[5] TTL (s) of the seen marker, the nonce marker and the message state
- * ARGV[6] stats field to count, `{country}:delivered|failed` ('' = not a final status)
+ * ARGV[5] TTL (s) of the nonce marker
+ * ARGV[6] final outcome to count, `delivered` or `failed` ('' = not a final status)
  * ARGV[7] TTL (s) of the stats hash
- * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0}
+ * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0}
+ *
+ * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
+ * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
+ * expired) nothing is read further and nothing is written, so no TTL running out can make an old
+ * callback count again. Seen markers live exactly as long as the record (its remaining PTTL), so
+ * none outlives the gate it belongs to.
  *
  * Order matters: the seen marker is read before the nonce is taken so that Plivo re-sending a
  * callback is a harmless duplicate, and the nonce is taken before the seen marker is written so
  * that a replayed V2 signature over a forged MessageUUID + Sequence leaves no marker behind that
  * would later swallow the genuine callback. One final outcome per message: HSETNX on `counted`
- * keeps a second final status (a repeat with a new sequence) from counting the message twice.
+ * keeps a second final status (a repeat with a new sequence) from counting the message twice. The
+ * outcome is counted in the country recorded at send time, next to the message's `sent`.
  */
 export const RECORD_DELIVERY_SCRIPT = `
+local remaining_ms = redis.call('PTTL', KEYS[2])
+if remaining_ms == -2 then
+  return {'untracked', 0}
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {'duplicate', 0}
 end
 if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'EX', ARGV[5], 'NX') then
   return {'nonce_reused', 0}
 end
-redis.call('SET', KEYS[1], '1', 'EX', ARGV[5])
+if remaining_ms > 0 then
+  redis.call('SET', KEYS[1], '1', 'PX', remaining_ms)
+else
+  redis.call('SET', KEYS[1], '1', 'EX', ARGV[5])
+end
 local sequence = tonumber(ARGV[2])
 local recorded = tonumber(redis.call('HGET', KEYS[2], 'sequence') or '-1')
 if sequence <= recorded then
   return {'stale', recorded}
 end
 redis.call('HSET', KEYS[2], 'status', ARGV[1], 'sequence', sequence, 'errorCode', ARGV[3], 'updatedAt', ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-if ARGV[6] ~= '' and redis.call('HSETNX', KEYS[2], 'counted', ARGV[6]) == 1 then
-  redis.call('HINCRBY', KEYS[3], ARGV[6], 1)
-  redis.call('EXPIRE', KEYS[3], ARGV[7])
+if ARGV[6] ~= '' then
+  local field = (redis.call('HGET', KEYS[2], 'country') or 'XX') .. ':' .. ARGV[6]
+  if redis.call('HSETNX', KEYS[2], 'counted', field) == 1 then
+    redis.call('HINCRBY', KEYS[3], field, 1)
+    redis.call('EXPIRE', KEYS[3], ARGV[7])
+  end
 end
 return {'recorded', sequence}
 `;
