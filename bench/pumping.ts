@@ -88,7 +88,7 @@ async function main() {
 }
 
 function render(results: ScenarioResult[], startedAt: Date, redisVersion: string): string {
-  const argv = process.argv.slice(2);
+  const argv = process.argv.slice(2).map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg));
   return [
     `Run ${startedAt.toISOString()} with \`npm run bench:pumping${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\` at commit ${commit()}.`,
     '',
@@ -117,14 +117,14 @@ function summaryTable(results: ScenarioResult[]): string {
   return [header, '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The commit measured, `+ local changes` when the work tree differs from it. */
+/** Which Worker was measured: the last commit that changed it, and the harness's own commit. */
 function commit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'wrangler.toml'], {
-      encoding: 'utf8',
-    }).trim();
-    return `\`${hash}\`${dirty ? ' + uncommitted changes in src/ or wrangler.toml' : ''}`;
+    const worker = git('log', '-1', '--format=%h', '--', 'src', 'wrangler.toml');
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src', 'wrangler.toml') !== '';
+    return `\`${worker}\` (the last commit that changed src/ or wrangler.toml${dirty ? ', plus uncommitted changes to them' : ''}; harness at \`${head}\`)`;
   } catch {
     return 'unknown (not a git checkout)';
   }

@@ -103,6 +103,9 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
     else row.usersServed += 1;
   }
 
+  // The last answers can spill a few ms into an interval of their own: drop empty trailing rows.
+  while (timeline.length > 1 && isEmpty(timeline[timeline.length - 1])) timeline.pop();
+
   const attackRequests = record.attack.length;
   const usersServed = record.users.filter((user) => user.servedAtMs !== undefined).length;
   return {
@@ -122,6 +125,10 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
     timeline,
     strayMessages,
   };
+}
+
+function isEmpty(row: TimelineRow | undefined): boolean {
+  return row !== undefined && row.attackRequests + row.attackSms + row.usersArrived === 0;
 }
 
 function increment(counts: Map<string, number>, key: string): void {
