@@ -29,8 +29,8 @@ function sections(text: string): { title: string; body: string }[] {
 
 /**
  * Replaces the `## {title}` section of bench/results.md (or adds it, last or `first`); the rest of
- * the file stays, except that `keepOnly` drops every other section not named in it (the bench
- * rewrites its own part but keeps the soak's).
+ * the file stays, except that `keepOnly` drops every section whose title starts with none of its
+ * entries (the bench rewrites its own part but keeps the soak's and the pumping runs').
  */
 export function writeSection(
   title: string,
@@ -41,8 +41,8 @@ export function writeSection(
   const next = `## ${title}\n\n${body.trim()}\n\n`;
   let parts = sections(existing);
   if (options.keepOnly) {
-    const keep = new Set(options.keepOnly);
-    parts = parts.filter((part) => keep.has(part.title));
+    const keep = options.keepOnly;
+    parts = parts.filter((part) => keep.some((title) => part.title.startsWith(title)));
   }
   const index = parts.findIndex((part) => part.title === title);
   if (index !== -1) parts.splice(index, 1);
