@@ -50,7 +50,7 @@ export function writeSection(
   else if (index !== -1) parts.splice(index, 0, { title, body: next });
   else parts.push({ title, body: next });
   const head =
-    '# otp-edge benchmark results\n\nWritten by `npm run bench` and `npm run bench:soak` (bench/).\n\n';
+    '# otp-edge benchmark results\n\nWritten by `npm run bench`, `npm run bench:soak` and `npm run bench:pumping` (bench/).\n\n';
   const text = parts
     .filter((part) => part.title !== '')
     .map((part) => part.body.trimEnd())
