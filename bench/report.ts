@@ -29,8 +29,8 @@ function sections(text: string): { title: string; body: string }[] {
 
 /**
  * Replaces the `## {title}` section of bench/results.md (or adds it, last or `first`); the rest of
- * the file stays, except that `keepOnly` drops every other section not named in it (the bench
- * rewrites its own part but keeps the soak's).
+ * the file stays, except that `keepOnly` drops every section whose title starts with none of its
+ * entries (the bench rewrites its own part but keeps the soak's and the pumping runs').
  */
 export function writeSection(
   title: string,
@@ -41,8 +41,8 @@ export function writeSection(
   const next = `## ${title}\n\n${body.trim()}\n\n`;
   let parts = sections(existing);
   if (options.keepOnly) {
-    const keep = new Set(options.keepOnly);
-    parts = parts.filter((part) => keep.has(part.title));
+    const keep = options.keepOnly;
+    parts = parts.filter((part) => keep.some((title) => part.title.startsWith(title)));
   }
   const index = parts.findIndex((part) => part.title === title);
   if (index !== -1) parts.splice(index, 1);
@@ -50,7 +50,7 @@ export function writeSection(
   else if (index !== -1) parts.splice(index, 0, { title, body: next });
   else parts.push({ title, body: next });
   const head =
-    '# otp-edge benchmark results\n\nWritten by `npm run bench` and `npm run bench:soak` (bench/).\n\n';
+    '# otp-edge benchmark results\n\nWritten by `npm run bench`, `npm run bench:soak` and `npm run bench:pumping` (bench/).\n\n';
   const text = parts
     .filter((part) => part.title !== '')
     .map((part) => part.body.trimEnd())

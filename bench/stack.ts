@@ -3,10 +3,10 @@
  * REST server and the Plivo sandbox (each with an artificial latency standing in for the distance
  * from the edge), and the Worker under `wrangler dev` (local/worker-process.ts) wired to them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { RedisRestStats } from '../local/redis-rest/server.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../scripts/keygen.ts';
+import { processTree } from './process-tree.ts';
 
 export interface BenchStackOptions {
   storeLatencyMs: number;
@@ -110,59 +110,4 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await stack.close();
     throw error;
   }
-}
-
-/** Clock ticks per second of /proc/<pid>/stat times: 100 on every Linux this runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-interface ProcessInfo {
-  pid: number;
-  name: string;
-  rssKiB: number;
-  cpuMs: number;
-}
-
-/** Linux only: `rootPid` and every process whose ancestry leads to it, from /proc; [] elsewhere. */
-function processTree(rootPid: number): ProcessInfo[] {
-  const all = new Map<number, ProcessInfo & { parent: number }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // `pid (comm) state ppid ... utime stime ...`; comm may contain spaces and parentheses, so
-      // split after the last ')': fields from `state` on, utime and stime are fields 14 and 15.
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
-      all.set(Number(entry), {
-        pid: Number(entry),
-        name: stat.slice(stat.indexOf('(') + 1, close),
-        parent: Number(fields[1]),
-        rssKiB: Number(rss ?? 0),
-        cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND,
-      });
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  const inTree = (pid: number) => {
-    for (
-      let current: number | undefined = pid;
-      current !== undefined && current > 1;
-      current = all.get(current)?.parent
-    ) {
-      if (current === rootPid) return true;
-    }
-    return false;
-  };
-  return [...all.values()]
-    .filter((process) => inTree(process.pid))
-    .map(({ pid, name, rssKiB, cpuMs }) => ({ pid, name, rssKiB, cpuMs }))
-    .sort((a, b) => a.pid - b.pid);
 }

@@ -17,6 +17,8 @@ export interface WranglerDevOptions {
   secrets?: Record<string, string>;
   /** Env files loaded before `secrets` (a later file overrides an earlier one). */
   envFiles?: string[];
+  /** Another wrangler config (relative to the repository root); default wrangler.toml. It needs an [env.dev]. */
+  config?: string;
   /** Default: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -60,6 +62,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const args = [
     WRANGLER_BIN,
     'dev',
+    ...(options.config === undefined ? [] : ['--config', options.config]),
     // wrangler.toml's top level is production; development runs its explicit [env.dev].
     '--env',
     'dev',
