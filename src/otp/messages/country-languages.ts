@@ -10,7 +10,7 @@ import type { SmsLocale } from './templates.ts';
  * Singapore, Canada (no way to tell Quebec from the number). Belgium gets Dutch and Switzerland
  * German, each the majority language. A caller who knows better sends `locale`.
  */
-const COUNTRIES_BY_LOCALE: Readonly<Partial<Record<SmsLocale, string>>> = {
+export const COUNTRIES_BY_LOCALE: Readonly<Partial<Record<SmsLocale, string>>> = {
   es: 'ES MX CO AR PE VE CL EC GT CU BO DO HN PY SV NI CR PA UY PR GQ',
   pt: 'BR',
   'pt-PT': 'PT AO MZ CV GW ST',

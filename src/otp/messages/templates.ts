@@ -6,7 +6,8 @@
  * - `text` holds `{code}`, `{app}` (APP_NAME) and `{minutes}`; the code comes first wherever the
  *   language allows, so a notification preview shows it.
  * - `minutes` is the lifetime phrase per CLDR plural category (`Intl.PluralRules`), `{n}` the
- *   number; a category the language does not use for 1-10 falls back to `other`.
+ *   number. Every category a language uses for 1-10 minutes is written out, even where the noun
+ *   does not change (Turkish "1 dakika", "5 dakika"), so none is an oversight; a test checks it.
  * - One character outside GSM-7 makes the whole SMS UCS-2, 70 units per segment instead of 160:
  *   Latin-script texts use GSM-7 spellings where a correct one exists (Spanish "clave", not the
  *   accented "código"), and keep the correct spelling where none does (Portuguese, Czech).
@@ -87,17 +88,26 @@ export const TEMPLATES = {
     text: '{code} je váš kód pro {app}. Platí {minutes}.',
     minutes: { one: '{n} minutu', few: '{n} minuty', many: '{n} minuty', other: '{n} minut' },
   },
-  hu: { text: '{code} a(z) {app} kódod. {minutes} múlva lejár.', minutes: { other: '{n} perc' } },
-  tr: { text: '{code} {app} kodunuzdur. {minutes} geçerlidir.', minutes: { other: '{n} dakika' } },
+  hu: {
+    text: '{code} a(z) {app} kódod. {minutes} múlva lejár.',
+    minutes: { one: '{n} perc', other: '{n} perc' },
+  },
+  tr: {
+    text: '{code} {app} kodunuzdur. {minutes} geçerlidir.',
+    minutes: { one: '{n} dakika', other: '{n} dakika' },
+  },
   id: { text: '{code} adalah kode {app} Anda. Berlaku {minutes}.', minutes: { other: '{n} menit' } },
   ms: { text: '{code} ialah kod {app} anda. Sah selama {minutes}.', minutes: { other: '{n} minit' } },
   vi: { text: '{code} là mã {app} của bạn. Hết hạn sau {minutes}.', minutes: { other: '{n} phút' } },
   fil: {
     text: '{code} ang iyong {app} code. Mag-e-expire ito sa loob ng {minutes}.',
-    minutes: { other: '{n} minuto' },
+    minutes: { one: '{n} minuto', other: '{n} minuto' },
   },
   // Swahili puts the number after the noun: "dakika 5".
-  sw: { text: '{code} ni msimbo wako wa {app}. Unatumika kwa {minutes}.', minutes: { other: 'dakika {n}' } },
+  sw: {
+    text: '{code} ni msimbo wako wa {app}. Unatumika kwa {minutes}.',
+    minutes: { one: 'dakika {n}', other: 'dakika {n}' },
+  },
   el: {
     text: '{code} είναι ο κωδικός σας για {app}. Λήγει σε {minutes}.',
     minutes: { one: '{n} λεπτό', other: '{n} λεπτά' },
@@ -122,14 +132,23 @@ export const TEMPLATES = {
       other: '{n} دقيقة',
     },
   },
-  fa: { text: '{code} کد {app} شماست. تا {minutes} معتبر است.', minutes: { other: '{n} دقیقه' } },
+  fa: {
+    text: '{code} کد {app} شماست. تا {minutes} معتبر است.',
+    minutes: { one: '{n} دقیقه', other: '{n} دقیقه' },
+  },
   he: {
     text: '{code} הוא הקוד שלך ל-{app}. תקף למשך {minutes}.',
     minutes: { one: 'דקה אחת', two: 'שתי דקות', other: '{n} דקות' },
   },
-  hi: { text: '{code} आपका {app} कोड है। {minutes} तक मान्य।', minutes: { other: '{n} मिनट' } },
-  bn: { text: '{code} আপনার {app} কোড। মেয়াদ {minutes}।', minutes: { other: '{n} মিনিট' } },
-  ur: { text: '{code} آپ کا {app} کوڈ ہے۔ یہ {minutes} تک کارآمد ہے۔', minutes: { other: '{n} منٹ' } },
+  hi: {
+    text: '{code} आपका {app} कोड है। {minutes} तक मान्य।',
+    minutes: { one: '{n} मिनट', other: '{n} मिनट' },
+  },
+  bn: { text: '{code} আপনার {app} কোড। মেয়াদ {minutes}।', minutes: { one: '{n} মিনিট', other: '{n} মিনিট' } },
+  ur: {
+    text: '{code} آپ کا {app} کوڈ ہے۔ یہ {minutes} تک کارآمد ہے۔',
+    minutes: { one: '{n} منٹ', other: '{n} منٹ' },
+  },
   th: { text: '{code} คือรหัส {app} ของคุณ หมดอายุใน {minutes}', minutes: { other: '{n} นาที' } },
   ja: { text: '{code}は{app}の認証コードです。{minutes}間有効です。', minutes: { other: '{n}分' } },
   // Korean: the particle after the code would depend on how its last digit is read, so the
