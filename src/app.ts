@@ -52,6 +52,10 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
       Object.assign(c.get('log'), { outcome: 'misconfigured', problems: loaded.problems });
       return errorResponse(c, 'misconfigured');
     }
+    if (loaded.config.warnings.length > 0 && !warned.has(loaded.config)) {
+      warned.add(loaded.config);
+      c.get('log').warnings = loaded.config.warnings;
+    }
     c.set('config', loaded.config);
     c.set('runtime', runtime);
     c.set(
@@ -121,6 +125,10 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
 }
 
 let openApiDocument: Record<string, unknown> | undefined;
+
+// Configs whose warnings were logged: once per isolate and config is enough to be found in the
+// logs, and keeps them out of every other line.
+const warned = new WeakSet<object>();
 
 /** The route types, for Hono's typed client (`hc<AppType>`). */
 export type AppType = ReturnType<typeof createApp>;

@@ -89,6 +89,20 @@ export const configSchema = z
      * a callback without a V3 signature is refused.
      */
     PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
+    /**
+     * Languages the SMS may be written in: `*` (default: every template that fits one segment with
+     * these settings) or a list of tags (`en,es,fr`) that must each fit. English is always on.
+     */
+    SMS_LOCALES: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\s*(\*|[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*(\s*,\s*[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*)*)?\s*$/,
+            'must be * or a list of language tags like en,es,pt-PT',
+          ),
+        ),
+    ),
     WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
     ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
 

@@ -1,5 +1,6 @@
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
-import { checkOtpMessageFits, type OtpMessageSettings } from '../otp/otp-message.ts';
+import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
+import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
 import type { SendScope } from '../otp/ports.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
@@ -33,6 +34,11 @@ export interface Config {
     readonly acceptV2Signatures: boolean;
   };
   readonly message: OtpMessageSettings;
+  /**
+   * Settings that work but cost something the operator should know about (a language left out
+   * because its SMS would need two segments). Logged with the first request an isolate serves.
+   */
+  readonly warnings: readonly string[];
   /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
   readonly allowedCountries: ReadonlySet<string> | 'any';
   readonly rateLimits: {
@@ -111,24 +117,31 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const previousKeys = parsePreviousPublicKeys(raw.RECEIPT_PREVIOUS_PUBLIC_KEYS);
   if (!previousKeys.ok) problems.push(`RECEIPT_PREVIOUS_PUBLIC_KEYS: ${previousKeys.problem}`);
 
-  const message: OtpMessageSettings = {
+  const text: SmsTextSettings = {
     appName: raw.APP_NAME,
     ttlSeconds: raw.OTP_TTL_SECONDS,
     webOtpDomain: raw.WEBOTP_DOMAIN,
     androidAppHash: raw.ANDROID_APP_HASH,
   };
-  const messageProblem = checkOtpMessageFits(raw.OTP_LENGTH, message);
-  if (messageProblem) problems.push(`APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH: ${messageProblem}`);
+  const smsLocales = selectSmsLocales(parseLocaleList(raw.SMS_LOCALES), raw.OTP_LENGTH, text);
+  if (!smsLocales.ok) problems.push(...smsLocales.problems);
   const access = parseAccess(raw);
   if (!access.ok) problems.push(...access.problems);
 
-  if (!signingKey.ok || !previousKeys.ok || !access.ok || problems.length > 0) return { ok: false, problems };
+  if (!signingKey.ok || !previousKeys.ok || !access.ok || !smsLocales.ok || problems.length > 0) {
+    return { ok: false, problems };
+  }
+  const warnings = smsLocales.overBudget.map(
+    ({ locale, segments, encoding, units }) =>
+      `SMS_LOCALES: ${locale} left out, its SMS would need ${segments} segments (${units} ${encoding} units) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; its numbers get the next language (English at the latest)`,
+  );
 
   const sender = raw.PLIVO_SENDER
     ? { src: raw.PLIVO_SENDER }
     : { powerpackUuid: raw.PLIVO_POWERPACK_UUID ?? '' };
   const config: Config = {
     environment: raw.ENVIRONMENT,
+    warnings,
     store: {
       url: raw.UPSTASH_REDIS_REST_URL,
       token: raw.UPSTASH_REDIS_REST_TOKEN,
@@ -152,7 +165,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
       acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
     },
-    message,
+    message: { ...text, locales: smsLocales.locales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     rateLimits: {
       send: {
@@ -193,6 +206,12 @@ export function loadConfig(env: object): ConfigResult {
     parsedByEnv.set(env, result);
   }
   return result;
+}
+
+/** `*` or unset: every language that fits; otherwise the tags listed, checked by selectSmsLocales. */
+function parseLocaleList(raw: string | undefined): 'all' | string[] {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === '*') return 'all';
+  return raw.split(',').map((tag) => tag.trim());
 }
 
 /** Outside production, no list means every country (production refuses to start without one). */

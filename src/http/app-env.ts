@@ -8,6 +8,10 @@ export interface RequestLog {
   phone?: string;
   storeRoundTrips?: number;
   detail?: string;
+  /** The language the request's SMS was written in. */
+  locale?: string;
+  /** The configuration's warnings, on the first request an isolate serves with it. */
+  warnings?: readonly string[];
   /** Set when the configuration is invalid: the name of each bad setting, never its value. */
   problems?: readonly string[];
   /** Set for an unexpected error (a 500): its name and the top of its stack, never its message. */

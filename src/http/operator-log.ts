@@ -12,5 +12,8 @@ export function operatorLog(log: RequestLog): OperatorLog {
     detail(text) {
       log.detail = text;
     },
+    smsLocale(locale) {
+      log.locale = locale;
+    },
   };
 }

@@ -23,8 +23,21 @@ const turnstileToken = z
       'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). Required from browsers when the service has a Turnstile secret; server callers with an API key leave it out.',
   });
 
+const locale = z
+  .string()
+  .check(
+    z.minLength(2),
+    z.maxLength(35),
+    z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag like pt-BR'),
+  )
+  .register(z.globalRegistry, {
+    description:
+      "The language of the SMS, a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`). A tag without a template falls back to its language, then to the number's country's language, then to English; it is never refused. Leave it out to let the number's country decide.",
+    examples: ['pt-BR'],
+  });
+
 export const otpRequestBody = z
-  .strictObject({ phone, turnstileToken: z.optional(turnstileToken) })
+  .strictObject({ phone, locale: z.optional(locale), turnstileToken: z.optional(turnstileToken) })
   .register(z.globalRegistry, { id: 'OtpRequest' });
 
 export const otpVerifyBody = z

@@ -1,6 +1,7 @@
-import { gsm7Length } from './gsm7.ts';
+import { type PluralPhrases, type SmsLocale, TEMPLATES } from './messages/templates.ts';
 
-export interface OtpMessageSettings {
+/** What shapes the SMS text besides the code and the language. */
+export interface SmsTextSettings {
   appName: string;
   ttlSeconds: number;
   /** Origin-bound last line for the WebOTP API and iOS/Android autofill. */
@@ -9,31 +10,40 @@ export interface OtpMessageSettings {
   androidAppHash?: string | undefined;
 }
 
-/** Plivo bills per segment; one GSM-7 segment holds 160 characters. */
-export const SINGLE_SEGMENT_LIMIT = 160;
+export interface OtpMessageSettings extends SmsTextSettings {
+  /**
+   * The languages an SMS may be written in: SMS_LOCALES, less those that would need a second
+   * segment when SMS_LOCALES was left to its default; English always (messages/select-sms-locales.ts).
+   */
+  locales: ReadonlySet<SmsLocale>;
+}
 
-export function composeOtpMessage(code: string, settings: OtpMessageSettings): string {
+export function composeOtpMessage(code: string, locale: SmsLocale, settings: SmsTextSettings): string {
   const minutes = Math.max(1, Math.ceil(settings.ttlSeconds / 60));
-  const lines = [
-    `${code} is your ${settings.appName} verification code. It expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
-  ];
+  const template = TEMPLATES[locale];
+  const values: Record<string, string> = {
+    code,
+    app: settings.appName,
+    minutes: minutesPhrase(template.minutes, locale, minutes),
+  };
+  // One pass, so an APP_NAME that happens to contain `{code}` stays literal.
+  const lines = [template.text.replace(/\{(code|app|minutes)\}/g, (_, name: string) => values[name] ?? '')];
   // The WebOTP format requires the origin-bound line to be the LAST line, so the Android hash
-  // (which only needs to appear somewhere in the message) goes before it.
+  // (which only needs to appear somewhere in the message) goes before it. Both are ASCII and the
+  // same in every language.
   if (settings.androidAppHash) lines.push(settings.androidAppHash);
   if (settings.webOtpDomain) lines.push('', `@${settings.webOtpDomain} #${code}`);
   return lines.join('\n');
 }
 
-/**
- * Checked when config loads, not when a user is waiting: a message that is not GSM-7 or needs a
- * second segment costs double (or triple, as UCS-2) on every send.
- */
-export function checkOtpMessageFits(codeLength: number, settings: OtpMessageSettings): string | undefined {
-  const sample = composeOtpMessage('0'.repeat(codeLength), settings);
-  const length = gsm7Length(sample);
-  if (length === undefined) return 'the SMS text contains characters outside GSM-7 (check APP_NAME)';
-  if (length > SINGLE_SEGMENT_LIMIT) {
-    return `the SMS text needs ${length} GSM-7 characters, more than one segment (${SINGLE_SEGMENT_LIMIT}); shorten APP_NAME or WEBOTP_DOMAIN`;
+const pluralRules = new Map<SmsLocale, Intl.PluralRules>();
+
+function minutesPhrase(phrases: PluralPhrases, locale: SmsLocale, minutes: number): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
   }
-  return undefined;
+  const phrase = phrases[rules.select(minutes)] ?? phrases.other;
+  return phrase.replace('{n}', String(minutes));
 }

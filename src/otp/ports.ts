@@ -31,6 +31,8 @@ export interface OperatorLog {
   subject(country: string, e164?: string): void;
   /** One short explanation of a failure; never a code, a number or a secret. */
   detail(text: string): void;
+  /** The language the SMS was written in (a BCP 47 tag). */
+  smsLocale(locale: string): void;
 }
 
 /** One text message to one number. */

@@ -3,6 +3,7 @@ import { parsePhone } from '../phone/parse-phone.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
+import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { composeOtpMessage, type OtpMessageSettings } from './otp-message.ts';
 import type { OtpPolicy } from './otp-policy.ts';
 import type {
@@ -37,6 +38,8 @@ export interface CodeRequest {
   phone: string;
   /** Who asked, for the per-IP limit. */
   clientIp: string;
+  /** The language the caller wants the SMS in (BCP 47); without it, the number's country decides. */
+  locale?: string | undefined;
 }
 
 export type RequestCodeOutcome =
@@ -97,9 +100,11 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const issued = await deps.store.issue(phoneTag, codeTag, issuePolicy);
   if (issued.kind !== 'issued') return issued;
 
+  const locale = chooseSmsLocale(request.locale, phone.country, deps.message.locales);
+  deps.log.smsLocale(locale);
   const sent = await deps.sender.send({
     to: phone.e164,
-    text: composeOtpMessage(code, deps.message),
+    text: composeOtpMessage(code, locale, deps.message),
     ttlSeconds: policy.ttlSeconds,
   });
   switch (sent.kind) {

@@ -8,13 +8,14 @@ import {
   OtpClientError,
   type OtpClientOptions,
   type OtpPending,
+  type OtpRequestBody,
   type RateLimitScope,
 } from '../../packages/client/src/index.ts';
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
-import type { otpApprovedResponse, otpPendingResponse } from '../../src/http/schemas.ts';
+import type { otpApprovedResponse, otpPendingResponse, otpRequestBody } from '../../src/http/schemas.ts';
 import type { SendScope } from '../../src/otp/ports.ts';
-import { latestCode, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import { latestCode, sandboxMessages, type TestApp, testApp, uniquePhone } from './support/stack.ts';
 
 const API_KEY = 'client-test-key-0123456789abcdef';
 
@@ -41,6 +42,15 @@ describe('@otp-edge/client', () => {
     expectTypeOf(verified.data.receipt).toEqualTypeOf<string>();
     expect(verified.data.status).toBe('approved');
     expect(verified.data.receipt.split('.')).toHaveLength(3);
+  });
+
+  it('passes the locale through: the SMS arrives in the language asked for', async () => {
+    const app = testApp();
+    const client = createOtpClient({ baseUrl: 'https://otp.test', fetch: viaApp(app) });
+    const phone = uniquePhone();
+    expect((await client.requestCode(phone, { locale: 'de-AT' })).ok).toBe(true);
+    const [sms] = await sandboxMessages(phone);
+    expect(sms?.text).toBe(`${await latestCode(phone)} ist Ihr Code für OTP Edge. Er ist 5 Minuten gültig.`);
   });
 
   it('returns API errors as values with the code, message and details', async () => {
@@ -102,5 +112,6 @@ describe('@otp-edge/client', () => {
     expectTypeOf<RateLimitScope>().toEqualTypeOf<SendScope>();
     expectTypeOf<OtpPending>().toEqualTypeOf<z.output<typeof otpPendingResponse>>();
     expectTypeOf<OtpApproved>().toEqualTypeOf<z.output<typeof otpApprovedResponse>>();
+    expectTypeOf<OtpRequestBody>().toEqualTypeOf<z.input<typeof otpRequestBody>>();
   });
 });

@@ -1,5 +1,5 @@
 import { type OtpResult, readResult } from './otp-result.ts';
-import type { OtpApproved, OtpPending } from './wire-types.ts';
+import type { OtpApproved, OtpPending, OtpRequestBody } from './wire-types.ts';
 
 export interface OtpClientOptions {
   /** Where the Worker runs, e.g. `https://otp.example.com` (a trailing slash is fine). */
@@ -15,6 +15,8 @@ export interface RequestCodeOptions {
   turnstileToken?: string;
   /** Your end user's IP, so per-IP limits apply to them and not to your server (needs `apiKey`). */
   endUserIp?: string;
+  /** The SMS's language (BCP 47, e.g. `pt-BR`); without it, the number's country decides. */
+  locale?: string;
 }
 
 export interface VerifyCodeOptions {
@@ -33,7 +35,7 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
-  async function post<T>(path: string, body: Record<string, string>, endUserIp: string | undefined) {
+  async function post<T>(path: string, body: object, endUserIp: string | undefined) {
     const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
     if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
     if (endUserIp) headers.set('x-end-user-ip', endUserIp);
@@ -44,8 +46,9 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   }
 
   return {
-    requestCode(phone, { turnstileToken, endUserIp } = {}) {
-      const body: Record<string, string> = { phone };
+    requestCode(phone, { turnstileToken, endUserIp, locale } = {}) {
+      const body: OtpRequestBody = { phone };
+      if (locale !== undefined) body.locale = locale;
       if (turnstileToken !== undefined) body.turnstileToken = turnstileToken;
       return post<OtpPending>('/otp/request', body, endUserIp);
     },

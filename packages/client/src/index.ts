@@ -20,4 +20,11 @@ export {
 } from './create-otp-client.ts';
 export { OtpClientError } from './otp-client-error.ts';
 export type { OtpResult } from './otp-result.ts';
-export type { ErrorCode, OtpApiError, OtpApproved, OtpPending, RateLimitScope } from './wire-types.ts';
+export type {
+  ErrorCode,
+  OtpApiError,
+  OtpApproved,
+  OtpPending,
+  OtpRequestBody,
+  RateLimitScope,
+} from './wire-types.ts';

@@ -31,6 +31,19 @@ export type ErrorCode =
 /** Which limit refused a `rate_limited` request. */
 export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global';
 
+/** The body of `POST /otp/request`. */
+export interface OtpRequestBody {
+  /** International format: + and the country code. */
+  phone: string;
+  /**
+   * The SMS's language, a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`). Unknown but well-formed tags fall
+   * back (their language, the number's country, English); left out, the number's country decides.
+   */
+  locale?: string;
+  /** From the Turnstile widget, when the service checks browsers. */
+  turnstileToken?: string;
+}
+
 /** `POST /otp/request` succeeded: the SMS is on its way. */
 export interface OtpPending {
   status: 'pending';

@@ -38,12 +38,12 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, turnstileToken } = c.req.valid('json');
+    const { phone, turnstileToken, locale } = c.req.valid('json');
     // Before the use case: a bot without a token costs no store round trip.
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
 
-    const outcome = await requestCode({ phone, clientIp: c.get('clientIp') }, c.get('services'));
+    const outcome = await requestCode({ phone, clientIp: c.get('clientIp'), locale }, c.get('services'));
     switch (outcome.kind) {
       case 'sent':
         c.get('log').outcome = 'sent';

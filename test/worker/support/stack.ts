@@ -2,6 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../../src/app.ts';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from '../../../src/otp/ports.ts';
+import { classifyNumberKind } from '../../../src/phone/number-kind.ts';
+import { parsePhone } from '../../../src/phone/parse-phone.ts';
 
 /**
  * Helpers that talk to the real local stack started by test/global-setup.ts: the Upstash-compatible
@@ -62,6 +64,23 @@ export function uniquePhone(): string {
   const line = (Date.now() * 7 + phoneCounter * 7919 + Math.floor(Math.random() * 1000)) % 10_000;
   const exchange = 200 + ((phoneCounter * 37 + Math.floor(Math.random() * 700)) % 700);
   return `+1415${exchange}${String(line).padStart(4, '0')}`;
+}
+
+/**
+ * A valid, unique mobile number of one country: `prefix` (+ country code and mobile range) and
+ * `digits` more. Not every range is allocated, so a candidate the service itself would refuse is
+ * skipped rather than failing a test by chance.
+ */
+export function uniqueMobile(prefix: string, digits: number, country: string): string {
+  for (;;) {
+    phoneCounter += 1;
+    const draw = (Date.now() * 13 + phoneCounter * 7919 + Math.floor(Math.random() * 1e6)) % 10 ** digits;
+    const candidate = `${prefix}${String(draw).padStart(digits, '0')}`;
+    const parsed = parsePhone(candidate);
+    if (parsed.ok && parsed.country === country && classifyNumberKind(parsed.e164).kind === 'allowed') {
+      return candidate;
+    }
+  }
 }
 
 async function redisCommand(command: (string | number)[]): Promise<unknown> {
@@ -159,10 +178,13 @@ export async function sandboxAttempts(): Promise<{ dst: string; outcome: string;
   return (await response.json()) as { dst: string; outcome: string; status: number }[];
 }
 
-/** The code in the newest SMS to this number, as the user would read it. */
+/**
+ * The code in the newest SMS to this number, as the user would read it: in every language the
+ * first run of 6-10 digits (the lifetime has at most 2, the code at least 6).
+ */
 export async function latestCode(phoneE164: string): Promise<string> {
   const [latest] = await sandboxMessages(phoneE164);
-  const match = latest?.text.match(/^(\d{4,10}) is your /);
+  const match = latest?.text.match(/(?<!\d)(\d{6,10})(?!\d)/);
   if (!match?.[1]) throw new Error(`no code SMS for ${phoneE164}`);
   return match[1];
 }
