@@ -54,12 +54,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     }
     c.set('config', loaded.config);
     c.set('runtime', runtime);
-    c.set(
-      'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), (promise) =>
-        c.executionCtx.waitUntil(promise),
-      ),
-    );
+    c.set('services', createServices(loaded.config, runtime, operatorLog(c.get('log'))));
     await next();
   });
 

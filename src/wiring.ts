@@ -1,4 +1,4 @@
-import { createIsolateVerifyThrottle } from './adapters/isolate-memory/verify-throttle.ts';
+import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
@@ -36,6 +36,11 @@ export type Services = RequestCodeDeps &
     roundTrips: RoundTripCounter;
   };
 
+function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
+  const { phone, ip } = rateLimits.send;
+  return `${phone.limit}/${phone.window}:${ip.limit}/${ip.window}:${rateLimits.ipv6ClientPrefix}`;
+}
+
 const hashers = new WeakMap<Config, KeyedHasher>();
 const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
 
@@ -52,14 +57,9 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
  * The one place that builds adapters. Built per request (a Redis client must not be shared
  * across requests on Workers); the HMAC key and the receipt signer are cached per config.
  */
-export function createServices(
-  config: Config,
-  runtime: Runtime,
-  log: OperatorLog,
-  waitUntil: (promise: Promise<unknown>) => void,
-): Services {
+export function createServices(config: Config, runtime: Runtime, log: OperatorLog): Services {
   const { clock, random } = runtime;
-  const { rateLimits, store: storeSettings, plivo } = config;
+  const { rateLimits, store: storeSettings, plivo, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
@@ -70,18 +70,18 @@ export function createServices(
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
+    ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
+    guardWindowSeconds: guard.windowSeconds,
     message: config.message,
     verifyPerIp: { limit, windowSeconds },
     thresholds: config.pumping,
     store: createUpstashCodeStore(calls, keyPrefix),
-    admission: createUpstashSendAdmission(
-      redis,
-      calls,
-      { keyPrefix, timeoutMs: storeSettings.timeoutMs, rates: rateLimits.send },
-      waitUntil,
-      clock,
+    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
+    sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
+    verifyBlocks: createIsolateCallerBlocks(
+      `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    throttle: createIsolateVerifyThrottle(`${keyPrefix}${limit}/${window}`),
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     sender: createPlivoSender(plivo, log),

@@ -29,7 +29,7 @@ export type ErrorCode =
   | 'misconfigured';
 
 /** Which limit refused a `rate_limited` request. */
-export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global';
+export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 'range' | 'block';
 
 /** `POST /otp/request` succeeded: the SMS is on its way. */
 export interface OtpPending {
