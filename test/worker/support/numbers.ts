@@ -12,23 +12,41 @@ function textable(e164: string, country: string): boolean {
   return parsed.ok && parsed.country === country && classifyNumberKind(e164).kind === 'allowed';
 }
 
-let blockCursor = Math.floor(Math.random() * 400);
+/** Candidate blocks per country (a block is the E.164 number without its last 6 digits). */
+const BLOCK_CANDIDATES: Record<string, string[]> = {
+  GB: Array.from({ length: 600 }, (_, index) => `+447${400 + index}`),
+  FR: Array.from({ length: 200 }, (_, index) => `+33${600 + index}`),
+  US: ['415', '212', '310', '617', '206', '312', '512', '303', '404', '713'].flatMap((area) =>
+    [2, 3, 4, 5, 6, 7, 8, 9].map((digit) => `+1${area}${digit}`),
+  ),
+};
+
+const blockCursors = new Map<string, number>();
 
 /**
- * `count` British mobile blocks (`+447ABC`), each a different block, never handed out twice in one
- * run, so every test file starts from blocks no other test has touched.
+ * `count` blocks of one country (`GB`, `FR`, `US`), each different and never handed out twice in
+ * one test file, every number of which the service would text.
  */
-export function freshBritishBlocks(count: number): string[] {
+export function freshBlocks(country: string, count: number): string[] {
+  const candidates = BLOCK_CANDIDATES[country] ?? [];
+  let cursor = blockCursors.get(country) ?? Math.floor(Math.random() * candidates.length);
   const blocks: string[] = [];
-  for (let tried = 0; tried < 600 && blocks.length < count; tried += 1) {
-    blockCursor = (blockCursor + 1) % 600;
-    const block = `+447${400 + blockCursor}`;
-    // Some British blocks are shared with the Crown Dependencies at finer grain: sample across it.
+  for (let tried = 0; tried < candidates.length && blocks.length < count; tried += 1) {
+    cursor = (cursor + 1) % candidates.length;
+    const block = candidates[cursor] as string;
+    // Some blocks are shared with other countries at finer grain (the Crown Dependencies in +447,
+    // overseas departments in +336/+337): sample across the block.
     const samples = Array.from({ length: 10 }, (_, digit) => `${block}${String(digit).repeat(6)}`);
-    if ([...samples, `${block}123456`].every((sample) => textable(sample, 'GB'))) blocks.push(block);
+    if ([...samples, `${block}123456`].every((sample) => textable(sample, country))) blocks.push(block);
   }
-  if (blocks.length < count) throw new Error(`only ${blocks.length} British mobile blocks found`);
+  blockCursors.set(country, cursor);
+  if (blocks.length < count) throw new Error(`only ${blocks.length} fresh ${country} blocks found`);
   return blocks;
+}
+
+/** `count` British mobile blocks (`+447ABC`). */
+export function freshBritishBlocks(count: number): string[] {
+  return freshBlocks('GB', count);
 }
 
 /** The `index`-th number of a block, in range `range` (0-999) of it. */
