@@ -4,6 +4,7 @@ import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashCodeStore } from './adapters/upstash/code-store.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
@@ -75,6 +76,7 @@ export function createServices(config: Config, runtime: Runtime, log: OperatorLo
     message: config.message,
     verifyPerIp: { limit, windowSeconds },
     thresholds: config.pumping,
+    guardPolicy: guard,
     store: createUpstashCodeStore(calls, keyPrefix),
     admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
@@ -84,6 +86,7 @@ export function createServices(config: Config, runtime: Runtime, log: OperatorLo
     ),
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
+    guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
     sender: createPlivoSender(plivo, log),
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader(plivo.statusCallbackUrl, plivo.authToken)

@@ -1,4 +1,4 @@
-import type { CountsByCountry, StatsBucket } from '../stats/counters.ts';
+import type { HourlyCounters, StatsBucket } from '../stats/counters.ts';
 
 /**
  * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
@@ -239,6 +239,27 @@ export interface DeliveryStore {
 }
 
 export interface StatsReader {
-  /** Sums the counters of these hours (one store round trip however many hours). */
-  readHours(hourBuckets: readonly string[]): Promise<CountsByCountry>;
+  /** Sums the counters and refusals of these hours (one store round trip however many hours). */
+  readHours(hourBuckets: readonly string[]): Promise<HourlyCounters>;
+}
+
+/** Codes sent and verified in one guard cell over the sliding window (weighted, so fractional). */
+export interface CellCounts {
+  sent: number;
+  verified: number;
+}
+
+/** The guard's cells of one country as they stand now. */
+export interface CountryCells {
+  country: CellCounts;
+  overdraft: CellCounts;
+  /** By block (the number without its last 6 digits). */
+  blocks: Map<string, CellCounts>;
+  /** By range tag (an HMAC of the number without its last 3 digits). */
+  ranges: Map<string, CellCounts>;
+}
+
+export interface GuardCellsReader {
+  /** The cells of these countries at `nowMs` (one store round trip however many countries). */
+  read(countries: readonly string[], nowMs: number): Promise<Map<string, CountryCells>>;
 }
