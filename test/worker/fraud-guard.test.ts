@@ -256,6 +256,16 @@ describe('refusals spend nothing shared', () => {
     expect(await request(app, number(99))).toBe('prefix');
   });
 
+  it('a Plivo 4xx takes back the plain limits too: three refused SMS leave a prefix limit of 2 whole', async () => {
+    const app = guardApp({ FRAUD_GUARD: 'off', RATE_LIMIT_SEND_PER_PREFIX: '2/1h' });
+    const { number } = freshUsRange();
+    await injectSmsFault({ status: 400, count: 3 });
+    for (let index = 0; index < 3; index += 1) expect(await request(app, number(index))).toBe('sms_failed');
+    const outcomes = [];
+    for (let index = 10; index < 13; index += 1) outcomes.push(await request(app, number(index)));
+    expect(outcomes).toEqual(['sent', 'sent', 'prefix']);
+  });
+
   it('requests refused by the range budget take nothing from the country or global budgets', async () => {
     const app = guardApp({ RATE_LIMIT_SEND_GLOBAL: '3/1h', RATE_LIMIT_SEND_PER_COUNTRY: '3/1h' });
     const { number } = freshUsRange();

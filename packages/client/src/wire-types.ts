@@ -28,7 +28,11 @@ export type ErrorCode =
   | 'unavailable'
   | 'misconfigured';
 
-/** Which limit refused a `rate_limited` request. */
+/**
+ * Which limit refused a `rate_limited` request: a plain limit (`phone`, `ip` = the client's network,
+ * `prefix`, `country`, `global`) or one of the fraud guard's cells (`range`, `block`, `country`,
+ * `global`).
+ */
 export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 'range' | 'block';
 
 /** `POST /otp/request` succeeded: the SMS is on its way. */
