@@ -1,9 +1,10 @@
-import { createIsolateVerifyThrottle } from './adapters/isolate-memory/verify-throttle.ts';
+import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashCodeStore } from './adapters/upstash/code-store.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
@@ -37,6 +38,11 @@ export type Services = RequestCodeDeps &
     roundTrips: RoundTripCounter;
   };
 
+function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
+  const { phone, ip } = rateLimits.send;
+  return `${phone.limit}/${phone.window}:${ip.limit}/${ip.window}:${rateLimits.ipv6ClientPrefix}`;
+}
+
 const hashers = new WeakMap<Config, KeyedHasher>();
 const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
 
@@ -57,10 +63,11 @@ export function createServices(
   config: Config,
   runtime: Runtime,
   log: OperatorLog,
+  /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
 ): Services {
   const { clock, random } = runtime;
-  const { rateLimits, store: storeSettings, plivo } = config;
+  const { rateLimits, store: storeSettings, plivo, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
@@ -71,20 +78,22 @@ export function createServices(
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
+    ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
+    guardWindowSeconds: guard.windowSeconds,
     message: config.message,
     verifyPerIp: { limit, windowSeconds },
     thresholds: config.pumping,
+    guardPolicy: guard,
     store: createUpstashCodeStore(calls, keyPrefix),
-    admission: createUpstashSendAdmission(
-      redis,
-      calls,
-      { keyPrefix, timeoutMs: storeSettings.timeoutMs, rates: rateLimits.send },
-      waitUntil,
-      clock,
+    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
+    sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
+    verifyBlocks: createIsolateCallerBlocks(
+      `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    throttle: createIsolateVerifyThrottle(`${keyPrefix}${limit}/${window}`),
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
+    guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
     sender: createPlivoSender(plivo, log),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
-import { RATE_PATTERN } from './rate.ts';
+import { MAX_IPV6_CLIENT_PREFIX, MIN_IPV6_CLIENT_PREFIX } from '../net/client-network.ts';
+import { FRAUD_GUARD_MODES } from '../otp/fraud-guard-policy.ts';
+import { GUARD_WINDOW_PATTERN, RATE_PATTERN } from './rate.ts';
 import './zod-messages.ts';
 
 /**
@@ -106,11 +108,20 @@ export const configSchema = z
     WEBOTP_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+(:[0-9]+)?$/i))),
     ANDROID_APP_HASH: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{11}$/))),
 
-    /** ISO 3166 codes (`US,CA,GB`) or `*`. Required (no `*` default) in production. */
+    /**
+     * ISO 3166 codes (`US,CA,GB`), `*` for every country, or both (`*,XX`). `XX`, the
+     * non-geographic and satellite numbers (+800, +870, +881...), is allowed only when named: `*`
+     * leaves it out, since those cost the most per SMS. Required (no `*` default) in production.
+     */
     ALLOWED_COUNTRIES: z.optional(
       z
         .string()
-        .check(z.regex(/^\s*(\*|[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)\s*$/, 'must be * or a list like US,CA,GB')),
+        .check(
+          z.regex(
+            /^\s*(\*|[A-Za-z]{2})(\s*,\s*(\*|[A-Za-z]{2}))*\s*$/,
+            'must be * or a list like US,CA,GB (or both, like *,XX)',
+          ),
+        ),
     ),
     RATE_LIMIT_SEND_PER_PHONE: rate('5/1h'),
     RATE_LIMIT_SEND_PER_IP: rate('10/1h'),
@@ -118,6 +129,58 @@ export const configSchema = z
     RATE_LIMIT_SEND_PER_COUNTRY: rate('300/1h'),
     RATE_LIMIT_SEND_GLOBAL: rate('1000/1h'),
     RATE_LIMIT_VERIFY_PER_IP: rate('60/10m'),
+    /**
+     * Bits of an IPv6 address that name one client for the per-IP limits (48-64, default 64). One
+     * subscriber holds at least a /64, often a /56 or /48: 64 is the narrowest safe key; 48 also
+     * groups subscribers whose provider hands out /48s, at the risk of grouping strangers where
+     * a provider packs many customers into one /48.
+     */
+    IPV6_CLIENT_PREFIX: integer(MIN_IPV6_CLIENT_PREFIX, MAX_IPV6_CLIENT_PREFIX, 64),
+    /**
+     * The conversion-aware send guard (docs/abuse-defense.md). `enforce` (default) refuses sends
+     * into cells whose unverified sends are over budget; `shadow` admits them but counts
+     * (`/admin/stats` `shadow`) and logs what it would have refused, to try settings on live
+     * traffic; `off` skips it (the plain RATE_LIMIT_SEND_* limits still apply).
+     */
+    FRAUD_GUARD: z._default(z.enum(FRAUD_GUARD_MODES), 'enforce'),
+    /**
+     * The guard's sliding window (10m-1d, default 1h). Longer remembers an attack longer but also
+     * holds a legitimate burst's unverified sends longer; at least the longest code lifetime, so a
+     * code is always verified while its send is still counted.
+     */
+    FRAUD_GUARD_WINDOW: z._default(
+      z.string().check(z.regex(GUARD_WINDOW_PATTERN, 'must be a duration from 10m to 1d, like 1h or 30m')),
+      '1h',
+    ),
+    /**
+     * Unverified sends a number range (1,000 numbers) may hold before it must convert (default 2):
+     * a pumped range costs this many SMS. Real users sharing a range rarely exceed it, and each
+     * one who verifies frees its slot and earns FRAUD_GUARD_CREDIT more.
+     */
+    FRAUD_GUARD_RANGE_BASE: integer(1, 1000, 2),
+    /** The same for a block (a million numbers, about one operator allocation). Default 5. */
+    FRAUD_GUARD_BLOCK_BASE: integer(1, 10_000, 5),
+    /**
+     * The same for a country (default 20): bounds an attack spread over many blocks. Also the size
+     * of a fresh deployment's first wave per country, with the overdraft.
+     */
+    FRAUD_GUARD_COUNTRY_BASE: integer(1, 1_000_000, 20),
+    /**
+     * What a country over its budget still lends to sends into clean blocks (no unverified send
+     * outstanding), default 10: users in untouched parts of an attacked country keep being served.
+     */
+    FRAUD_GUARD_OVERDRAFT: integer(0, 1_000_000, 10),
+    /**
+     * Unverified sends each verified code adds to its cells' budgets (0-10, default 1). With 1, a
+     * cell converting at least half its codes never meets its budget; 0 makes budgets fixed.
+     */
+    FRAUD_GUARD_CREDIT: z._default(z.coerce.number().check(z.minimum(0), z.maximum(10)), 1),
+    /**
+     * Above RATE_LIMIT_SEND_GLOBAL only healthy countries send: as many verified codes as
+     * unverified sends, and at least this many verified (default 5), so a country with no history
+     * is not healthy by default.
+     */
+    FRAUD_GUARD_HEALTHY_MIN_VERIFIED: integer(0, 1_000_000, 5),
     /**
      * GET /admin/stats flags a country as possible SMS pumping once it was sent at least this many
      * codes in the window read and verified fewer than PUMPING_VERIFY_RATE_THRESHOLD of them. Lower

@@ -1,13 +1,14 @@
 import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
+import type { AllowedCountries } from '../otp/allowed-countries.ts';
+import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
-import type { SendScope } from '../otp/ports.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
-import { parseRate, type Rate } from './rate.ts';
+import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -39,13 +40,17 @@ export interface Config {
    * because its SMS would need two segments). Logged with the first request an isolate serves.
    */
   readonly warnings: readonly string[];
-  /** Where codes may be sent: ISO 3166 alpha-2 codes, or 'any'. */
-  readonly allowedCountries: ReadonlySet<string> | 'any';
+  /** Where codes may be sent (ALLOWED_COUNTRIES). */
+  readonly allowedCountries: AllowedCountries;
   readonly rateLimits: {
     /** RATE_LIMIT_SEND_*: one sliding window per scope. */
-    readonly send: Readonly<Record<SendScope, Rate>>;
+    readonly send: Readonly<Record<'phone' | 'ip' | 'prefix' | 'country' | 'global', Rate>>;
     readonly verifyPerIp: Rate;
+    /** IPV6_CLIENT_PREFIX: an IPv6 client is its network of this many bits. */
+    readonly ipv6ClientPrefix: number;
   };
+  /** The conversion-aware send guard (FRAUD_GUARD_*). */
+  readonly guard: FraudGuardPolicy;
   /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
   readonly pumping: PumpingThresholds;
   readonly receipt: ReceiptSettings & {
@@ -176,6 +181,17 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
         global: parseRate(raw.RATE_LIMIT_SEND_GLOBAL),
       },
       verifyPerIp: parseRate(raw.RATE_LIMIT_VERIFY_PER_IP),
+      ipv6ClientPrefix: raw.IPV6_CLIENT_PREFIX,
+    },
+    guard: {
+      mode: raw.FRAUD_GUARD,
+      windowSeconds: parseDurationSeconds(raw.FRAUD_GUARD_WINDOW),
+      rangeBase: raw.FRAUD_GUARD_RANGE_BASE,
+      blockBase: raw.FRAUD_GUARD_BLOCK_BASE,
+      countryBase: raw.FRAUD_GUARD_COUNTRY_BASE,
+      overdraftBase: raw.FRAUD_GUARD_OVERDRAFT,
+      credit: raw.FRAUD_GUARD_CREDIT,
+      healthyMinVerified: raw.FRAUD_GUARD_HEALTHY_MIN_VERIFIED,
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
     receipt: {
@@ -214,10 +230,13 @@ function parseLocaleList(raw: string | undefined): 'all' | string[] {
   return raw.split(',').map((tag) => tag.trim());
 }
 
-/** Outside production, no list means every country (production refuses to start without one). */
-function parseCountries(raw: string | undefined): ReadonlySet<string> | 'any' {
-  if (raw === undefined || raw.trim() === '*') return 'any';
-  return new Set(raw.split(',').map((code) => code.trim().toUpperCase()));
+/**
+ * Outside production, no list means every country (production refuses to start without one).
+ * `*` may stand alongside codes (`*,XX`: every country and the non-geographic numbers).
+ */
+function parseCountries(raw: string | undefined): AllowedCountries {
+  const entries = (raw ?? '*').split(',').map((code) => code.trim().toUpperCase());
+  return { everyCountry: entries.includes('*'), listed: new Set(entries.filter((code) => code !== '*')) };
 }
 
 function parseAccess(

@@ -21,3 +21,12 @@ export function parseRate(raw: string): Rate {
     windowSeconds: Number(amount) * UNIT_SECONDS[perUnit],
   };
 }
+
+/** A guard window: 10-59 minutes, 1-24 hours or 1 day (at least the longest code lifetime, 10 minutes). */
+export const GUARD_WINDOW_PATTERN = /^([1-5][0-9]m|[1-9]h|1[0-9]h|2[0-4]h|1d)$/;
+
+/** A duration the schema already matched (`1h`, `30m`, `1d`) → seconds. */
+export function parseDurationSeconds(raw: string): number {
+  const unit = raw.slice(-1) as keyof typeof UNIT_SECONDS;
+  return Number(raw.slice(0, -1)) * UNIT_SECONDS[unit];
+}

@@ -1,3 +1,4 @@
+import { parseIpLiteral } from '../net/ip-literal.ts';
 import type { Caller } from './app-env.ts';
 
 /**
@@ -26,26 +27,4 @@ export function resolveClientIp(headers: Headers, caller: Caller): ClientIpResul
     }
   }
   return { ok: true, ip: parseIpLiteral(headers.get('cf-connecting-ip') ?? '') ?? UNKNOWN_CLIENT_IP };
-}
-
-const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4 = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
-
-/**
- * An IPv4 literal in dotted-decimal form, or an IPv6 literal in its canonical (RFC 5952) form, so
- * two spellings of one address are one key. Anything else (hostnames, ports, zone ids, octal or
- * hex IPv4 forms) is undefined.
- */
-export function parseIpLiteral(text: string): string | undefined {
-  const value = text.trim();
-  if (value.length === 0 || value.length > 45) return undefined;
-  if (IPV4.test(value)) return value;
-  if (!value.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(value)) return undefined;
-  try {
-    // The URL parser implements the WHATWG IPv6 parser, which validates and compresses.
-    const host = new URL(`http://[${value}]/`).hostname;
-    return host.slice(1, -1);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SEND_SCOPES } from '../otp/ports.ts';
 import { VERSION } from '../version.ts';
 import type { DocumentedRoute } from './documented-route.ts';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
@@ -87,6 +88,12 @@ function errorSchema(codes: readonly ErrorCode[]): JsonObject {
           message: { type: 'string' },
           retryAfterSeconds: { type: 'integer', description: 'Also sent as the Retry-After header.' },
           attemptsRemaining: { type: 'integer', description: 'With `invalid_code`.' },
+          scope: {
+            type: 'string',
+            enum: [...SEND_SCOPES],
+            description:
+              "With `rate_limited`: which limit refused. `phone`, `ip` (the client network: an IPv4 address or an IPv6 /64), `prefix`, `country` and `global` are plain limits; `range`, `block`, `country` and `global` are also the fraud guard's cells, refused while their unverified sends are over budget.",
+          },
           issues: {
             type: 'array',
             description: 'With `invalid_request`: which field is wrong and why.',

@@ -139,9 +139,46 @@ const statsCounts = {
   deliveryRate: rate,
 };
 
+const scopeCounts = (description: string) =>
+  z.record(z.string(), z.int()).register(z.globalRegistry, { description });
+
+const cellBudget = {
+  unverified: z.number().register(z.globalRegistry, {
+    description:
+      'Codes sent and not verified over FRAUD_GUARD_WINDOW (the previous window weighted, so fractional).',
+  }),
+  verified: z.number(),
+  limit: z.number().register(z.globalRegistry, {
+    description: 'base + FRAUD_GUARD_CREDIT x verified: the cell admits a send while unverified is below it.',
+  }),
+  underPressure: z.boolean().register(z.globalRegistry, { description: 'unverified has reached limit.' }),
+};
+
+const guardView = z
+  .object({
+    budget: z.object(cellBudget),
+    overdraft: z.object(cellBudget),
+    worstBlocks: z.array(z.object({ block: z.string(), ...cellBudget })),
+    worstRanges: z.array(
+      z.object({
+        rangeTag: z.string().register(z.globalRegistry, {
+          description: 'HMAC tag of the range (the store never holds one in clear).',
+        }),
+        ...cellBudget,
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    description:
+      "The fraud guard's cells of the country as they stand now (docs/abuse-defense.md), with its blocks and ranges holding the most unverified sends.",
+  });
+
 export const adminStatsResponse = z
   .object({
     hours: z.int(),
+    guardMode: z
+      .enum(['enforce', 'shadow', 'off'])
+      .register(z.globalRegistry, { description: 'FRAUD_GUARD.' }),
     since: z
       .string()
       .register(z.globalRegistry, { description: 'Start of the oldest hour summed (ISO 8601, UTC).' }),
@@ -157,6 +194,9 @@ export const adminStatsResponse = z
             'At least thresholds.minSent codes sent and fewer than thresholds.verifyRate verified.',
         }),
         reason: z.nullable(z.string()),
+        refused: scopeCounts('Requests refused over the hours read, by scope (the `scope` of the 429).'),
+        shadow: scopeCounts('With FRAUD_GUARD=shadow: sends the guard would have refused, by scope.'),
+        guard: guardView,
       }),
     ),
     totals: z.object(statsCounts),

@@ -1,4 +1,4 @@
-import type { CountsByCountry, StatsBucket } from '../stats/counters.ts';
+import type { HourlyCounters, StatsBucket } from '../stats/counters.ts';
 
 /**
  * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
@@ -80,26 +80,24 @@ export interface SentMessage {
 }
 
 /**
- * Where codes live. Each method is one atomic step (one store round trip), because every
- * check-then-act split is a race an attacker can win with parallel requests.
+ * Where codes live once issued. Each method is one atomic step (one store round trip), because
+ * every check-then-act split is a race an attacker can win with parallel requests. Codes are
+ * issued by SendAdmission, in the same step as every send limit.
  */
 export interface CodeStore {
-  /** Checks the failure cap and the resend cooldown, then replaces any pending code with this one. */
-  issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome>;
-  /**
-   * Removes the code (and its cooldown) only if it is still this one: the SMS carrying it was
-   * refused. Also takes back the `sent` count `issue` made in `stats` (same country and hour).
-   */
-  revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void>;
-  /** Checks, counts and consumes in one step. */
+  /** Checks, counts and consumes in one step; an approval counts `verified` in the send's cells. */
   check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
 }
 
-/** `country` and `hourBucket` say which hourly counter an issued code counts in as `sent`. */
-export interface IssuePolicy extends StatsBucket {
-  ttlSeconds: number;
-  resendCooldownSeconds: number;
-  maxFailures: number;
+/**
+ * The guard cells a number belongs to (docs/abuse-defense.md). `rangeTag` is an HMAC tag of the
+ * number without its last 3 digits; `block`, the number without its last 6 digits (one million
+ * numbers, roughly one operator allocation), stays in clear so operators can act on it.
+ */
+export interface SendCells {
+  country: string;
+  rangeTag: string;
+  block: string;
 }
 
 /** `country` and `hourBucket` say which hourly counter an approved code counts in as `verified`. */
@@ -107,21 +105,19 @@ export interface CheckPolicy extends StatsBucket {
   maxAttempts: number;
   maxFailures: number;
   failureWindowSeconds: number;
-  /** Verifies from one client IP per window, right or wrong (stops one guess across many numbers). */
-  ipTag: string;
+  /** Verifies from one client network per window, right or wrong (stops one guess across many numbers). */
+  networkTag: string;
   maxVerifiesPerIp: number;
   ipWindowSeconds: number;
+  /** The cells the code's send counted in, credited with `verified` on approval. */
+  cells: SendCells;
+  guardWindowSeconds: number;
+  nowMs: number;
 }
-
-/** `locked`: the number reached its failure cap; no new code until the failure count expires. */
-export type IssueOutcome =
-  | { kind: 'issued' }
-  | { kind: 'resend_too_soon'; retryAfterSeconds: number }
-  | { kind: 'locked'; retryAfterSeconds: number };
 
 /**
  * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
- * with one: the number is locked (failure cap). `rate_limited`: the client IP's verify limit.
+ * with one: the number is locked (failure cap). `rate_limited`: the client network's verify limit.
  */
 export type CheckOutcome =
   | { kind: 'approved' }
@@ -130,30 +126,61 @@ export type CheckOutcome =
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
-/** The send-side limits, checked in this order; the first that trips names the scope. */
-export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global'] as const;
+/**
+ * Why a send was refused. The per-caller and per-number limits (`phone`, `ip` = the client's
+ * network, `prefix`, `country` as an absolute cap, `global`) and the guard's cells (`range`,
+ * `block`, `country` budget, `global` breaker).
+ */
+export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global', 'range', 'block'] as const;
 export type SendScope = (typeof SEND_SCOPES)[number];
 
-/** Identifiers per scope. Phone, IP and prefix arrive as HMAC tags: the store never sees them in clear. */
-export type SendIdentifiers = Record<SendScope, string>;
+/** Everything one send needs, for the one atomic step that admits it and issues its code. */
+export interface SendRequest {
+  phoneTag: string;
+  codeHash: string;
+  /** HMAC tag of the client's network (src/net/client-network.ts). */
+  networkTag: string;
+  cells: SendCells;
+  ttlSeconds: number;
+  resendCooldownSeconds: number;
+  maxFailures: number;
+  nowMs: number;
+  /** The UTC hour the send and any refusal are counted in (`stats`). */
+  hourBucket: string;
+}
 
-export type AdmissionOutcome =
-  | { kind: 'admitted' }
-  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
-
-/** May one more SMS go out? All scopes in one store round trip; fails closed (throws) when unsure. */
-export interface SendAdmission {
-  admit(identifiers: SendIdentifiers): Promise<AdmissionOutcome>;
+/** A code admitted and stored; `revoke` takes back everything the send took (its SMS was refused). */
+export interface IssuedSend {
+  revoke(): Promise<void>;
 }
 
 /**
- * Client IPs known to be over their verify limit, remembered so that a blocked caller costs no
- * store round trip until its window ends. The store stays the authority; this only saves trips.
+ * `issued`: every limit passed and the code is stored; `shadowRefusal` names the guard scope that
+ * would have refused it under FRAUD_GUARD=shadow. `locked`: the number reached its failure cap.
  */
-export interface VerifyThrottle {
-  /** When the block on this IP ends (epoch ms), or undefined when it is not blocked. */
-  blockedUntil(clientIp: string, nowMs: number): number | undefined;
-  block(clientIp: string, untilMs: number): void;
+export type AdmissionOutcome =
+  | { kind: 'issued'; issued: IssuedSend; shadowRefusal: SendScope | undefined }
+  | { kind: 'resend_too_soon'; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number }
+  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
+
+/**
+ * May one more SMS go out? Failure cap, cooldown, every limit and budget, and the issue of the
+ * code, all or nothing in one store round trip: a refusal writes nothing but a refusal counter.
+ * Fails closed (throws) when unsure.
+ */
+export interface SendAdmission {
+  admit(send: SendRequest): Promise<AdmissionOutcome>;
+}
+
+/**
+ * Callers known to be over a limit, remembered so that a blocked caller costs no store round trip
+ * until its window ends. The store stays the authority; this only saves trips.
+ */
+export interface CallerBlocks {
+  /** When the block on this caller ends (epoch ms), or undefined when it is not blocked. */
+  blockedUntil(caller: string, nowMs: number): number | undefined;
+  block(caller: string, untilMs: number): void;
 }
 
 /** Is the caller a person? Answers for one bot-check token. */
@@ -248,6 +275,27 @@ export interface DeliveryStore {
 }
 
 export interface StatsReader {
-  /** Sums the counters of these hours (one store round trip however many hours). */
-  readHours(hourBuckets: readonly string[]): Promise<CountsByCountry>;
+  /** Sums the counters and refusals of these hours (one store round trip however many hours). */
+  readHours(hourBuckets: readonly string[]): Promise<HourlyCounters>;
+}
+
+/** Codes sent and verified in one guard cell over the sliding window (weighted, so fractional). */
+export interface CellCounts {
+  sent: number;
+  verified: number;
+}
+
+/** The guard's cells of one country as they stand now. */
+export interface CountryCells {
+  country: CellCounts;
+  overdraft: CellCounts;
+  /** By block (the number without its last 6 digits). */
+  blocks: Map<string, CellCounts>;
+  /** By range tag (an HMAC of the number without its last 3 digits). */
+  ranges: Map<string, CellCounts>;
+}
+
+export interface GuardCellsReader {
+  /** The cells of these countries at `nowMs` (one store round trip however many countries). */
+  read(countries: readonly string[], nowMs: number): Promise<Map<string, CountryCells>>;
 }

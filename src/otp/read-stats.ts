@@ -1,28 +1,93 @@
+import { type CountryRefusals, zeroCounts } from '../stats/counters.ts';
 import { recentHourBuckets, windowStart } from '../stats/hour-bucket.ts';
-import { buildStatsReport, type PumpingThresholds, type StatsReport } from '../stats/pumping-report.ts';
-import type { Clock, StatsReader } from './ports.ts';
+import {
+  buildStatsReport,
+  type CountryReport,
+  type PumpingThresholds,
+  type StatsReport,
+} from '../stats/pumping-report.ts';
+import type { FraudGuardPolicy } from './fraud-guard-policy.ts';
+import { type CellBudget, cellBudget } from './guard-budget.ts';
+import type { CellCounts, Clock, CountryCells, GuardCellsReader, StatsReader } from './ports.ts';
 
 export interface ReadStatsDeps {
   thresholds: PumpingThresholds;
+  guardPolicy: FraudGuardPolicy;
   stats: StatsReader;
+  guardCells: GuardCellsReader;
   clock: Clock;
 }
 
-export interface StatsSummary extends StatsReport {
+/** How many of a country's blocks and ranges the report lists, most unverified sends first. */
+export const WORST_CELLS = 5;
+
+export interface CountryGuardView {
+  /** The country cell now (over FRAUD_GUARD_WINDOW, not `hours`). */
+  budget: CellBudget;
+  overdraft: CellBudget;
+  worstBlocks: (CellBudget & { block: string })[];
+  /** Ranges by HMAC tag: the store never holds a range in clear. */
+  worstRanges: (CellBudget & { rangeTag: string })[];
+}
+
+export interface CountryStats extends CountryReport, CountryRefusals {
+  guard: CountryGuardView;
+}
+
+export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   hours: number;
   /** Start of the oldest hour summed (ISO 8601, UTC). */
   since: string;
   thresholds: { minSent: number; verifyRate: number };
+  guardMode: FraudGuardPolicy['mode'];
+  countries: CountryStats[];
 }
 
-/** Sums the last `hours` hourly counters per country and flags likely SMS pumping. */
+/**
+ * Sums the last `hours` hourly counters per country, flags likely SMS pumping, and shows what the
+ * send guard does: refusals by scope over the hours, and each country's cells as they stand now.
+ * Two store round trips: the hours, then the cells of the countries found in them.
+ */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const counts = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  // A country whose every request was refused sent nothing, and must still show up.
+  for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
+  const report = buildStatsReport(counts, deps.thresholds);
+  const cells = await deps.guardCells.read(
+    report.countries.map((entry) => entry.country),
+    nowMs,
+  );
   return {
     hours,
     since: windowStart(nowMs, hours),
     thresholds: { minSent: deps.thresholds.minSent, verifyRate: deps.thresholds.verifyRateThreshold },
-    ...buildStatsReport(counts, deps.thresholds),
+    guardMode: deps.guardPolicy.mode,
+    ...report,
+    countries: report.countries.map((entry) => ({
+      ...entry,
+      refused: refusals.get(entry.country)?.refused ?? {},
+      shadow: refusals.get(entry.country)?.shadow ?? {},
+      guard: guardView(cells.get(entry.country), deps.guardPolicy),
+    })),
+  };
+}
+
+function guardView(cells: CountryCells | undefined, policy: FraudGuardPolicy): CountryGuardView {
+  const empty: CellCounts = { sent: 0, verified: 0 };
+  const worst = <K extends string>(byId: Map<string, CellCounts> | undefined, base: number, key: K) =>
+    [...(byId ?? new Map<string, CellCounts>())]
+      .map(
+        ([id, cell]) =>
+          ({ [key]: id, ...cellBudget(cell, base, policy.credit) }) as CellBudget & Record<K, string>,
+      )
+      .filter((entry) => entry.unverified > 0)
+      .sort((a, b) => b.unverified - a.unverified)
+      .slice(0, WORST_CELLS);
+  return {
+    budget: cellBudget(cells?.country ?? empty, policy.countryBase, policy.credit),
+    overdraft: cellBudget(cells?.overdraft ?? empty, policy.overdraftBase, policy.credit),
+    worstBlocks: worst(cells?.blocks, policy.blockBase, 'block'),
+    worstRanges: worst(cells?.ranges, policy.rangeBase, 'rangeTag'),
   };
 }

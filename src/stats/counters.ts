@@ -27,3 +27,18 @@ export type CountsByCountry = Map<string, MetricCounts>;
 export function zeroCounts(): MetricCounts {
   return { sent: 0, delivered: 0, failed: 0, verified: 0 };
 }
+
+/** Requests refused (or, in shadow mode, that would have been) per scope: `{ range: 28, ip: 3 }`. */
+export type ScopeCounts = Record<string, number>;
+
+/** The send guard's and limits' refusals of one country, summed over the hours read. */
+export interface CountryRefusals {
+  refused: ScopeCounts;
+  shadow: ScopeCounts;
+}
+
+/** What one read of the hourly hashes gives: counters and refusals per country. */
+export interface HourlyCounters {
+  counts: CountsByCountry;
+  refusals: Map<string, CountryRefusals>;
+}

@@ -60,8 +60,23 @@ async function sendCode(app: TestApp, phone: string, options: { verify?: boolean
   }
 }
 
+interface CellBudget {
+  unverified: number;
+  verified: number;
+  limit: number;
+  underPressure: boolean;
+}
+
 interface CountryStats {
   country: string;
+  refused: Record<string, number>;
+  shadow: Record<string, number>;
+  guard: {
+    budget: CellBudget;
+    overdraft: CellBudget;
+    worstBlocks: (CellBudget & { block: string })[];
+    worstRanges: (CellBudget & { rangeTag: string })[];
+  };
   sent: number;
   delivered: number;
   failed: number;
@@ -74,10 +89,11 @@ interface CountryStats {
 
 interface StatsBody {
   hours: number;
+  guardMode: string;
   since: string;
   thresholds: { minSent: number; verifyRate: number };
   countries: CountryStats[];
-  totals: Omit<CountryStats, 'country' | 'flagged' | 'reason'>;
+  totals: Omit<CountryStats, 'country' | 'flagged' | 'reason' | 'refused' | 'shadow' | 'guard'>;
 }
 
 async function stats(app: TestApp, query = '?hours=1'): Promise<StatsBody> {
@@ -109,6 +125,12 @@ describe('GET /admin/stats', () => {
         deliveryRate: 0.3333,
         flagged: false,
         reason: null,
+        refused: {},
+        shadow: {},
+        guard: expect.objectContaining({
+          budget: { unverified: 2, verified: 1, limit: 21, underPressure: false },
+          overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
+        }),
       },
       {
         country: 'FR',
@@ -120,6 +142,14 @@ describe('GET /admin/stats', () => {
         deliveryRate: 1,
         flagged: false,
         reason: null,
+        refused: {},
+        shadow: {},
+        guard: {
+          budget: { unverified: 0, verified: 1, limit: 21, underPressure: false },
+          overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
+          worstBlocks: [],
+          worstRanges: [],
+        },
       },
     ]);
     expect(body.totals).toEqual({
@@ -186,13 +216,55 @@ describe('GET /admin/stats', () => {
     ]);
   });
 
-  it('reads a whole week in one store round trip', async () => {
+  it('reads a whole week in one store round trip, and the guard cells of its countries in one more', async () => {
     const app = statsApp();
-    const { result, roundTrips } = await countRoundTrips(() =>
+    const empty = await countRoundTrips(() =>
       app.call('/admin/stats?hours=168', { headers: bearer(ADMIN_KEY) }),
     );
-    expect(result.status).toBe(200);
-    expect(roundTrips).toBe(1);
+    expect(empty.result.status).toBe(200);
+    expect(empty.roundTrips).toBe(1);
+    await sendCode(app, uniquePhone());
+    await sendCode(app, frenchMobile());
+    const two = await countRoundTrips(() =>
+      app.call('/admin/stats?hours=168', { headers: bearer(ADMIN_KEY) }),
+    );
+    expect(((await two.result.json()) as StatsBody).countries).toHaveLength(2);
+    expect(two.roundTrips).toBe(2);
+  });
+
+  it('shows refusals by scope, the budget of each country now, and its worst blocks and ranges', async () => {
+    const app = statsApp();
+    const range = `+1415${200 + Math.floor(Math.random() * 700)}${Math.floor(Math.random() * 10)}`;
+    const statuses = [];
+    for (let index = 0; index < 7; index += 1) {
+      const response = await app.post(
+        '/otp/request',
+        { phone: `${range}${String(index * 101).padStart(3, '0')}` },
+        { 'cf-connecting-ip': `192.0.2.${index + 1}` },
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429, 429, 429, 429, 429]);
+
+    const body = await stats(app);
+    expect(body.guardMode).toBe('enforce');
+    const us = body.countries.find((entry) => entry.country === 'US');
+    expect(us).toMatchObject({ sent: 2, refused: { range: 5 }, shadow: {} });
+    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 20, underPressure: false });
+    expect(us?.guard.worstBlocks).toEqual([
+      { block: range.slice(0, -3), unverified: 2, verified: 0, limit: 5, underPressure: false },
+    ]);
+    expect(us?.guard.worstRanges).toEqual([
+      {
+        rangeTag: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        unverified: 2,
+        verified: 0,
+        limit: 2,
+        underPressure: true,
+      },
+    ]);
+    // The range itself never appears in clear.
+    expect(JSON.stringify(body)).not.toContain(range);
   });
 
   it('is 401 without a valid key and 403 with a key that is not an admin key, and reads nothing', async () => {

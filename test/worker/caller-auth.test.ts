@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { digestApiKeys, matchApiKey } from '../../src/auth/api-keys.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import type { Caller } from '../../src/http/app-env.ts';
-import { parseIpLiteral, resolveClientIp, UNKNOWN_CLIENT_IP } from '../../src/http/client-ip.ts';
+import { resolveClientIp, UNKNOWN_CLIENT_IP } from '../../src/http/client-ip.ts';
+import { parseIpLiteral } from '../../src/net/ip-literal.ts';
 import {
   countRoundTrips,
   latestCode,
@@ -256,7 +257,7 @@ describe('client IP', () => {
     expect(parseIpLiteral('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
     expect(parseIpLiteral('2001:db8::1')).toBe('2001:db8::1');
     expect(parseIpLiteral('::1')).toBe('::1');
-    expect(parseIpLiteral('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+    expect(parseIpLiteral('::ffff:192.0.2.1')).toBe('192.0.2.1');
   });
 
   it.each([

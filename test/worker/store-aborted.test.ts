@@ -2,7 +2,9 @@ import { env } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
 import { createUpstashCodeStore } from '../../src/adapters/upstash/code-store.ts';
+import { createUpstashSendAdmission } from '../../src/adapters/upstash/send-admission.ts';
 import { createStoreCalls } from '../../src/adapters/upstash/store-call.ts';
+import { parseRate } from '../../src/config/rate.ts';
 import { DependencyUnavailableError } from '../../src/otp/dependency-error.ts';
 
 const bindings = env as unknown as Record<string, string>;
@@ -11,12 +13,36 @@ const policy = {
   maxAttempts: 5,
   maxFailures: 20,
   failureWindowSeconds: 86_400,
-  ipTag: 'ip-tag',
+  networkTag: 'ip-tag',
   maxVerifiesPerIp: 60,
   ipWindowSeconds: 600,
   country: 'US',
   hourBucket: '2026112200',
+  cells: { country: 'US', rangeTag: 'range-tag', block: '+14155' },
+  guardWindowSeconds: 3600,
+  nowMs: Date.UTC(2026, 10, 22),
 };
+
+const admissionSettings = {
+  keyPrefix: 'aborted-test:',
+  rates: {
+    phone: parseRate('5/1h'),
+    ip: parseRate('10/1h'),
+    prefix: parseRate('15/1h'),
+    country: parseRate('300/1h'),
+    global: parseRate('1000/1h'),
+  },
+  guard: {
+    mode: 'enforce',
+    windowSeconds: 3600,
+    rangeBase: 2,
+    blockBase: 5,
+    countryBase: 20,
+    overdraftBase: 10,
+    credit: 1,
+    healthyMinVerified: 5,
+  },
+} as const;
 
 // @upstash/redis turns a FIXED abort signal that fires into a fake successful result ("Aborted"
 // or the signal's reason) instead of throwing. The service uses the function form, which throws;
@@ -36,16 +62,21 @@ describe("the client's synthetic Aborted result", () => {
         enableAutoPipelining,
         enableTelemetry: false,
       });
-      const store = createUpstashCodeStore(createStoreCalls(redis, { storeRoundTrips: 0 }), 'aborted-test:');
+      const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
+      const store = createUpstashCodeStore(calls, 'aborted-test:');
       await expect(store.check('phone-tag', 'guess-tag', policy)).rejects.toBeInstanceOf(
         DependencyUnavailableError,
       );
       await expect(
-        store.issue('phone-tag', 'code-tag', {
+        createUpstashSendAdmission(calls, admissionSettings).admit({
+          phoneTag: 'phone-tag',
+          codeHash: 'code-tag',
+          networkTag: 'ip-tag',
+          cells: policy.cells,
           ttlSeconds: 300,
           resendCooldownSeconds: 60,
           maxFailures: 20,
-          country: 'US',
+          nowMs: policy.nowMs,
           hourBucket: '2026112200',
         }),
       ).rejects.toBeInstanceOf(DependencyUnavailableError);

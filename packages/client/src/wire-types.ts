@@ -28,8 +28,12 @@ export type ErrorCode =
   | 'unavailable'
   | 'misconfigured';
 
-/** Which limit refused a `rate_limited` request. */
-export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global';
+/**
+ * Which limit refused a `rate_limited` request: a plain limit (`phone`, `ip` = the client's network,
+ * `prefix`, `country`, `global`) or one of the fraud guard's cells (`range`, `block`, `country`,
+ * `global`).
+ */
+export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 'range' | 'block';
 
 /** The body of `POST /otp/request`. */
 export interface OtpRequestBody {

@@ -1,60 +1,33 @@
-import type { CheckOutcome, CheckPolicy, CodeStore, IssueOutcome, IssuePolicy } from '../../otp/ports.ts';
-import type { StatsBucket } from '../../stats/counters.ts';
-import { codeKeys, STATS_TTL_SECONDS, statsField, statsHourKey, verifyIpKey } from './keys.ts';
+import type { CheckOutcome, CheckPolicy, CodeStore } from '../../otp/ports.ts';
+import {
+  codeKeys,
+  guardCellsKey,
+  SMS_CHANNEL,
+  STATS_TTL_SECONDS,
+  statsField,
+  statsHourKey,
+  verifyIpKey,
+} from './keys.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
-import { ISSUE_CODE_SCRIPT } from './scripts/issue-code.ts';
-import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
+import { windowPosition } from './sliding-window.ts';
 import { parseScriptReply, type StoreCalls, unexpectedReply } from './store-call.ts';
 
 export function createUpstashCodeStore(calls: StoreCalls, keyPrefix: string): CodeStore {
   return {
-    async issue(phoneTag: string, codeHash: string, policy: IssuePolicy): Promise<IssueOutcome> {
-      const keys = codeKeys(keyPrefix, phoneTag);
-      const [kind, pttl] = parseScriptReply(
-        await calls.script(
-          ISSUE_CODE_SCRIPT,
-          [keys.code, keys.cooldown, keys.failures, statsHourKey(keyPrefix, policy.hourBucket)],
-          [
-            codeHash,
-            policy.ttlSeconds,
-            policy.resendCooldownSeconds,
-            policy.maxFailures,
-            statsField(policy.country, 'sent'),
-            STATS_TTL_SECONDS,
-          ],
-        ),
-      );
-      switch (kind) {
-        case 'issued':
-          return { kind };
-        case 'cooldown':
-          return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(pttl) };
-        case 'locked':
-          return { kind, retryAfterSeconds: pttlToSeconds(pttl) };
-        default:
-          throw unexpectedReply(kind);
-      }
-    },
-
-    async revoke(phoneTag: string, codeHash: string, stats: StatsBucket): Promise<void> {
-      const keys = codeKeys(keyPrefix, phoneTag);
-      await calls.script(
-        REVOKE_CODE_SCRIPT,
-        [keys.code, keys.cooldown, statsHourKey(keyPrefix, stats.hourBucket)],
-        [codeHash, statsField(stats.country, 'sent')],
-      );
-    },
-
     async check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome> {
       const keys = codeKeys(keyPrefix, phoneTag);
+      const { cells } = policy;
+      const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
       const [kind, value] = parseScriptReply(
         await calls.script(
           CHECK_CODE_SCRIPT,
           [
             keys.code,
             keys.failures,
-            verifyIpKey(keyPrefix, policy.ipTag),
+            verifyIpKey(keyPrefix, policy.networkTag),
             statsHourKey(keyPrefix, policy.hourBucket),
+            guardCellsKey(keyPrefix, SMS_CHANNEL, cells.country, cellsWindow.index),
+            guardCellsKey(keyPrefix, SMS_CHANNEL, cells.country, cellsWindow.previousIndex),
           ],
           [
             candidateHash,
@@ -65,6 +38,10 @@ export function createUpstashCodeStore(calls: StoreCalls, keyPrefix: string): Co
             policy.ipWindowSeconds,
             statsField(policy.country, 'verified'),
             STATS_TTL_SECONDS,
+            cellsWindow.index,
+            cellsWindow.previousIndex,
+            cells.rangeTag,
+            cells.block,
           ],
         ),
       );

@@ -15,14 +15,29 @@ export function codeKeys(prefix: string, phoneTag: string) {
   };
 }
 
-/** Verify attempts from one client IP (an HMAC tag of it). TTL = the verify-per-IP window. */
-export function verifyIpKey(prefix: string, ipTag: string) {
-  return `${prefix}verify-ip:${ipTag}`;
+/** Verify attempts from one client network (an HMAC tag of it). TTL = the verify-per-IP window. */
+export function verifyIpKey(prefix: string, networkTag: string) {
+  return `${prefix}verify-ip:${networkTag}`;
 }
 
-/** Prefix under which @upstash/ratelimit keeps the send-side windows (its own key shapes below it). */
-export function sendLimitPrefix(prefix: string, scope: string) {
-  return `${prefix}rl:send-${scope}`;
+/**
+ * One fixed window of a plain send limit (`phone`, `ip`, `prefix`, `country`, `global`): an integer
+ * count of sends. Two consecutive windows make the sliding window. TTL = two windows.
+ */
+export function sendLimitKey(prefix: string, scope: string, identifier: string, windowIndex: number) {
+  return `${prefix}limit:send-${scope}:${identifier}:${windowIndex}`;
+}
+
+/** The guard's channel today; voice or WhatsApp codes would get their own budgets under their own. */
+export const SMS_CHANNEL = 'sms';
+
+/**
+ * The guard's cells of one country and channel in one fixed window: a hash of `s` (sent) and `v`
+ * (verified) per cell, `r:{rangeTag}:s|v`, `b:{block}:s|v`, `c:s|v` (the country), `o:s|v` (its
+ * overdraft). TTL = two windows plus a minute.
+ */
+export function guardCellsKey(prefix: string, channel: string, country: string, windowIndex: number) {
+  return `${prefix}guard:${channel}:${country}:${windowIndex}`;
 }
 
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */

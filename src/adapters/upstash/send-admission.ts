@@ -1,112 +1,151 @@
-import { Ratelimit } from '@upstash/ratelimit';
-import type { Redis } from '@upstash/redis/cloudflare';
 import type { Rate } from '../../config/rate.ts';
-import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import type { FraudGuardPolicy } from '../../otp/fraud-guard-policy.ts';
+import type { AdmissionOutcome, IssuedSend, SendAdmission, SendRequest, SendScope } from '../../otp/ports.ts';
+import { SEND_SCOPES } from '../../otp/ports.ts';
 import {
-  type AdmissionOutcome,
-  type Clock,
-  SEND_SCOPES,
-  type SendAdmission,
-  type SendScope,
-} from '../../otp/ports.ts';
-import { sendLimitPrefix } from './keys.ts';
-import type { StoreCalls } from './store-call.ts';
+  codeKeys,
+  guardCellsKey,
+  SMS_CHANNEL,
+  STATS_TTL_SECONDS,
+  sendLimitKey,
+  statsField,
+  statsHourKey,
+} from './keys.ts';
+import { ADMIT_SEND_SCRIPT } from './scripts/admit-send.ts';
+import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
+import { windowPosition } from './sliding-window.ts';
+import { type StoreCalls, unexpectedReply } from './store-call.ts';
 
-export interface SendLimitSettings {
+/** The plain limits, in the order admit-send reads them. */
+export const PLAIN_LIMITS = ['phone', 'ip', 'prefix', 'country', 'global'] as const;
+type PlainLimit = (typeof PLAIN_LIMITS)[number];
+
+export interface SendAdmissionSettings {
   readonly keyPrefix: string;
-  /** The store client's own timeout; the library's must come later (see below). */
-  readonly timeoutMs: number;
-  readonly rates: Readonly<Record<SendScope, Rate>>;
+  readonly rates: Readonly<Record<PlainLimit, Rate>>;
+  readonly guard: FraudGuardPolicy;
 }
 
-// @upstash/ratelimit remembers blocked identifiers in a Map so a caller that is already over its
-// limit costs no round trip. The Map must outlive the request, so it lives here, one per scope
-// and key prefix; the Ratelimit objects themselves are built per request around the per-request
-// Redis client (a module-level client would share promises across requests).
-const blockedCaches = new Map<string, Map<string, number>>();
-const MAX_CACHED_BLOCKS = 10_000;
+/** Guard hashes outlive their two windows by a minute, so a verify at the edge still finds its cell. */
+const GUARD_TTL_MARGIN_SECONDS = 60;
 
-function blockedCache(name: string): Map<string, number> {
-  let cache = blockedCaches.get(name);
-  if (!cache) {
-    cache = new Map();
-    blockedCaches.set(name, cache);
-  }
-  // Bounded: a flood of distinct identifiers must not grow an isolate's memory without limit.
-  if (cache.size > MAX_CACHED_BLOCKS) cache.clear();
-  return cache;
-}
-
-/** Every send limit as an @upstash/ratelimit sliding window, all five checked in one round trip. */
+/**
+ * SendAdmission as one Lua script (scripts/admit-send.ts): every check and the issue of the code in
+ * one store round trip, all or nothing. @upstash/ratelimit's limiters each count on their own, so
+ * a request one of them refused still spent the others' tokens; one script can check everything
+ * before it writes anything.
+ */
 export function createUpstashSendAdmission(
-  redis: Redis,
   calls: StoreCalls,
-  settings: SendLimitSettings,
-  waitUntil: (promise: Promise<unknown>) => void,
-  clock: Clock,
+  settings: SendAdmissionSettings,
 ): SendAdmission {
-  const caches = SEND_SCOPES.map((scope) => {
-    const rate = settings.rates[scope];
-    return blockedCache(`${sendLimitPrefix(settings.keyPrefix, scope)}:${rate.limit}/${rate.window}`);
-  });
-  const limiters = SEND_SCOPES.map((scope, index) => {
-    const rate = settings.rates[scope];
-    return new Ratelimit({
-      redis,
-      prefix: sendLimitPrefix(settings.keyPrefix, scope),
-      limiter: Ratelimit.slidingWindow(rate.limit, rate.window),
-      ephemeralCache: caches[index],
-      // Its own timeout resolves "success: true" (fail open); ours must come first and throw, so
-      // it is set well past the client's abort signal and a "timeout" reason is still refused.
-      timeout: settings.timeoutMs * 2,
-      analytics: false,
-      enableProtection: false,
-    });
-  });
-
+  const { keyPrefix, rates, guard } = settings;
   return {
-    async admit(identifiers): Promise<AdmissionOutcome> {
-      // The library consults its cache per limiter; asking the other four would still cost a
-      // round trip. One known block is enough to refuse without touching the store.
-      const now = clock.nowMs();
-      for (const [index, scope] of SEND_SCOPES.entries()) {
-        // The library keys its cache by `${prefix}:${identifier}`.
-        const key = `${sendLimitPrefix(settings.keyPrefix, scope)}:${identifiers[scope]}`;
-        const blockedUntil = caches[index]?.get(key);
-        if (blockedUntil !== undefined && blockedUntil > now) {
-          return {
-            kind: 'rate_limited',
-            scope,
-            retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil - now) / 1000)),
-          };
-        }
-      }
-      // Started in the same tick, the scripts leave in one auto-pipelined request: one round trip
-      // for all five limits (none when every identifier is already known to be blocked).
-      const responses = await calls.roundTrip(
-        () =>
-          Promise.all(
-            limiters.map((limiter, index) => limiter.limit(identifiers[SEND_SCOPES[index] as SendScope])),
-          ),
-        {
-          label: 'rate limiter',
-          wentOut: (answers) => answers.some((response) => response.reason !== 'cacheBlock'),
-        },
-      );
-      for (const response of responses) waitUntil(response.pending);
-
-      if (responses.some((response) => response.reason === 'timeout')) {
-        // Fail closed: a limiter that could not answer has not said yes.
-        throw new DependencyUnavailableError('store', 'rate limiter timed out');
-      }
-      const index = responses.findIndex((response) => !response.success);
-      if (index === -1) return { kind: 'admitted' };
-      const blocked = responses[index];
-      return {
-        kind: 'rate_limited',
-        scope: SEND_SCOPES[index] as SendScope,
-        retryAfterSeconds: Math.max(1, Math.ceil(((blocked?.reset ?? 0) - clock.nowMs()) / 1000)),
+    async admit(send: SendRequest): Promise<AdmissionOutcome> {
+      const code = codeKeys(keyPrefix, send.phoneTag);
+      const statsKey = statsHourKey(keyPrefix, send.hourBucket);
+      const identifiers: Record<PlainLimit, string> = {
+        phone: send.phoneTag,
+        ip: send.networkTag,
+        prefix: send.cells.rangeTag,
+        country: send.cells.country,
+        global: 'all',
       };
+      const limits = PLAIN_LIMITS.map((scope) => {
+        const rate = rates[scope];
+        const position = windowPosition(send.nowMs, rate.windowSeconds);
+        return {
+          scope,
+          rate,
+          position,
+          current: sendLimitKey(keyPrefix, scope, identifiers[scope], position.index),
+          previous: sendLimitKey(keyPrefix, scope, identifiers[scope], position.previousIndex),
+        };
+      });
+      const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
+      const guardKey = guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.index);
+      const reply = await calls.script(
+        ADMIT_SEND_SCRIPT,
+        [
+          code.code,
+          code.cooldown,
+          code.failures,
+          statsKey,
+          ...limits.flatMap((limit) => [limit.current, limit.previous]),
+          guardKey,
+          guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.previousIndex),
+        ],
+        [
+          send.codeHash,
+          send.ttlSeconds,
+          send.resendCooldownSeconds,
+          send.maxFailures,
+          send.cells.country,
+          STATS_TTL_SECONDS,
+          guard.mode,
+          ...limits.flatMap((limit) => [
+            limit.rate.limit,
+            limit.position.previousWeight,
+            (2 * limit.rate.windowSeconds + 1) * 1000,
+          ]),
+          cellsWindow.previousWeight,
+          2 * guard.windowSeconds + GUARD_TTL_MARGIN_SECONDS,
+          cellsWindow.index,
+          send.cells.rangeTag,
+          send.cells.block,
+          guard.rangeBase,
+          guard.blockBase,
+          guard.countryBase,
+          guard.overdraftBase,
+          guard.credit,
+          guard.healthyMinVerified,
+        ],
+      );
+      if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
+      const [kind, detail, extra] = reply.map(String);
+      switch (kind) {
+        case 'issued': {
+          const issued: IssuedSend = {
+            async revoke() {
+              await calls.script(
+                REVOKE_CODE_SCRIPT,
+                [code.code, code.cooldown, statsKey, guardKey, ...limits.map((limit) => limit.current)],
+                [
+                  send.codeHash,
+                  statsField(send.cells.country, 'sent'),
+                  send.cells.rangeTag,
+                  send.cells.block,
+                  extra === '1' ? 1 : 0,
+                ],
+              );
+            },
+          };
+          return { kind: 'issued', issued, shadowRefusal: detail === '' ? undefined : sendScope(detail) };
+        }
+        case 'cooldown':
+          return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+        case 'locked':
+          return { kind: 'locked', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+        case 'limited': {
+          const scope = sendScope(detail);
+          const plain = extra === 'limit' ? limits.find((limit) => limit.scope === scope) : undefined;
+          const position = plain ? plain.position : cellsWindow;
+          return { kind: 'rate_limited', scope, retryAfterSeconds: position.retryAfterSeconds };
+        }
+        default:
+          throw unexpectedReply(kind ?? 'empty');
+      }
     },
   };
+}
+
+function sendScope(text: string | undefined): SendScope {
+  const scope = SEND_SCOPES.find((known) => known === text);
+  if (!scope) throw unexpectedReply(`scope ${text}`);
+  return scope;
+}
+
+/** Redis answers -1/-2 for keys without TTL or already gone; never tell a client to wait 0 s. */
+function pttlToSeconds(pttl: number): number {
+  return pttl > 0 ? Math.ceil(pttl / 1000) : 1;
 }

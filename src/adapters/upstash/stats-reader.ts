@@ -1,35 +1,50 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { StatsReader } from '../../otp/ports.ts';
-import { type CountsByCountry, STATS_METRICS, type StatsMetric, zeroCounts } from '../../stats/counters.ts';
+import {
+  type CountryRefusals,
+  type HourlyCounters,
+  STATS_METRICS,
+  type StatsMetric,
+  zeroCounts,
+} from '../../stats/counters.ts';
 import { statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
-const FIELD = /^([A-Z]{2}):([a-z]+)$/;
+/** `US:sent`, or `US:refused:range` / `US:shadow:range` (admit-send's refusal counters). */
+const FIELD = /^([A-Z]{2}):(?:([a-z]+)|(refused|shadow):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
   return {
-    async readHours(hourBuckets: readonly string[]): Promise<CountsByCountry> {
-      const counts: CountsByCountry = new Map();
-      if (hourBuckets.length === 0) return counts;
+    async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
+      const read: HourlyCounters = { counts: new Map(), refusals: new Map() };
+      if (hourBuckets.length === 0) return read;
       const pipeline = redis.pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
       const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
       for (const hash of hashes) {
         for (const [field, value] of Object.entries(hash ?? {})) {
-          const [, country, metric] = FIELD.exec(field) ?? [];
-          if (!country || !isMetric(metric)) continue;
+          const [, country, metric, kind, scope] = FIELD.exec(field) ?? [];
           const count = Number(value);
-          if (!Number.isFinite(count)) continue;
-          let perCountry = counts.get(country);
-          if (!perCountry) {
-            perCountry = zeroCounts();
-            counts.set(country, perCountry);
+          if (!country || !Number.isFinite(count)) continue;
+          if (isMetric(metric)) {
+            let perCountry = read.counts.get(country);
+            if (!perCountry) {
+              perCountry = zeroCounts();
+              read.counts.set(country, perCountry);
+            }
+            perCountry[metric] += count;
+          } else if ((kind === 'refused' || kind === 'shadow') && scope) {
+            let refusals = read.refusals.get(country);
+            if (!refusals) {
+              refusals = { refused: {}, shadow: {} } satisfies CountryRefusals;
+              read.refusals.set(country, refusals);
+            }
+            refusals[kind][scope] = (refusals[kind][scope] ?? 0) + count;
           }
-          perCountry[metric] += count;
         }
       }
-      return counts;
+      return read;
     },
   };
 }

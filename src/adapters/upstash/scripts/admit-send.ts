@@ -1,0 +1,126 @@
+/**
+ * Admits one send and issues its code, all or nothing: the failure cap, the resend cooldown, the
+ * five plain limits, the conversion-aware guard (docs/abuse-defense.md), then, only if every check
+ * passed, every write. A refusal writes nothing but one refusal counter in the stats hash, so a
+ * refused request takes nothing from any shared budget.
+ *
+ * KEYS[1] code hash key          KEYS[2] cooldown key            KEYS[3] failure counter key
+ * KEYS[4] stats hash of the hour
+ * KEYS[5..14] the plain limits' sliding windows, current then previous window each, in the order
+ *             phone, ip (the client's network), prefix, country, global
+ * KEYS[15] guard hash of the number's country and channel, current window; KEYS[16] previous window
+ * ARGV[1] HMAC of the code       ARGV[2] code TTL (s)            ARGV[3] cooldown (s, 0 = none)
+ * ARGV[4] failure cap            ARGV[5] country (stats fields `{country}:sent|refused:*|shadow:*`)
+ * ARGV[6] stats TTL (s)          ARGV[7] guard mode, `enforce` | `shadow` | `off`
+ * ARGV[8..22] per plain limit, in the KEYS order: limit, weight of its previous window, key TTL (ms)
+ * ARGV[23] guard: weight of the previous window   ARGV[24] guard key TTL (s)   ARGV[25] guard window index
+ * ARGV[26] range tag             ARGV[27] block                  ARGV[28..31] range, block, country, overdraft base
+ * ARGV[32] credit per verified code                ARGV[33] verified codes a healthy country needs
+ * Returns {'issued', shadow scope or '', overdraft 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ *       | {'limited', scope, 'limit' | 'guard'} (which check refused: a plain limit or the guard)
+ *
+ * Windows are weighted like @upstash/ratelimit's slidingWindow: current + previous x (1 - elapsed
+ * share); the Worker computes the weights and indices from its clock, so tests can move time.
+ * The global limit is a hard cap at 1x outside `enforce`; under `enforce` it is a soft threshold
+ * (only healthy countries pass above it) and the hard cap is 2x. The code's hash keeps the guard
+ * window index `w` and whether the overdraft admitted it (`o`), so check-code credits `verified`
+ * to the very cells and window the send counted in. (Comments live here, not in the Lua text: the
+ * text is shipped in the Worker bundle and to Redis.)
+ */
+export const ADMIT_SEND_SCRIPT = `
+local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
+if failures >= tonumber(ARGV[4]) then
+  return {'locked', redis.call('PTTL', KEYS[3])}
+end
+local cooldown = tonumber(ARGV[3])
+if cooldown > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+  return {'cooldown', redis.call('PTTL', KEYS[2])}
+end
+local mode = ARGV[7]
+local country = ARGV[5]
+local function count(stat, field)
+  redis.call('HINCRBY', KEYS[4], country .. ':' .. stat .. field, 1)
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+end
+local scopes = {'phone', 'ip', 'prefix', 'country', 'global'}
+local globalCount = 0
+for i = 1, 5 do
+  local limit = tonumber(ARGV[5 + 3 * i])
+  local current = tonumber(redis.call('GET', KEYS[3 + 2 * i]) or '0')
+  local previous = tonumber(redis.call('GET', KEYS[4 + 2 * i]) or '0')
+  local sent = current + math.floor(previous * tonumber(ARGV[6 + 3 * i]))
+  if i == 5 then
+    globalCount = sent
+    if mode == 'enforce' then limit = 2 * limit end
+  end
+  if sent >= limit then
+    count('refused:', scopes[i])
+    return {'limited', scopes[i], 'limit'}
+  end
+end
+local range, block = 'r:' .. ARGV[26], 'b:' .. ARGV[27]
+local overdraft = 0
+local shadow = ''
+if mode ~= 'off' then
+  local fields = {range .. ':s', range .. ':v', block .. ':s', block .. ':v', 'c:s', 'c:v', 'o:s', 'o:v'}
+  local now = redis.call('HMGET', KEYS[15], unpack(fields))
+  local before = redis.call('HMGET', KEYS[16], unpack(fields))
+  local weight = tonumber(ARGV[23])
+  local credit = tonumber(ARGV[32])
+  local function value(i)
+    return tonumber(now[i] or '0') + tonumber(before[i] or '0') * weight
+  end
+  local function unverified(i)
+    return math.max(0, value(i) - value(i + 1))
+  end
+  local function room(i, base)
+    return unverified(i) < tonumber(base) + credit * value(i + 1)
+  end
+  local refusal = nil
+  if not room(1, ARGV[28]) then
+    refusal = 'range'
+  elseif not room(3, ARGV[29]) then
+    refusal = 'block'
+  elseif not room(5, ARGV[30]) then
+    if unverified(3) < 1 and room(7, ARGV[31]) then
+      overdraft = 1
+    else
+      refusal = 'country'
+    end
+  end
+  if not refusal and globalCount >= tonumber(ARGV[20]) then
+    local verified = value(6)
+    if verified < unverified(5) or verified < tonumber(ARGV[33]) then
+      refusal = 'global'
+    end
+  end
+  if refusal then
+    if mode == 'enforce' then
+      count('refused:', refusal)
+      return {'limited', refusal, 'guard'}
+    end
+    count('shadow:', refusal)
+    shadow = refusal
+    overdraft = 0
+  end
+end
+if cooldown > 0 then
+  redis.call('SET', KEYS[2], '1', 'EX', cooldown)
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0, 'w', ARGV[25], 'o', overdraft)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+for i = 1, 5 do
+  redis.call('INCR', KEYS[3 + 2 * i])
+  redis.call('PEXPIRE', KEYS[3 + 2 * i], ARGV[7 + 3 * i])
+end
+redis.call('HINCRBY', KEYS[15], range .. ':s', 1)
+redis.call('HINCRBY', KEYS[15], block .. ':s', 1)
+redis.call('HINCRBY', KEYS[15], 'c:s', 1)
+if overdraft == 1 then
+  redis.call('HINCRBY', KEYS[15], 'o:s', 1)
+end
+redis.call('EXPIRE', KEYS[15], ARGV[24])
+count('', 'sent')
+return {'issued', shadow, overdraft}
+`;
