@@ -125,7 +125,7 @@ export async function measureOtpEdgeCpu(
       `${stack.sandboxUrl}/__sandbox/messages?dst=${encodeURIComponent(phones[index] ?? '')}`,
     );
     const [latest] = (await response.json()) as { text: string }[];
-    return latest?.text.match(/^(\d{4,10}) is your /)?.[1] ?? '';
+    return latest?.text.match(/(?<!\d)(\d{4,10})(?!\d)/)?.[1] ?? '';
   });
   await batch(
     'POST /otp/verify',

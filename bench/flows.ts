@@ -81,7 +81,7 @@ export async function runFlow(
 async function readCode(sandboxUrl: string, phone: string): Promise<string | undefined> {
   const response = await fetch(`${sandboxUrl}/__sandbox/messages?dst=${encodeURIComponent(phone)}`);
   const [latest] = (await response.json()) as { text: string }[];
-  return latest?.text.match(/^(\d{4,10}) is your /)?.[1];
+  return latest?.text.match(/(?<!\d)(\d{4,10})(?!\d)/)?.[1];
 }
 
 function wrongCodeFor(code: string): string {

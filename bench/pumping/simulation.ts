@@ -195,7 +195,7 @@ async function readCode(sandboxUrl: string, phone: string): Promise<string | und
   while (performance.now() < deadline) {
     const response = await fetch(`${sandboxUrl}/__sandbox/messages?dst=${encodeURIComponent(phone)}`);
     const [latest] = (await response.json()) as { text: string }[];
-    const code = latest?.text.match(/^(\d{4,10}) is your /)?.[1];
+    const code = latest?.text.match(/(?<!\d)(\d{4,10})(?!\d)/)?.[1];
     if (code !== undefined) return code;
     await sleep(SMS_POLL_MS);
   }

@@ -18,8 +18,9 @@ function distinctPhones(count: number): string[] {
   return [...numbers];
 }
 
+/** The code in each SMS, in whatever language the number's country chose (its first 6-digit run). */
 function codesIn(messages: { text: string }[]): string[] {
-  return messages.flatMap((message) => message.text.match(/^(\d{6}) is your /)?.[1] ?? []);
+  return messages.flatMap((message) => message.text.match(/(?<!\d)(\d{6})(?!\d)/)?.[1] ?? []);
 }
 
 async function attemptsTo(numbers: string[]) {
