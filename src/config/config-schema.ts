@@ -164,7 +164,7 @@ export const configSchema = z
      * The same for a country (default 20): bounds an attack spread over many blocks. Also the size
      * of a fresh deployment's first wave per country, with the overdraft.
      */
-    FRAUD_GUARD_COUNTRY_BASE: integer(1, 1_000_000, 20),
+    FRAUD_GUARD_COUNTRY_BASE: integer(1, 1_000_000, 15),
     /**
      * What a country over its budget still lends to sends into clean blocks (no unverified send
      * outstanding), default 10: users in untouched parts of an attacked country keep being served.

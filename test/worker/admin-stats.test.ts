@@ -128,7 +128,7 @@ describe('GET /admin/stats', () => {
         refused: {},
         shadow: {},
         guard: expect.objectContaining({
-          budget: { unverified: 2, verified: 1, limit: 21, underPressure: false },
+          budget: { unverified: 2, verified: 1, limit: 16, underPressure: false },
           overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
         }),
       },
@@ -145,7 +145,7 @@ describe('GET /admin/stats', () => {
         refused: {},
         shadow: {},
         guard: {
-          budget: { unverified: 0, verified: 1, limit: 21, underPressure: false },
+          budget: { unverified: 0, verified: 1, limit: 16, underPressure: false },
           overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
           worstBlocks: [],
           worstRanges: [],
@@ -250,7 +250,7 @@ describe('GET /admin/stats', () => {
     expect(body.guardMode).toBe('enforce');
     const us = body.countries.find((entry) => entry.country === 'US');
     expect(us).toMatchObject({ sent: 2, refused: { range: 5 }, shadow: {} });
-    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 20, underPressure: false });
+    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 15, underPressure: false });
     expect(us?.guard.worstBlocks).toEqual([
       { block: range.slice(0, -3), unverified: 2, verified: 0, limit: 5, underPressure: false },
     ]);

@@ -37,7 +37,7 @@ const admissionSettings = {
     windowSeconds: 3600,
     rangeBase: 2,
     blockBase: 5,
-    countryBase: 20,
+    countryBase: 15,
     overdraftBase: 10,
     credit: 1,
     healthyMinVerified: 5,
