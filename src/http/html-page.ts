@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { html } from 'hono/html';
 
 /** CSP directive name → sources, e.g. `{ 'script-src': ["'self'"] }`. */
 export type CspDirectives = Readonly<Record<string, readonly string[]>>;
@@ -31,4 +32,17 @@ export function sendHtmlPage(c: Context, page: string | Promise<string>, csp: Cs
   c.header('Content-Security-Policy', contentSecurityPolicy(csp));
   c.header('Cache-Control', 'no-store');
   return c.html(page);
+}
+
+/**
+ * The head both pages share: UTF-8, a mobile viewport, kept out of search engines (a demo that
+ * sends SMS and an API reference are not for indexing), the title and the page's one stylesheet
+ * from this origin's assets. Values go through hono/html's escaping.
+ */
+export function pageHead(title: string, stylesheet: string) {
+  return html`<meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="robots" content="noindex" />
+    <title>${title}</title>
+    <link rel="stylesheet" href="${stylesheet}" />`;
 }

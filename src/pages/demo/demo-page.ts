@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { pageHead } from '../../http/html-page.ts';
 
 /** What the demo page loads from this origin's static assets (built by scripts/build-pages.ts). */
 export const DEMO_ASSETS = { script: '/assets/demo.js', style: '/assets/demo.css' } as const;
@@ -30,11 +31,7 @@ export function renderDemoPage(options: DemoPageOptions) {
   return html`<!doctype html>
 <html lang="en">
   <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="robots" content="noindex" />
-    <title>${appName}: verify your phone</title>
-    <link rel="stylesheet" href="${DEMO_ASSETS.style}" />
+    ${pageHead(`${appName}: verify your phone`, DEMO_ASSETS.style)}
   </head>
   <body>
     <main

@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { pageHead } from '../../http/html-page.ts';
 
 /**
  * What the docs page loads, all from this origin's static assets (scripts/build-pages.ts copies
@@ -20,11 +21,7 @@ export function renderDocsPage(options: { title: string }) {
   return html`<!doctype html>
 <html lang="en">
   <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="robots" content="noindex" />
-    <title>${options.title} API reference</title>
-    <link rel="stylesheet" href="${DOCS_ASSETS.style}" />
+    ${pageHead(`${options.title} API reference`, DOCS_ASSETS.style)}
   </head>
   <body>
     <main id="docs-fallback">
