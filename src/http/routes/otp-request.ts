@@ -13,7 +13,7 @@ export const otpRequestDoc: DocumentedRoute = {
   path: '/otp/request',
   summary: 'Send a verification code by SMS',
   description:
-    'Generates a code, stores only its keyed hash, and sends it by SMS. A new request replaces the pending code once the resend cooldown has passed.',
+    "Starts a verification: generates a code, stores only its keyed hash, and sends it by SMS. The answer's verificationId is the handle for verify, status and cancel. One active verification per number: a new request (after the resend cooldown) replaces the previous one, whose id then answers 404.",
   requestBody: otpRequestBody,
   success: { status: 200, description: 'The SMS was accepted by the provider.', schema: otpPendingResponse },
   errors: [
@@ -38,17 +38,21 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, turnstileToken, locale } = c.req.valid('json');
+    const { phone, turnstileToken, locale, nonce, transaction } = c.req.valid('json');
     // Before the use case: a bot without a token costs no store round trip.
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
 
-    const outcome = await requestCode({ phone, clientIp: c.get('clientIp'), locale }, c.get('services'));
+    const outcome = await requestCode(
+      { phone, clientIp: c.get('clientIp'), locale, nonce, transaction },
+      c.get('services'),
+    );
     switch (outcome.kind) {
       case 'sent':
         c.get('log').outcome = 'sent';
         return c.json(
           {
+            verificationId: outcome.verificationId,
             status: 'pending' as const,
             expiresInSeconds: outcome.expiresInSeconds,
             resendAfterSeconds: outcome.resendAfterSeconds,
