@@ -70,7 +70,8 @@ export type RequestCodeOutcome =
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   | { kind: 'sms_failed'; providerStatus: number }
-  | { kind: 'sms_uncertain'; retryAfterSeconds: number };
+  /** `verificationId`: the SMS may still arrive, and its code is kept for this verification. */
+  | { kind: 'sms_uncertain'; retryAfterSeconds: number; verificationId: string };
 
 /**
  * Starts a verification: eligibility (a configured test number, or a valid number in an allowed
@@ -202,6 +203,10 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     case 'uncertain':
       // The SMS may have gone out: keep the code, retry nothing (a second SMS would carry a second
       // code and void the first). The cooldown tells the caller when a new request can go through.
-      return { kind: 'sms_uncertain', retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds) };
+      return {
+        kind: 'sms_uncertain',
+        retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds),
+        verificationId,
+      };
   }
 }

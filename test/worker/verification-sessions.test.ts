@@ -123,7 +123,12 @@ describe('verify is no oracle and no burner', () => {
     let now = Date.now();
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0' }, { clock: { nowMs: () => now } });
 
-    const [replacedPhone, canceledPhone, approvedPhone, expiredPhone] = [1, 2, 3, 4].map(() => uniquePhone());
+    const [replacedPhone, canceledPhone, approvedPhone, expiredPhone] = [
+      uniquePhone(),
+      uniquePhone(),
+      uniquePhone(),
+      uniquePhone(),
+    ];
     const replaced = await startVerification(app, replacedPhone);
     const replacedCode = await latestCode(replacedPhone);
     await startVerification(app, replacedPhone);

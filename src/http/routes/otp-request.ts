@@ -78,7 +78,11 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
       case 'locked':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'sms_uncertain':
-        return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
+        // The SMS may arrive after all: the id lets the user verify its code if it does.
+        return errorResponse(c, 'unavailable', {
+          retryAfterSeconds: outcome.retryAfterSeconds,
+          extra: { verificationId: outcome.verificationId },
+        });
     }
   },
 );
