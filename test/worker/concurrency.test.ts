@@ -27,7 +27,8 @@ function distinctPhones(count: number): string[] {
 }
 
 function codesIn(messages: { text: string }[]): string[] {
-  return messages.flatMap((message) => message.text.match(/^(\d{6}) is your /)?.[1] ?? []);
+  // In any language: the first run of 6-10 digits (the lifetime has at most 2), like latestCode.
+  return messages.flatMap((message) => message.text.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? []);
 }
 
 async function attemptsTo(numbers: string[]) {

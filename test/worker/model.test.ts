@@ -364,7 +364,7 @@ const coverage: Sequence[] = [
     maxAttempts: 3,
     maxFailures: 4,
     cooldownSeconds: 0,
-    steps: [request, wrong, wrong, resend, old, wrong, right, request, right],
+    steps: [request, wrong, wrong, resend, old, wrong, wrong, right, request, right],
   },
   // A burned code: after OTP_MAX_ATTEMPTS wrong guesses even the right one fails.
   {
