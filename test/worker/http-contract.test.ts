@@ -40,7 +40,6 @@ describe('bad input never yields a 5xx', () => {
   });
 
   it('a code that is not a string of exactly OTP_LENGTH ASCII digits is invalid_request and counts no guess', async () => {
-    const phone = uniquePhone();
     for (const code of [
       123456,
       ['123456', '654321'],
