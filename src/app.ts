@@ -19,11 +19,8 @@ import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
 import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
-import {
-  otpVerificationsRoutes,
-  verificationCancelDoc,
-  verificationReadDoc,
-} from './http/routes/otp-verifications.ts';
+import { verificationCancelDoc, verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
+import { verificationReadDoc, verificationReadRoutes } from './http/routes/otp-verification-read.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
@@ -98,7 +95,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', metaRoutes)
     .route('/', otpRequestRoutes)
     .route('/', otpVerifyRoutes)
-    .route('/', otpVerificationsRoutes)
+    .route('/', verificationReadRoutes)
+    .route('/', verificationCancelRoutes)
     .route('/', deliveryWebhookRoutes)
     .route('/', adminStatsRoutes)
     .get('/openapi.json', (c) => {

@@ -103,8 +103,10 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   if (!testNumber) {
     if (!countryAllowed(country, deps.allowedCountries)) return { kind: 'country_not_allowed', country };
     const numberKind = classifyNumberKind(e164);
-    if (numberKind.kind === 'refused')
+    if (numberKind.kind === 'refused') {
+      deps.log.detail(`number kind ${numberKind.numberType}`);
       return { kind: 'unsupported_number', numberType: numberKind.numberType };
+    }
   }
 
   const network = clientNetwork(request.clientIp, deps.ipv6ClientPrefix);

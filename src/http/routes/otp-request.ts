@@ -4,6 +4,7 @@ import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
+import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -48,17 +49,14 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
       c.get('services'),
     );
     switch (outcome.kind) {
-      case 'sent':
+      case 'sent': {
         c.get('log').outcome = 'sent';
+        const { verificationId, expiresInSeconds, resendAfterSeconds } = outcome;
         return c.json(
-          {
-            verificationId: outcome.verificationId,
-            status: 'pending' as const,
-            expiresInSeconds: outcome.expiresInSeconds,
-            resendAfterSeconds: outcome.resendAfterSeconds,
-          },
+          { verificationId, status: 'pending' as const, expiresInSeconds, resendAfterSeconds },
           200,
         );
+      }
       case 'invalid_phone':
       // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
       case 'sms_failed':
@@ -66,23 +64,17 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
       case 'country_not_allowed':
         return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
       case 'unsupported_number':
-        c.get('log').detail = `number kind ${outcome.numberType}`;
         return errorResponse(c, 'unsupported_number');
       case 'rate_limited':
-        return errorResponse(c, 'rate_limited', {
-          extra: { scope: outcome.scope },
-          retryAfterSeconds: outcome.retryAfterSeconds,
-        });
+        return rateLimitedResponse(c, outcome);
       case 'resend_too_soon':
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'locked':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
-      case 'sms_uncertain':
-        // The SMS may arrive after all: the id lets the user verify its code if it does.
-        return errorResponse(c, 'unavailable', {
-          retryAfterSeconds: outcome.retryAfterSeconds,
-          extra: { verificationId: outcome.verificationId },
-        });
+      case 'sms_uncertain': {
+        const { retryAfterSeconds, verificationId } = outcome;
+        return errorResponse(c, 'unavailable', { retryAfterSeconds, extra: { verificationId } });
+      }
     }
   },
 );

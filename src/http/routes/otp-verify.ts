@@ -4,6 +4,7 @@ import { verifyCode } from '../../otp/verify-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
+import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { otpApprovedResponse, otpVerifyBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -64,10 +65,7 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
       case 'too_many_attempts':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':
-        return errorResponse(c, 'rate_limited', {
-          extra: { scope: outcome.scope },
-          retryAfterSeconds: outcome.retryAfterSeconds,
-        });
+        return rateLimitedResponse(c, outcome);
     }
   },
 );

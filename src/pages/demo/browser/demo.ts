@@ -158,7 +158,7 @@ async function showStatus(): Promise<void> {
   if (!result.ok) return;
   const { status, attemptsRemaining, delivery } = result.data;
   const parts = [`Status: ${status}`];
-  if (status === 'pending') parts.push(plural(attemptsRemaining, 'attempt', 'attempts') + ' left');
+  if (status === 'pending') parts.push(`${plural(attemptsRemaining, 'attempt', 'attempts')} left`);
   if (delivery) parts.push(`SMS ${delivery.status}`);
   statusLine.textContent = parts.join(' · ');
   statusLine.dataset.status = status;
