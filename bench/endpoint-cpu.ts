@@ -115,10 +115,13 @@ export async function measureOtpEdgeCpu(
   await batch('GET /health', async () => (await status(fetch(`${stack.workerUrl}/health`))) === 200);
   const phones = Array.from({ length: options.calls }, () => nextNumber());
   const ipOf = (index: number) => clientIpFor(firstIp + index);
-  await batch(
-    'POST /otp/request',
-    async (index) => (await status(post('/otp/request', ipOf(index), { phone: phones[index] }))) === 200,
-  );
+  const ids: string[] = [];
+  await batch('POST /otp/request', async (index) => {
+    const response = await post('/otp/request', ipOf(index), { phone: phones[index] });
+    const body = (await response.json()) as { verificationId?: string };
+    ids[index] = body.verificationId ?? '';
+    return response.status === 200;
+  });
   // Read outside the measured batch: the sandbox runs in this process, not in workerd, anyway.
   const codes = await pool(options.calls, options.concurrency, async (index) => {
     const response = await fetch(
@@ -130,7 +133,8 @@ export async function measureOtpEdgeCpu(
   await batch(
     'POST /otp/verify',
     async (index) =>
-      (await status(post('/otp/verify', ipOf(index), { phone: phones[index], code: codes[index] }))) === 200,
+      (await status(post('/otp/verify', ipOf(index), { verificationId: ids[index], code: codes[index] }))) ===
+      200,
   );
   return results;
 }

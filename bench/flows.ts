@@ -49,7 +49,7 @@ export async function runFlow(
   try {
     let started = performance.now();
     const requested = await post('/otp/request', { phone });
-    await requested.arrayBuffer();
+    const { verificationId } = (await requested.json()) as { verificationId?: string };
     result.requestMs = performance.now() - started;
     result.requestStatus = requested.status;
     await options.between?.afterRequest?.();
@@ -61,12 +61,12 @@ export async function runFlow(
       return result;
     }
     if (options.wrongGuessFirst) {
-      const wrong = await post('/otp/verify', { phone, code: wrongCodeFor(code) });
+      const wrong = await post('/otp/verify', { verificationId, code: wrongCodeFor(code) });
       await wrong.arrayBuffer();
       if (wrong.status !== 400) result.failure = `wrong code answered ${wrong.status}`;
     }
     started = performance.now();
-    const verified = await post('/otp/verify', { phone, code });
+    const verified = await post('/otp/verify', { verificationId, code });
     const body = (await verified.json()) as { status?: string };
     result.verifyMs = performance.now() - started;
     result.verifyStatus = verified.status;

@@ -19,9 +19,12 @@ import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaDocs, metaRoutes } from './http/routes/meta.ts';
 import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
+import { verificationCancelDoc, verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
+import { verificationReadDoc, verificationReadRoutes } from './http/routes/otp-verification-read.ts';
 import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
+import { testNumbersExpired } from './otp/test-numbers.ts';
 import { demoRoutes } from './pages/demo/demo-routes.ts';
 import { docsRoutes } from './pages/docs/docs-routes.ts';
 import { createServices, type Runtime } from './wiring.ts';
@@ -56,6 +59,19 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
       warned.add(loaded.config);
       c.get('log').warnings = loaded.config.warnings;
     }
+    const { testNumbers } = loaded.config;
+    if (
+      testNumbersExpired(testNumbers, runtime.clock.nowMs()) &&
+      !warnedTestNumbersExpired.has(loaded.config)
+    ) {
+      // Once per isolate: from now on those numbers are texted and get random codes like any other.
+      warnedTestNumbersExpired.add(loaded.config);
+      const expiredAt = new Date(testNumbers.expiresAtMs ?? 0).toISOString();
+      c.get('log').warnings = [
+        ...(c.get('log').warnings ?? []),
+        `TEST_NUMBERS expired at ${expiredAt} (TEST_NUMBERS_EXPIRE_AT): they are ordinary numbers again`,
+      ];
+    }
     c.set('config', loaded.config);
     c.set('runtime', runtime);
     c.set(
@@ -79,6 +95,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', metaRoutes)
     .route('/', otpRequestRoutes)
     .route('/', otpVerifyRoutes)
+    .route('/', verificationReadRoutes)
+    .route('/', verificationCancelRoutes)
     .route('/', deliveryWebhookRoutes)
     .route('/', adminStatsRoutes)
     .get('/openapi.json', (c) => {
@@ -86,6 +104,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
         ...metaDocs,
         otpRequestDoc,
         otpVerifyDoc,
+        verificationReadDoc,
+        verificationCancelDoc,
         deliveryWebhookDoc,
         adminStatsDoc,
       ]);
@@ -129,6 +149,7 @@ let openApiDocument: Record<string, unknown> | undefined;
 // Configs whose warnings were logged: once per isolate and config is enough to be found in the
 // logs, and keeps them out of every other line.
 const warned = new WeakSet<object>();
+const warnedTestNumbersExpired = new WeakSet<object>();
 
 /** The route types, for Hono's typed client (`hc<AppType>`). */
 export type AppType = ReturnType<typeof createApp>;

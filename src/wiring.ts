@@ -2,7 +2,6 @@ import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-bloc
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
-import { createUpstashCodeStore } from './adapters/upstash/code-store.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
@@ -10,12 +9,16 @@ import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import type { Config } from './config/config.ts';
+import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
+import type { ManageVerificationDeps } from './otp/manage-verification.ts';
 import type { Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
 
@@ -31,6 +34,7 @@ export interface Runtime {
  */
 export type Services = RequestCodeDeps &
   VerifyCodeDeps &
+  ManageVerificationDeps &
   RecordDeliveryDeps &
   ReadStatsDeps & {
     /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
@@ -45,6 +49,7 @@ function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
 
 const hashers = new WeakMap<Config, KeyedHasher>();
 const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
+const sealers = new WeakMap<Config, WeakMap<Runtime, { ids: VerificationIds; seal: BindingSeal }>>();
 
 function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
   let value = map.get(key);
@@ -73,6 +78,15 @@ export function createServices(
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   const redis = createRedisClient(storeSettings);
   const calls = createStoreCalls(redis, roundTrips);
+  // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
+  const sealing = cached(
+    cached(sealers, config, () => new WeakMap()),
+    runtime,
+    () => ({
+      ids: createVerificationIds(config.otp.secret, random),
+      seal: createBindingSeal(config.otp.secret, random),
+    }),
+  );
   return {
     roundTrips,
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
@@ -84,7 +98,10 @@ export function createServices(
     verifyPerIp: { limit, windowSeconds },
     thresholds: config.pumping,
     guardPolicy: guard,
-    store: createUpstashCodeStore(calls, keyPrefix),
+    testNumbers: config.testNumbers,
+    verifications: createUpstashVerificationStore(calls, keyPrefix),
+    verificationIds: sealing.ids,
+    bindingSeal: sealing.seal,
     admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),

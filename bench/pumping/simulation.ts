@@ -31,6 +31,8 @@ export interface Answer {
   status: number;
   /** `rate_limited:country`, `unsupported_number`, `network: …` …; undefined for a 2xx. */
   refusal: string | undefined;
+  /** From a 200 of POST /otp/request: what the user's verify takes. */
+  verificationId?: string | undefined;
 }
 
 export interface AttackCall extends Answer {
@@ -146,7 +148,10 @@ export async function simulate(
       flow.smsReceived = code !== undefined;
       if (code === undefined) return flow;
       await sleep(planned.typingMs);
-      flow.verify = await call('/otp/verify', planned.ip, { phone: planned.phone, code });
+      flow.verify = await call('/otp/verify', planned.ip, {
+        verificationId: flow.request.verificationId,
+        code,
+      });
       if (flow.verify.status === 200) flow.servedAtMs = since();
       return flow;
     }),
@@ -174,12 +179,17 @@ async function callApi(
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const answer = (await response.json()) as { status?: string; error?: { code?: string; scope?: string } };
+    const answer = (await response.json()) as {
+      status?: string;
+      verificationId?: string;
+      error?: { code?: string; scope?: string };
+    };
     if (response.ok) {
       const approvedOrPending = answer.status === 'approved' || answer.status === 'pending';
       return {
         status: response.status,
         refusal: approvedOrPending ? undefined : `unexpected 2xx ${answer.status}`,
+        verificationId: answer.verificationId,
       };
     }
     const code = answer.error?.code ?? 'no_error_body';

@@ -68,9 +68,26 @@ export const configSchema = z
     /** NIST SP 800-63B: an out-of-band code is valid for at most 10 minutes. */
     OTP_TTL_SECONDS: integer(1, 600, 300),
     OTP_MAX_ATTEMPTS: integer(1, 10, 5),
-    /** NIST SP 800-63B allows at most 100 consecutive failures per account. */
-    OTP_MAX_FAILURES_PER_DAY: integer(1, 100, 20),
+    /**
+     * Wrong guesses per number per rolling day, from everyone, before the number is locked. NIST SP
+     * 800-63B allows at most 100 consecutive failures per account; with OTP_MAX_ATTEMPTS 5, reaching
+     * 100 takes 20 verifications, each an SMS the owner sees.
+     */
+    OTP_MAX_FAILURES_PER_DAY: integer(1, 100, 100),
+    /**
+     * Wrong guesses per number per rolling day from one client network: a stranger stops here, far
+     * below the number-wide cap, so they cannot lock the owner out (the owner's network has its own).
+     */
+    OTP_MAX_FAILURES_PER_CLIENT: integer(1, 100, 10),
     OTP_RESEND_COOLDOWN_SECONDS: integer(0, 3600, 60),
+
+    /**
+     * Numbers that never get an SMS and take a fixed code (app-store review, QA, CI):
+     * `+E164:code,...`, each code exactly OTP_LENGTH digits. Checked in config.ts.
+     */
+    TEST_NUMBERS: optionalText,
+    /** When the test numbers become ordinary numbers again (ISO 8601). Required with TEST_NUMBERS in production. */
+    TEST_NUMBERS_EXPIRE_AT: optionalText,
 
     PLIVO_BASE_URL: z._default(httpUrl, 'https://api.plivo.com'),
     PLIVO_AUTH_ID: z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/)),

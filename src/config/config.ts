@@ -4,6 +4,7 @@ import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
+import { parseTestNumbers, type TestNumbers } from '../otp/test-numbers.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
@@ -42,6 +43,8 @@ export interface Config {
   readonly warnings: readonly string[];
   /** Where codes may be sent (ALLOWED_COUNTRIES). */
   readonly allowedCountries: AllowedCountries;
+  /** Numbers that get no SMS and take a fixed code (TEST_NUMBERS, TEST_NUMBERS_EXPIRE_AT). */
+  readonly testNumbers: TestNumbers;
   readonly rateLimits: {
     /** RATE_LIMIT_SEND_*: one sliding window per scope. */
     readonly send: Readonly<Record<'phone' | 'ip' | 'prefix' | 'country' | 'global', Rate>>;
@@ -132,8 +135,26 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!smsLocales.ok) problems.push(...smsLocales.problems);
   const access = parseAccess(raw);
   if (!access.ok) problems.push(...access.problems);
+  const testNumbers = parseTestNumbers(raw.TEST_NUMBERS, raw.TEST_NUMBERS_EXPIRE_AT, raw.OTP_LENGTH);
+  if (!testNumbers.ok) problems.push(...testNumbers.problems);
+  else if (raw.ENVIRONMENT === 'production' && testNumbers.testNumbers.codes.size > 0) {
+    // A reviewer's account must not linger in production: test numbers there always end.
+    const { expiresAtMs } = testNumbers.testNumbers;
+    if (expiresAtMs === undefined) {
+      problems.push('TEST_NUMBERS_EXPIRE_AT: required in production when TEST_NUMBERS is set');
+    } else if (expiresAtMs <= Date.now()) {
+      problems.push('TEST_NUMBERS_EXPIRE_AT: must be in the future when the configuration loads');
+    }
+  }
 
-  if (!signingKey.ok || !previousKeys.ok || !access.ok || !smsLocales.ok || problems.length > 0) {
+  if (
+    !signingKey.ok ||
+    !previousKeys.ok ||
+    !access.ok ||
+    !smsLocales.ok ||
+    !testNumbers.ok ||
+    problems.length > 0
+  ) {
     return { ok: false, problems };
   }
   const warnings = smsLocales.overBudget.map(
@@ -159,6 +180,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ttlSeconds: raw.OTP_TTL_SECONDS,
       maxAttempts: raw.OTP_MAX_ATTEMPTS,
       maxFailuresPerDay: raw.OTP_MAX_FAILURES_PER_DAY,
+      maxFailuresPerClient: raw.OTP_MAX_FAILURES_PER_CLIENT,
       resendCooldownSeconds: raw.OTP_RESEND_COOLDOWN_SECONDS,
     },
     plivo: {
@@ -172,6 +194,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     },
     message: { ...text, locales: smsLocales.locales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
+    testNumbers: testNumbers.testNumbers,
     rateLimits: {
       send: {
         phone: parseRate(raw.RATE_LIMIT_SEND_PER_PHONE),

@@ -6,13 +6,16 @@ import type { ErrorCode } from './error-codes.ts';
  * with the same schema objects the handler validates with.
  */
 export interface DocumentedRoute {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI form: path parameters in braces, `/otp/verifications/{verificationId}`. */
   path: string;
   summary: string;
   description?: string;
   requestBody?: z.ZodMiniType;
   /** How `requestBody` is encoded; default `application/json`. */
   requestMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /** Path parameters: an object schema, one parameter per property (all required). */
+  pathParams?: z.ZodMiniObject;
   /** Query parameters: an object schema, one parameter per property. */
   query?: z.ZodMiniObject;
   success: { status: 200; description: string; schema: z.ZodMiniType };

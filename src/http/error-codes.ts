@@ -17,8 +17,13 @@ export const ERROR_CODES = {
   captcha_failed: { status: 403, message: 'The bot check failed. Please try again.' },
   country_not_allowed: { status: 403, message: 'Codes cannot be sent to numbers in this country.' },
   not_found: { status: 404, message: 'No such endpoint.' },
+  verification_not_found: {
+    status: 404,
+    message:
+      'No such verification: it is unknown, expired, canceled or replaced by a newer one. Request a new code.',
+  },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
-  code_expired: { status: 410, message: 'There is no active code for this number. Request a new one.' },
+  already_approved: { status: 409, message: 'This verification was approved; it cannot be canceled.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   unsupported_number: { status: 422, message: 'This number cannot receive verification codes by SMS.' },

@@ -38,7 +38,11 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
         content: { [route.requestMediaType ?? 'application/json']: { schema: schemaRef(route.requestBody) } },
       };
     }
-    if (route.query) operation.parameters = queryParameters(route.query);
+    const parameters = [
+      ...(route.pathParams ? parametersOf(route.pathParams, 'path') : []),
+      ...(route.query ? parametersOf(route.query, 'query') : []),
+    ];
+    if (parameters.length > 0) operation.parameters = parameters;
     paths[route.path] = { ...paths[route.path], [route.method]: operation };
   }
 
@@ -55,15 +59,15 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
   };
 }
 
-function queryParameters(query: z.ZodMiniObject): JsonObject[] {
-  const schema = z.toJSONSchema(query, { target: 'draft-2020-12', io: 'input' }) as {
+function parametersOf(object: z.ZodMiniObject, location: 'path' | 'query'): JsonObject[] {
+  const schema = z.toJSONSchema(object, { target: 'draft-2020-12', io: 'input' }) as {
     properties?: Record<string, JsonObject>;
     required?: string[];
   };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'query',
-    required: schema.required?.includes(name) ?? false,
+    in: location,
+    required: location === 'path' || (schema.required?.includes(name) ?? false),
     ...(typeof property.description === 'string' ? { description: property.description } : {}),
     schema: property,
   }));

@@ -36,13 +36,61 @@ const locale = z
     examples: ['pt-BR'],
   });
 
+// Bounded here so nothing unbounded is sealed into the store; the receipt's claims are built from them.
+const nonce = z
+  .string()
+  .check(z.regex(/^[\x20-\x7E]{1,128}$/, 'must be 1-128 printable ASCII characters'))
+  .register(z.globalRegistry, {
+    description:
+      'Your own value (a session id, a login attempt), bound to the verification and handed to the receipt: 1-128 printable ASCII characters.',
+    examples: ['login-7f3a9c'],
+  });
+
+const transaction = z
+  .strictObject({
+    amount: z
+      .string()
+      .check(z.regex(/^[0-9]{1,15}(\.[0-9]{1,4})?$/, 'must be a decimal such as 1250.00'))
+      .register(z.globalRegistry, { examples: ['1250.00'] }),
+    currency: z
+      .string()
+      .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'))
+      .register(z.globalRegistry, { examples: ['EUR'] }),
+    payee: z
+      .string()
+      .check(z.minLength(1), z.maxLength(70))
+      .register(z.globalRegistry, { examples: ['ACME Ltd'] }),
+  })
+  .register(z.globalRegistry, {
+    id: 'Transaction',
+    description: 'What the user approves with this code (dynamic linking), bound to the verification.',
+  });
+
 export const otpRequestBody = z
-  .strictObject({ phone, locale: z.optional(locale), turnstileToken: z.optional(turnstileToken) })
+  .strictObject({
+    phone,
+    locale: z.optional(locale),
+    nonce: z.optional(nonce),
+    transaction: z.optional(transaction),
+    turnstileToken: z.optional(turnstileToken),
+  })
   .register(z.globalRegistry, { id: 'OtpRequest' });
+
+// 88 characters as issued; the bound keeps anything else cheap to refuse.
+const verificationId = z
+  .string()
+  .check(z.minLength(22), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/, 'must be a verification id'))
+  .register(z.globalRegistry, {
+    description:
+      'From POST /otp/request: the only handle on the verification (128 random bits; treat it like a secret).',
+    examples: ['wq1Ag3x0L7cW2kq9V8mZbQkR1aUH0c2yM9kJtq3n4o5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f2G3h4I5j6K7l'],
+  });
+
+export const verificationPath = z.strictObject({ verificationId });
 
 export const otpVerifyBody = z
   .strictObject({
-    phone,
+    verificationId,
     code: z
       .string()
       .check(z.maxLength(20))
@@ -55,6 +103,7 @@ export const otpVerifyBody = z
 
 export const otpPendingResponse = z
   .object({
+    verificationId,
     status: z.literal('pending'),
     expiresInSeconds: z.int().register(z.globalRegistry, { examples: [300] }),
     resendAfterSeconds: z.int().register(z.globalRegistry, { examples: [60] }),
@@ -70,6 +119,48 @@ export const otpApprovedResponse = z
     expiresInSeconds: z.int().register(z.globalRegistry, { examples: [600] }),
   })
   .register(z.globalRegistry, { id: 'OtpApproved' });
+
+export const verificationResponse = z
+  .object({
+    verificationId,
+    status: z.enum(['pending', 'approved', 'canceled', 'expired']).register(z.globalRegistry, {
+      description:
+        '`pending`: the code can be verified; `approved`: it was; `canceled`: DELETE was called; `expired`: its lifetime passed.',
+    }),
+    attemptsRemaining: z.int().register(z.globalRegistry, {
+      description: 'Wrong guesses left on this code (0 once it is no longer pending).',
+    }),
+    expiresAt: z.string().register(z.globalRegistry, {
+      description: 'When the code stops working (ISO 8601, UTC).',
+      examples: ['2030-01-01T12:05:00.000Z'],
+    }),
+    phone: z.string().register(z.globalRegistry, {
+      description: 'The number the code went to, masked: the country code and the last two digits.',
+      examples: ['+44*******23'],
+    }),
+    testNumber: z.boolean().register(z.globalRegistry, {
+      description: 'A configured test number: no SMS was sent.',
+    }),
+    delivery: z
+      .nullable(
+        z.object({
+          status: z.string().register(z.globalRegistry, {
+            description:
+              "Plivo's latest delivery status of the SMS (`queued`, `sent`, `delivered`, `undelivered`, `failed`).",
+            examples: ['delivered'],
+          }),
+        }),
+      )
+      .register(z.globalRegistry, {
+        description:
+          'null until a delivery report arrived (and always without PUBLIC_BASE_URL, or for a test number).',
+      }),
+  })
+  .register(z.globalRegistry, { id: 'Verification' });
+
+export const verificationCanceledResponse = z
+  .object({ verificationId, status: z.literal('canceled') })
+  .register(z.globalRegistry, { id: 'VerificationCanceled' });
 
 export const healthResponse = z
   .object({ status: z.literal('ok'), version: z.string() })
@@ -135,6 +226,10 @@ const statsCounts = {
   delivered: z.int(),
   failed: z.int().register(z.globalRegistry, { description: 'Delivery reports `failed` or `undelivered`.' }),
   verified: z.int(),
+  test_sent: z.int().register(z.globalRegistry, {
+    description: 'Codes issued to test numbers (TEST_NUMBERS): no SMS, not in sent.',
+  }),
+  test_verified: z.int().register(z.globalRegistry, { description: 'Test-number codes approved.' }),
   verificationRate: rate,
   deliveryRate: rate,
 };

@@ -1,3 +1,5 @@
+import { base64url } from './base64url.ts';
+
 /**
  * HMAC-SHA-256 under OTP_SECRET. Redis only ever sees these tags: a dump of the store reveals
  * neither codes nor phone numbers, and without the secret a 6-digit code cannot be brute-forced
@@ -6,8 +8,10 @@
 export interface KeyedHasher {
   /** Tag used in Redis keys instead of the phone number. */
   phoneTag(e164: string): Promise<string>;
-  /** Tag of a code, bound to the number it was sent to: the same digits for another number differ. */
-  codeTag(e164: string, code: string): Promise<string>;
+  /** Tag of a code, bound to its verification (by the id's tag): the same digits for another verification differ. */
+  codeTag(verificationTag: string, code: string): Promise<string>;
+  /** Tag of a verification id, the record's key: a dump of the store yields no usable id. */
+  verificationTag(verificationId: string): Promise<string>;
   /** Tag for rate-limit identifiers that would otherwise be personal data (client IPs, number prefixes). */
   limitTag(kind: string, value: string): Promise<string>;
 }
@@ -27,13 +31,8 @@ export function createKeyedHasher(secret: string): KeyedHasher {
   return {
     // Distinct prefixes keep the two uses apart: a phone tag can never equal a code tag.
     phoneTag: (e164) => tag(`phone\u0000${e164}`),
-    codeTag: (e164, code) => tag(`code\u0000${e164}\u0000${code}`),
+    codeTag: (verificationTag, code) => tag(`code\u0000${verificationTag}\u0000${code}`),
+    verificationTag: (verificationId) => tag(`verification\u0000${verificationId}`),
     limitTag: (kind, value) => tag(`limit\u0000${kind}\u0000${value}`),
   };
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -8,6 +8,8 @@ export interface OtpPolicy {
   readonly maxAttempts: number;
   /** Wrong guesses per number per rolling day, across resends; then the number is locked. */
   readonly maxFailuresPerDay: number;
+  /** Wrong guesses per number per rolling day from one client network; then that network is refused on it. */
+  readonly maxFailuresPerClient: number;
   /** Wait before the same number gets a new code. */
   readonly resendCooldownSeconds: number;
 }

@@ -1,4 +1,4 @@
-import type { HourlyCounters, StatsBucket } from '../stats/counters.ts';
+import type { HourlyCounters } from '../stats/counters.ts';
 
 /**
  * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
@@ -24,6 +24,32 @@ export const cryptoRandom: RandomSource = {
     crypto.getRandomValues(bytes);
   },
 };
+
+/** A transaction the user is asked to approve (dynamic linking): what the receipt will vouch for. */
+export interface TransactionDetails {
+  /** Decimal string, as the caller sent it (`"1250.00"`). */
+  amount: string;
+  /** ISO 4217 (`"EUR"`). */
+  currency: string;
+  payee: string;
+}
+
+/**
+ * What a verification was requested for: the number and the request's binding. Sealed into the
+ * verification record at request time (src/otp/binding-seal.ts: Redis holds no number in clear),
+ * opened after the approval and handed whole to the receipt signer (`ReceiptSigner.sign` in
+ * src/receipt/receipt-signer.ts), which turns it into claims. New binding fields go here, in the
+ * request's `CodeRequest`, and in the signer: nothing in between needs to change.
+ */
+export interface VerificationBinding {
+  e164: string;
+  channel: 'sms';
+  /** A configured test number (TEST_NUMBERS): its receipt says `test_number: true`. */
+  testNumber: boolean;
+  /** The caller's nonce (e.g. its session id), 1-128 printable ASCII characters. */
+  nonce?: string | undefined;
+  transaction?: TransactionDetails | undefined;
+}
 
 /** Facts for the request's one log line, read by operators only. The log masks the number. */
 export interface OperatorLog {
@@ -74,20 +100,98 @@ export interface SentMessageLog {
 
 export interface SentMessage {
   messageId: string;
+  /** The verification the message carries the code of: its status shows the delivery status. */
+  verificationTag: string;
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
   country: string;
   sentAtMs: number;
 }
 
 /**
- * Where codes live once issued. Each method is one atomic step (one store round trip), because
- * every check-then-act split is a race an attacker can win with parallel requests. Codes are
- * issued by SendAdmission, in the same step as every send limit.
+ * Which verification, and what its one script may touch: the record (by the id's HMAC tag), the
+ * number's counters (phone tag) and its country's guard cells. Opened from the verification id
+ * (src/otp/verification-id.ts) before the store is asked anything.
  */
-export interface CodeStore {
-  /** Checks, counts and consumes in one step; an approval counts `verified` in the send's cells. */
-  check(phoneTag: string, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+export interface VerificationRef {
+  verificationTag: string;
+  phoneTag: string;
+  country: string;
 }
+
+/**
+ * Where verifications live once issued (SendAdmission creates them, with the send). Each method
+ * is one atomic step (one store round trip), because every check-then-act split is a race an
+ * attacker can win with parallel requests. A verification that is not the number's active one
+ * (replaced), not pending, or past its expiry is `not_found` to `check`, and nothing is written.
+ */
+export interface VerificationStore {
+  /** Checks, counts and consumes in one step; an approval counts `verified` in the send's cells. */
+  check(ref: VerificationRef, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+  /** The verification's state; counts one request against the client network's verify limit. */
+  read(ref: VerificationRef, access: AccessPolicy): Promise<ReadOutcome>;
+  /** Cancels a verification that is not approved (its code is deleted); counts like `read`. */
+  cancel(ref: VerificationRef, access: AccessPolicy): Promise<CancelOutcome>;
+}
+
+/** The client network's verify limit, shared by verify, status reads and cancels (fixed window). */
+export interface AccessPolicy {
+  /** HMAC tag of the client's network (src/net/client-network.ts). */
+  networkTag: string;
+  maxVerifiesPerIp: number;
+  ipWindowSeconds: number;
+  nowMs: number;
+}
+
+/** `hourBucket` says which hourly counter an approved code counts in as `verified`. */
+export interface CheckPolicy extends AccessPolicy {
+  hourBucket: string;
+  maxAttempts: number;
+  /** Wrong guesses on the number from everyone, per failure window: then the number is locked. */
+  maxFailures: number;
+  /** Wrong guesses on the number from this client network, per failure window: then it is refused. */
+  maxFailuresPerClient: number;
+  failureWindowSeconds: number;
+  /** The guard's window: an approval credits the cells (and window) its send counted in. */
+  guardWindowSeconds: number;
+}
+
+/**
+ * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
+ * with one: the number is locked (failure cap), or this client network is over its own cap on the
+ * number (`scope` says which, for the log). `rate_limited`: the client network's verify limit.
+ */
+export type CheckOutcome =
+  /** `sealedBinding`: what the verification was for (binding-seal.ts), opened by the use case. */
+  | { kind: 'approved'; sealedBinding: string }
+  | { kind: 'invalid_code'; attemptsRemaining: number }
+  | { kind: 'not_found' }
+  | { kind: 'too_many_attempts'; retryAfterSeconds?: number; scope: 'code' | 'number' | 'client' }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
+
+export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired';
+
+/** As stored: `expired` is for the use case to tell from `expiresAtMs`. */
+export interface VerificationState {
+  status: Exclude<VerificationStatus, 'expired'>;
+  /** Wrong guesses against its code. */
+  attemptsUsed: number;
+  expiresAtMs: number;
+  /** The provider's latest delivery status of its SMS; undefined when none is tracked (yet). */
+  deliveryStatus: string | undefined;
+  sealedBinding: string;
+}
+
+export type ReadOutcome =
+  | { kind: 'found'; state: VerificationState }
+  | { kind: 'not_found' }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
+
+export type CancelOutcome =
+  | { kind: 'canceled' }
+  /** Approved verifications stay approved: a receipt was issued and a cancel cannot take it back. */
+  | { kind: 'already_approved' }
+  | { kind: 'not_found' }
+  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
 /**
  * The guard cells a number belongs to (docs/abuse-defense.md). `rangeTag` is an HMAC tag of the
@@ -100,32 +204,6 @@ export interface SendCells {
   block: string;
 }
 
-/** `country` and `hourBucket` say which hourly counter an approved code counts in as `verified`. */
-export interface CheckPolicy extends StatsBucket {
-  maxAttempts: number;
-  maxFailures: number;
-  failureWindowSeconds: number;
-  /** Verifies from one client network per window, right or wrong (stops one guess across many numbers). */
-  networkTag: string;
-  maxVerifiesPerIp: number;
-  ipWindowSeconds: number;
-  /** The cells the code's send counted in, credited with `verified` on approval. */
-  cells: SendCells;
-  guardWindowSeconds: number;
-  nowMs: number;
-}
-
-/**
- * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
- * with one: the number is locked (failure cap). `rate_limited`: the client network's verify limit.
- */
-export type CheckOutcome =
-  | { kind: 'approved' }
-  | { kind: 'invalid_code'; attemptsRemaining: number }
-  | { kind: 'expired' }
-  | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
-  | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
-
 /**
  * Why a send was refused. The per-caller and per-number limits (`phone`, `ip` = the client's
  * network, `prefix`, `country` as an absolute cap, `global`) and the guard's cells (`range`,
@@ -134,16 +212,27 @@ export type CheckOutcome =
 export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global', 'range', 'block'] as const;
 export type SendScope = (typeof SEND_SCOPES)[number];
 
-/** Everything one send needs, for the one atomic step that admits it and issues its code. */
+/**
+ * Everything one send needs, for the one atomic step that admits it and creates its verification:
+ * the record (code hash, sealed binding), the number's pointer to it (`active`), which replaces
+ * the number's previous verification.
+ */
 export interface SendRequest {
   phoneTag: string;
+  verificationTag: string;
   codeHash: string;
+  /** What the verification is for, sealed (binding-seal.ts): opened only after an approval. */
+  sealedBinding: string;
+  /** A configured test number: counted apart, kept out of the fraud guard's cells. */
+  testNumber: boolean;
   /** HMAC tag of the client's network (src/net/client-network.ts). */
   networkTag: string;
   cells: SendCells;
   ttlSeconds: number;
   resendCooldownSeconds: number;
   maxFailures: number;
+  /** A client network over its own failure cap on this number gets no new code for it. */
+  maxFailuresPerClient: number;
   nowMs: number;
   /** The UTC hour the send and any refusal are counted in (`stats`). */
   hourBucket: string;
@@ -156,12 +245,13 @@ export interface IssuedSend {
 
 /**
  * `issued`: every limit passed and the code is stored; `shadowRefusal` names the guard scope that
- * would have refused it under FRAUD_GUARD=shadow. `locked`: the number reached its failure cap.
+ * would have refused it under FRAUD_GUARD=shadow. `locked`: the number reached its failure cap
+ * (`number`), or this client network reached its own cap on the number (`client`).
  */
 export type AdmissionOutcome =
   | { kind: 'issued'; issued: IssuedSend; shadowRefusal: SendScope | undefined }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
-  | { kind: 'locked'; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
 
 /**

@@ -1,8 +1,9 @@
 import { clientNetwork } from '../net/client-network.ts';
 import { classifyNumberKind, type RefusedNumberType } from '../phone/number-kind.ts';
-import { parsePhone } from '../phone/parse-phone.ts';
+import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
+import type { BindingSeal } from './binding-seal.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
@@ -19,7 +20,11 @@ import type {
   SendScope,
   SentMessageLog,
   SmsSender,
+  TransactionDetails,
+  VerificationBinding,
 } from './ports.ts';
+import { findTestNumber, type TestNumbers } from './test-numbers.ts';
+import type { VerificationIds } from './verification-id.ts';
 
 export interface RequestCodeDeps {
   policy: OtpPolicy;
@@ -28,7 +33,11 @@ export interface RequestCodeDeps {
   /** Bits of an IPv6 address that name one client (IPV6_CLIENT_PREFIX). */
   ipv6ClientPrefix: number;
   message: OtpMessageSettings;
+  /** Numbers that get no SMS and take a fixed code, until they expire. */
+  testNumbers: TestNumbers;
   admission: SendAdmission;
+  verificationIds: VerificationIds;
+  bindingSeal: BindingSeal;
   /** Phones and client networks known to be over their send limit. */
   sendBlocks: CallerBlocks;
   sender: SmsSender;
@@ -47,44 +56,64 @@ export interface CodeRequest {
   clientIp: string;
   /** The language the caller wants the SMS in (BCP 47); without it, the number's country decides. */
   locale?: string | undefined;
+  /** Bound to the verification and handed to the receipt signer on approval. */
+  nonce?: string | undefined;
+  transaction?: TransactionDetails | undefined;
 }
 
 export type RequestCodeOutcome =
-  | { kind: 'sent'; expiresInSeconds: number; resendAfterSeconds: number }
+  | { kind: 'sent'; verificationId: string; expiresInSeconds: number; resendAfterSeconds: number }
   | { kind: 'invalid_phone' }
   | { kind: 'country_not_allowed'; country: string }
   | { kind: 'unsupported_number'; numberType: RefusedNumberType }
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
-  | { kind: 'locked'; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   | { kind: 'sms_failed'; providerStatus: number }
-  | { kind: 'sms_uncertain'; retryAfterSeconds: number };
+  /** `verificationId`: the SMS may still arrive, and its code is kept for this verification. */
+  | { kind: 'sms_uncertain'; retryAfterSeconds: number; verificationId: string };
 
 /**
- * Sends a new code to a number, in this order: eligibility (a valid number, in an allowed
+ * Starts a verification: eligibility (a configured test number, or a valid number in an allowed
  * country, of a kind that takes SMS at normal rates), admission and issue in one store round trip
- * (failure cap, cooldown, every send limit and the fraud guard, then the code's keyed hash), send,
- * and revoke when the provider refused. Store first, then send: an SMS never carries a code the
- * store does not hold, and a store failure throws before anything is sent.
+ * (failure caps, cooldown, every send limit and the fraud guard, then the verification record,
+ * which replaces the number's previous one), send (never to a test number), and revoke when the
+ * provider refused. Store first, then send: an SMS never carries a code the store does not hold,
+ * and a store failure throws before anything is sent. The answer's verification id is the only
+ * handle on the verification: verify, status and cancel all take it.
  */
 export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): Promise<RequestCodeOutcome> {
   const { policy } = deps;
-  const phone = parsePhone(request.phone);
-  if (!phone.ok) return { kind: 'invalid_phone' };
-  deps.log.subject(phone.country, phone.e164);
-
-  if (!countryAllowed(phone.country, deps.allowedCountries)) {
-    return { kind: 'country_not_allowed', country: phone.country };
-  }
-  const numberKind = classifyNumberKind(phone.e164);
-  if (numberKind.kind === 'refused') return { kind: 'unsupported_number', numberType: numberKind.numberType };
-
   const nowMs = deps.clock.nowMs();
+  // A configured test number is taken as configured: the metadata may call it invalid, and the
+  // allowlist and number kinds guard SMS spend and deliverability, which a number that is never
+  // texted does not touch.
+  const testNumber = findTestNumber(request.phone, deps.testNumbers, nowMs);
+  let e164: string;
+  let country: string;
+  if (testNumber) {
+    e164 = testNumber.e164;
+    country = countryOfNumber(e164);
+  } else {
+    const phone = parsePhone(request.phone);
+    if (!phone.ok) return { kind: 'invalid_phone' };
+    ({ e164, country } = phone);
+  }
+  deps.log.subject(country, e164);
+  if (!testNumber) {
+    if (!countryAllowed(country, deps.allowedCountries)) return { kind: 'country_not_allowed', country };
+    const numberKind = classifyNumberKind(e164);
+    if (numberKind.kind === 'refused') {
+      deps.log.detail(`number kind ${numberKind.numberType}`);
+      return { kind: 'unsupported_number', numberType: numberKind.numberType };
+    }
+  }
+
   const network = clientNetwork(request.clientIp, deps.ipv6ClientPrefix);
   const [phoneTag, networkTag, rangeTag] = await Promise.all([
-    deps.hasher.phoneTag(phone.e164),
+    deps.hasher.phoneTag(e164),
     deps.hasher.limitTag('ip', network),
-    deps.hasher.limitTag('prefix', numberRange(phone.e164)),
+    deps.hasher.limitTag('prefix', numberRange(e164)),
   ]);
   for (const [scope, caller] of [
     ['phone', phoneTag],
@@ -100,15 +129,32 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     }
   }
 
-  const code = generateCode(policy.length, deps.random);
+  const verificationId = await deps.verificationIds.issue({ phoneTag, country });
+  const verificationTag = await deps.hasher.verificationTag(verificationId);
+  const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
+  const binding: VerificationBinding = {
+    e164,
+    channel: 'sms',
+    testNumber: testNumber !== undefined,
+    nonce: request.nonce,
+    transaction: request.transaction,
+  };
+  const [codeHash, sealedBinding] = await Promise.all([
+    deps.hasher.codeTag(verificationTag, code),
+    deps.bindingSeal.seal(verificationId, binding),
+  ]);
   const admission = await deps.admission.admit({
     phoneTag,
-    codeHash: await deps.hasher.codeTag(phone.e164, code),
+    verificationTag,
+    codeHash,
+    sealedBinding,
+    testNumber: testNumber !== undefined,
     networkTag,
-    cells: { country: phone.country, rangeTag, block: numberBlock(phone.e164) } satisfies SendCells,
+    cells: { country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
     ttlSeconds: policy.ttlSeconds,
     resendCooldownSeconds: policy.resendCooldownSeconds,
     maxFailures: policy.maxFailuresPerDay,
+    maxFailuresPerClient: policy.maxFailuresPerClient,
     nowMs,
     hourBucket: hourBucket(nowMs),
   });
@@ -117,40 +163,52 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     const caller = admission.scope === 'phone' ? phoneTag : networkTag;
     deps.sendBlocks.block(`${admission.scope}:${caller}`, nowMs + admission.retryAfterSeconds * 1000);
   }
+  if (admission.kind === 'locked') deps.log.detail(`failure cap reached: ${admission.scope}`);
   if (admission.kind !== 'issued') return admission;
   if (admission.shadowRefusal)
     deps.log.detail(`fraud guard (shadow) would refuse: ${admission.shadowRefusal}`);
+  const sent = {
+    kind: 'sent',
+    verificationId,
+    expiresInSeconds: policy.ttlSeconds,
+    resendAfterSeconds: policy.resendCooldownSeconds,
+  } as const;
+  if (testNumber) {
+    deps.log.detail('test number: no SMS');
+    return sent;
+  }
 
-  const locale = chooseSmsLocale(request.locale, phone.country, deps.message.locales);
+  const locale = chooseSmsLocale(request.locale, country, deps.message.locales);
   deps.log.smsLocale(locale);
-  const sent = await deps.sender.send({
-    to: phone.e164,
+  const result = await deps.sender.send({
+    to: e164,
     text: composeOtpMessage(code, locale, deps.message),
     ttlSeconds: policy.ttlSeconds,
   });
-  switch (sent.kind) {
+  switch (result.kind) {
     case 'accepted':
       // After the send, never before it: the request's store round trips before the SMS stay as they are.
-      if (sent.messageId !== undefined) {
+      if (result.messageId !== undefined) {
         deps.sentMessages?.remember({
-          messageId: sent.messageId,
-          country: phone.country,
+          messageId: result.messageId,
+          verificationTag,
+          country,
           sentAtMs: deps.clock.nowMs(),
         });
       }
-      return {
-        kind: 'sent',
-        expiresInSeconds: policy.ttlSeconds,
-        resendAfterSeconds: policy.resendCooldownSeconds,
-      };
+      return sent;
     case 'rejected':
       // Refused for good: nobody received this code, so it must not stay valid, and the send it
       // counted everywhere did not happen.
       await admission.issued.revoke();
-      return { kind: 'sms_failed', providerStatus: sent.status };
+      return { kind: 'sms_failed', providerStatus: result.status };
     case 'uncertain':
       // The SMS may have gone out: keep the code, retry nothing (a second SMS would carry a second
       // code and void the first). The cooldown tells the caller when a new request can go through.
-      return { kind: 'sms_uncertain', retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds) };
+      return {
+        kind: 'sms_uncertain',
+        retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds),
+        verificationId,
+      };
   }
 }

@@ -1,24 +1,27 @@
 import { clientNetwork } from '../net/client-network.ts';
-import { parsePhone } from '../phone/parse-phone.ts';
 import type { IssuedReceipt, ReceiptSigner } from '../receipt/receipt-signer.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
+import type { BindingSeal } from './binding-seal.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
-import { numberBlock, numberRange } from './number-cells.ts';
 import type { OtpPolicy } from './otp-policy.ts';
-import type { CallerBlocks, Clock, CodeStore, OperatorLog } from './ports.ts';
+import type { CallerBlocks, Clock, OperatorLog, VerificationStore } from './ports.ts';
+import type { VerificationIds } from './verification-id.ts';
+import { openVerificationRef } from './verification-ref.ts';
 
-/** Failures per number are counted over a rolling day from the first one. */
+/** Failures per number (and per client network on it) are counted over a rolling day from the first one. */
 export const FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 
 export interface VerifyCodeDeps {
   policy: OtpPolicy;
-  /** Verifies per client network per window, right or wrong. */
+  /** Verifies per client network per window, right or wrong (status reads and cancels count too). */
   verifyPerIp: { limit: number; windowSeconds: number };
   /** Bits of an IPv6 address that name one client (IPV6_CLIENT_PREFIX). */
   ipv6ClientPrefix: number;
   /** The guard's window: an approval credits the cells its send counted in. */
   guardWindowSeconds: number;
-  store: CodeStore;
+  verifications: VerificationStore;
+  verificationIds: VerificationIds;
+  bindingSeal: BindingSeal;
   hasher: KeyedHasher;
   /** Client networks known to be over their verify limit. */
   verifyBlocks: CallerBlocks;
@@ -28,8 +31,7 @@ export interface VerifyCodeDeps {
 }
 
 export interface CodeAttempt {
-  /** As the caller typed it. */
-  phone: string;
+  verificationId: string;
   code: string;
   clientIp: string;
 }
@@ -37,16 +39,16 @@ export interface CodeAttempt {
 export type VerifyCodeOutcome =
   | { kind: 'approved'; receipt: IssuedReceipt }
   | { kind: 'invalid_request'; expectedLength: number }
-  | { kind: 'invalid_phone' }
   | { kind: 'invalid_code'; attemptsRemaining: number }
-  | { kind: 'expired' }
+  | { kind: 'not_found' }
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
 /**
- * Checks a code: its shape, the number, the caller's IP throttle, then one atomic store step that
- * counts, compares and consumes (src/adapters/upstash/scripts/check-code.ts), and on success a
- * signed receipt.
+ * Checks a code against one verification: the code's shape, the id (one this service issued),
+ * the client network's throttle, then one atomic store step that counts, compares and consumes
+ * (src/adapters/upstash/scripts/check-code.ts), and on success a signed receipt for what the
+ * verification was requested for.
  */
 export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Promise<VerifyCodeOutcome> {
   const { policy } = deps;
@@ -54,9 +56,9 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
   if (!new RegExp(`^[0-9]{${policy.length}}$`).test(attempt.code)) {
     return { kind: 'invalid_request', expectedLength: policy.length };
   }
-  const phone = parsePhone(attempt.phone);
-  if (!phone.ok) return { kind: 'invalid_phone' };
-  deps.log.subject(phone.country, phone.e164);
+  const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher);
+  if (!ref) return { kind: 'not_found' };
+  deps.log.subject(ref.country);
 
   const now = deps.clock.nowMs();
   const network = clientNetwork(attempt.clientIp, deps.ipv6ClientPrefix);
@@ -69,28 +71,42 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     };
   }
 
-  const [phoneTag, codeTag, networkTag, rangeTag] = await Promise.all([
-    deps.hasher.phoneTag(phone.e164),
-    deps.hasher.codeTag(phone.e164, attempt.code),
+  const [codeTag, networkTag] = await Promise.all([
+    deps.hasher.codeTag(ref.verificationTag, attempt.code),
     deps.hasher.limitTag('ip', network),
-    deps.hasher.limitTag('prefix', numberRange(phone.e164)),
   ]);
-  const checked = await deps.store.check(phoneTag, codeTag, {
+  const checked = await deps.verifications.check(ref, codeTag, {
     maxAttempts: policy.maxAttempts,
     maxFailures: policy.maxFailuresPerDay,
+    maxFailuresPerClient: policy.maxFailuresPerClient,
     failureWindowSeconds: FAILURE_WINDOW_SECONDS,
     networkTag,
     maxVerifiesPerIp: deps.verifyPerIp.limit,
     ipWindowSeconds: deps.verifyPerIp.windowSeconds,
-    country: phone.country,
     hourBucket: hourBucket(now),
-    cells: { country: phone.country, rangeTag, block: numberBlock(phone.e164) },
     guardWindowSeconds: deps.guardWindowSeconds,
     nowMs: now,
   });
-  if (checked.kind === 'approved') return { kind: 'approved', receipt: await deps.signer.sign(phone.e164) };
-  // Remembered here so the next verifies from this network cost no round trip until the window ends.
-  if (checked.kind === 'rate_limited')
-    deps.verifyBlocks.block(network, now + checked.retryAfterSeconds * 1000);
-  return checked;
+  switch (checked.kind) {
+    case 'approved': {
+      // Opened only now, in the Worker: the store holds the binding sealed to this id.
+      const binding = await deps.bindingSeal.open(attempt.verificationId, checked.sealedBinding);
+      if (!binding) throw new Error('verification binding does not open');
+      deps.log.subject(ref.country, binding.e164);
+      if (binding.testNumber) deps.log.detail('test number');
+      return {
+        kind: 'approved',
+        receipt: await deps.signer.sign({ verificationId: attempt.verificationId, binding }),
+      };
+    }
+    case 'rate_limited':
+      // Remembered so the next verifies from this network cost no round trip until the window ends.
+      deps.verifyBlocks.block(network, now + checked.retryAfterSeconds * 1000);
+      return checked;
+    case 'too_many_attempts':
+      deps.log.detail(`too many attempts: ${checked.scope}`);
+      return { kind: 'too_many_attempts', retryAfterSeconds: checked.retryAfterSeconds };
+    default:
+      return checked;
+  }
 }

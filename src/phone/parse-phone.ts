@@ -29,3 +29,13 @@ export function parsePhone(input: string): PhoneParseResult {
   if (parsed === undefined || !parsed.isValid()) return REFUSED;
   return { ok: true, e164: parsed.number, country: parsed.country ?? 'XX' };
 }
+
+/**
+ * The country a number's calling code points to, valid or not: for configured test numbers, which
+ * are often in ranges reserved for fiction that the metadata calls invalid (UK 07700 900xxx is
+ * GB). `XX` when none.
+ */
+export function countryOfNumber(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164, { extract: false });
+  return parsed?.country ?? parsed?.getPossibleCountries()[0] ?? 'XX';
+}

@@ -1,5 +1,5 @@
 import { base64url, importJWK, SignJWT } from 'jose';
-import type { Clock, RandomSource } from '../otp/ports.ts';
+import type { Clock, RandomSource, VerificationBinding } from '../otp/ports.ts';
 import type { KeyedJwk } from './signing-key.ts';
 
 export interface ReceiptSettings {
@@ -18,8 +18,14 @@ export interface IssuedReceipt {
   expiresInSeconds: number;
 }
 
+/** What an approved verification hands the signer: everything a claim may be made from. */
+export interface ReceiptSubject {
+  verificationId: string;
+  binding: VerificationBinding;
+}
+
 export interface ReceiptSigner {
-  sign(phoneE164: string): Promise<IssuedReceipt>;
+  sign(subject: ReceiptSubject): Promise<IssuedReceipt>;
 }
 
 const JTI_BYTES = 16;
@@ -36,12 +42,16 @@ export function createReceiptSigner(
   let signingKey: Promise<CryptoKey | Uint8Array> | undefined;
 
   return {
-    async sign(phoneE164) {
+    async sign({ binding }) {
+      const phoneE164 = binding.e164;
       signingKey ??= importJWK({ kty, crv, x, y, d }, 'ES256', { extractable: false });
       const issuedAt = Math.floor(clock.nowMs() / 1000);
       const jti = new Uint8Array(JTI_BYTES);
       random.fill(jti);
-      const jwt = new SignJWT({ phone_number: phoneE164, phone_number_verified: true })
+      const claims: Record<string, unknown> = { phone_number: phoneE164, phone_number_verified: true };
+      // Only when true: a receipt for a real number carries no claim a backend could misread.
+      if (binding.testNumber) claims.test_number = true;
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
         .setIssuer(settings.issuer)
         .setSubject(phoneE164)

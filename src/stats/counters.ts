@@ -6,9 +6,18 @@
 
 /**
  * `sent`: codes issued (undone when Plivo refused the SMS). `delivered` / `failed`: final delivery
- * reports (`failed` includes `undelivered`). `verified`: codes approved.
+ * reports (`failed` includes `undelivered`). `verified`: codes approved. `test_sent` /
+ * `test_verified`: the same for test numbers (TEST_NUMBERS), counted apart so they never make a
+ * country look healthy.
  */
-export const STATS_METRICS = ['sent', 'delivered', 'failed', 'verified'] as const;
+export const STATS_METRICS = [
+  'sent',
+  'delivered',
+  'failed',
+  'verified',
+  'test_sent',
+  'test_verified',
+] as const;
 export type StatsMetric = (typeof STATS_METRICS)[number];
 
 /** Which hourly counter an event lands in: the number's country and the UTC hour it happened in. */
@@ -25,7 +34,7 @@ export type MetricCounts = Record<StatsMetric, number>;
 export type CountsByCountry = Map<string, MetricCounts>;
 
 export function zeroCounts(): MetricCounts {
-  return { sent: 0, delivered: 0, failed: 0, verified: 0 };
+  return { sent: 0, delivered: 0, failed: 0, verified: 0, test_sent: 0, test_verified: 0 };
 }
 
 /** Requests refused (or, in shadow mode, that would have been) per scope: `{ range: 28, ip: 3 }`. */

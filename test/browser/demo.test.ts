@@ -91,6 +91,12 @@ describe('demo page', () => {
     );
     expect(await page.textContent('#message')).toBe('That code is not correct. 4 attempts left.');
     expect(await page.getAttribute('#message', 'data-tone')).toBe('error');
+    // The page shows the verification's status as the API reports it.
+    await page.waitForFunction(() =>
+      /^Status: pending · 4 attempts left/.test(
+        document.getElementById('verification-status')?.textContent ?? '',
+      ),
+    );
 
     await codeField.fill(code);
     await page.click('#verify');
@@ -113,10 +119,10 @@ describe('demo page', () => {
     await page.close();
   });
 
-  it('says how long to wait when a code was sent moments ago, and lets the visitor type that code', async () => {
+  it("says how long to wait when a code was sent moments ago: another tab's verification is not this page's", async () => {
     const page = await browser.newPage();
     const phone = uniqueUsNumber();
-    // Someone (another tab) already asked for a code for this number.
+    // Someone (another tab) already asked for a code for this number: its id stays there.
     const first = await fetch(`${stack.workerUrl}/otp/request`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -128,13 +134,40 @@ describe('demo page', () => {
     await page.locator('#demo[data-ready="true"]').waitFor();
     await page.fill('#phone', phone.e164);
     await page.click('#send');
-    await page.locator('#code').waitFor({ state: 'visible' });
-    expect(await page.textContent('#message')).toContain('A code was already sent to this number');
-    expect(await page.textContent('#resend')).toMatch(/^Resend code in \d+ s$/);
+    await page.waitForFunction(() => !document.getElementById('message')?.hidden);
+    expect(await page.textContent('#message')).toContain('A code was sent to this number a moment ago');
+    expect(await page.isVisible('#request-form')).toBe(true);
+    await page.close();
+  });
 
-    await page.fill('#code', await latestSmsCode(stack.sandboxUrl, phone.e164));
-    await page.click('#verify');
-    await page.locator('#approved').waitFor({ state: 'visible' });
+  it('"Change number" cancels the verification: its code no longer works', async () => {
+    const page = await browser.newPage();
+    const phone = uniqueUsNumber();
+    await page.goto(`${stack.workerUrl}/`);
+    await page.locator('#demo[data-ready="true"]').waitFor();
+    await page.fill('#phone', phone.e164);
+    const requested = page.waitForResponse((response) => response.url().endsWith('/otp/request'));
+    await page.click('#send');
+    const { verificationId } = (await (await requested).json()) as { verificationId: string };
+    await page.waitForFunction(() =>
+      /^Status: pending · 5 attempts left/.test(
+        document.getElementById('verification-status')?.textContent ?? '',
+      ),
+    );
+
+    const canceled = page.waitForResponse((response) => response.request().method() === 'DELETE');
+    await page.click('#change-number');
+    expect((await canceled).status()).toBe(200);
+    await page.locator('#phone').waitFor({ state: 'visible' });
+
+    const status = await fetch(`${stack.workerUrl}/otp/verifications/${verificationId}`);
+    expect(await status.json()).toMatchObject({ status: 'canceled' });
+    const late = await fetch(`${stack.workerUrl}/otp/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ verificationId, code: await latestSmsCode(stack.sandboxUrl, phone.e164) }),
+    });
+    expect(late.status).toBe(404);
     await page.close();
   });
 

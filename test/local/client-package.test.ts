@@ -82,7 +82,7 @@ import { createOtpClient, OtpClientError } from '@otp-edge/client';
 const baseUrl = process.argv[2];
 const otp = createOtpClient({ baseUrl: baseUrl + '/', apiKey: 'consumer-key-0123456789abcdef' });
 const sent = await otp.requestCode('+14155552671', { endUserIp: '198.51.100.7' });
-const checked = await otp.verifyCode('+14155552671', '123456');
+const checked = await otp.verifyCode('vid-0123456789abcdefghijk', '123456');
 let thrown;
 try {
   await createOtpClient({ baseUrl: baseUrl + '/behind-a-proxy' }).requestCode('+14155552671');
@@ -113,13 +113,18 @@ const otp = createOtpClient({
 const sent: OtpResult<OtpPending> = await otp.requestCode('+14155552671', { endUserIp: '198.51.100.7' });
 if (sent.ok) {
   const seconds: number = sent.data.resendAfterSeconds;
-  console.log(seconds);
+  const id: string = sent.data.verificationId;
+  console.log(seconds, id);
 } else {
   const code: ErrorCode = sent.error.code;
   const scope: RateLimitScope | undefined = sent.error.scope;
   if (code === 'resend_too_soon') console.log(sent.error.retryAfterSeconds, scope);
 }
-const checked = await otp.verifyCode('+14155552671', '123456');
+const checked = await otp.verifyCode('vid-0123456789abcdefghijk', '123456');
+const state = await otp.getVerification('vid-0123456789abcdefghijk');
+if (state.ok) console.log(state.data.status, state.data.delivery?.status);
+const canceled = await otp.cancelVerification('vid-0123456789abcdefghijk');
+if (canceled.ok) console.log(canceled.data.status);
 if (checked.ok) {
   const approved: OtpApproved = checked.data;
   console.log(approved.receipt.split('.'));
@@ -252,7 +257,10 @@ describe('@otp-edge/client, packed and installed', () => {
         },
         body: { phone: '+14155552671' },
       });
-      expect(seen[1]).toMatchObject({ url: '/otp/verify', body: { phone: '+14155552671', code: '123456' } });
+      expect(seen[1]).toMatchObject({
+        url: '/otp/verify',
+        body: { verificationId: 'vid-0123456789abcdefghijk', code: '123456' },
+      });
       expect(seen[2]).toMatchObject({ url: '/behind-a-proxy/otp/request' });
       expect(seen[2]?.headers.authorization).toBeUndefined();
     } finally {

@@ -8,6 +8,7 @@ import {
   latestCode,
   sandboxAttempts,
   sandboxMessages,
+  startVerification,
   testApp,
   uniquePhone,
 } from './support/stack.ts';
@@ -142,34 +143,44 @@ describe('plain send limits (sliding windows in the admission script)', () => {
 });
 
 describe('verify limit per client IP', () => {
-  it('one wrong guess against each of 100 numbers from one IP: the per-IP limit stops it', async () => {
+  it('100 verifies from one IP: the per-IP limit stops it after 60, whatever each one was', async () => {
     const app = testApp({ RATE_LIMIT_VERIFY_PER_IP: '60/10m' });
     const target = uniquePhone();
-    await app.post('/otp/request', { phone: target }, { 'cf-connecting-ip': freshIp() });
+    const targetId = await startVerification(app, target, { 'cf-connecting-ip': freshIp() });
     const code = await latestCode(target);
+    const decoy = uniquePhone();
+    const decoyId = await startVerification(app, decoy, { 'cf-connecting-ip': freshIp() });
 
     const attacker = freshIp();
     const outcomes: string[] = [];
     for (let guess = 0; guess < 100; guess += 1) {
       const response = await app.post(
         '/otp/verify',
-        { phone: uniquePhone(), code: '123456' },
+        { verificationId: decoyId, code: '123456' },
         { 'cf-connecting-ip': attacker },
       );
-      outcomes.push(response.status === 429 ? `${(await errorOf(response)).scope}` : String(response.status));
+      if (response.status === 400) outcomes.push('400');
+      else {
+        const error = await errorOf(response);
+        outcomes.push(`${error.scope ?? error.code}`);
+      }
     }
-    expect(outcomes.slice(0, 60).every((outcome) => outcome === '410')).toBe(true);
+    // 5 evaluated, then refused (burned code, then the network's own failure cap), each one counted.
+    expect(
+      outcomes.slice(0, 60).every((outcome) => outcome === '400' || outcome === 'too_many_attempts'),
+    ).toBe(true);
     expect(outcomes.slice(60).every((outcome) => outcome === 'ip')).toBe(true);
 
-    // Even the right code for a real number is not evaluated from a blocked IP, and costs no round trip.
+    // Even the right code of another verification is not evaluated from a blocked IP, and costs no round trip.
     const blocked = await countRoundTrips(() =>
-      app.post('/otp/verify', { phone: target, code }, { 'cf-connecting-ip': attacker }),
+      app.post('/otp/verify', { verificationId: targetId, code }, { 'cf-connecting-ip': attacker }),
     );
     expect(blocked.result.status).toBe(429);
     expect(blocked.roundTrips).toBe(0);
     // Another IP is unaffected and the code is still good.
     expect(
-      (await app.post('/otp/verify', { phone: target, code }, { 'cf-connecting-ip': freshIp() })).status,
+      (await app.post('/otp/verify', { verificationId: targetId, code }, { 'cf-connecting-ip': freshIp() }))
+        .status,
     ).toBe(200);
   });
 });
@@ -233,14 +244,14 @@ describe('the limiter fails closed', () => {
   it('limiter store down: verify is 503, never approved', async () => {
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone);
     const code = await latestCode(phone);
     const down = testApp({
       UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
       KEY_PREFIX: app.env.KEY_PREFIX as string,
     });
-    const response = await down.post('/otp/verify', { phone, code });
+    const response = await down.post('/otp/verify', { verificationId, code });
     expect(response.status).toBe(503);
-    expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
+    expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(200);
   });
 });

@@ -10,6 +10,7 @@ import {
   latestCode,
   redis,
   sandboxMessages,
+  startVerification,
   type TestApp,
   testApp,
   uniquePhone,
@@ -48,9 +49,11 @@ function frenchMobile(): string {
 
 /** Sends a code; optionally verifies it; replays the sandbox's callbacks into the app. */
 async function sendCode(app: TestApp, phone: string, options: { verify?: boolean; callbacks?: number } = {}) {
-  expect((await app.post('/otp/request', { phone })).status).toBe(200);
+  const verificationId = await startVerification(app, phone);
   if (options.verify) {
-    expect((await app.post('/otp/verify', { phone, code: await latestCode(phone) })).status).toBe(200);
+    expect((await app.post('/otp/verify', { verificationId, code: await latestCode(phone) })).status).toBe(
+      200,
+    );
   }
   if (options.callbacks) {
     const [message] = await sandboxMessages(phone);
@@ -121,6 +124,8 @@ describe('GET /admin/stats', () => {
         delivered: 1,
         failed: 1,
         verified: 1,
+        test_sent: 0,
+        test_verified: 0,
         verificationRate: 0.3333,
         deliveryRate: 0.3333,
         flagged: false,
@@ -138,6 +143,8 @@ describe('GET /admin/stats', () => {
         delivered: 1,
         failed: 0,
         verified: 1,
+        test_sent: 0,
+        test_verified: 0,
         verificationRate: 1,
         deliveryRate: 1,
         flagged: false,
@@ -157,6 +164,8 @@ describe('GET /admin/stats', () => {
       delivered: 2,
       failed: 1,
       verified: 2,
+      test_sent: 0,
+      test_verified: 0,
       verificationRate: 0.5,
       deliveryRate: 0.5,
     });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countRoundTrips, latestCode, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import {
+  countRoundTrips,
+  latestCode,
+  startVerification,
+  type TestApp,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
 
 /**
  * Per-IP limits count networks: an IPv6 client is its /64 (IPV6_CLIENT_PREFIX), and IPv4 written
@@ -50,13 +57,13 @@ describe('IPv6 clients are keyed by their network', () => {
   it('the verify-per-IP limit holds across a /64', async () => {
     const app = testApp({ RATE_LIMIT_VERIFY_PER_IP: '5/10m' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone }, { 'cf-connecting-ip': '192.0.2.10' });
+    const verificationId = await startVerification(app, phone, { 'cf-connecting-ip': '192.0.2.10' });
     const code = await latestCode(phone);
     const statuses = [];
     for (let host = 1; host <= 7; host += 1) {
       const response = await app.post(
         '/otp/verify',
-        { phone, code: code === '000000' ? '111111' : '000000' },
+        { verificationId, code: code === '000000' ? '111111' : '000000' },
         { 'cf-connecting-ip': `2001:db8:cc:1::${host.toString(16)}` },
       );
       statuses.push(await outcome(response));
@@ -64,7 +71,7 @@ describe('IPv6 clients are keyed by their network', () => {
     expect(statuses.slice(5)).toEqual(['ip', 'ip']);
     // The right code from yet another address of the /64 is not even evaluated, and costs no round trip.
     const blocked = await countRoundTrips(() =>
-      app.post('/otp/verify', { phone, code }, { 'cf-connecting-ip': '2001:db8:cc:1:ffff::1' }),
+      app.post('/otp/verify', { verificationId, code }, { 'cf-connecting-ip': '2001:db8:cc:1:ffff::1' }),
     );
     expect(await outcome(blocked.result)).toBe('ip');
     expect(blocked.roundTrips).toBe(0);

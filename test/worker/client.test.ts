@@ -5,15 +5,23 @@ import {
   type ErrorCode,
   type OtpApiError,
   type OtpApproved,
+  type OtpCanceled,
   OtpClientError,
   type OtpClientOptions,
   type OtpPending,
   type OtpRequestBody,
+  type OtpVerification,
   type RateLimitScope,
 } from '../../packages/client/src/index.ts';
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
-import type { otpApprovedResponse, otpPendingResponse, otpRequestBody } from '../../src/http/schemas.ts';
+import type {
+  otpApprovedResponse,
+  otpPendingResponse,
+  otpRequestBody,
+  verificationCanceledResponse,
+  verificationResponse,
+} from '../../src/http/schemas.ts';
 import type { SendScope } from '../../src/otp/ports.ts';
 import { latestCode, sandboxMessages, type TestApp, testApp, uniquePhone } from './support/stack.ts';
 
@@ -22,7 +30,11 @@ const API_KEY = 'client-test-key-0123456789abcdef';
 /** The client's `fetch`, answered by the app in-process (the same Worker code, real stack behind it). */
 function viaApp(app: TestApp): NonNullable<OtpClientOptions['fetch']> {
   return async (request) =>
-    app.call(request.url, { method: request.method, headers: request.headers, body: await request.text() });
+    app.call(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.method === 'GET' ? null : await request.text(),
+    });
 }
 
 describe('@otp-edge/client', () => {
@@ -31,17 +43,45 @@ describe('@otp-edge/client', () => {
     const client = createOtpClient({ baseUrl: 'https://otp.test/', apiKey: API_KEY, fetch: viaApp(app) });
     const phone = uniquePhone();
 
-    const sent = await client.requestCode(phone, { endUserIp: '198.51.100.23' });
-    expect(sent).toEqual({
+    const sent = await client.requestCode(phone, { endUserIp: '198.51.100.23', nonce: 'login-1' });
+    if (!sent.ok) throw new Error(`expected pending, got ${sent.error.code}`);
+    expect(sent.data).toEqual({
+      verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{88}$/),
+      status: 'pending',
+      expiresInSeconds: 300,
+      resendAfterSeconds: 60,
+    });
+    const { verificationId } = sent.data;
+
+    const status = await client.getVerification(verificationId);
+    expect(status).toMatchObject({
       ok: true,
-      data: { status: 'pending', expiresInSeconds: 300, resendAfterSeconds: 60 },
+      data: { verificationId, status: 'pending', attemptsRemaining: 5 },
     });
 
-    const verified = await client.verifyCode(phone, await latestCode(phone));
+    const verified = await client.verifyCode(verificationId, await latestCode(phone));
     if (!verified.ok) throw new Error(`expected approval, got ${verified.error.code}`);
     expectTypeOf(verified.data.receipt).toEqualTypeOf<string>();
     expect(verified.data.status).toBe('approved');
     expect(verified.data.receipt.split('.')).toHaveLength(3);
+
+    const cancel = await client.cancelVerification(verificationId);
+    expect(cancel).toMatchObject({ ok: false, status: 409, error: { code: 'already_approved' } });
+  });
+
+  it('cancels a verification: its id then verifies nothing', async () => {
+    const app = testApp();
+    const client = createOtpClient({ baseUrl: 'https://otp.test', fetch: viaApp(app) });
+    const phone = uniquePhone();
+    const sent = await client.requestCode(phone);
+    if (!sent.ok) throw new Error(`expected pending, got ${sent.error.code}`);
+    const canceled = await client.cancelVerification(sent.data.verificationId);
+    expect(canceled).toEqual({
+      ok: true,
+      data: { verificationId: sent.data.verificationId, status: 'canceled' },
+    });
+    const late = await client.verifyCode(sent.data.verificationId, await latestCode(phone));
+    expect(late).toMatchObject({ ok: false, status: 404, error: { code: 'verification_not_found' } });
   });
 
   it('passes the locale through: the SMS arrives in the language asked for', async () => {
@@ -57,11 +97,12 @@ describe('@otp-edge/client', () => {
     const app = testApp();
     const client = createOtpClient({ baseUrl: 'https://otp.test', fetch: viaApp(app) });
     const phone = uniquePhone();
-    expect((await client.requestCode(phone)).ok).toBe(true);
+    const sent = await client.requestCode(phone);
+    if (!sent.ok) throw new Error(`expected pending, got ${sent.error.code}`);
 
     const code = await latestCode(phone);
     const wrong = code.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
-    const result = await client.verifyCode(phone, wrong);
+    const result = await client.verifyCode(sent.data.verificationId, wrong);
     expect(result).toEqual({
       ok: false,
       status: 400,
@@ -113,5 +154,7 @@ describe('@otp-edge/client', () => {
     expectTypeOf<OtpPending>().toEqualTypeOf<z.output<typeof otpPendingResponse>>();
     expectTypeOf<OtpApproved>().toEqualTypeOf<z.output<typeof otpApprovedResponse>>();
     expectTypeOf<OtpRequestBody>().toEqualTypeOf<z.input<typeof otpRequestBody>>();
+    expectTypeOf<OtpVerification>().toEqualTypeOf<z.output<typeof verificationResponse>>();
+    expectTypeOf<OtpCanceled>().toEqualTypeOf<z.output<typeof verificationCanceledResponse>>();
   });
 });

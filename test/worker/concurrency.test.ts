@@ -1,9 +1,17 @@
 import { exports } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createKeyedHasher } from '../../src/otp/keyed-hash.ts';
 import { freshBlocks } from './support/numbers.ts';
-import { race, redis, sandboxAttempts, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
+import {
+  race,
+  redis,
+  sandboxAttempts,
+  sandboxMessages,
+  startVerification,
+  testApp,
+  uniquePhone,
+  verificationIdOf,
+} from './support/stack.ts';
 
 /**
  * Races beyond otp-races.test.ts: many parallel requests of different kinds behind a start
@@ -18,9 +26,9 @@ function distinctPhones(count: number): string[] {
   return [...numbers];
 }
 
-/** The code in each SMS, in whatever language the number's country chose (its first 6-digit run). */
 function codesIn(messages: { text: string }[]): string[] {
-  return messages.flatMap((message) => message.text.match(/(?<!\d)(\d{6})(?!\d)/)?.[1] ?? []);
+  // In any language: the first run of 6-10 digits (the lifetime has at most 2), like latestCode.
+  return messages.flatMap((message) => message.text.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? []);
 }
 
 async function attemptsTo(numbers: string[]) {
@@ -41,53 +49,45 @@ describe('verify racing resends', () => {
     });
     const prefix = app.env.KEY_PREFIX as string;
     const phone = uniquePhone();
-    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+    const oldId = await startVerification(app, phone);
     const [oldCode] = codesIn(await sandboxMessages(phone));
     if (oldCode === undefined) throw new Error('no SMS');
 
     const responses = await race(25, (index) =>
       index % 5 === 4
         ? app.post('/otp/request', { phone })
-        : app.post('/otp/verify', { phone, code: oldCode }),
+        : app.post('/otp/verify', { verificationId: oldId, code: oldCode }),
     );
     const verifies = responses.filter((_, index) => index % 5 !== 4).map((response) => response.status);
-    const resends = responses.filter((_, index) => index % 5 === 4).map((response) => response.status);
-    expect(resends).toEqual([200, 200, 200, 200, 200]);
+    const resends = responses.filter((_, index) => index % 5 === 4);
+    expect(resends.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
     const oldSuccesses = verifies.filter((status) => status === 200).length;
     expect(oldSuccesses).toBeLessThanOrEqual(1);
-    // Every verify was decided one way or another: approved, wrong (a newer code was stored) or
-    // expired (the old code was just used), never a 5xx.
-    expect(verifies.every((status) => [200, 400, 410, 429].includes(status))).toBe(true);
+    // Every verify was decided: approved, or 404 once it was approved or replaced; never a 5xx.
+    expect(verifies.every((status) => [200, 404].includes(status))).toBe(true);
 
     // Newest first: five new codes, then the old one.
     const sent = codesIn(await sandboxMessages(phone));
     expect(sent).toHaveLength(6);
     expect(sent[5]).toBe(oldCode);
-    const newCodes = sent.slice(0, 5);
+    const newIds = await Promise.all(
+      resends.map(async (response) => (await verificationIdOf(response)) ?? ''),
+    );
 
-    // The store holds one code, and it is one of the new ones (whichever issue ran last).
-    const hasher = createKeyedHasher(app.env.OTP_SECRET as string);
-    const tag = await hasher.phoneTag(phone);
-    expect(await redis(['KEYS', `${prefix}code:*`])).toEqual([`${prefix}code:${tag}`]);
-    const storedHash = await redis(['HGET', `${prefix}code:${tag}`, 'h']);
-    const matching: string[] = [];
-    for (const code of new Set(sent))
-      if ((await hasher.codeTag(phone, code)) === storedHash) matching.push(code);
-    expect(matching).toHaveLength(1);
-    const stored = matching[0] ?? '';
-    expect(newCodes).toContain(stored);
-    const attemptsBefore = Number(await redis(['HGET', `${prefix}code:${tag}`, 'a']));
-
-    // Every other code sent (the old one included) is dead; only then the stored one is tried.
-    const others = [...new Set(sent)].filter((code) => code !== stored);
-    expect(others).toContain(oldCode);
-    for (const code of others) {
-      const status = (await app.post('/otp/verify', { phone, code })).status;
-      expect([400, 429], `code ${code === oldCode ? 'old' : 'replaced'}`).toContain(status);
+    // One active verification: the number points at exactly one of the new ones.
+    expect(await redis(['KEYS', `${prefix}active:*`])).toHaveLength(1);
+    // Every other id (the old one included) is dead: 404 for every code sent, none counted. The
+    // active one approves with its own code.
+    const approvals: string[] = [];
+    for (const id of [oldId, ...newIds]) {
+      for (const code of new Set(sent)) {
+        const status = (await app.post('/otp/verify', { verificationId: id, code })).status;
+        expect([200, 400, 404]).toContain(status);
+        if (status === 200) approvals.push(id);
+      }
     }
-    // Approved unless the old-code guesses and ours used up its attempts.
-    const last = (await app.post('/otp/verify', { phone, code: stored })).status;
-    expect(last).toBe(attemptsBefore + others.length < maxAttempts ? 200 : 429);
+    expect(approvals).toHaveLength(1);
+    expect(newIds).toContain(approvals[0]);
   });
 });
 
@@ -169,8 +169,11 @@ describe('one Worker instance, many requests at once', () => {
     // Setup, also through the default export (same key prefix): a code for each of the first two
     // groups, and 0-3 wrong guesses already made against each of the second.
     const codes = new Map<string, string>();
+    const ids = new Map<string, string>();
     for (const phone of [...toApprove, ...toGuess]) {
-      expect((await post('/otp/request', { phone }, nextIp())).status).toBe(200);
+      const requested = await post('/otp/request', { phone }, nextIp());
+      expect(requested.status).toBe(200);
+      ids.set(phone, (await verificationIdOf(requested)) ?? '');
       const [code] = codesIn(await sandboxMessages(phone));
       if (code === undefined) throw new Error(`no SMS for ${phone}`);
       codes.set(phone, code);
@@ -178,7 +181,10 @@ describe('one Worker instance, many requests at once', () => {
     const wrongFor = (phone: string) => String((Number(codes.get(phone)) + 1) % 1_000_000).padStart(6, '0');
     for (const [index, phone] of toGuess.entries()) {
       for (let guess = 0; guess < index % 4; guess += 1) {
-        expect((await post('/otp/verify', { phone, code: wrongFor(phone) }, nextIp())).status).toBe(400);
+        expect(
+          (await post('/otp/verify', { verificationId: ids.get(phone), code: wrongFor(phone) }, nextIp()))
+            .status,
+        ).toBe(400);
       }
     }
 
@@ -187,7 +193,8 @@ describe('one Worker instance, many requests at once', () => {
       ...toApprove.map(
         (phone): Check => ({
           describe: `right code for ${phone}`,
-          send: () => post('/otp/verify', { phone, code: codes.get(phone) }, nextIp()),
+          send: () =>
+            post('/otp/verify', { verificationId: ids.get(phone), code: codes.get(phone) }, nextIp()),
           async expect(response) {
             expect(response.status, this.describe).toBe(200);
             const { receipt } = (await response.json()) as { receipt: string };
@@ -199,7 +206,8 @@ describe('one Worker instance, many requests at once', () => {
       ...toGuess.map(
         (phone, index): Check => ({
           describe: `wrong code for ${phone} after ${index % 4} wrong`,
-          send: () => post('/otp/verify', { phone, code: wrongFor(phone) }, nextIp()),
+          send: () =>
+            post('/otp/verify', { verificationId: ids.get(phone), code: wrongFor(phone) }, nextIp()),
           async expect(response) {
             expect(response.status, this.describe).toBe(400);
             expect(await response.json(), this.describe).toMatchObject({
@@ -220,10 +228,15 @@ describe('one Worker instance, many requests at once', () => {
       ),
       ...never.map(
         (phone): Check => ({
-          describe: `verify for ${phone}, which has no code`,
-          send: () => post('/otp/verify', { phone, code: '123456' }, nextIp()),
+          describe: `verify of a made-up id, for ${phone}`,
+          send: () =>
+            post(
+              '/otp/verify',
+              { verificationId: `${phone.slice(1)}${'x'.repeat(77)}`, code: '123456' },
+              nextIp(),
+            ),
           async expect(response) {
-            expect(response.status, this.describe).toBe(410);
+            expect(response.status, this.describe).toBe(404);
           },
         }),
       ),

@@ -66,6 +66,7 @@ describe('CORS: only the configured origins may call from a browser', () => {
     expect(response.headers.get('access-control-allow-methods')?.split(',')).toEqual([
       'POST',
       'GET',
+      'DELETE',
       'OPTIONS',
     ]);
     expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual([

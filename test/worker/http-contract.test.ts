@@ -40,7 +40,6 @@ describe('bad input never yields a 5xx', () => {
   });
 
   it('a code that is not a string of exactly OTP_LENGTH ASCII digits is invalid_request and counts no guess', async () => {
-    const phone = uniquePhone();
     for (const code of [
       123456,
       ['123456', '654321'],
@@ -53,7 +52,11 @@ describe('bad input never yields a 5xx', () => {
       null,
       {},
     ]) {
-      const body = await expectError(await app.post('/otp/verify', { phone, code }), 400, 'invalid_request');
+      const body = await expectError(
+        await app.post('/otp/verify', { verificationId: 'A'.repeat(88), code }),
+        400,
+        'invalid_request',
+      );
       expect(JSON.stringify(body)).not.toContain('123456');
     }
   });
@@ -74,7 +77,7 @@ describe('bad input never yields a 5xx', () => {
 
   it('a body over 2 KB is 413 (4 KB on /otp/request, which may carry a 2,048-character Turnstile token)', async () => {
     await expectError(
-      await app.post('/otp/verify', { phone: ' '.repeat(2100), code: '123456' }),
+      await app.post('/otp/verify', { verificationId: ' '.repeat(2100), code: '123456' }),
       413,
       'payload_too_large',
     );
@@ -109,12 +112,22 @@ describe('service documents', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/otp/request', '/otp/verify', '/health', '/.well-known/jwks.json']),
+      expect.arrayContaining([
+        '/otp/request',
+        '/otp/verify',
+        '/otp/verifications/{verificationId}',
+        '/health',
+        '/.well-known/jwks.json',
+      ]),
     );
     expect(Object.keys(document.paths['/otp/verify']?.post?.responses ?? {})).toEqual(
-      expect.arrayContaining(['200', '400', '410', '429', '503']),
+      expect.arrayContaining(['200', '400', '404', '429', '503']),
     );
-    expect(document.components.schemas.OtpVerify?.required).toEqual(['phone', 'code']);
+    expect(Object.keys(document.paths['/otp/verifications/{verificationId}'] ?? {})).toEqual([
+      'get',
+      'delete',
+    ]);
+    expect(document.components.schemas.OtpVerify?.required).toEqual(['verificationId', 'code']);
     expect(document.components.schemas.OtpVerify?.additionalProperties).toBe(false);
   });
 

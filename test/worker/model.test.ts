@@ -4,7 +4,8 @@ import { createKeyedHasher } from '../../src/otp/keyed-hash.ts';
 import { latestCode, redis, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
 
 /**
- * Model-based test: random sequences of request / resend / verify (right, wrong, an old code) /
+ * Model-based test: random sequences of request / resend / verify (right, wrong, an old
+ * verification with its code) /
  * clock advance against the real stack, each answer checked against a small model of what the
  * service promises, and the store's counters checked against the model after every step.
  *
@@ -29,7 +30,7 @@ type Step =
   | { kind: 'resend' }
   | { kind: 'verifyRight' }
   | { kind: 'verifyWrong'; offset: number }
-  /** A code this number received before the newest one. */
+  /** The verification before the newest one, with the code it was sent. */
   | { kind: 'verifyOld' }
   | { kind: 'advance'; ms: number };
 
@@ -46,10 +47,12 @@ interface Window {
 }
 
 interface Model {
-  /** The code the store should hold; undefined when none (never sent, used, or seen expired). */
-  current: { code: string; issued: Window; attempts: number } | undefined;
-  /** Codes this number received that a newer one replaced or that were used. */
-  older: string[];
+  /** The verification the store should hold pending; undefined when none (never sent, used, or seen expired). */
+  current: { id: string; code: string; issued: Window; attempts: number } | undefined;
+  /** Verifications of this number that a newer one replaced or that were used, with their codes. */
+  older: { id: string; code: string }[];
+  /** The newest verification's id, even once used or expired (what "verify right" retries). */
+  lastId: string | undefined;
   /** The newest code sent, even once used or expired (what "verify right" retries). */
   lastSent: string | undefined;
   failures: number;
@@ -85,6 +88,8 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     OTP_RESEND_COOLDOWN_SECONDS: String(cooldownSeconds),
     OTP_MAX_ATTEMPTS: String(maxAttempts),
     OTP_MAX_FAILURES_PER_DAY: String(maxFailures),
+    // One client network plays every step: its own cap must not come before the number's.
+    OTP_MAX_FAILURES_PER_CLIENT: '100',
     RATE_LIMIT_SEND_PER_PHONE: '1000/1h',
     RATE_LIMIT_SEND_PER_IP: '1000/1h',
     RATE_LIMIT_SEND_PER_PREFIX: '1000/1h',
@@ -101,6 +106,7 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
   const model: Model = {
     current: undefined,
     older: [],
+    lastId: undefined,
     lastSent: undefined,
     failures: 0,
     lastIssue: undefined,
@@ -122,28 +128,34 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
 
     const isRequest = step.kind === 'request' || step.kind === 'resend';
     let candidate = '';
+    // A made-up id until the number has one: the service never issued it.
+    let target = model.lastId ?? 'A'.repeat(88);
     if (!isRequest) {
       const base = model.current?.code ?? model.lastSent ?? '000000';
       const offsetFrom = (offset: number) => String((Number(base) + offset) % 1_000_000).padStart(6, '0');
       const old = model.older.at(-1);
       if (step.kind === 'verifyRight') candidate = base;
-      else if (step.kind === 'verifyOld' && old !== undefined && old !== model.current?.code) candidate = old;
-      else candidate = offsetFrom(step.kind === 'verifyWrong' ? step.offset : 1);
+      else if (step.kind === 'verifyOld' && old !== undefined) {
+        candidate = old.code;
+        target = old.id;
+      } else candidate = offsetFrom(step.kind === 'verifyWrong' ? step.offset : 1);
     }
 
     const smsBefore = (await sandboxMessages(phone)).length;
     const window: Window = { start: Date.now(), end: 0 };
     const response = isRequest
       ? await app.post('/otp/request', { phone: step.kind === 'resend' ? spelled : phone })
-      : await app.post('/otp/verify', { phone, code: candidate });
+      : await app.post('/otp/verify', { verificationId: target, code: candidate });
     window.end = Date.now();
     const body = (await response.json()) as {
+      verificationId?: string;
       error?: { code: string; attemptsRemaining?: number; retryAfterSeconds?: number };
     };
     const observed = `${response.status} ${body.error?.code ?? 'ok'}${body.error?.attemptsRemaining === undefined ? '' : ` (${body.error.attemptsRemaining} left)`}`;
 
     const expected: Expected[] = [];
-    // A number at its failure cap: requests and verifies alike answer 429 and change nothing.
+    // A number at its failure cap: requests and verifies of its live verification alike answer 429
+    // and change nothing.
     const LOCKED: Expected = {
       label: 'locked',
       status: 429,
@@ -175,31 +187,41 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
             status: 200,
             async apply() {
               const code = await latestCode(phone);
-              if (model.current) model.older.push(model.current.code);
-              model.current = { code, issued: window, attempts: 0 };
+              const id = body.verificationId ?? fail('a 200 without a verificationId');
+              if (model.current) model.older.push({ id: model.current.id, code: model.current.code });
+              model.current = { id, code, issued: window, attempts: 0 };
               model.lastIssue = window;
               model.lastSent = code;
+              model.lastId = id;
             },
           });
         }
       }
-    } else if (locked) {
-      expected.push(LOCKED);
+    } else if (model.current?.id !== target) {
+      // Replaced, used, seen expired, or never issued: one 404 that changes nothing, locked or not.
+      expected.push({
+        label: step.kind === 'verifyOld' ? 'old verification refused' : 'no verification',
+        status: 404,
+        errorCode: 'verification_not_found',
+        apply() {},
+      });
     } else {
       const current = model.current;
-      const alive = current ? stillThere(current.issued, TTL_SECONDS * 1000, window) : 'no';
+      const alive = stillThere(current.issued, TTL_SECONDS * 1000, window);
       if (alive !== 'yes') {
         expected.push({
-          label: current ? 'expired' : 'no code',
-          status: 410,
-          errorCode: 'code_expired',
+          label: 'expired',
+          status: 404,
+          errorCode: 'verification_not_found',
           apply() {
-            if (model.current) model.older.push(model.current.code);
+            model.older.push({ id: current.id, code: current.code });
             model.current = undefined;
           },
         });
       }
-      if (current && alive !== 'no') {
+      if (alive !== 'no' && locked) {
+        expected.push(LOCKED);
+      } else if (alive !== 'no') {
         if (current.attempts >= maxAttempts) {
           expected.push({
             label: 'burned',
@@ -213,8 +235,8 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
             label: 'approved',
             status: 200,
             apply() {
-              model.approvals.set(candidate, (model.approvals.get(candidate) ?? 0) + 1);
-              model.older.push(current.code);
+              model.approvals.set(current.id, (model.approvals.get(current.id) ?? 0) + 1);
+              model.older.push({ id: current.id, code: current.code });
               model.current = undefined;
               // A success ends the run of consecutive failures (the script deletes the counter).
               model.failures = 0;
@@ -222,7 +244,7 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
           });
         } else {
           expected.push({
-            label: step.kind === 'verifyOld' ? 'old code refused' : 'wrong',
+            label: 'wrong',
             status: 400,
             errorCode: 'invalid_code',
             attemptsRemaining: maxAttempts - current.attempts - 1,
@@ -257,23 +279,28 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
       fail(`${smsAfter - smsBefore} new SMS after ${match.label}`);
 
     // At most one success per code.
-    for (const [code, count] of model.approvals) if (count > 1) fail(`code ${code} approved ${count} times`);
+    for (const [id, count] of model.approvals)
+      if (count > 1) fail(`verification ${id} approved ${count} times`);
 
     // The store agrees with the model: the failure count survives resends, attempts never pass the
     // limit, and the stored hash is the newest code's (no resend revives an older one).
     const failures = Number((await redis(['GET', `${prefix}failures:${tag}`])) ?? 0);
     if (failures !== model.failures) fail(`store failures ${failures}, model ${model.failures}`);
     if (failures > maxFailures) fail(`failure counter ${failures} passed OTP_MAX_FAILURES_PER_DAY`);
-    const stored = (await redis(['HGETALL', `${prefix}code:${tag}`])) as string[];
-    if (stored.length > 0) {
+    // The number's active verification is the model's newest one, and only it.
+    const activeTag = await redis(['GET', `${prefix}active:${tag}`]);
+    if (model.lastId !== undefined && activeTag !== (await hasher.verificationTag(model.lastId)))
+      fail('the active verification is not the newest one sent');
+    if (model.current) {
+      const verificationTag = await hasher.verificationTag(model.current.id);
+      const stored = (await redis(['HGETALL', `${prefix}verification:${verificationTag}`])) as string[];
       const fields = new Map<string, string>();
       for (let index = 0; index + 1 < stored.length; index += 2)
         fields.set(stored[index] ?? '', stored[index + 1] ?? '');
       const attempts = Number(fields.get('a'));
       if (attempts > maxAttempts) fail(`attempts ${attempts} passed OTP_MAX_ATTEMPTS`);
-      if (!model.current) fail('the store holds a code the model says is gone');
-      if (fields.get('h') !== (await hasher.codeTag(phone, model.current.code))) {
-        fail('the stored code is not the newest one sent');
+      if (fields.get('h') !== (await hasher.codeTag(verificationTag, model.current.code))) {
+        fail('the stored code is not the one sent for this verification');
       }
       if (attempts !== model.current.attempts)
         fail(`store attempts ${attempts}, model ${model.current.attempts}`);
@@ -325,19 +352,19 @@ const advance = (ms: number) => ({ kind: 'advance', ms }) as const;
 
 /** Hand-written sequences that reach every outcome at least once, whatever the random ones do. */
 const coverage: Sequence[] = [
-  // Expiry: nothing succeeds after the TTL.
+  // Expiry: nothing succeeds after the TTL. A verify before any request has no verification.
   {
     maxAttempts: 3,
     maxFailures: 7,
     cooldownSeconds: 0,
-    steps: [request, wrong, advance(LONG_ADVANCE_MS), right, right],
+    steps: [right, request, wrong, advance(LONG_ADVANCE_MS), right, right],
   },
   // The failure cap across resends: a resend neither resets it nor helps once it is reached.
   {
     maxAttempts: 3,
     maxFailures: 4,
     cooldownSeconds: 0,
-    steps: [request, wrong, wrong, resend, old, wrong, right, request, right],
+    steps: [request, wrong, wrong, resend, old, wrong, wrong, right, request, right],
   },
   // A burned code: after OTP_MAX_ATTEMPTS wrong guesses even the right one fails.
   {
@@ -382,8 +409,8 @@ describe('model-based sequences against the real stack', () => {
         'cooldown',
         'expired',
         'locked',
-        'no code',
-        'old code refused',
+        'no verification',
+        'old verification refused',
         'sent',
         'wrong',
       ]),

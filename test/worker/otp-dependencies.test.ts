@@ -8,6 +8,7 @@ import {
   latestCode,
   sandboxAttempts,
   sandboxMessages,
+  startVerification,
   testApp,
   uniquePhone,
 } from './support/stack.ts';
@@ -22,7 +23,7 @@ async function attemptsTo(phone: string) {
 }
 
 async function codeKeys(prefix: string) {
-  return (await dumpRedis(prefix)).filter((entry) => entry.key.includes(':code:'));
+  return (await dumpRedis(prefix)).filter((entry) => entry.key.includes(':verification:'));
 }
 
 describe('when Plivo refuses or fails', () => {
@@ -46,10 +47,15 @@ describe('when Plivo refuses or fails', () => {
     await injectSmsFault({ status, count: 1 });
     const response = await app.post('/otp/request', { phone });
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
+    const { error } = (await response.json()) as { error: { code: string; verificationId?: string } };
+    expect(error.code).toBe('unavailable');
     expect(response.headers.get('retry-after')).toBe('60');
     expect(await attemptsTo(phone)).toHaveLength(1);
     expect(await codeKeys(app.env.KEY_PREFIX as string)).toHaveLength(1);
+    // The SMS may have gone out: the answer carries the id its code would verify under.
+    expect(error.verificationId).toMatch(/^[A-Za-z0-9_-]{88}$/);
+    const state = await app.call(`/otp/verifications/${error.verificationId}`);
+    expect(await state.json()).toMatchObject({ status: 'pending' });
   });
 
   it('Plivo timeout: 503 within the timeout, no retry, the code kept', async () => {
@@ -89,11 +95,11 @@ describe('when the store fails', () => {
   it('store slower than STORE_TIMEOUT_MS: a quick 503, never approved', async () => {
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', STORE_TIMEOUT_MS: '300' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone);
     const code = await latestCode(phone);
     await injectStoreFault({ delayMs: 1500, count: 1 });
     const started = Date.now();
-    const response = await app.post('/otp/verify', { phone, code });
+    const response = await app.post('/otp/verify', { verificationId, code });
     expect(Date.now() - started).toBeLessThan(1400);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });

@@ -7,6 +7,7 @@ import {
   latestCode,
   redis,
   sandboxMessages,
+  startVerification,
   testApp,
   uniquePhone,
 } from './support/stack.ts';
@@ -22,11 +23,14 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
 
     const requested = await app.post('/otp/request', { phone });
     expect(requested.status).toBe(200);
-    expect(await requested.json()).toEqual({
+    const pending = (await requested.json()) as { verificationId: string };
+    expect(pending).toEqual({
+      verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/),
       status: 'pending',
       expiresInSeconds: 300,
       resendAfterSeconds: 60,
     });
+    const { verificationId } = pending;
 
     const code = await latestCode(phone);
     expect(code).toMatch(/^\d{6}$/);
@@ -34,7 +38,7 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
     expect(sms?.text).toBe(`${code} is your OTP Edge verification code. It expires in 5 minutes.`);
     expect(sms?.src).toBe('+14155550100');
 
-    const verified = await app.post('/otp/verify', { phone, code });
+    const verified = await app.post('/otp/verify', { verificationId, code });
     expect(verified.status).toBe(200);
     const body = (await verified.json()) as { status: string; receipt: string; expiresInSeconds: number };
     expect(body.status).toBe('approved');
@@ -53,34 +57,39 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
     expect(payload).toMatchObject({ sub: phone, phone_number: phone, phone_number_verified: true });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(600);
     expect(payload.jti).toEqual(expect.any(String));
+    expect(payload).not.toHaveProperty('test_number');
 
-    const replay = await app.post('/otp/verify', { phone, code });
-    expect(replay.status).toBe(410);
-    expect(await replay.json()).toMatchObject({ error: { code: 'code_expired' } });
+    const replay = await app.post('/otp/verify', { verificationId, code });
+    expect(replay.status).toBe(404);
+    expect(await replay.json()).toMatchObject({ error: { code: 'verification_not_found' } });
   });
 
-  it('normalises a formatted number to E.164 before sending and verifying', async () => {
+  it('normalises a formatted number to E.164 before sending, and the receipt names the E.164 number', async () => {
     const app = testApp();
     const phone = uniquePhone();
     const formatted = `+1 (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`;
-    expect((await app.post('/otp/request', { phone: formatted })).status).toBe(200);
+    const verificationId = await startVerification(app, formatted);
     const code = await latestCode(phone);
-    const dotted = `+1.${phone.slice(2, 5)}.${phone.slice(5, 8)}.${phone.slice(8)}`;
-    expect((await app.post('/otp/verify', { phone: dotted, code })).status).toBe(200);
+    const verified = await app.post('/otp/verify', { verificationId, code });
+    expect(verified.status).toBe(200);
+    const { receipt } = (await verified.json()) as { receipt: string };
+    const claims = JSON.parse(atob(receipt.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? ''));
+    expect(claims.phone_number).toBe(phone);
   });
 
-  it('a code only works for the number it was sent to', async () => {
+  it('a code only works for the verification it was sent for', async () => {
     const app = testApp();
     const [first, second] = [uniquePhone(), uniquePhone()];
-    await app.post('/otp/request', { phone: first });
-    await app.post('/otp/request', { phone: second });
+    const firstId = await startVerification(app, first);
+    const secondId = await startVerification(app, second);
     const firstCode = await latestCode(first);
     const secondCode = await latestCode(second);
     if (firstCode !== secondCode) {
-      const crossed = await app.post('/otp/verify', { phone: second, code: firstCode });
+      const crossed = await app.post('/otp/verify', { verificationId: secondId, code: firstCode });
       expect(crossed.status).toBe(400);
     }
-    expect((await app.post('/otp/verify', { phone: second, code: secondCode })).status).toBe(200);
+    expect((await app.post('/otp/verify', { verificationId: secondId, code: secondCode })).status).toBe(200);
+    expect(firstId).not.toBe(secondId);
   });
 
   it('refuses numbers that are not international E.164 with invalid_phone', async () => {
@@ -120,13 +129,13 @@ describe('attempt limits', () => {
   it('the guess that reaches OTP_MAX_ATTEMPTS burns the code: then even the right code fails', async () => {
     const app = testApp({ OTP_MAX_ATTEMPTS: '3' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone);
     const code = await latestCode(phone);
     const wrong = wrongCodeFor(code);
 
     const remaining = [];
     for (let guess = 0; guess < 3; guess += 1) {
-      const response = await app.post('/otp/verify', { phone, code: wrong });
+      const response = await app.post('/otp/verify', { verificationId, code: wrong });
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { code: string; attemptsRemaining: number } };
       expect(body.error.code).toBe('invalid_code');
@@ -134,32 +143,35 @@ describe('attempt limits', () => {
     }
     expect(remaining).toEqual([2, 1, 0]);
 
-    const right = await app.post('/otp/verify', { phone, code });
+    const right = await app.post('/otp/verify', { verificationId, code });
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
   });
 
-  it('a resend replaces the old code at once and does not reset the failure count', async () => {
+  it('a resend replaces the old verification at once and does not reset the failure count', async () => {
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_FAILURES_PER_DAY: '4' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const oldId = await startVerification(app, phone);
     const oldCode = await latestCode(phone);
-    expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(oldCode) })).status).toBe(400);
-    expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(oldCode) })).status).toBe(400);
+    expect(
+      (await app.post('/otp/verify', { verificationId: oldId, code: wrongCodeFor(oldCode) })).status,
+    ).toBe(400);
+    expect(
+      (await app.post('/otp/verify', { verificationId: oldId, code: wrongCodeFor(oldCode) })).status,
+    ).toBe(400);
 
-    await app.post('/otp/request', { phone });
+    const newId = await startVerification(app, phone);
     const newCode = await latestCode(phone);
-    if (newCode !== oldCode) {
-      // The old code died with the resend, and trying it counts as a failure.
-      const old = await app.post('/otp/verify', { phone, code: oldCode });
-      expect(old.status).toBe(400);
-    } else {
-      expect((await app.post('/otp/verify', { phone, code: wrongCodeFor(newCode) })).status).toBe(400);
-    }
+    // The old verification died with the resend: its right code is a 404 and counts nothing.
+    const old = await app.post('/otp/verify', { verificationId: oldId, code: oldCode });
+    expect(old.status).toBe(404);
+    expect(
+      (await app.post('/otp/verify', { verificationId: newId, code: wrongCodeFor(newCode) })).status,
+    ).toBe(400);
     // Three failures so far across two codes; the fourth reaches the cap of 4.
-    const fourth = await app.post('/otp/verify', { phone, code: wrongCodeFor(newCode) });
+    const fourth = await app.post('/otp/verify', { verificationId: newId, code: wrongCodeFor(newCode) });
     expect(fourth.status).toBe(400);
-    const locked = await app.post('/otp/verify', { phone, code: newCode });
+    const locked = await app.post('/otp/verify', { verificationId: newId, code: newCode });
     expect(locked.status).toBe(429);
     const retryAfter = Number(locked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(86_000);
@@ -188,25 +200,27 @@ describe('resend cooldown', () => {
 });
 
 describe('expiry', () => {
-  it('the code key carries the configured TTL in Redis', async () => {
+  it('the verification record lives the code lifetime plus the 10-minute retention in Redis', async () => {
     const app = testApp();
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
-    const [codeKey] = (await dumpRedis(app.env.KEY_PREFIX as string)).filter((entry) =>
-      entry.key.includes(':code:'),
+    await startVerification(app, phone);
+    const [record] = (await dumpRedis(app.env.KEY_PREFIX as string)).filter((entry) =>
+      entry.key.includes(':verification:'),
     );
-    expect(codeKey?.pttl).toBeGreaterThan(295_000);
-    expect(codeKey?.pttl).toBeLessThanOrEqual(300_000);
+    expect(record?.pttl).toBeGreaterThan(895_000);
+    expect(record?.pttl).toBeLessThanOrEqual(900_000);
   });
 
-  it('nothing is approved after the code expired in Redis', async () => {
-    const app = testApp({ OTP_TTL_SECONDS: '1' });
+  it('nothing is approved after the code expired', async () => {
+    let now = Date.now();
+    const app = testApp({ OTP_TTL_SECONDS: '60' }, { clock: { nowMs: () => now } });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone);
     const code = await latestCode(phone);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    const late = await app.post('/otp/verify', { phone, code });
-    expect(late.status).toBe(410);
+    now += 60_000;
+    const late = await app.post('/otp/verify', { verificationId, code });
+    expect(late.status).toBe(404);
+    expect(await late.json()).toMatchObject({ error: { code: 'verification_not_found' } });
   });
 });
 
@@ -214,22 +228,24 @@ describe('nothing readable at rest', () => {
   it('a dump of Redis holds neither the code nor the phone number, in any form', async () => {
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '30' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone, {}, { nonce: 'session-1' });
     const code = await latestCode(phone);
-    await app.post('/otp/verify', { phone, code: wrongCodeFor(code) });
+    await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) });
 
     const dump = await dumpRedis(app.env.KEY_PREFIX as string);
     expect(new Set(dump.map((entry) => entry.key.split(':')[1]))).toEqual(
-      new Set(['code', 'cooldown', 'failures', 'limit', 'guard', 'verify-ip', 'stats']),
+      new Set(['verification', 'active', 'cooldown', 'failures', 'limit', 'guard', 'verify-ip', 'stats']),
     );
     // Every key, limit windows and guard cells included, checked as a whole dump would be read.
     const text = JSON.stringify(dump);
     const digits = phone.slice(1);
-    for (const secret of [code, digits, digits.slice(1), digits.slice(-7)])
+    // Nor the verification id (the record is keyed by its HMAC), nor the sealed binding's nonce.
+    for (const secret of [code, digits, digits.slice(1), digits.slice(-7), verificationId, 'session-1'])
       expect(text).not.toContain(secret);
     // The stored code is an HMAC, not a plain SHA-256 anyone could brute-force over 10^6 codes.
-    const codeEntry = dump.find((entry) => entry.key.includes(':code:'));
-    const codeHash = (codeEntry?.value as string[] | undefined)?.[1];
+    const record = dump.find((entry) => entry.key.includes(':verification:'));
+    const fields = (record?.value as string[] | undefined) ?? [];
+    const codeHash = fields[fields.indexOf('h') + 1];
     const plain = new Uint8Array(
       await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${phone}${code}`)),
     );
@@ -243,33 +259,50 @@ describe('store round trips (counted at the REST server)', () => {
     const app = testApp();
     const phone = uniquePhone();
     // Warm the script cache: after a Redis restart the first EVALSHA of each script costs a retry.
-    await app.post('/otp/request', { phone: uniquePhone() });
-    await app.post('/otp/verify', { phone: uniquePhone(), code: '000000' });
+    const warm = await startVerification(app, uniquePhone());
+    await app.post('/otp/verify', { verificationId: warm, code: '000000' });
+    await app.call(`/otp/verifications/${warm}`);
+    await app.call(`/otp/verifications/${warm}`, { method: 'DELETE' });
 
     const requested = await countRoundTrips(() => app.post('/otp/request', { phone }));
     expect(requested.result.status).toBe(200);
     expect(requested.roundTrips).toBe(1);
+    const { verificationId } = (await requested.result.json()) as { verificationId: string };
 
     const code = await latestCode(phone);
-    const verified = await countRoundTrips(() => app.post('/otp/verify', { phone, code }));
+    const wrong = await countRoundTrips(() =>
+      app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) }),
+    );
+    expect(wrong.result.status).toBe(400);
+    expect(wrong.roundTrips).toBe(1);
+    const verified = await countRoundTrips(() => app.post('/otp/verify', { verificationId, code }));
     expect(verified.result.status).toBe(200);
     expect(verified.roundTrips).toBe(1);
 
-    const wrong = await countRoundTrips(() => app.post('/otp/verify', { phone, code: '123456' }));
-    expect(wrong.roundTrips).toBe(1);
+    const status = await countRoundTrips(() => app.call(`/otp/verifications/${verificationId}`));
+    expect(status.result.status).toBe(200);
+    expect(status.roundTrips).toBe(1);
+    const cancel = await countRoundTrips(() =>
+      app.call(`/otp/verifications/${verificationId}`, { method: 'DELETE' }),
+    );
+    expect(cancel.result.status).toBe(409);
+    expect(cancel.roundTrips).toBe(1);
   });
 });
 
 describe('keys are removed when they are used', () => {
-  it('a successful verify deletes the code and failure keys', async () => {
+  it('a successful verify deletes the code hash and both failure counters', async () => {
     const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0' });
     const phone = uniquePhone();
-    await app.post('/otp/request', { phone });
+    const verificationId = await startVerification(app, phone);
     const code = await latestCode(phone);
-    await app.post('/otp/verify', { phone, code: wrongCodeFor(code) });
-    expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
+    await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) });
     const prefix = app.env.KEY_PREFIX as string;
-    expect(await redis(['KEYS', `${prefix}code:*`])).toEqual([]);
+    expect(await redis(['KEYS', `${prefix}failures:*`])).toHaveLength(2);
+    expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(200);
+    const [record] = (await redis(['KEYS', `${prefix}verification:*`])) as string[];
+    expect(await redis(['HGET', record ?? '', 'h'])).toBeNull();
+    expect(await redis(['HGET', record ?? '', 's'])).toBe('approved');
     expect(await redis(['KEYS', `${prefix}failures:*`])).toEqual([]);
   });
 });

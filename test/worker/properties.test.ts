@@ -2,8 +2,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { ERROR_CODES } from '../../src/http/error-codes.ts';
 import { createKeyedHasher } from '../../src/otp/keyed-hash.ts';
-import { parsePhone } from '../../src/phone/parse-phone.ts';
-import { dumpRedis, latestCode, redis, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import {
+  dumpRedis,
+  latestCode,
+  redis,
+  startVerification,
+  type TestApp,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
 
 /**
  * Property-based checks of the HTTP contract under arbitrary input (fast-check; a failure prints
@@ -143,7 +150,7 @@ const validLooking = {
     .map((body) => JSON.stringify(body)),
   '/otp/verify': fc
     .record({
-      phone: fc.oneof(fc.constantFrom(PHONE_SLOT, ` ${PHONE_SLOT} `), trickyPhones),
+      verificationId: fc.oneof(fc.constantFrom(PHONE_SLOT, ` ${PHONE_SLOT} `), trickyPhones),
       code: fc.oneof(fc.constant(WRONG_CODE_SLOT), trickyCodes),
     })
     .map((body) => JSON.stringify(body)),
@@ -245,6 +252,7 @@ async function expectDocumentedAnswer(response: Response, path: RawRequest['path
   if (response.ok) {
     if (path === '/otp/request') {
       expect(body, context).toEqual({
+        verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{88}$/),
         status: 'pending',
         expiresInSeconds: expect.any(Number),
         resendAfterSeconds: expect.any(Number),
@@ -266,10 +274,10 @@ async function expectDocumentedAnswer(response: Response, path: RawRequest['path
 /**
  * The contract for a verify body that must count as exactly one guess against `phone`: a JSON
  * content type (application/json or application/*+json), no (invalid) API key, at most 2 KB, a JSON object with exactly
- * `phone` (that number, in any accepted spelling) and `code` (exactly 6 ASCII digits, not the
+ * `verificationId` (that verification's id, exactly) and `code` (exactly 6 ASCII digits, not the
  * pending code). Anything else must count nothing.
  */
-function countsAsGuess(request: RawRequest, phone: string, pendingCode: string): boolean {
+function countsAsGuess(request: RawRequest, verificationId: string, pendingCode: string): boolean {
   // An Authorization header that is not a valid API key is a 401 before anything is read.
   if (request.headers.authorization !== undefined) return false;
   if (typeof request.payload !== 'string') return false;
@@ -283,19 +291,18 @@ function countsAsGuess(request: RawRequest, phone: string, pendingCode: string):
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
   const fields = body as Record<string, unknown>;
-  if (Object.keys(fields).sort().join(',') !== 'code,phone') return false;
-  if (typeof fields.phone !== 'string' || fields.phone.length > 40) return false;
-  const parsed = parsePhone(fields.phone);
-  if (!parsed.ok || parsed.e164 !== phone) return false;
+  if (Object.keys(fields).sort().join(',') !== 'code,verificationId') return false;
+  // The id exactly as issued: it is an opaque capability, no other spelling of it exists.
+  if (fields.verificationId !== verificationId) return false;
   return typeof fields.code === 'string' && /^[0-9]{6}$/.test(fields.code) && fields.code !== pendingCode;
 }
 
-/** A well-formed wrong guess, as a client following the API would send it. */
+/** A well-formed wrong guess, as a client following the API would send it (`phone` slot: the id). */
 function wellFormed(phone: string, code: string): RawRequest {
   return {
     path: '/otp/verify',
     contentType: 'application/json',
-    payload: JSON.stringify({ phone, code }),
+    payload: JSON.stringify({ verificationId: phone, code }),
     headers: {},
   };
 }
@@ -311,43 +318,55 @@ const NEAR_MISSES: ((phone: string, code: string) => RawRequest)[] = [
     'application/jsonp',
     'multipart/form-data; boundary=x',
   ].map((contentType) => (phone: string, code: string) => ({ ...wellFormed(phone, code), contentType })),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code, extra: true }) }),
   (phone, code) => ({
     ...wellFormed(phone, code),
-    payload: `{"phone":${JSON.stringify(phone)},"code":"${code}","__proto__":{"code":"${code}"}}`,
+    payload: JSON.stringify({ verificationId: phone, code, extra: true }),
   }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: Number(code) }) }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: [code] }) }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: ` ${code}` }) }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: `${code}0` }) }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone, code: code.slice(1) }) }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: `{"verificationId":${JSON.stringify(phone)},"code":"${code}","__proto__":{"code":"${code}"}}`,
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: phone, code: Number(code) }),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: phone, code: [code] }),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: phone, code: ` ${code}` }),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: phone, code: `${code}0` }),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: phone, code: code.slice(1) }),
+  }),
   (phone, code) => ({
     ...wellFormed(phone, code),
     payload: JSON.stringify({
-      phone,
+      verificationId: phone,
       code: code.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit))),
     }),
   }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify([{ phone, code }]) }),
-  (phone, code) => ({ ...wellFormed(phone, code), payload: JSON.stringify({ phone: [phone], code }) }),
   (phone, code) => ({
     ...wellFormed(phone, code),
-    payload: `${JSON.stringify({ phone, code })}${' '.repeat(2100)}`,
+    payload: JSON.stringify([{ verificationId: phone, code }]),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: JSON.stringify({ verificationId: [phone], code }),
+  }),
+  (phone, code) => ({
+    ...wellFormed(phone, code),
+    payload: `${JSON.stringify({ verificationId: phone, code })}${' '.repeat(2100)}`,
   }),
   (phone, code) => ({ ...wellFormed(phone, code), headers: { authorization: 'Bearer not-a-key' } }),
 ];
-
-function spellings(phone: string): string[] {
-  const [area, exchange, line] = [phone.slice(2, 5), phone.slice(5, 8), phone.slice(8)];
-  return [
-    phone,
-    `+1 ${area} ${exchange} ${line}`,
-    `+1 (${area}) ${exchange}-${line}`,
-    `+1.${area}.${exchange}.${line}`,
-    `  ${phone}  `,
-    `+1-${area}-${exchange}-${line}`,
-  ];
-}
 
 function prototypeSnapshot(): string {
   return JSON.stringify(
@@ -411,7 +430,7 @@ describe('arbitrary input (property-based, fast-check)', () => {
     const secret = testApp().env.OTP_SECRET as string;
     const hasher = createKeyedHasher(secret);
     const verifySpec = fc.oneof(
-      // A well-formed wrong guess in some accepted spelling of the number: must count, once.
+      // A well-formed wrong guess for the verification: must count, once.
       {
         arbitrary: fc
           .record({ spelling: fc.nat(5), offset: fc.integer({ min: 1, max: 999_999 }) })
@@ -443,11 +462,11 @@ describe('arbitrary input (property-based, fast-check)', () => {
         const prefix = app.env.KEY_PREFIX as string;
         logLines = [];
         const phone = uniquePhone();
-        expect((await app.post('/otp/request', { phone })).status).toBe(200);
+        const verificationId = await startVerification(app, phone);
         const code = await latestCode(phone);
         const tag = await hasher.phoneTag(phone);
         const failuresKey = `${prefix}failures:${tag}`;
-        const codeKey = `${prefix}code:${tag}`;
+        const codeKey = `${prefix}verification:${await hasher.verificationTag(verificationId)}`;
         const counters = async () => ({
           failures: Number((await redis(['GET', failuresKey])) ?? 0),
           attempts: Number((await redis(['HGET', codeKey, 'a'])) ?? 0),
@@ -460,12 +479,12 @@ describe('arbitrary input (property-based, fast-check)', () => {
           const offsetCode = (offset: number) => String((Number(code) + offset) % 1_000_000).padStart(6, '0');
           const request: RawRequest =
             spec.kind === 'raw'
-              ? fill(spec.raw, spellings(phone)[0] ?? phone, offsetCode(1))
+              ? fill(spec.raw, verificationId, offsetCode(1))
               : (spec.kind === 'wrong' ? wellFormed : (NEAR_MISSES[spec.defect] ?? wellFormed))(
-                  spellings(phone)[spec.spelling] ?? phone,
+                  verificationId,
                   offsetCode(spec.offset),
                 );
-          const expectedGuess = countsAsGuess(request, phone, code);
+          const expectedGuess = countsAsGuess(request, verificationId, code);
           // The oracle agrees with how the cases were built (a check on this test itself).
           if (spec.kind !== 'raw') expect(expectedGuess).toBe(spec.kind === 'wrong');
           if (expectedGuess) wellFormedWrong += 1;
@@ -496,7 +515,7 @@ describe('arbitrary input (property-based, fast-check)', () => {
         expect(logLines.join('\n')).not.toContain(code);
 
         // None of it consumed or replaced the pending code.
-        expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
+        expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(200);
       }),
       { numRuns: 100 },
     );

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
-import { createUpstashCodeStore } from '../../src/adapters/upstash/code-store.ts';
 import { createUpstashSendAdmission } from '../../src/adapters/upstash/send-admission.ts';
 import { createStoreCalls } from '../../src/adapters/upstash/store-call.ts';
+import { createUpstashVerificationStore } from '../../src/adapters/upstash/verification-store.ts';
 import { parseRate } from '../../src/config/rate.ts';
 import { DependencyUnavailableError } from '../../src/otp/dependency-error.ts';
 
@@ -11,14 +11,13 @@ const bindings = env as unknown as Record<string, string>;
 
 const policy = {
   maxAttempts: 5,
-  maxFailures: 20,
+  maxFailures: 100,
+  maxFailuresPerClient: 10,
   failureWindowSeconds: 86_400,
   networkTag: 'ip-tag',
   maxVerifiesPerIp: 60,
   ipWindowSeconds: 600,
-  country: 'US',
   hourBucket: '2026112200',
-  cells: { country: 'US', rangeTag: 'range-tag', block: '+14155' },
   guardWindowSeconds: 3600,
   nowMs: Date.UTC(2026, 10, 22),
 };
@@ -63,16 +62,21 @@ describe("the client's synthetic Aborted result", () => {
         enableTelemetry: false,
       });
       const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
-      const store = createUpstashCodeStore(calls, 'aborted-test:');
-      await expect(store.check('phone-tag', 'guess-tag', policy)).rejects.toBeInstanceOf(
-        DependencyUnavailableError,
-      );
+      const store = createUpstashVerificationStore(calls, 'aborted-test:');
+      const ref = { verificationTag: 'verification-tag', phoneTag: 'phone-tag', country: 'US' };
+      await expect(store.check(ref, 'guess-tag', policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(store.read(ref, policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(store.cancel(ref, policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(
         createUpstashSendAdmission(calls, admissionSettings).admit({
           phoneTag: 'phone-tag',
+          verificationTag: 'verification-tag',
           codeHash: 'code-tag',
+          sealedBinding: 'sealed',
+          testNumber: false,
+          maxFailuresPerClient: 10,
           networkTag: 'ip-tag',
-          cells: policy.cells,
+          cells: { country: 'US', rangeTag: 'range-tag', block: '+1415555' },
           ttlSeconds: 300,
           resendCooldownSeconds: 60,
           maxFailures: 20,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { solvedToken } from '../../local/stand-ins/turnstile-tokens.ts';
-import { countRoundTrips, latestCode, sandboxMessages, testApp, uniquePhone } from './support/stack.ts';
+import {
+  countRoundTrips,
+  latestCode,
+  sandboxMessages,
+  startVerification,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
 
 // Cloudflare's dummy secrets, as local/stand-ins/turnstile-siteverify.ts implements them.
 const PASSES = '1x0000000000000000000000000000000AA';
@@ -253,9 +260,9 @@ describe('Turnstile bot check on POST /otp/request (browser callers)', () => {
   it('only POST /otp/request asks for a token: verify does not', async () => {
     const app = testApp({ TURNSTILE_SECRET_KEY: PASSES });
     const phone = uniquePhone();
-    expect((await app.post('/otp/request', { phone, turnstileToken: dummyToken() })).status).toBe(200);
+    const verificationId = await startVerification(app, phone, {}, { turnstileToken: dummyToken() });
     const code = await latestCode(phone);
-    expect((await app.post('/otp/verify', { phone, code })).status).toBe(200);
+    expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(200);
   });
 
   it('the token field is documented in /openapi.json', async () => {

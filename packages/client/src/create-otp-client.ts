@@ -1,5 +1,12 @@
 import { type OtpResult, readResult } from './otp-result.ts';
-import type { OtpApproved, OtpPending, OtpRequestBody } from './wire-types.ts';
+import type {
+  OtpApproved,
+  OtpCanceled,
+  OtpPending,
+  OtpRequestBody,
+  OtpVerification,
+  TransactionDetails,
+} from './wire-types.ts';
 
 export interface OtpClientOptions {
   /** Where the Worker runs, e.g. `https://otp.example.com` (a trailing slash is fine). */
@@ -17,6 +24,9 @@ export interface RequestCodeOptions {
   endUserIp?: string;
   /** The SMS's language (BCP 47, e.g. `pt-BR`); without it, the number's country decides. */
   locale?: string;
+  /** Bound to the verification and handed to its receipt. */
+  nonce?: string;
+  transaction?: TransactionDetails;
 }
 
 export interface VerifyCodeOptions {
@@ -25,35 +35,58 @@ export interface VerifyCodeOptions {
 }
 
 export interface OtpClient {
-  /** Sends a code by SMS to `phone` (international format, + and country code). */
+  /** Starts a verification: a code by SMS to `phone` (international format, + and country code). */
   requestCode(phone: string, options?: RequestCodeOptions): Promise<OtpResult<OtpPending>>;
-  /** Checks `code`; on success the result carries the signed receipt. */
-  verifyCode(phone: string, code: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpApproved>>;
+  /** Checks `code` against the verification; on success the result carries the signed receipt. */
+  verifyCode(
+    verificationId: string,
+    code: string,
+    options?: VerifyCodeOptions,
+  ): Promise<OtpResult<OtpApproved>>;
+  /** The verification's status, attempts left and delivery status. */
+  getVerification(verificationId: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpVerification>>;
+  /** Cancels it: its code stops working ("change number"). */
+  cancelVerification(verificationId: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpCanceled>>;
 }
 
 export function createOtpClient(options: OtpClientOptions): OtpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
-  async function post<T>(path: string, body: object, endUserIp: string | undefined) {
-    const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
+  async function call<T>(
+    method: 'POST' | 'GET' | 'DELETE',
+    path: string,
+    body: object | undefined,
+    endUserIp: string | undefined,
+  ) {
+    const headers = new Headers({ accept: 'application/json' });
+    if (body) headers.set('content-type', 'application/json');
     if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
     if (endUserIp) headers.set('x-end-user-ip', endUserIp);
     const response = await send(
-      new Request(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
+      new Request(`${baseUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : null }),
     );
-    return readResult<T>(response, path);
+    return readResult<T>(response, `${method} ${path}`);
   }
+  const verificationPath = (id: string) => `/otp/verifications/${encodeURIComponent(id)}`;
 
   return {
-    requestCode(phone, { turnstileToken, endUserIp, locale } = {}) {
+    requestCode(phone, { turnstileToken, endUserIp, locale, nonce, transaction } = {}) {
       const body: OtpRequestBody = { phone };
       if (locale !== undefined) body.locale = locale;
+      if (nonce !== undefined) body.nonce = nonce;
+      if (transaction !== undefined) body.transaction = transaction;
       if (turnstileToken !== undefined) body.turnstileToken = turnstileToken;
-      return post<OtpPending>('/otp/request', body, endUserIp);
+      return call<OtpPending>('POST', '/otp/request', body, endUserIp);
     },
-    verifyCode(phone, code, { endUserIp } = {}) {
-      return post<OtpApproved>('/otp/verify', { phone, code }, endUserIp);
+    verifyCode(verificationId, code, { endUserIp } = {}) {
+      return call<OtpApproved>('POST', '/otp/verify', { verificationId, code }, endUserIp);
+    },
+    getVerification(verificationId, { endUserIp } = {}) {
+      return call<OtpVerification>('GET', verificationPath(verificationId), undefined, endUserIp);
+    },
+    cancelVerification(verificationId, { endUserIp } = {}) {
+      return call<OtpCanceled>('DELETE', verificationPath(verificationId), undefined, endUserIp);
     },
   };
 }

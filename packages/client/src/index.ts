@@ -5,7 +5,8 @@
  *   const otp = createOtpClient({ baseUrl: 'https://otp.example.com', apiKey: process.env.OTP_API_KEY });
  *   const sent = await otp.requestCode('+14155552671', { endUserIp });
  *   if (!sent.ok && sent.error.code === 'resend_too_soon') wait(sent.error.retryAfterSeconds);
- *   const checked = await otp.verifyCode('+14155552671', '123456');
+ *   if (sent.ok) keep(sent.data.verificationId);
+ *   const checked = await otp.verifyCode(verificationId, '123456');
  *   if (checked.ok) sendToYourBackend(checked.data.receipt);
  *
  * Hand-written rather than Hono's `hc<AppType>`: no runtime dependency (hc adds ~2 KiB gzip and
@@ -24,7 +25,10 @@ export type {
   ErrorCode,
   OtpApiError,
   OtpApproved,
+  OtpCanceled,
   OtpPending,
   OtpRequestBody,
+  OtpVerification,
   RateLimitScope,
+  TransactionDetails,
 } from './wire-types.ts';

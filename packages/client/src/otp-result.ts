@@ -13,7 +13,7 @@ export async function readResult<T>(response: Response, path: string): Promise<O
   try {
     body = await response.json();
   } catch {
-    throw new OtpClientError(`POST ${path}: HTTP ${response.status} without a JSON body`, response.status);
+    throw new OtpClientError(`${path}: HTTP ${response.status} without a JSON body`, response.status);
   }
   if (response.ok && isObject(body)) return { ok: true, data: body as T };
   const error = isObject(body) ? body.error : undefined;
@@ -25,7 +25,7 @@ export async function readResult<T>(response: Response, path: string): Promise<O
   ) {
     return { ok: false, status: response.status, error: error as unknown as OtpApiError };
   }
-  throw new OtpClientError(`POST ${path}: HTTP ${response.status} with an unexpected body`, response.status);
+  throw new OtpClientError(`${path}: HTTP ${response.status} with an unexpected body`, response.status);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

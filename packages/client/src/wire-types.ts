@@ -15,8 +15,9 @@ export type ErrorCode =
   | 'captcha_failed'
   | 'country_not_allowed'
   | 'not_found'
+  | 'verification_not_found'
   | 'method_not_allowed'
-  | 'code_expired'
+  | 'already_approved'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unsupported_number'
@@ -44,12 +45,26 @@ export interface OtpRequestBody {
    * back (their language, the number's country, English); left out, the number's country decides.
    */
   locale?: string;
+  /** Your own value (a session id), 1-128 printable ASCII characters, bound to the verification and handed to its receipt. */
+  nonce?: string;
+  /** What the user approves with this code, bound to the verification. */
+  transaction?: TransactionDetails;
   /** From the Turnstile widget, when the service checks browsers. */
   turnstileToken?: string;
 }
 
+export interface TransactionDetails {
+  /** A decimal string, `"1250.00"`. */
+  amount: string;
+  /** ISO 4217, `"EUR"`. */
+  currency: string;
+  payee: string;
+}
+
 /** `POST /otp/request` succeeded: the SMS is on its way. */
 export interface OtpPending {
+  /** The only handle on this verification (verify, status, cancel). Keep it like a secret. */
+  verificationId: string;
   status: 'pending';
   /** The code's lifetime (`OTP_TTL_SECONDS`). */
   expiresInSeconds: number;
@@ -63,6 +78,28 @@ export interface OtpApproved {
   receipt: string;
   /** The receipt's lifetime (`RECEIPT_TTL_SECONDS`). */
   expiresInSeconds: number;
+}
+
+/** `GET /otp/verifications/{id}`. */
+export interface OtpVerification {
+  verificationId: string;
+  status: 'pending' | 'approved' | 'canceled' | 'expired';
+  /** Wrong guesses left on the code (0 once it is no longer pending). */
+  attemptsRemaining: number;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** Masked: the country code and the last two digits. */
+  phone: string;
+  /** A configured test number: no SMS was sent. */
+  testNumber: boolean;
+  /** Plivo's latest delivery status, null until a report arrived. */
+  delivery: { status: string } | null;
+}
+
+/** `DELETE /otp/verifications/{id}`. */
+export interface OtpCanceled {
+  verificationId: string;
+  status: 'canceled';
 }
 
 export interface OtpApiError {

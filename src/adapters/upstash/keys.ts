@@ -4,16 +4,38 @@ import type { StatsMetric } from '../../stats/counters.ts';
  * Every Redis key the service writes, built in one place. docs/storage.md describes each one (type,
  * TTL, which script touches it). Keys carry an HMAC tag of the phone number, never the number.
  */
-export function codeKeys(prefix: string, phoneTag: string) {
+export function numberKeys(prefix: string, phoneTag: string) {
   return {
-    /** Hash `h` = HMAC of the pending code, `a` = wrong guesses against it. TTL = code lifetime. */
-    code: `${prefix}code:${phoneTag}`,
+    /** The number's active verification: the tag of its id. TTL = the latest record's. */
+    active: `${prefix}active:${phoneTag}`,
     /** Present while a new code may not be sent. TTL = resend cooldown. */
     cooldown: `${prefix}cooldown:${phoneTag}`,
-    /** Wrong guesses across all codes of the number. TTL = 24 h from the first failure. */
+    /** Wrong guesses across all codes of the number, from everyone. TTL = 24 h from the first failure. */
     failures: `${prefix}failures:${phoneTag}`,
   };
 }
+
+/** Wrong guesses on one number from one client network. TTL = 24 h from the first failure. */
+export function clientFailuresKey(prefix: string, phoneTag: string, networkTag: string) {
+  return `${prefix}failures:${phoneTag}:${networkTag}`;
+}
+
+/**
+ * One verification, by the HMAC tag of its id: `h` code HMAC, `a` wrong guesses, `s` status
+ * (`pending`, `approved`, `canceled`), `c` created and `e` code expiry (epoch ms), `t` test number
+ * 0/1, the guard bookkeeping of its send (`w` window index, `o` overdraft 0/1, `r` range tag, `b`
+ * block), `x` the sealed binding, `m` the SMS's MessageUUID once tracked.
+ * TTL = code lifetime + VERIFICATION_RETENTION_SECONDS.
+ */
+export function verificationKey(prefix: string, verificationTag: string) {
+  return `${prefix}verification:${verificationTag}`;
+}
+
+/**
+ * How long a verification outlives its code, so GET can still say `approved`, `canceled` or
+ * `expired` to a client that polls a little late; after it, 404.
+ */
+export const VERIFICATION_RETENTION_SECONDS = 600;
 
 /** Verify attempts from one client network (an HMAC tag of it). TTL = the verify-per-IP window. */
 export function verifyIpKey(prefix: string, networkTag: string) {

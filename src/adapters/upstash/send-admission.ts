@@ -3,13 +3,16 @@ import type { FraudGuardPolicy } from '../../otp/fraud-guard-policy.ts';
 import type { AdmissionOutcome, IssuedSend, SendAdmission, SendRequest, SendScope } from '../../otp/ports.ts';
 import { SEND_SCOPES } from '../../otp/ports.ts';
 import {
-  codeKeys,
+  clientFailuresKey,
   guardCellsKey,
+  numberKeys,
   SMS_CHANNEL,
   STATS_TTL_SECONDS,
   sendLimitKey,
   statsField,
   statsHourKey,
+  VERIFICATION_RETENTION_SECONDS,
+  verificationKey,
 } from './keys.ts';
 import { ADMIT_SEND_SCRIPT } from './scripts/admit-send.ts';
 import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
@@ -42,7 +45,8 @@ export function createUpstashSendAdmission(
   const { keyPrefix, rates, guard } = settings;
   return {
     async admit(send: SendRequest): Promise<AdmissionOutcome> {
-      const code = codeKeys(keyPrefix, send.phoneTag);
+      const number = numberKeys(keyPrefix, send.phoneTag);
+      const record = verificationKey(keyPrefix, send.verificationTag);
       const statsKey = statsHourKey(keyPrefix, send.hourBucket);
       const identifiers: Record<PlainLimit, string> = {
         phone: send.phoneTag,
@@ -67,13 +71,15 @@ export function createUpstashSendAdmission(
       const reply = await calls.script(
         ADMIT_SEND_SCRIPT,
         [
-          code.code,
-          code.cooldown,
-          code.failures,
+          record,
+          number.cooldown,
+          number.failures,
           statsKey,
           ...limits.flatMap((limit) => [limit.current, limit.previous]),
           guardKey,
           guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.previousIndex),
+          clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
+          number.active,
         ],
         [
           send.codeHash,
@@ -99,6 +105,13 @@ export function createUpstashSendAdmission(
           guard.overdraftBase,
           guard.credit,
           guard.healthyMinVerified,
+          send.maxFailuresPerClient,
+          send.ttlSeconds + VERIFICATION_RETENTION_SECONDS,
+          send.verificationTag,
+          send.sealedBinding,
+          send.testNumber ? 1 : 0,
+          send.nowMs,
+          send.nowMs + send.ttlSeconds * 1000,
         ],
       );
       if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -109,9 +122,16 @@ export function createUpstashSendAdmission(
             async revoke() {
               await calls.script(
                 REVOKE_CODE_SCRIPT,
-                [code.code, code.cooldown, statsKey, guardKey, ...limits.map((limit) => limit.current)],
                 [
-                  send.codeHash,
+                  record,
+                  number.cooldown,
+                  statsKey,
+                  guardKey,
+                  ...limits.map((limit) => limit.current),
+                  number.active,
+                ],
+                [
+                  send.verificationTag,
                   statsField(send.cells.country, 'sent'),
                   send.cells.rangeTag,
                   send.cells.block,
@@ -125,7 +145,9 @@ export function createUpstashSendAdmission(
         case 'cooldown':
           return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(Number(detail)) };
         case 'locked':
-          return { kind: 'locked', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+          return { kind: 'locked', scope: 'number', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+        case 'client_locked':
+          return { kind: 'locked', scope: 'client', retryAfterSeconds: pttlToSeconds(Number(detail)) };
         case 'limited': {
           const scope = sendScope(detail);
           const plain = extra === 'limit' ? limits.find((limit) => limit.scope === scope) : undefined;

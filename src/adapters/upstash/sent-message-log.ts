@@ -1,6 +1,6 @@
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import type { OperatorLog, SentMessage, SentMessageLog } from '../../otp/ports.ts';
-import { DELIVERY_TTL_SECONDS, deliveryRecordKey } from './keys.ts';
+import { DELIVERY_TTL_SECONDS, deliveryRecordKey, verificationKey } from './keys.ts';
 import { TRACK_MESSAGE_SCRIPT } from './scripts/track-message.ts';
 import type { StoreCalls } from './store-call.ts';
 
@@ -23,8 +23,11 @@ export function createUpstashSentMessageLog(
         calls
           .script(
             TRACK_MESSAGE_SCRIPT,
-            [deliveryRecordKey(keyPrefix, message.messageId)],
-            [message.country, message.sentAtMs, DELIVERY_TTL_SECONDS],
+            [
+              deliveryRecordKey(keyPrefix, message.messageId),
+              verificationKey(keyPrefix, message.verificationTag),
+            ],
+            [message.country, message.sentAtMs, DELIVERY_TTL_SECONDS, message.messageId],
           )
           .catch((error: unknown) => {
             // The SMS went out and the caller has its answer; only this message's delivery

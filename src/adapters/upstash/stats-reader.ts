@@ -11,7 +11,7 @@ import { statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /** `US:sent`, or `US:refused:range` / `US:shadow:range` (admit-send's refusal counters). */
-const FIELD = /^([A-Z]{2}):(?:([a-z]+)|(refused|shadow):([a-z]+))$/;
+const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {

@@ -18,7 +18,7 @@ export function corsPolicy(): MiddlewareHandler<AppEnv> {
       const loaded = loadConfig(c.env);
       return loaded.ok && loaded.config.access.corsOrigins.includes(origin) ? origin : null;
     },
-    allowMethods: ['POST', 'GET', 'OPTIONS'],
+    allowMethods: ['POST', 'GET', 'DELETE', 'OPTIONS'],
     allowHeaders: ['content-type', 'authorization', 'cf-turnstile-response', 'x-request-id'],
     // Without these a page could not read when to retry, or quote the request id to support.
     exposeHeaders: ['retry-after', 'x-request-id'],

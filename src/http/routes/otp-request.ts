@@ -4,6 +4,7 @@ import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
+import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -13,7 +14,7 @@ export const otpRequestDoc: DocumentedRoute = {
   path: '/otp/request',
   summary: 'Send a verification code by SMS',
   description:
-    'Generates a code, stores only its keyed hash, and sends it by SMS. A new request replaces the pending code once the resend cooldown has passed.',
+    "Starts a verification: generates a code, stores only its keyed hash, and sends it by SMS. The answer's verificationId is the handle for verify, status and cancel. One active verification per number: a new request (after the resend cooldown) replaces the previous one, whose id then answers 404.",
   requestBody: otpRequestBody,
   success: { status: 200, description: 'The SMS was accepted by the provider.', schema: otpPendingResponse },
   errors: [
@@ -38,23 +39,24 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, turnstileToken, locale } = c.req.valid('json');
+    const { phone, turnstileToken, locale, nonce, transaction } = c.req.valid('json');
     // Before the use case: a bot without a token costs no store round trip.
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
 
-    const outcome = await requestCode({ phone, clientIp: c.get('clientIp'), locale }, c.get('services'));
+    const outcome = await requestCode(
+      { phone, clientIp: c.get('clientIp'), locale, nonce, transaction },
+      c.get('services'),
+    );
     switch (outcome.kind) {
-      case 'sent':
+      case 'sent': {
         c.get('log').outcome = 'sent';
+        const { verificationId, expiresInSeconds, resendAfterSeconds } = outcome;
         return c.json(
-          {
-            status: 'pending' as const,
-            expiresInSeconds: outcome.expiresInSeconds,
-            resendAfterSeconds: outcome.resendAfterSeconds,
-          },
+          { verificationId, status: 'pending' as const, expiresInSeconds, resendAfterSeconds },
           200,
         );
+      }
       case 'invalid_phone':
       // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
       case 'sms_failed':
@@ -62,19 +64,17 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
       case 'country_not_allowed':
         return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
       case 'unsupported_number':
-        c.get('log').detail = `number kind ${outcome.numberType}`;
         return errorResponse(c, 'unsupported_number');
       case 'rate_limited':
-        return errorResponse(c, 'rate_limited', {
-          extra: { scope: outcome.scope },
-          retryAfterSeconds: outcome.retryAfterSeconds,
-        });
+        return rateLimitedResponse(c, outcome);
       case 'resend_too_soon':
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'locked':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
-      case 'sms_uncertain':
-        return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'sms_uncertain': {
+        const { retryAfterSeconds, verificationId } = outcome;
+        return errorResponse(c, 'unavailable', { retryAfterSeconds, extra: { verificationId } });
+      }
     }
   },
 );

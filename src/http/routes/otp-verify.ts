@@ -4,6 +4,7 @@ import { verifyCode } from '../../otp/verify-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
+import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { otpApprovedResponse, otpVerifyBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -12,7 +13,7 @@ export const otpVerifyDoc: DocumentedRoute = {
   path: '/otp/verify',
   summary: 'Check a code and get a signed receipt',
   description:
-    'Checks, counts and consumes the code in one atomic step. On success the receipt is a JWT your backend verifies with /.well-known/jwks.json.',
+    'Checks, counts and consumes the code of one verification in one atomic step. On success the receipt is a JWT your backend verifies with /.well-known/jwks.json. An unknown, expired, canceled, approved or replaced verification is 404 and spends nothing.',
   requestBody: otpVerifyBody,
   success: {
     status: 200,
@@ -21,12 +22,11 @@ export const otpVerifyDoc: DocumentedRoute = {
   },
   errors: [
     'invalid_request',
-    'invalid_phone',
     'invalid_code',
     'unauthorized',
+    'verification_not_found',
     'payload_too_large',
     'unsupported_media_type',
-    'code_expired',
     'too_many_attempts',
     'rate_limited',
     'unavailable',
@@ -38,8 +38,11 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
   '/otp/verify',
   zValidator('json', otpVerifyBody, validationHook),
   async (c) => {
-    const { phone, code } = c.req.valid('json');
-    const outcome = await verifyCode({ phone, code, clientIp: c.get('clientIp') }, c.get('services'));
+    const { verificationId, code } = c.req.valid('json');
+    const outcome = await verifyCode(
+      { verificationId, code, clientIp: c.get('clientIp') },
+      c.get('services'),
+    );
     switch (outcome.kind) {
       case 'approved':
         c.get('log').outcome = 'approved';
@@ -55,19 +58,14 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'invalid_request', {
           extra: { issues: [{ field: 'code', problem: `must be exactly ${outcome.expectedLength} digits` }] },
         });
-      case 'invalid_phone':
-        return errorResponse(c, 'invalid_phone');
       case 'invalid_code':
         return errorResponse(c, 'invalid_code', { extra: { attemptsRemaining: outcome.attemptsRemaining } });
-      case 'expired':
-        return errorResponse(c, 'code_expired');
+      case 'not_found':
+        return errorResponse(c, 'verification_not_found');
       case 'too_many_attempts':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':
-        return errorResponse(c, 'rate_limited', {
-          extra: { scope: outcome.scope },
-          retryAfterSeconds: outcome.retryAfterSeconds,
-        });
+        return rateLimitedResponse(c, outcome);
     }
   },
 );

@@ -57,6 +57,7 @@ export function renderDemoPage(options: DemoPageOptions) {
           Code sent to <strong id="sent-to"></strong>.
           <button id="change-number" class="link" type="button">Change number</button>
         </p>
+        <p id="verification-status" class="hint" hidden></p>
         ${
           sandboxInboxUrl
             ? html`<p id="sandbox-inbox" class="sandbox-note">

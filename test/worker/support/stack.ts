@@ -211,3 +211,24 @@ export async function race<T>(count: number, call: (index: number) => Promise<T>
   open();
   return Promise.all(calls);
 }
+
+/** POST /otp/request that must succeed: the new verification's id. */
+export async function startVerification(
+  app: TestApp,
+  phone: string,
+  headers: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const response = await app.post('/otp/request', { phone, ...extra }, headers);
+  const body = (await response.json()) as { verificationId?: string; error?: { code: string } };
+  if (response.status !== 200 || !body.verificationId) {
+    throw new Error(`request for ${phone} answered ${response.status} ${body.error?.code ?? ''}`);
+  }
+  return body.verificationId;
+}
+
+/** The verification id of a request's 200 answer, or undefined for any other answer. */
+export async function verificationIdOf(response: Response): Promise<string | undefined> {
+  if (response.status !== 200) return undefined;
+  return ((await response.clone().json()) as { verificationId?: string }).verificationId;
+}

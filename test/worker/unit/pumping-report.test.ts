@@ -41,6 +41,8 @@ describe('the pumping flag', () => {
       delivered: 3,
       failed: 0,
       verified: 1,
+      test_sent: 0,
+      test_verified: 0,
       verificationRate: 0.25,
       deliveryRate: 0.75,
     });

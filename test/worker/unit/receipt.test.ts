@@ -11,6 +11,10 @@ import {
 } from '../../../src/receipt/signing-key.ts';
 
 const PHONE = '+447400123456';
+const SUBJECT = {
+  verificationId: 'verification-id',
+  binding: { e164: PHONE, channel: 'sms', testNumber: false },
+} as const;
 const ISSUER = 'https://otp.example.com';
 const AUDIENCE = 'customer-backend';
 const TTL_SECONDS = 600;
@@ -68,7 +72,7 @@ describe('receipt signer', () => {
   it('issues a receipt a customer backend verifies with the published JWKS, carrying the verified number', async () => {
     const key = await newSigningKey('2026-11-22-aaaaaa');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(PHONE);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
 
     const { payload, protectedHeader } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock);
     const iat = Math.floor(START_MS / 1000);
@@ -94,7 +98,7 @@ describe('receipt signer', () => {
     const jtis = await Promise.all(
       [1, 2, 3].map(async () => {
         const { payload } = await verifyAsCustomer(
-          (await signer.sign(PHONE)).token,
+          (await signer.sign(SUBJECT)).token,
           buildJwks(key, []),
           fakeClock(START_MS),
         );
@@ -111,7 +115,7 @@ describe('receipt signer', () => {
       settings(key, { audience: undefined }),
       clock,
       countingRandom,
-    ).sign(PHONE);
+    ).sign(SUBJECT);
     const { payload } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock, {
       audience: undefined,
     });
@@ -122,14 +126,14 @@ describe('receipt signer', () => {
     const real = await newSigningKey('k1');
     const impostor = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const forged = await createReceiptSigner(settings(impostor), clock, countingRandom).sign(PHONE);
+    const forged = await createReceiptSigner(settings(impostor), clock, countingRandom).sign(SUBJECT);
     await expect(verifyAsCustomer(forged.token, buildJwks(real, []), clock)).rejects.toThrow();
   });
 
   it('is refused once its lifetime has passed', async () => {
     const key = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(PHONE);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
     clock.advanceSeconds(TTL_SECONDS - 1);
     await expect(verifyAsCustomer(issued.token, buildJwks(key, []), clock)).resolves.toBeDefined();
     clock.advanceSeconds(2);
@@ -141,7 +145,7 @@ describe('receipt signer', () => {
   it('is refused by a backend that expects another audience', async () => {
     const key = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(PHONE);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
     await expect(
       verifyAsCustomer(issued.token, buildJwks(key, []), clock, { audience: 'another-app' }),
     ).rejects.toMatchObject({
@@ -155,7 +159,7 @@ describe('receipt signer', () => {
     const current = await newSigningKey('2026-11-22-new222');
     const clock = fakeClock(START_MS);
     const issuedBeforeRotation = await createReceiptSigner(settings(previous), clock, countingRandom).sign(
-      PHONE,
+      SUBJECT,
     );
 
     const duringRotation = buildJwks(current, [publicJwk(previous)]);
@@ -169,7 +173,9 @@ describe('receipt signer', () => {
 
   it('signs with the key it was given, named by that key’s kid', async () => {
     const key = await newSigningKey('2026-11-22-abc123');
-    const issued = await createReceiptSigner(settings(key), fakeClock(START_MS), countingRandom).sign(PHONE);
+    const issued = await createReceiptSigner(settings(key), fakeClock(START_MS), countingRandom).sign(
+      SUBJECT,
+    );
     expect(decodeProtectedHeader(issued.token).kid).toBe('2026-11-22-abc123');
   });
 });
@@ -222,7 +228,7 @@ describe('parseSigningKey', () => {
     const parsed = parseSigningKey(JSON.stringify(await newSigningKey('k1')));
     if (!parsed.ok) throw new Error(parsed.problem);
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(parsed.key), clock, countingRandom).sign(PHONE);
+    const issued = await createReceiptSigner(settings(parsed.key), clock, countingRandom).sign(SUBJECT);
     await expect(verifyAsCustomer(issued.token, buildJwks(parsed.key, []), clock)).resolves.toBeDefined();
   });
 

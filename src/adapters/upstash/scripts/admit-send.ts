@@ -1,10 +1,17 @@
 /**
- * Admits one send and issues its code, all or nothing: the failure cap, the resend cooldown, the
- * five plain limits, the conversion-aware guard (docs/abuse-defense.md), then, only if every check
- * passed, every write. A refusal writes nothing but one refusal counter in the stats hash, so a
- * refused request takes nothing from any shared budget.
+ * Admits one send and creates its verification, all or nothing: the number's failure cap, the
+ * client network's own failure cap on the number, the resend cooldown, the five plain limits, the
+ * conversion-aware guard (docs/abuse-defense.md), then, only if every check passed, every write.
+ * A refusal writes nothing but one refusal counter in the stats hash, so a refused request takes
+ * nothing from any shared budget.
  *
- * KEYS[1] code hash key          KEYS[2] cooldown key            KEYS[3] failure counter key
+ * The new verification record becomes the number's active one (`active` points at its tag): the
+ * previous verification is replaced at once, and every script refuses a record `active` no longer
+ * points at. A test number (ARGV[38]) counts `test_sent` instead of `sent` and stays out of the
+ * guard (checked, charged and credited nowhere): it costs no SMS, and must never earn a real range
+ * conversion credit.
+ *
+ * KEYS[1] the new verification record   KEYS[2] cooldown key   KEYS[3] failure counter of the number
  * KEYS[4] stats hash of the hour
  * KEYS[5..14] the plain limits' sliding windows, current then previous window each, in the order
  *             phone, ip (the client's network), prefix, country, global
@@ -16,8 +23,13 @@
  * ARGV[23] guard: weight of the previous window   ARGV[24] guard key TTL (s)   ARGV[25] guard window index
  * ARGV[26] range tag             ARGV[27] block                  ARGV[28..31] range, block, country, overdraft base
  * ARGV[32] credit per verified code                ARGV[33] verified codes a healthy country needs
+ * KEYS[17] failure counter of the number from the client's network   KEYS[18] the number's active pointer
+ * ARGV[34] failure cap per client network   ARGV[35] record TTL (s)   ARGV[36] tag of the verification id
+ * ARGV[37] sealed binding        ARGV[38] test number 1|0        ARGV[39] now (epoch ms)
+ * ARGV[40] code expiry (epoch ms)
  * Returns {'issued', shadow scope or '', overdraft 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
- *       | {'limited', scope, 'limit' | 'guard'} (which check refused: a plain limit or the guard)
+ *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
+ *       a plain limit or the guard)
  *
  * Windows are weighted like @upstash/ratelimit's slidingWindow: current + previous x (1 - elapsed
  * share); the Worker computes the weights and indices from its clock, so tests can move time.
@@ -32,11 +44,16 @@ local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
 if failures >= tonumber(ARGV[4]) then
   return {'locked', redis.call('PTTL', KEYS[3])}
 end
+if tonumber(redis.call('GET', KEYS[17]) or '0') >= tonumber(ARGV[34]) then
+  return {'client_locked', redis.call('PTTL', KEYS[17])}
+end
 local cooldown = tonumber(ARGV[3])
 if cooldown > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
   return {'cooldown', redis.call('PTTL', KEYS[2])}
 end
+local test = ARGV[38] == '1'
 local mode = ARGV[7]
+if test then mode = 'off' end
 local country = ARGV[5]
 local function count(stat, field)
   redis.call('HINCRBY', KEYS[4], country .. ':' .. stat .. field, 1)
@@ -107,12 +124,17 @@ end
 if cooldown > 0 then
   redis.call('SET', KEYS[2], '1', 'EX', cooldown)
 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0, 'w', ARGV[25], 'o', overdraft)
-redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0, 's', 'pending', 'c', ARGV[39], 'e', ARGV[40],
+  't', test and 1 or 0, 'w', ARGV[25], 'o', overdraft, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])
+redis.call('EXPIRE', KEYS[1], ARGV[35])
+redis.call('SET', KEYS[18], ARGV[36], 'EX', ARGV[35])
 for i = 1, 5 do
   redis.call('INCR', KEYS[3 + 2 * i])
   redis.call('PEXPIRE', KEYS[3 + 2 * i], ARGV[7 + 3 * i])
+end
+if test then
+  count('', 'test_sent')
+  return {'issued', '', 0}
 end
 redis.call('HINCRBY', KEYS[15], range .. ':s', 1)
 redis.call('HINCRBY', KEYS[15], block .. ':s', 1)

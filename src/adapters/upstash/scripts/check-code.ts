@@ -1,30 +1,39 @@
 /**
- * Verifies a guess: failure cap, existence, per-code attempt limit, comparison, and consume on
- * success, all in one atomic step so parallel requests can neither both succeed nor slip extra
+ * Verifies a guess against one verification: that it is the number's active, pending, unexpired
+ * verification; the client network's verify limit; the number's failure cap; the client network's
+ * own failure cap on the number; the per-code attempt limit; the comparison; and consume on
+ * success. All in one atomic step, so parallel requests can neither both succeed nor slip extra
  * guesses past the counters.
  *
- * KEYS[1] code hash key         KEYS[2] failure counter key     KEYS[3] verify counter of the client network
- * KEYS[4] stats hash of the hour
- * KEYS[5] guard hash of the number's country, current window   KEYS[6] the same, previous window
- * ARGV[1] HMAC of the guess     ARGV[2] max attempts per code   ARGV[3] failure cap
- * ARGV[4] failure window (s)    ARGV[5] verifies per IP         ARGV[6] IP window (s)
- * ARGV[7] stats field counting an approval, `{country}:verified`  ARGV[8] stats TTL (s)
- * ARGV[9] current guard window index   ARGV[10] previous guard window index
- * ARGV[11] range tag                    ARGV[12] block
- * Returns {'approved', 0} | {'wrong', attempts_remaining} | {'expired', 0} | {'burned', 0} | {'locked', pttl_ms}
- *       | {'ip_limited', pttl_ms}
+ * KEYS[1] verification record   KEYS[2] the number's active pointer
+ * KEYS[3] failure counter of the number   KEYS[4] failure counter of the number from this client network
+ * KEYS[5] verify counter of the client network   KEYS[6] stats hash of the hour
+ * KEYS[7] guard hash of the number's country, current window   KEYS[8] the same, previous window
+ * ARGV[1] HMAC of the guess     ARGV[2] tag of the verification id   ARGV[3] now (epoch ms)
+ * ARGV[4] max attempts per code  ARGV[5] failure cap of the number   ARGV[6] failure cap per client
+ * ARGV[7] failure window (s)     ARGV[8] verifies per IP               ARGV[9] IP window (s)
+ * ARGV[10] country (stats field `{country}:verified`, `:test_verified` for a test number)
+ * ARGV[11] stats TTL (s)         ARGV[12] current guard window index   ARGV[13] previous one
+ * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
+ *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
+ *
+ * `not_found` comes first and writes nothing: an unknown, replaced, canceled, approved or expired
+ * verification spends no counter, so verify is no oracle and no burner of anyone's attempts. (An
+ * id that this service did not issue never gets here: it does not open in the Worker.)
  *
  * The per-IP limit lives here rather than in a separate limiter call so that verify stays one
  * round trip and a limited request evaluates nothing. It is a fixed window: every verify from the
- * IP counts, right or wrong, which is what stops one guess spread across many numbers.
+ * network counts, right or wrong. A client network over its own failure cap on the number is
+ * refused before its guess is evaluated, while other networks (the owner's) keep verifying; the
+ * number-wide cap still bounds guessing from everyone (docs/abuse-defense.md, lockout).
  *
- * An approval credits `verified` to the cells the send counted in (range, block, country, and the
- * overdraft when it admitted the send), in the window the send counted in (`w` in the code's hash):
- * sent and verified of one code stay in one window, so the unverified count `s - v` is exact. A
- * send older than the previous window, or a cell hash already gone, is credited nowhere rather than
- * into a fresh hash without a TTL.
+ * An approval credits `verified` to the cells the send counted in (range `r`, block `b`, country,
+ * and the overdraft when it admitted the send), in the window the send counted in (`w`): sent and
+ * verified of one code stay in one window, so the unverified count `s - v` is exact. A send older
+ * than the previous window, or a cell hash already gone, is credited nowhere rather than into a
+ * fresh hash without a TTL. A test number is credited nowhere.
  *
- * A success deletes the code (single use) and the failure counter too: NIST counts consecutive
+ * A success deletes the code (single use) and both failure counters: NIST counts consecutive
  * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
  * shipped in the Worker bundle and to Redis.)
  *
@@ -32,48 +41,59 @@
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
-local fromIp = redis.call('INCR', KEYS[3])
+local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x')
+if rec[3] ~= 'pending' or not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[2]
+    or tonumber(rec[4]) <= tonumber(ARGV[3]) then
+  return {'not_found', 0}
+end
+local fromIp = redis.call('INCR', KEYS[5])
 if fromIp == 1 then
-  redis.call('EXPIRE', KEYS[3], ARGV[6])
+  redis.call('EXPIRE', KEYS[5], ARGV[9])
 end
-if fromIp > tonumber(ARGV[5]) then
-  return {'ip_limited', redis.call('PTTL', KEYS[3])}
+if fromIp > tonumber(ARGV[8]) then
+  return {'ip_limited', redis.call('PTTL', KEYS[5])}
 end
-local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
-if failures >= tonumber(ARGV[3]) then
-  return {'locked', redis.call('PTTL', KEYS[2])}
+if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[5]) then
+  return {'locked', redis.call('PTTL', KEYS[3])}
 end
-local stored = redis.call('HMGET', KEYS[1], 'h', 'a', 'w', 'o')
-if not stored[1] then
-  return {'expired', 0}
+if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[6]) then
+  return {'client_locked', redis.call('PTTL', KEYS[4])}
 end
-local maxAttempts = tonumber(ARGV[2])
-if tonumber(stored[2] or '0') >= maxAttempts then
+local maxAttempts = tonumber(ARGV[4])
+if tonumber(rec[2] or '0') >= maxAttempts then
   return {'burned', 0}
 end
-if stored[1] == ARGV[1] then
-  redis.call('DEL', KEYS[1], KEYS[2])
-  redis.call('HINCRBY', KEYS[4], ARGV[7], 1)
-  redis.call('EXPIRE', KEYS[4], ARGV[8])
+if rec[1] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 's', 'approved')
+  redis.call('HDEL', KEYS[1], 'h')
+  redis.call('DEL', KEYS[3], KEYS[4])
+  local test = rec[5] == '1'
+  redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
+  redis.call('EXPIRE', KEYS[6], ARGV[11])
   local cell = nil
-  if stored[3] == ARGV[9] then
-    cell = KEYS[5]
-  elseif stored[3] == ARGV[10] then
-    cell = KEYS[6]
+  if test then
+    return {'approved', rec[10]}
+  elseif rec[6] == ARGV[12] then
+    cell = KEYS[7]
+  elseif rec[6] == ARGV[13] then
+    cell = KEYS[8]
   end
   if cell and redis.call('EXISTS', cell) == 1 then
-    redis.call('HINCRBY', cell, 'r:' .. ARGV[11] .. ':v', 1)
-    redis.call('HINCRBY', cell, 'b:' .. ARGV[12] .. ':v', 1)
+    redis.call('HINCRBY', cell, 'r:' .. rec[8] .. ':v', 1)
+    redis.call('HINCRBY', cell, 'b:' .. rec[9] .. ':v', 1)
     redis.call('HINCRBY', cell, 'c:v', 1)
-    if stored[4] == '1' then
+    if rec[7] == '1' then
       redis.call('HINCRBY', cell, 'o:v', 1)
     end
   end
-  return {'approved', 0}
+  return {'approved', rec[10]}
 end
 local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
-if redis.call('INCR', KEYS[2]) == 1 then
-  redis.call('EXPIRE', KEYS[2], ARGV[4])
+if redis.call('INCR', KEYS[3]) == 1 then
+  redis.call('EXPIRE', KEYS[3], ARGV[7])
+end
+if redis.call('INCR', KEYS[4]) == 1 then
+  redis.call('EXPIRE', KEYS[4], ARGV[7])
 end
 return {'wrong', maxAttempts - attempts}
 `;

@@ -1,16 +1,18 @@
 /**
  * Plivo refused the SMS, so nobody received this code: take back everything admit-send took for
- * it (the `sent` stats count, the send in its guard cells, one count in each plain limit), then
- * remove the code and lift its cooldown, but only if a newer code has not replaced it meanwhile.
+ * it (the `sent` stats count, the send in its guard cells, one count in each plain limit), remove
+ * its verification, and lift the number's cooldown and active pointer, but only if a newer
+ * verification has not replaced it meanwhile.
  * The keys are the very ones admit-send wrote (the Worker kept them across the send), and each
  * still exists: their TTLs are at least the code's lifetime, the send took seconds. A key that is
  * gone is left alone, never recreated with a negative count.
  *
- * KEYS[1] code hash key   KEYS[2] cooldown key   KEYS[3] stats hash of the hour the code was issued in
+ * KEYS[1] verification record   KEYS[2] cooldown key   KEYS[3] stats hash of the hour it was issued in
  * KEYS[4] guard hash the send counted in          KEYS[5..9] the plain limits' windows it counted in
- * ARGV[1] HMAC of the code that was not delivered   ARGV[2] stats field, `{country}:sent`
+ * KEYS[10] the number's active pointer
+ * ARGV[1] tag of the verification that was not delivered   ARGV[2] stats field, `{country}:sent`
  * ARGV[3] range tag   ARGV[4] block   ARGV[5] 1 when the overdraft admitted the send, else 0
- * Returns 1 when the code was removed, 0 when the stored code was another one.
+ * Returns 1 when it was the number's active verification, 0 when a newer one had replaced it.
  */
 export const REVOKE_CODE_SCRIPT = `
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then
@@ -29,8 +31,9 @@ for i = 5, 9 do
     redis.call('DECR', KEYS[i])
   end
 end
-if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
-  redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[10]) == ARGV[1] then
+  redis.call('DEL', KEYS[10], KEYS[2])
   return 1
 end
 return 0

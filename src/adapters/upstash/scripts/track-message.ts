@@ -2,14 +2,20 @@
  * Starts tracking an SMS the provider accepted: its delivery record, keyed by the provider's
  * message id, holds the recipient's country (never the number) and when it was sent. Delivery
  * reports count only while this record exists (record-delivery answers `untracked` otherwise), and
- * its TTL, set here and never extended, is how long they may arrive.
+ * its TTL, set here and never extended, is how long they may arrive. The verification the SMS
+ * carries the code of learns the message id (`m`), so its status can show the delivery status;
+ * a verification already gone is not recreated.
  *
- * KEYS[1] delivery record of the message
+ * KEYS[1] delivery record of the message   KEYS[2] the verification record
  * ARGV[1] country (ISO 3166-1 alpha-2, `XX` when none)   ARGV[2] sent at (epoch ms)   ARGV[3] TTL (s)
+ * ARGV[4] the message id
  * Returns {'tracked', 0}
  */
 export const TRACK_MESSAGE_SCRIPT = `
 redis.call('HSET', KEYS[1], 'country', ARGV[1], 'sentAt', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('HSET', KEYS[2], 'm', ARGV[4])
+end
 return {'tracked', 0}
 `;

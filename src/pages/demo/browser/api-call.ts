@@ -21,14 +21,24 @@ function isErrorBody(value: unknown): value is { error: PageError } {
 }
 
 /** POSTs JSON to this origin's API. Never throws: every failure is a `PageError`. */
-export async function postJson<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+export function postJson<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+  return callApi<T>('POST', path, body);
+}
+
+/** Calls this origin's API (a body only for POST). Never throws: every failure is a `PageError`. */
+export async function callApi<T>(
+  method: 'POST' | 'GET' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    response = await fetch(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
   } catch {
     return { ok: false, error: { code: 'network' } };
   }

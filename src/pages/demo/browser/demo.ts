@@ -4,18 +4,25 @@
  * site key is configured). Settings come from `data-*` attributes the Worker escaped; everything
  * shown goes in through `textContent`, never as HTML.
  */
-import { type PageError, postJson } from './api-call.ts';
+import { callApi, type PageError, postJson } from './api-call.ts';
 import { createCountdowns } from './countdowns.ts';
 import { errorSentence } from './error-sentences.ts';
 import { receiptClaimRows } from './receipt-claims.ts';
-import { duration } from './wording.ts';
+import { duration, plural } from './wording.ts';
 
 type Step = 'request' | 'verify' | 'approved';
 type Tone = 'info' | 'error' | 'ok';
 
 interface CodeSent {
+  verificationId: string;
   expiresInSeconds: number;
   resendAfterSeconds: number;
+}
+
+interface VerificationState {
+  status: 'pending' | 'approved' | 'canceled' | 'expired';
+  attemptsRemaining: number;
+  delivery: { status: string } | null;
 }
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -37,10 +44,13 @@ const sendButton = element('send', HTMLButtonElement);
 const verifyButton = element('verify', HTMLButtonElement);
 const resendButton = element('resend', HTMLButtonElement);
 const message = element('message', HTMLElement);
+const statusLine = element('verification-status', HTMLElement);
 const turnstileBox = document.getElementById('turnstile');
 
 const countdowns = createCountdowns();
 let phone = '';
+/** The current verification: the only handle on its code (verify, status, cancel). */
+let verificationId = '';
 let turnstileToken = '';
 let widgetId: string | undefined;
 let webOtp: AbortController | undefined;
@@ -127,22 +137,32 @@ async function requestCode(button: HTMLButtonElement): Promise<void> {
   idle();
   if (siteKey) resetTurnstile();
   if (result.ok) {
+    verificationId = result.data.verificationId;
     enterVerifyStep(result.data.resendAfterSeconds);
     say(`We sent a code to ${phone}. It expires in ${duration(result.data.expiresInSeconds)}.`);
+    void showStatus();
     return;
   }
-  const wait = result.error.retryAfterSeconds ?? 0;
-  // On the first request this means a code is already on its way: move on to the code field
-  // instead of making the visitor wait.
-  if (result.error.code === 'resend_too_soon' && root.dataset.step === 'request') {
-    enterVerifyStep(wait);
-    say(
-      'A code was already sent to this number. Enter it below, or request a new one when the timer runs out.',
-    );
-    return;
+  // A code already on its way belongs to a verification this page no longer holds (it was
+  // reloaded): only a new request, once the cooldown is over, gives a code it can verify.
+  if (result.error.code === 'resend_too_soon' && root.dataset.step === 'verify') {
+    startResendCountdown(result.error.retryAfterSeconds ?? 0);
   }
-  if (result.error.code === 'resend_too_soon') startResendCountdown(wait);
   explain(result.error);
+}
+
+/** The verification as the API sees it: status, attempts left, the SMS's delivery report. */
+async function showStatus(): Promise<void> {
+  if (!verificationId) return;
+  const result = await callApi<VerificationState>('GET', `/otp/verifications/${verificationId}`);
+  if (!result.ok) return;
+  const { status, attemptsRemaining, delivery } = result.data;
+  const parts = [`Status: ${status}`];
+  if (status === 'pending') parts.push(`${plural(attemptsRemaining, 'attempt', 'attempts')} left`);
+  if (delivery) parts.push(`SMS ${delivery.status}`);
+  statusLine.textContent = parts.join(' · ');
+  statusLine.dataset.status = status;
+  statusLine.hidden = false;
 }
 
 function enterVerifyStep(resendAfterSeconds: number): void {
@@ -182,11 +202,12 @@ function stopListening(): void {
 async function verifyCode(code: string): Promise<void> {
   stopListening();
   const idle = setBusy(verifyButton, 'Checking…');
-  const result = await postJson<{ receipt: string }>('/otp/verify', { phone, code });
+  const result = await postJson<{ receipt: string }>('/otp/verify', { verificationId, code });
   idle();
   if (result.ok) return showReceipt(result.data.receipt);
   explain(result.error);
   codeInput.select();
+  void showStatus();
 }
 
 function showReceipt(token: string): void {
@@ -209,9 +230,17 @@ function showReceipt(token: string): void {
 function startOver(): void {
   stopListening();
   countdowns.stopAll();
+  verificationId = '';
+  statusLine.hidden = true;
   say('');
   showStep('request');
   phoneInput.focus();
+}
+
+/** "Change number": the pending code must stop working, so the verification is canceled first. */
+async function changeNumber(): Promise<void> {
+  if (verificationId) await callApi('DELETE', `/otp/verifications/${verificationId}`);
+  startOver();
 }
 
 requestForm.addEventListener('submit', (event) => {
@@ -241,7 +270,9 @@ resendButton.addEventListener('click', () => {
   void requestCode(resendButton);
 });
 
-element('change-number', HTMLButtonElement).addEventListener('click', startOver);
+element('change-number', HTMLButtonElement).addEventListener('click', () => {
+  void changeNumber();
+});
 element('start-over', HTMLButtonElement).addEventListener('click', startOver);
 
 if (siteKey) {

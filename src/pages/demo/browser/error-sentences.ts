@@ -24,8 +24,10 @@ export function errorSentence(error: PageError): ErrorSentence {
         return now('That code is not correct, and it was the last attempt for it. Request a new code.');
       return now(`That code is not correct. ${plural(left, 'attempt', 'attempts')} left.`);
     }
-    case 'code_expired':
-      return now('This code has expired or was already used. Request a new one.');
+    case 'verification_not_found':
+      return now('This code has expired, was already used, or a newer one replaced it. Request a new one.');
+    case 'already_approved':
+      return now('This number is already verified.');
     case 'resend_too_soon':
       return later('A code was sent to this number a moment ago.');
     case 'too_many_attempts':

@@ -1,0 +1,158 @@
+import type {
+  AccessPolicy,
+  CancelOutcome,
+  CheckOutcome,
+  CheckPolicy,
+  ReadOutcome,
+  VerificationRef,
+  VerificationStatus,
+  VerificationStore,
+} from '../../otp/ports.ts';
+import {
+  clientFailuresKey,
+  guardCellsKey,
+  numberKeys,
+  SMS_CHANNEL,
+  STATS_TTL_SECONDS,
+  statsHourKey,
+  verificationKey,
+  verifyIpKey,
+} from './keys.ts';
+import { CANCEL_VERIFICATION_SCRIPT } from './scripts/cancel-verification.ts';
+import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
+import { READ_VERIFICATION_SCRIPT } from './scripts/read-verification.ts';
+import { windowPosition } from './sliding-window.ts';
+import { type StoreCalls, unexpectedReply } from './store-call.ts';
+
+/** Verifications in Redis: one script, one round trip, per check, read and cancel. */
+export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: string): VerificationStore {
+  function accessKeys(ref: VerificationRef, access: AccessPolicy) {
+    return [
+      verificationKey(keyPrefix, ref.verificationTag),
+      numberKeys(keyPrefix, ref.phoneTag).active,
+      verifyIpKey(keyPrefix, access.networkTag),
+    ];
+  }
+  function accessArgs(ref: VerificationRef, access: AccessPolicy) {
+    return [ref.verificationTag, access.maxVerifiesPerIp, access.ipWindowSeconds];
+  }
+  return {
+    async check(ref, candidateHash, policy: CheckPolicy): Promise<CheckOutcome> {
+      const number = numberKeys(keyPrefix, ref.phoneTag);
+      const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
+      const [kind, value] = scriptReply(
+        await calls.script(
+          CHECK_CODE_SCRIPT,
+          [
+            verificationKey(keyPrefix, ref.verificationTag),
+            number.active,
+            number.failures,
+            clientFailuresKey(keyPrefix, ref.phoneTag, policy.networkTag),
+            verifyIpKey(keyPrefix, policy.networkTag),
+            statsHourKey(keyPrefix, policy.hourBucket),
+            guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.index),
+            guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.previousIndex),
+          ],
+          [
+            candidateHash,
+            ref.verificationTag,
+            policy.nowMs,
+            policy.maxAttempts,
+            policy.maxFailures,
+            policy.maxFailuresPerClient,
+            policy.failureWindowSeconds,
+            policy.maxVerifiesPerIp,
+            policy.ipWindowSeconds,
+            ref.country,
+            STATS_TTL_SECONDS,
+            cellsWindow.index,
+            cellsWindow.previousIndex,
+          ],
+        ),
+      );
+      // The script's words, in the use case's vocabulary.
+      switch (kind) {
+        case 'approved':
+          return { kind, sealedBinding: value };
+        case 'not_found':
+          return { kind };
+        case 'wrong':
+          return { kind: 'invalid_code', attemptsRemaining: Math.max(0, Number(value)) };
+        case 'burned':
+          return { kind: 'too_many_attempts', scope: 'code' };
+        case 'locked':
+          return { kind: 'too_many_attempts', scope: 'number', retryAfterSeconds: pttlToSeconds(value) };
+        case 'client_locked':
+          return { kind: 'too_many_attempts', scope: 'client', retryAfterSeconds: pttlToSeconds(value) };
+        case 'ip_limited':
+          return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: pttlToSeconds(value) };
+        default:
+          throw unexpectedReply(kind);
+      }
+    },
+
+    async read(ref, access): Promise<ReadOutcome> {
+      const reply = await calls.script(READ_VERIFICATION_SCRIPT, accessKeys(ref, access), [
+        ...accessArgs(ref, access),
+        keyPrefix,
+      ]);
+      if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
+      const [kind, status, attempts, expiresAt, delivery, sealed] = reply.map(String);
+      switch (kind) {
+        case 'found': {
+          if (!isStoredStatus(status) || sealed === undefined) throw unexpectedReply(`status ${status}`);
+          return {
+            kind,
+            state: {
+              status,
+              attemptsUsed: Number(attempts),
+              expiresAtMs: Number(expiresAt),
+              deliveryStatus: delivery === '' ? undefined : delivery,
+              sealedBinding: sealed,
+            },
+          };
+        }
+        case 'not_found':
+          return { kind };
+        case 'ip_limited':
+          return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: pttlToSeconds(status ?? '') };
+        default:
+          throw unexpectedReply(kind ?? 'empty');
+      }
+    },
+
+    async cancel(ref, access): Promise<CancelOutcome> {
+      const [kind, value] = scriptReply(
+        await calls.script(CANCEL_VERIFICATION_SCRIPT, accessKeys(ref, access), accessArgs(ref, access)),
+      );
+      switch (kind) {
+        case 'canceled':
+        case 'not_found':
+          return { kind };
+        case 'approved':
+          return { kind: 'already_approved' };
+        case 'ip_limited':
+          return { kind: 'rate_limited', scope: 'ip', retryAfterSeconds: pttlToSeconds(value) };
+        default:
+          throw unexpectedReply(kind);
+      }
+    },
+  };
+}
+
+/** `{kind, value}`, the value kept as text: an approval carries the sealed binding. */
+function scriptReply(reply: unknown): [kind: string, value: string] {
+  if (!Array.isArray(reply) || reply.length !== 2) throw unexpectedReply(typeof reply);
+  return [String(reply[0]), String(reply[1])];
+}
+
+/** What the record's `s` may hold; `expired` is not stored, it is read from the expiry. */
+function isStoredStatus(status: string | undefined): status is Exclude<VerificationStatus, 'expired'> {
+  return status === 'pending' || status === 'approved' || status === 'canceled';
+}
+
+/** Redis answers -1/-2 for keys without TTL or already gone; never tell a client to wait 0 s. */
+function pttlToSeconds(pttl: string): number {
+  const ms = Number(pttl);
+  return ms > 0 ? Math.ceil(ms / 1000) : 1;
+}

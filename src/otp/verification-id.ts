@@ -1,0 +1,79 @@
+import { deriveAeadKey, GCM_IV_BYTES } from './aead-key.ts';
+import { base64url, fromBase64url } from './base64url.ts';
+import type { RandomSource } from './ports.ts';
+
+/**
+ * What a verification id must tell the Worker before it asks the store anything: which number's
+ * counters (its phone tag) and which country's guard cells the one script will touch. Every key a
+ * script touches is passed in KEYS (docs/storage.md), and verify takes the id alone.
+ */
+export interface VerificationRouting {
+  /** HMAC tag of the E.164 number (base64url of 32 bytes). */
+  phoneTag: string;
+  /** ISO 3166-1 alpha-2 or `XX`. */
+  country: string;
+}
+
+/**
+ * The id is 16 random bytes (the capability: 128 bits, what makes it unguessable) followed by the
+ * routing sealed with AES-GCM under a key of its own (HKDF info `verification-id`), with the first
+ * 12 random bytes as nonce and all 16 as additional data. So the id carries no readable number
+ * tag (two ids of one number do not look related), an id nobody issued fails to open before any
+ * store call, and the routing of one id cannot be grafted onto another. base64url: 88 characters.
+ */
+const RANDOM_BYTES = 16;
+const TAG_BYTES = 32;
+const ROUTING_BYTES = TAG_BYTES + 2;
+const ID_BYTES = RANDOM_BYTES + ROUTING_BYTES + 16;
+
+export interface VerificationIds {
+  issue(routing: VerificationRouting): Promise<string>;
+  /** The routing of an id this service issued, or undefined for anything else. */
+  open(id: string): Promise<VerificationRouting | undefined>;
+}
+
+export function createVerificationIds(secret: string, random: RandomSource): VerificationIds {
+  const key = deriveAeadKey(secret, 'verification-id');
+  return {
+    async issue(routing) {
+      const phoneTag = fromBase64url(routing.phoneTag);
+      if (phoneTag?.length !== TAG_BYTES || !/^[A-Z]{2}$/.test(routing.country)) {
+        throw new Error('verification routing out of shape');
+      }
+      const capability = new Uint8Array(RANDOM_BYTES);
+      random.fill(capability);
+      const plain = new Uint8Array(ROUTING_BYTES);
+      plain.set(phoneTag);
+      plain.set(new TextEncoder().encode(routing.country), TAG_BYTES);
+      const sealed = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv: capability.slice(0, GCM_IV_BYTES), additionalData: capability },
+        await key,
+        plain,
+      );
+      const id = new Uint8Array(ID_BYTES);
+      id.set(capability);
+      id.set(new Uint8Array(sealed), RANDOM_BYTES);
+      return base64url(id);
+    },
+    async open(id) {
+      const bytes = id.length <= 128 ? fromBase64url(id) : undefined;
+      if (bytes?.length !== ID_BYTES) return undefined;
+      const capability = bytes.slice(0, RANDOM_BYTES);
+      let plain: ArrayBuffer;
+      try {
+        plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: capability.slice(0, GCM_IV_BYTES), additionalData: capability },
+          await key,
+          bytes.slice(RANDOM_BYTES),
+        );
+      } catch {
+        return undefined;
+      }
+      const routing = new Uint8Array(plain);
+      return {
+        phoneTag: base64url(routing.slice(0, TAG_BYTES)),
+        country: new TextDecoder().decode(routing.slice(TAG_BYTES)),
+      };
+    },
+  };
+}
