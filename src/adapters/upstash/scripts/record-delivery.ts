@@ -15,8 +15,10 @@
  * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
  * expired) nothing is read further and nothing is written, so no TTL running out can make an old
- * callback count again. Seen markers live exactly as long as the record (its remaining PTTL), so
- * none outlives the gate it belongs to.
+ * callback count again. Seen markers expire a second before the record (its remaining PTTL less
+ * 1 s: the clock moves between reading the PTTL and setting the marker's, by a millisecond or more
+ * on a busy server), so none outlives the gate it belongs to; a repeat in that last second is still
+ * harmless, as the record's sequence and `counted` field refuse it.
  *
  * Order matters: the seen marker is read before the nonce is taken so that Plivo re-sending a
  * callback is a harmless duplicate, and the nonce is taken before the seen marker is written so
@@ -37,7 +39,7 @@ if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'EX', ARGV[5], 'NX') then
   return {'nonce_reused', 0}
 end
 if remaining_ms > 0 then
-  redis.call('SET', KEYS[1], '1', 'PX', remaining_ms)
+  redis.call('SET', KEYS[1], '1', 'PX', math.max(1, remaining_ms - 1000))
 else
   redis.call('SET', KEYS[1], '1', 'EX', ARGV[5])
 end
