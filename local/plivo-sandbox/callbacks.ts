@@ -34,7 +34,7 @@ export function statusCallbackParams(
   sequence: number,
   at: Date,
 ): CallbackParam[] {
-  const charged = step.status === 'sent' || step.status === 'delivered' || step.status === 'undelivered';
+  const charged = step.status !== 'queued' && step.status !== 'failed';
   const params: CallbackParam[] = [
     ['MessageUUID', message.uuid],
     ['ParentMessageUUID', message.uuid],

@@ -1,9 +1,16 @@
 // `npm run local:plivo -- --port 8790 [--auth-id X --auth-token Y] [--latency-ms N]`
-// Runs the Plivo sandbox in the foreground and prints each SMS it receives, like a local mail catcher.
+// Runs the Plivo sandbox in the foreground and prints each SMS, WhatsApp message and call it
+// receives, like a local mail catcher.
 
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../stack.ts';
-import { DEFAULT_CALLBACK_DELAY_MS, type PlivoSandbox, type SandboxMessage } from './server.ts';
+import {
+  DEFAULT_CALL_ANSWER_DELAY_MS,
+  DEFAULT_CALLBACK_DELAY_MS,
+  type PlivoSandbox,
+  type SandboxCall,
+  type SandboxMessage,
+} from './server.ts';
 
 const DEFAULT_PORT = 8790;
 const DEFAULT_AUTH_ID = 'MAsandbox000000000000';
@@ -11,8 +18,8 @@ const DEFAULT_AUTH_TOKEN = 'sandbox-auth-token';
 
 const USAGE = `Usage: node local/plivo-sandbox/cli.ts [options]
 
-A local Plivo-compatible SMS sandbox: accepts Message API sends, shows them in an inbox page,
-and sends signed delivery-status callbacks.
+A local Plivo-compatible sandbox: accepts Message API sends (SMS, WhatsApp) and Call API calls,
+shows them in an inbox page, sends signed delivery-status callbacks and requests answer URLs.
 
 Options:
   --port <n>               port to listen on, 0 = random   (env PLIVO_SANDBOX_PORT, default ${DEFAULT_PORT})
@@ -21,6 +28,7 @@ Options:
   --auth-token <token>     account auth token              (env PLIVO_AUTH_TOKEN, default ${DEFAULT_AUTH_TOKEN})
   --latency-ms <n>         delay every Message API request (default 0)
   --callback-delay-ms <n>  gap between status callbacks    (default ${DEFAULT_CALLBACK_DELAY_MS})
+  --call-answer-delay-ms <n> ring time before a call is answered (default ${DEFAULT_CALL_ANSWER_DELAY_MS})
   -h, --help               show this help
 `;
 
@@ -45,6 +53,7 @@ function readOptions() {
         'auth-token': { type: 'string' },
         'latency-ms': { type: 'string' },
         'callback-delay-ms': { type: 'string' },
+        'call-answer-delay-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,7 +65,16 @@ function readOptions() {
 
 function describeMessage(message: SandboxMessage): string {
   const sender = message.src ?? `powerpack ${message.powerpackUuid}`;
+  if (message.type === 'whatsapp' && message.template) {
+    const values = message.template.components.flatMap((component) => component.parameters);
+    return `WhatsApp to ${message.dst} from ${sender}: template ${message.template.name} (${message.template.language}) ${JSON.stringify(values)}\n`;
+  }
   return `SMS to ${message.dst} from ${sender}: ${JSON.stringify(message.text)}\n`;
+}
+
+// Printed when the call is placed: what is spoken is known only once the answer URL has answered (see the inbox).
+function describeCall(call: SandboxCall): string {
+  return `Call to ${call.to} from ${call.from}, answer URL ${call.answerUrl}\n`;
 }
 
 const values = readOptions();
@@ -93,7 +111,14 @@ const stack = await startLocalStack({
       DEFAULT_CALLBACK_DELAY_MS,
       600_000,
     ),
+    callAnswerDelayMs: parseCount(
+      'call-answer-delay-ms',
+      values['call-answer-delay-ms'],
+      DEFAULT_CALL_ANSWER_DELAY_MS,
+      600_000,
+    ),
     onMessage: (message) => process.stdout.write(describeMessage(message)),
+    onCall: (call) => process.stdout.write(describeCall(call)),
   },
 });
 sandbox = stack.plivo;

@@ -4,6 +4,7 @@
 // Sequence 1, 2, 3 arrive in that order even with no delay between steps.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BackgroundRuns, describeError } from './background-runs.ts';
 import { buildSignedCallback, type CallbackTarget, sendCallback, statusCallbackParams } from './callbacks.ts';
 import { type DeliveryStep, deliveryStepsFor, type MessageStatus, type SandboxMessage } from './messages.ts';
 import type { SignedMethod } from './signature-v3.ts';
@@ -16,34 +17,18 @@ export interface DeliverySimulatorOptions {
   log: (line: string) => void;
 }
 
-interface Run {
-  controller: AbortController;
-  done: Promise<void>;
-}
-
 export class DeliverySimulator {
   readonly #options: DeliverySimulatorOptions;
-  readonly #runs = new Set<Run>();
-  #closed = false;
+  readonly #runs: BackgroundRuns;
 
   constructor(options: DeliverySimulatorOptions) {
     this.#options = options;
+    this.#runs = new BackgroundRuns(options.log);
   }
 
   start(message: SandboxMessage, callbackMethod: SignedMethod): void {
-    if (this.#closed) return;
-    const controller = new AbortController();
     const target = message.url === null ? null : { url: message.url, method: callbackMethod };
-    const run: Run = {
-      controller,
-      done: this.#play(message, target, controller.signal)
-        .catch((error: unknown) => {
-          if (!controller.signal.aborted)
-            this.#options.log(`delivery of ${message.uuid} stopped: ${describe(error)}`);
-        })
-        .finally(() => this.#runs.delete(run)),
-    };
-    this.#runs.add(run);
+    this.#runs.start(`delivery of ${message.uuid}`, (signal) => this.#play(message, target, signal));
   }
 
   /**
@@ -51,18 +36,15 @@ export class DeliverySimulator {
    * (the abort is synchronous); the promise settles once in-flight callbacks have been torn down.
    */
   cancelAll(): Promise<void> {
-    const runs = [...this.#runs];
-    for (const run of runs) run.controller.abort();
-    return Promise.all(runs.map((run) => run.done)).then(() => undefined);
+    return this.#runs.cancelAll();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.cancelAll();
+  close(): Promise<void> {
+    return this.#runs.close();
   }
 
   async #play(message: SandboxMessage, target: CallbackTarget | null, signal: AbortSignal): Promise<void> {
-    const steps = deliveryStepsFor(message.dst);
+    const steps = deliveryStepsFor(message.dst, message.type);
     for (const [index, step] of steps.entries()) {
       if (index > 0) await sleep(this.#options.stepDelayMs, undefined, { signal });
       signal.throwIfAborted();
@@ -91,16 +73,8 @@ export class DeliverySimulator {
       if (signal.aborted) throw error;
       // Like Plivo, a receiver that is down does not stop the message's lifecycle.
       this.#options.log(
-        `status callback ${step.status} for ${message.uuid} to ${target.url} failed: ${describe(error)}`,
+        `status callback ${step.status} for ${message.uuid} to ${target.url} failed: ${describeError(error)}`,
       );
     }
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }

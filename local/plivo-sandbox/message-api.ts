@@ -1,9 +1,12 @@
 // Validation of `POST /v1/Account/{auth_id}/Message/` bodies, Plivo's way: JSON only, exactly one
-// sender, a single destination, and the optional fields the service uses checked for range.
+// sender, a single destination, and the optional fields the service uses checked for range. The
+// same endpoint sends WhatsApp (`type: "whatsapp"`): a WhatsApp Business number as `src` and an
+// approved template instead of free text (docs/plivo.md, "WhatsApp").
 // Fields the sandbox does not model (dlt_*, trackable, media_urls, ...) are ignored, as Plivo ignores
 // parameters it does not know.
 
-import { isPhoneNumber, phoneDigits } from './messages.ts';
+import { isPhoneNumber, type MessageType, phoneDigits } from './messages.ts';
+import { parseWhatsAppTemplate, type WhatsAppTemplate } from './whatsapp-template.ts';
 
 export type CallbackMethod = 'GET' | 'POST';
 export type LogSetting = boolean | 'number_only' | 'content_only';
@@ -12,7 +15,9 @@ export interface SendRequest {
   src: string | null;
   powerpackUuid: string | null;
   dst: string;
-  text: string;
+  type: MessageType;
+  text: string | null;
+  template: WhatsAppTemplate | null;
   url: string | null;
   method: CallbackMethod;
   log: LogSetting;
@@ -68,13 +73,11 @@ export function validateSendBody(body: Record<string, unknown>): ParseResult {
   if (!isPhoneNumber(dst)) return fail('invalid dst: expected a phone number in E.164 format, + optional');
   if (src !== null && phoneDigits(src) === phoneDigits(dst)) return fail('src and dst cannot be same');
 
-  if (body.text === undefined || body.text === null || body.text === '')
-    return fail('text parameter is required');
-  if (typeof body.text !== 'string') return fail('text must be a string');
-  const text = body.text;
-  if ([...text].length > MAX_TEXT_CHARACTERS) return fail(`text exceeds ${MAX_TEXT_CHARACTERS} characters`);
-
-  if (body.type !== undefined && body.type !== 'sms') return fail('invalid type: only sms is supported');
+  const type = body.type ?? 'sms';
+  if (type !== 'sms' && type !== 'whatsapp') return fail('invalid type: only sms and whatsapp are supported');
+  const content = type === 'sms' ? smsContent(body) : whatsAppContent(body, src);
+  if (!content.ok) return content;
+  const { text, template } = content;
 
   const url = optionalString(body.url);
   if (url === undefined || (url !== null && !isHttpUrl(url)))
@@ -101,10 +104,44 @@ export function validateSendBody(body: Record<string, unknown>): ParseResult {
     );
   }
 
-  return { ok: true, request: { src, powerpackUuid, dst, text, url, method, log, messageExpiry } };
+  return {
+    ok: true,
+    request: { src, powerpackUuid, dst, type, text, template, url, method, log, messageExpiry },
+  };
 }
 
-function fail(error: string): ParseResult {
+type Content =
+  | { ok: true; text: string | null; template: WhatsAppTemplate | null }
+  | { ok: false; error: string };
+
+function smsContent(body: Record<string, unknown>): Content {
+  if (body.text === undefined || body.text === null || body.text === '')
+    return fail('text parameter is required');
+  if (typeof body.text !== 'string') return fail('text must be a string');
+  if ([...body.text].length > MAX_TEXT_CHARACTERS)
+    return fail(`text exceeds ${MAX_TEXT_CHARACTERS} characters`);
+  if (body.template !== undefined) return fail('template is only valid with type whatsapp');
+  return { ok: true, text: body.text, template: null };
+}
+
+// Free text on WhatsApp is allowed only inside the 24-hour window a user opens by writing first; a
+// code goes to someone who has not, so the sandbox always asks for a template. Text next to a
+// template is refused rather than silently dropped (docs/plivo.md says which part of this is confirmed).
+function whatsAppContent(body: Record<string, unknown>, src: string | null): Content {
+  if (src === null) return fail('src is required for whatsapp: the WhatsApp Business number (no powerpack)');
+  if (!isPhoneNumber(src))
+    return fail('invalid src: a WhatsApp sender must be the WhatsApp Business phone number');
+  if (body.template === undefined || body.template === null) {
+    return fail('template parameter is required for whatsapp outside a 24-hour session window');
+  }
+  if (body.text !== undefined && body.text !== null && body.text !== '') {
+    return fail('text and template cannot both be present');
+  }
+  const parsed = parseWhatsAppTemplate(body.template);
+  return parsed.ok ? { ok: true, text: null, template: parsed.template } : parsed;
+}
+
+function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
 }
 

@@ -1,14 +1,21 @@
 // The records the sandbox keeps (re-exported from server.ts, which is what other code imports),
 // the bounded newest-first lists that hold them, and how phone numbers are compared.
 
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'undelivered';
+import type { WhatsAppTemplate } from './whatsapp-template.ts';
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
+export type MessageType = 'sms' | 'whatsapp';
 
 export interface SandboxMessage {
   uuid: string;
   src: string | null;
   powerpackUuid: string | null;
   dst: string;
-  text: string;
+  type: MessageType;
+  /** null for WhatsApp: a template carries the content instead. */
+  text: string | null;
+  /** WhatsApp only: the approved template and the values filled into it. */
+  template: WhatsAppTemplate | null;
   /** ISO 8601 */
   receivedAt: string;
   status: MessageStatus;
@@ -17,13 +24,17 @@ export interface SandboxMessage {
   messageExpiry: number | null;
 }
 
-/** One request to the Message API, whatever became of it (so tests can assert "nothing was attempted"). */
+/** One request to the Message or Call API, whatever became of it (so tests can assert "nothing was attempted"). */
 export interface SendAttempt {
+  api: 'message' | 'call';
   receivedAt: string;
+  /** The destination: `dst` of a message, `to` of a call. */
   dst: string | null;
   outcome: 'accepted' | 'failed' | 'delayed';
   status: number;
   messageUuid: string | null;
+  /** Calls only: the request_uuid the Call API answered. */
+  requestUuid: string | null;
   error: string | null;
 }
 
@@ -102,7 +113,7 @@ export class MessageStore {
 
 export const SEND_ATTEMPT_CAPACITY = 1000;
 
-/** Every request to the Message API, accepted or not: what `GET /__sandbox/requests` lists. */
+/** Every request to the Message and Call APIs, accepted or not: what `GET /__sandbox/requests` lists. */
 export class SendAttemptLog {
   readonly #attempts = new BoundedList<SendAttempt>(SEND_ATTEMPT_CAPACITY);
 
@@ -124,14 +135,7 @@ export class SendAttemptLog {
 //   dst ending in 0000 -> queued, failed      (ErrorCode 450: destination country not allowed by geo permissions;
 //                                              such a message never leaves Plivo, so there is no `sent`)
 //   dst ending in 0001 -> queued, sent, undelivered (ErrorCode 30: the carrier could not deliver)
-//   any other dst      -> queued, sent, delivered
-// The inbox page footer documents the same numbers for people.
-
-// How a message's delivery plays out, chosen by its destination so tests can steer it:
-//   dst ending in 0000 -> queued, failed      (ErrorCode 450: destination country not allowed by geo permissions;
-//                                              such a message never leaves Plivo, so there is no `sent`)
-//   dst ending in 0001 -> queued, sent, undelivered (ErrorCode 30: the carrier could not deliver)
-//   any other dst      -> queued, sent, delivered
+//   any other dst      -> queued, sent, delivered (WhatsApp: then read, as its blue ticks report)
 // The inbox page footer documents the same numbers for people.
 
 export interface DeliveryStep {
@@ -145,7 +149,7 @@ export const FAILED_ERROR_CODE = '450';
 export const UNDELIVERED_DST_SUFFIX = '0001';
 export const UNDELIVERED_ERROR_CODE = '30';
 
-export function deliveryStepsFor(dst: string): DeliveryStep[] {
+export function deliveryStepsFor(dst: string, type: MessageType): DeliveryStep[] {
   const digits = phoneDigits(dst);
   if (digits.endsWith(FAILED_DST_SUFFIX)) {
     return [step('queued'), { status: 'failed', errorCode: FAILED_ERROR_CODE }];
@@ -153,7 +157,8 @@ export function deliveryStepsFor(dst: string): DeliveryStep[] {
   if (digits.endsWith(UNDELIVERED_DST_SUFFIX)) {
     return [step('queued'), step('sent'), { status: 'undelivered', errorCode: UNDELIVERED_ERROR_CODE }];
   }
-  return [step('queued'), step('sent'), step('delivered')];
+  const delivered = [step('queued'), step('sent'), step('delivered')];
+  return type === 'whatsapp' ? [...delivered, step('read')] : delivered;
 }
 
 function step(status: MessageStatus): DeliveryStep {

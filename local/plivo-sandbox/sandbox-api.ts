@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
-import type { SandboxContext } from './sandbox-context.ts';
+import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
 
 export const SANDBOX_API_PREFIX = '/__sandbox/';
 
@@ -26,6 +26,15 @@ export async function handleSandboxApi(
       } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
       return true;
 
+    case '/__sandbox/calls':
+      if (method === 'GET' || method === 'HEAD') {
+        sendJson(response, 200, context.calls.list(url.searchParams.get('to')));
+      } else if (method === 'DELETE') {
+        await clearCalls(context);
+        sendNoContent(response);
+      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
+      return true;
+
     case '/__sandbox/requests':
       if (method === 'GET' || method === 'HEAD') sendJson(response, 200, context.attempts.list());
       else if (method === 'DELETE') {
@@ -34,14 +43,22 @@ export async function handleSandboxApi(
       } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
       return true;
 
-    case '/__sandbox/faults':
-      if (method === 'GET' || method === 'HEAD') sendJson(response, 200, { fault: context.faults.current() });
-      else if (method === 'POST') await armFault(context, request, response);
+    case '/__sandbox/faults': {
+      const targets = faultTargets(url.searchParams.get('api'));
+      if (targets === null) {
+        sendPlivoError(response, 400, '"api" must be message or call');
+        return true;
+      }
+      const [target = 'message'] = targets;
+      if (method === 'GET' || method === 'HEAD')
+        sendJson(response, 200, { fault: context.faults[target].current() });
+      else if (method === 'POST') await armFault(context, target, request, response);
       else if (method === 'DELETE') {
-        context.faults.clear();
+        for (const each of targets) context.faults[each].clear();
         sendNoContent(response);
       } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'POST', 'DELETE']);
       return true;
+    }
 
     default:
       return false;
@@ -62,8 +79,25 @@ export async function clearTraffic(context: SandboxContext): Promise<void> {
   await cancelled;
 }
 
+/**
+ * `?api=message` (the default, as before calls existed) or `?api=call`; with no `api`, DELETE
+ * disarms both plans, while GET and POST mean the Message API.
+ */
+function faultTargets(api: string | null): FaultTarget[] | null {
+  if (api === null) return ['message', 'call'];
+  return api === 'message' || api === 'call' ? [api] : null;
+}
+
+/** Forgets calls and stops the ones still ringing or being played. */
+export async function clearCalls(context: SandboxContext): Promise<void> {
+  const cancelled = context.callSimulator.cancelAll();
+  context.calls.clear();
+  await cancelled;
+}
+
 async function armFault(
   context: SandboxContext,
+  target: FaultTarget,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -75,8 +109,8 @@ async function armFault(
     sendPlivoError(response, 400, parsed.error);
     return;
   }
-  context.faults.arm(parsed.plan);
-  sendJson(response, 200, { fault: context.faults.current() });
+  context.faults[target].arm(parsed.plan);
+  sendJson(response, 200, { fault: context.faults[target].current() });
 }
 
 /** The plan in a POST /__sandbox/faults body. */

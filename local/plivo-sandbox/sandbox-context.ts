@@ -1,6 +1,11 @@
 import type { FaultInjector } from '../support/faults.ts';
+import type { CallSimulator } from './call-simulator.ts';
+import type { CallStore, SandboxCall } from './calls.ts';
 import type { DeliverySimulator } from './delivery-simulator.ts';
 import type { MessageStore, SandboxMessage, SendAttemptLog } from './messages.ts';
+
+/** The Plivo APIs a fault plan can be armed for, one plan each. */
+export type FaultTarget = 'message' | 'call';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {
@@ -8,11 +13,14 @@ export interface SandboxContext {
   authToken: string;
   latencyMs: number;
   messages: MessageStore;
+  calls: CallStore;
   attempts: SendAttemptLog;
-  faults: FaultInjector;
+  faults: Record<FaultTarget, FaultInjector>;
   delivery: DeliverySimulator;
+  callSimulator: CallSimulator;
   /** Aborted when the sandbox closes, so requests waiting out a delay stop waiting. */
   shutdown: AbortSignal;
   onMessage: (message: SandboxMessage) => void;
+  onCall: (call: SandboxCall) => void;
   log: (line: string) => void;
 }

@@ -1,22 +1,28 @@
-// A local stand-in for Plivo's Message API: the service's real client code talks to it with only the
-// base URL changed. Messages land in memory and in an inbox page, delivery-status callbacks go out
-// signed like Plivo's, and tests can inject faults and latency.
+// A local stand-in for Plivo's Message API (SMS and WhatsApp) and Call API: the service's real client
+// code talks to it with only the base URL changed. Messages and calls land in memory and in an inbox
+// page, delivery-status callbacks and answer/hangup requests go out signed like Plivo's, and tests
+// can inject faults and latency.
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
+import { CALL_PATH, handleMakeCall } from './call-endpoint.ts';
+import { CallSimulator } from './call-simulator.ts';
+import { CallStore, type SandboxCall } from './calls.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { sendHtml, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
 import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
 import { handleSendMessage, MESSAGE_PATH } from './message-endpoint.ts';
 import type { SandboxMessage } from './messages.ts';
 import { MessageStore, SendAttemptLog } from './messages.ts';
-import { clearTraffic, handleSandboxApi } from './sandbox-api.ts';
+import { clearCalls, clearTraffic, handleSandboxApi } from './sandbox-api.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 
-export type { MessageStatus, SandboxMessage, SendAttempt } from './messages.ts';
+export type { CallStatus, SandboxCall } from './calls.ts';
+export type { MessageStatus, MessageType, SandboxMessage, SendAttempt } from './messages.ts';
+export type { WhatsAppTemplate } from './whatsapp-template.ts';
 
 export interface PlivoSandboxOptions {
   authId: string;
@@ -29,8 +35,12 @@ export interface PlivoSandboxOptions {
   latencyMs?: number;
   /** Gap between a message's status callbacks. Default 200. */
   callbackDelayMs?: number;
+  /** How long a call rings before the callee answers and the answer URL is requested. Default 100. */
+  callAnswerDelayMs?: number;
   /** Called for each accepted message (the CLI prints them). */
   onMessage?: (message: SandboxMessage) => void;
+  /** Called for each accepted call, before it is answered. */
+  onCall?: (call: SandboxCall) => void;
   /** Where brief diagnostics go (failed callbacks, handler errors). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -40,42 +50,56 @@ export interface PlivoSandbox {
   url: string;
   /** Newest first. */
   messages(): SandboxMessage[];
-  /** Forgets messages and send attempts, disarms faults and stops pending callbacks. */
+  /** Newest first. */
+  calls(): SandboxCall[];
+  /** Forgets messages, calls and send attempts, disarms faults and stops pending callbacks and calls. */
   clear(): void;
   close(): Promise<void>;
 }
 
 export const DEFAULT_CALLBACK_DELAY_MS = 200;
+export const DEFAULT_CALL_ANSWER_DELAY_MS = 100;
 
 export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<PlivoSandbox> {
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
   const callbackDelayMs = options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS;
+  const callAnswerDelayMs = options.callAnswerDelayMs ?? DEFAULT_CALL_ANSWER_DELAY_MS;
   requireText('authId', options.authId);
   requireText('authToken', options.authToken);
   requireInteger('port', port, 0, 65_535);
   requireInteger('latencyMs', latencyMs, 0, Number.MAX_SAFE_INTEGER);
   requireInteger('callbackDelayMs', callbackDelayMs, 0, Number.MAX_SAFE_INTEGER);
+  requireInteger('callAnswerDelayMs', callAnswerDelayMs, 0, Number.MAX_SAFE_INTEGER);
 
   const log = options.log ?? ((line: string) => process.stderr.write(`[plivo-sandbox] ${line}\n`));
   const shutdown = new AbortController();
   const messages = new MessageStore();
+  const calls = new CallStore();
   const context: SandboxContext = {
     authId: options.authId,
     authToken: options.authToken,
     latencyMs,
     messages,
+    calls,
     attempts: new SendAttemptLog(),
-    faults: new FaultInjector(),
+    faults: { message: new FaultInjector(), call: new FaultInjector() },
     delivery: new DeliverySimulator({
       authToken: options.authToken,
       stepDelayMs: callbackDelayMs,
       onStatus: (uuid, status) => messages.setStatus(uuid, status),
       log,
     }),
+    callSimulator: new CallSimulator({
+      authToken: options.authToken,
+      answerDelayMs: callAnswerDelayMs,
+      onUpdate: (uuid, change) => calls.update(uuid, change),
+      log,
+    }),
     shutdown: shutdown.signal,
     onMessage: options.onMessage ?? (() => {}),
+    onCall: options.onCall ?? (() => {}),
     log,
   };
 
@@ -107,14 +131,17 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
   return {
     url,
     messages: () => messages.list(),
+    calls: () => calls.list(),
     clear: () => {
-      context.faults.clear();
+      context.faults.message.clear();
+      context.faults.call.clear();
       void clearTraffic(context);
+      void clearCalls(context);
     },
     close: () => {
       closing ??= (async () => {
         shutdown.abort();
-        await Promise.all([closeServer(server), context.delivery.close()]);
+        await Promise.all([closeServer(server), context.delivery.close(), context.callSimulator.close()]);
       })();
       return closing;
     },
@@ -147,6 +174,13 @@ export async function routeRequest(
     return;
   }
 
+  const callAccountId = CALL_PATH.exec(url.pathname)?.[1];
+  if (callAccountId !== undefined) {
+    if (method === 'POST') await handleMakeCall(context, request, response, callAccountId);
+    else sendMethodNotAllowed(response, ['POST']);
+    return;
+  }
+
   if (url.pathname === '/') {
     if (method === 'GET' || method === 'HEAD') serveInbox(context, response);
     else sendMethodNotAllowed(response, ['GET', 'HEAD']);
@@ -159,7 +193,10 @@ export async function routeRequest(
 
 function serveInbox(context: SandboxContext, response: ServerResponse): void {
   const nonce = randomBytes(16).toString('base64');
-  const html = renderInboxPage(context.messages.list(), { authId: context.authId, nonce });
+  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
+    authId: context.authId,
+    nonce,
+  });
   sendHtml(response, html, {
     'content-security-policy': inboxContentSecurityPolicy(nonce),
     'x-content-type-options': 'nosniff',

@@ -7,60 +7,10 @@ import {
   startPlivoSandbox,
 } from '../../local/plivo-sandbox/server.ts';
 import { signatureV3Payload } from '../../local/plivo-sandbox/signature-v3.ts';
+import { hmacBase64, type Pair, referenceV3StringToSign } from './support/plivo-v3-reference.ts';
 
 const AUTH_ID = 'MACALLBACKS000000001';
 const AUTH_TOKEN = 'callback-signing-token';
-
-// ---- An independent reading of Plivo's signing rules (docs/local-stack.md), used to check what the sandbox sends. ----
-
-type Pair = [string, string];
-
-function byKeyThenValue([keyA, valueA]: Pair, [keyB, valueB]: Pair): number {
-  if (keyA !== keyB) return keyA < keyB ? -1 : 1;
-  if (valueA === valueB) return 0;
-  return valueA < valueB ? -1 : 1;
-}
-
-/** The V3 string to sign, from the reference: configured URL, method, the parameters Plivo sent, nonce. */
-function referenceV3StringToSign(
-  configuredUrl: string,
-  method: 'GET' | 'POST',
-  params: Pair[],
-  nonce: string,
-): string {
-  const questionMark = configuredUrl.indexOf('?');
-  const base = questionMark < 0 ? configuredUrl : configuredUrl.slice(0, questionMark);
-  const query: Pair[] =
-    questionMark < 0 ? [] : [...new URLSearchParams(configuredUrl.slice(questionMark + 1))];
-  const asQuery = (pairs: Pair[]) =>
-    [...pairs]
-      .sort(byKeyThenValue)
-      .map(([key, value]) => `${key}=${value}`)
-      .join('&');
-  if (method === 'GET') {
-    const merged = [...query, ...params];
-    return `${base}${merged.length > 0 ? `?${asQuery(merged)}` : ''}.${nonce}`;
-  }
-  if (params.length === 0) return `${base}${query.length > 0 ? `?${asQuery(query)}` : ''}.${nonce}`;
-  const body = [...params]
-    .sort(byKeyThenValue)
-    .map(([key, value]) => key + value)
-    .join('');
-  return `${base}?${query.length > 0 ? `${asQuery(query)}.` : ''}${body}.${nonce}`;
-}
-
-/** base64(HMAC-SHA256(token, payload)) with Web Crypto, deliberately not the node:crypto the sandbox uses. */
-async function hmacBase64(token: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(token),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(payload));
-  return Buffer.from(signature).toString('base64');
-}
 
 // ---- A tiny callback receiver. ----
 

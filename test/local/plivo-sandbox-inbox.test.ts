@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PlivoSandbox, startPlivoSandbox } from '../../local/plivo-sandbox/server.ts';
 
@@ -11,6 +13,7 @@ beforeAll(async () => {
     authId: AUTH_ID,
     authToken: AUTH_TOKEN,
     callbackDelayMs: 5,
+    callAnswerDelayMs: 0,
     log: () => {},
   });
 });
@@ -123,6 +126,76 @@ describe('inbox page', () => {
     const footer = /<footer>([\s\S]*?)<\/footer>/.exec(html)?.[1] ?? '';
     expect(footer).toMatch(/0000<\/code> fails[\s\S]*ErrorCode 450/);
     expect(footer).toMatch(/0001<\/code> is undelivered[\s\S]*ErrorCode 30/);
+  });
+
+  it('shows a WhatsApp message as a template bubble with its values, escaped', async () => {
+    const hostile = '<img src=x onerror=alert(1)> 654321';
+    await send({
+      type: 'whatsapp',
+      text: undefined,
+      template: {
+        name: 'otp_login',
+        language: 'en_US',
+        components: [
+          { type: 'body', parameters: [{ type: 'text', text: hostile }] },
+          { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '654321' }] },
+        ],
+      },
+    });
+    const { html } = await inbox();
+    expect(html).toContain('class="bubble whatsapp"');
+    expect(html).toContain('WhatsApp template <strong>otp_login</strong> (en_US)');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; <mark class="code">654321</mark>');
+    expect(html).toContain('button 0 (url)');
+    expect(html).not.toContain('<img');
+  });
+
+  it('shows calls with what was spoken, escaping the spoken text and the answer URL', async () => {
+    const answer = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/xml' });
+      response.end(
+        '<Response><Speak>&lt;script&gt;alert(1)&lt;/script&gt; Your code is 4 8 2 9 1 3</Speak></Response>',
+      );
+    });
+    await new Promise<void>((resolve) => answer.listen(0, '127.0.0.1', resolve));
+    const answerUrl = `http://127.0.0.1:${(answer.address() as AddressInfo).port}/answer?x="><svg onload=alert(1)>`;
+    try {
+      const response = await fetch(`${sandbox.url}/v1/Account/${AUTH_ID}/Call/`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${AUTH_ID}:${AUTH_TOKEN}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ from: '+15550001111', to: '+15557654321', answer_url: answerUrl }),
+      });
+      expect(response.status).toBe(201);
+      await expect.poll(() => sandbox.calls()[0]?.status, { timeout: 5_000 }).toBe('completed');
+      const { html } = await inbox();
+      expect(html).toContain('<h2>Calls</h2>');
+      expect(html).toContain('Call to <strong>+15557654321</strong>');
+      expect(html).toContain(
+        'class="bubble call">&lt;script&gt;alert(1)&lt;/script&gt; Your code is 4 8 2 9 1 3</p>',
+      );
+      expect(html).toContain('&quot;&gt;&lt;svg onload=alert(1)&gt;');
+      expect(html).not.toContain('<svg');
+      expect(html).not.toContain('<script>alert');
+      expect(html).toContain('class="status status-completed">completed<');
+    } finally {
+      await new Promise<void>((resolve) => answer.close(() => resolve()));
+    }
+  });
+
+  it('polls the calls too, so a new call shows up without a reload', async () => {
+    const { html } = await inbox();
+    expect(html).toContain("fetch('/__sandbox/calls'");
+  });
+
+  it('documents the call test numbers in its footer', async () => {
+    const { html } = await inbox();
+    const footer = /<footer>([\s\S]*?)<\/footer>/.exec(html)?.[1] ?? '';
+    expect(footer).toMatch(
+      /0000<\/code> fails,[\s\S]*0001<\/code> is busy,[\s\S]*0002<\/code> is not answered/,
+    );
   });
 
   it('answers HEAD without a body', async () => {

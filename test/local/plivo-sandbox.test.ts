@@ -275,7 +275,7 @@ describe('validation, Plivo style', () => {
 
 describe('routing', () => {
   it('answers unknown routes with 404 JSON', async () => {
-    await expectPlivoError(await fetch(`${sandbox.url}/v1/Account/${AUTH_ID}/Call/`), 404);
+    await expectPlivoError(await fetch(`${sandbox.url}/v1/Account/${AUTH_ID}/Recording/`), 404);
     await expectPlivoError(await fetch(`${sandbox.url}/nothing-here`), 404);
   });
 

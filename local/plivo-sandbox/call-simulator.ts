@@ -1,0 +1,202 @@
+// Plays each accepted call like Plivo: after a short ring the callee answers (or not, by test
+// number), Plivo requests the answer URL with the call's fields, signed as every Plivo callback is,
+// plays the XML it gets back, and when the call ends requests the hangup URL, signed too.
+// Parameters: Plivo's XML request reference ("Parameters Plivo sends for voice calls").
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BackgroundRuns, describeError } from './background-runs.ts';
+import type { CallRequest } from './call-api.ts';
+import { buildSignedCallback, plivoTimestamp, sendCallback } from './callbacks.ts';
+import {
+  type CallOutcome,
+  type CallStatus,
+  type SandboxCall,
+  type SpokenPart,
+  unansweredOutcomeFor,
+} from './calls.ts';
+import { type CallInstruction, MAX_XML_BYTES, parsePlivoXml } from './plivo-xml.ts';
+import type { CallbackParam } from './signature-v3.ts';
+
+export interface CallSimulatorOptions {
+  authToken: string;
+  /** How long a call rings before it is answered (or given up). */
+  answerDelayMs: number;
+  onUpdate: (uuid: string, change: Partial<Omit<SandboxCall, 'uuid'>>) => void;
+  log: (line: string) => void;
+}
+
+const ANSWER_TIMEOUT_MS = 5_000;
+// A rough speaking rate, only to fill Duration with something plausible.
+const CHARACTERS_PER_SECOND = 15;
+
+interface Played {
+  speech: SpokenPart[];
+  seconds: number;
+}
+
+export class CallSimulator {
+  readonly #options: CallSimulatorOptions;
+  readonly #runs: BackgroundRuns;
+
+  constructor(options: CallSimulatorOptions) {
+    this.#options = options;
+    this.#runs = new BackgroundRuns(options.log);
+  }
+
+  start(call: SandboxCall, request: CallRequest): void {
+    this.#runs.start(`call ${call.uuid}`, (signal) => this.#play(call, request, signal));
+  }
+
+  cancelAll(): Promise<void> {
+    return this.#runs.cancelAll();
+  }
+
+  close(): Promise<void> {
+    return this.#runs.close();
+  }
+
+  async #play(call: SandboxCall, request: CallRequest, signal: AbortSignal): Promise<void> {
+    const startedAt = new Date();
+    await sleep(this.#options.answerDelayMs, undefined, { signal });
+    const unanswered = unansweredOutcomeFor(call.to);
+    if (unanswered) {
+      this.#options.onUpdate(call.uuid, { status: unanswered.status });
+      await this.#hangup(call, request, unanswered, { startedAt, answeredAt: null, seconds: 0 }, signal);
+      return;
+    }
+
+    const answeredAt = new Date();
+    this.#options.onUpdate(call.uuid, { status: 'in-progress' });
+    const result = await this.#answer(call, request, signal);
+    if (typeof result === 'string') {
+      this.#options.log(`call ${call.uuid} failed: ${result}`);
+      this.#options.onUpdate(call.uuid, { status: 'failed', error: result });
+    } else {
+      const first = result.speech[0];
+      this.#options.onUpdate(call.uuid, {
+        status: 'completed',
+        speech: result.speech,
+        spokenText: spokenText(result.speech),
+        language: first?.language ?? null,
+        voice: first?.voice ?? null,
+      });
+    }
+    const seconds = typeof result === 'string' ? 0 : result.seconds;
+    const ended: CallOutcome | { status: 'completed'; hangupCause: string } = {
+      status: 'completed',
+      hangupCause: typeof result === 'string' ? 'XML_ERROR' : 'NORMAL_CLEARING',
+    };
+    await this.#hangup(call, request, ended, { startedAt, answeredAt, seconds }, signal);
+  }
+
+  /** The played instructions, or why the call could not be played. */
+  async #answer(call: SandboxCall, request: CallRequest, signal: AbortSignal): Promise<Played | string> {
+    const params: CallbackParam[] = [
+      ...callParams(call),
+      ['CallStatus', 'in-progress'],
+      ['Event', 'StartApp'],
+    ];
+    const outgoing = buildSignedCallback(
+      this.#options.authToken,
+      { url: request.answerUrl, method: request.answerMethod },
+      params,
+    );
+    let status: number;
+    let body: string;
+    try {
+      const response = await fetch(outgoing.url, {
+        method: outgoing.method,
+        headers: outgoing.headers,
+        body: outgoing.body,
+        redirect: 'manual',
+        signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_TIMEOUT_MS)]),
+      });
+      status = response.status;
+      body = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return `answer URL unreachable: ${describeError(error)}`;
+    }
+    if (status < 200 || status > 299) return `answer URL answered HTTP ${status}`;
+    if (Buffer.byteLength(body) > MAX_XML_BYTES) return `answer XML larger than ${MAX_XML_BYTES} bytes`;
+    const parsed = parsePlivoXml(body);
+    return parsed.ok ? play(parsed.instructions) : parsed.error;
+  }
+
+  async #hangup(
+    call: SandboxCall,
+    request: CallRequest,
+    outcome: { status: CallStatus; hangupCause: string },
+    timing: { startedAt: Date; answeredAt: Date | null; seconds: number },
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (request.hangupUrl === null) return;
+    const endedAt = new Date(timing.startedAt.getTime() + timing.seconds * 1000);
+    const params: CallbackParam[] = [
+      ...callParams(call),
+      ['CallStatus', outcome.status],
+      ['Event', 'Hangup'],
+      ['HangupCause', outcome.hangupCause],
+      ['Duration', String(timing.seconds)],
+      ['BillDuration', String(timing.seconds)],
+      ['StartTime', plivoTimestamp(timing.startedAt)],
+      ['EndTime', plivoTimestamp(endedAt)],
+    ];
+    if (timing.answeredAt) params.push(['AnswerTime', plivoTimestamp(timing.answeredAt)]);
+    const outgoing = buildSignedCallback(
+      this.#options.authToken,
+      { url: request.hangupUrl, method: request.hangupMethod },
+      params,
+    );
+    try {
+      const status = await sendCallback(outgoing, signal);
+      if (status < 200 || status > 299) {
+        this.#options.log(`hangup callback for ${call.uuid} to ${request.hangupUrl}: HTTP ${status}`);
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.#options.log(
+        `hangup callback for ${call.uuid} to ${request.hangupUrl} failed: ${describeError(error)}`,
+      );
+    }
+  }
+}
+
+function callParams(call: SandboxCall): CallbackParam[] {
+  return [
+    ['CallUUID', call.uuid],
+    ['RequestUUID', call.requestUuid],
+    // An outbound API call is its own A leg.
+    ['ALegUUID', call.uuid],
+    ['ALegRequestUUID', call.requestUuid],
+    // Plivo reports numbers as digits without the leading +.
+    ['From', call.from.replace(/^\+/, '')],
+    ['To', call.to.replace(/^\+/, '')],
+    ['Direction', 'outbound'],
+  ];
+}
+
+/** What the callee hears: every <Speak> until the first <Hangup>, and roughly how long it takes. */
+export function play(instructions: readonly CallInstruction[]): Played {
+  const speech: SpokenPart[] = [];
+  let seconds = 0;
+  for (const instruction of instructions) {
+    if (instruction.kind === 'hangup') break;
+    if (instruction.kind === 'wait') {
+      seconds += instruction.lengthSeconds;
+      continue;
+    }
+    const { text, voice, language, loop } = instruction;
+    speech.push({ text, voice, language, loop });
+    seconds += Math.ceil(text.length / CHARACTERS_PER_SECOND) * Math.max(loop, 1);
+  }
+  return { speech, seconds: Math.max(seconds, 1) };
+}
+
+/**
+ * Each text as many times as it is looped, joined by a space. `loop="0"` (until the call ends) is
+ * written once: the time limit, not the XML, would decide how often it is heard.
+ */
+export function spokenText(speech: readonly SpokenPart[]): string {
+  return speech.flatMap((part) => Array<string>(Math.max(part.loop, 1)).fill(part.text)).join(' ');
+}

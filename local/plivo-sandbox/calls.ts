@@ -1,0 +1,89 @@
+// The calls the sandbox has placed (what `GET /__sandbox/calls` lists) and how a call's outcome is
+// chosen by its destination, so tests can steer it like the SMS test numbers:
+//   to ending in 0000 -> failed     (the network refused it: HangupCause UNALLOCATED_NUMBER)
+//   to ending in 0001 -> busy       (HangupCause USER_BUSY)
+//   to ending in 0002 -> no-answer  (rang out: HangupCause NO_ANSWER)
+//   any other to      -> answered: the answer URL is requested and its XML played, then completed
+// None of the first three requests the answer URL: nobody picked up. The inbox page footer says the same.
+
+import { BoundedList, phoneDigits } from './messages.ts';
+import type { Voice } from './plivo-xml.ts';
+
+export type CallStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'busy' | 'no-answer';
+
+export interface SpokenPart {
+  text: string;
+  voice: Voice;
+  language: string;
+  loop: number;
+}
+
+export interface SandboxCall {
+  /** CallUUID, the id Plivo gives the call leg. */
+  uuid: string;
+  /** request_uuid, what the Call API answered. */
+  requestUuid: string;
+  from: string;
+  to: string;
+  answerUrl: string;
+  answerMethod: 'GET' | 'POST';
+  hangupUrl: string | null;
+  /** Every <Speak> text, repeated `loop` times, joined by a space; empty until the call is answered. */
+  spokenText: string;
+  /** Of the first <Speak>; null when nothing was spoken. */
+  language: string | null;
+  voice: Voice | null;
+  speech: SpokenPart[];
+  status: CallStatus;
+  /** Why a call failed (answer URL unreachable, XML refused...), for the developer reading the inbox. */
+  error: string | null;
+  /** ISO 8601 */
+  receivedAt: string;
+}
+
+export interface CallOutcome {
+  status: 'failed' | 'busy' | 'no-answer';
+  hangupCause: string;
+}
+
+export const FAILED_TO_SUFFIX = '0000';
+export const BUSY_TO_SUFFIX = '0001';
+export const NO_ANSWER_TO_SUFFIX = '0002';
+
+/** The outcome of a call nobody answers, or null when the callee picks up. */
+export function unansweredOutcomeFor(to: string): CallOutcome | null {
+  const digits = phoneDigits(to);
+  if (digits.endsWith(FAILED_TO_SUFFIX)) return { status: 'failed', hangupCause: 'UNALLOCATED_NUMBER' };
+  if (digits.endsWith(BUSY_TO_SUFFIX)) return { status: 'busy', hangupCause: 'USER_BUSY' };
+  if (digits.endsWith(NO_ANSWER_TO_SUFFIX)) return { status: 'no-answer', hangupCause: 'NO_ANSWER' };
+  return null;
+}
+
+export const CALL_CAPACITY = 1000;
+
+export class CallStore {
+  readonly #calls = new BoundedList<SandboxCall>(CALL_CAPACITY);
+
+  add(call: SandboxCall): void {
+    this.#calls.add(call);
+  }
+
+  /** A no-op for calls already dropped or cleared. */
+  update(uuid: string, change: Partial<Omit<SandboxCall, 'uuid'>>): void {
+    const call = this.#calls.find((candidate) => candidate.uuid === uuid);
+    if (call) Object.assign(call, change);
+  }
+
+  /** Newest first, as copies. `to` matches with or without the leading +. */
+  list(to?: string | null): SandboxCall[] {
+    const wanted = to ? phoneDigits(to) : null;
+    return this.#calls
+      .list()
+      .filter((call) => wanted === null || phoneDigits(call.to) === wanted)
+      .map((call) => ({ ...call, speech: call.speech.map((part) => ({ ...part })) }));
+  }
+
+  clear(): void {
+    this.#calls.clear();
+  }
+}
