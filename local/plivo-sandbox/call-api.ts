@@ -3,10 +3,11 @@
 // fields the service may use checked for range. Fields the sandbox does not model (ring_url,
 // fallback_url, send_digits, sip_headers, ...) are ignored, as Plivo ignores what it does not know.
 
-import { isJsonContentType } from './message-api.ts';
+import { type CallbackMethod, isHttpUrl, isJsonContentType, parseMethod } from './message-api.ts';
 import { isPhoneNumber, phoneDigits } from './messages.ts';
 
-export type HttpMethod = 'GET' | 'POST';
+/** How Plivo requests a call's answer and hangup URLs: as for message callbacks. */
+export type HttpMethod = CallbackMethod;
 
 export interface CallRequest {
   from: string;
@@ -104,22 +105,6 @@ function requiredString(
   if (value === undefined || value === null || value === '') return fail(`${name} parameter is missing`);
   if (typeof value !== 'string') return fail(`${name} must be a string`);
   return { ok: true, value };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const parsed = new URL(value);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function parseMethod(value: unknown): HttpMethod | null {
-  if (value === undefined || value === null || value === '') return 'POST';
-  if (typeof value !== 'string') return null;
-  const upper = value.toUpperCase();
-  return upper === 'GET' || upper === 'POST' ? upper : null;
 }
 
 /** null when absent, undefined when present but out of range. Digit strings count: Plivo's API is form-born. */

@@ -155,22 +155,22 @@ function optionalString(value: unknown): string | null | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function isHttpUrl(value: string): boolean {
+/** Case-insensitive: `post` is unambiguous, and the sandbox should not fail a request over a detail
+ * Plivo's documentation does not settle. Empty means Plivo's default, POST. */
+export function parseMethod(value: unknown): CallbackMethod | null {
+  if (value === undefined || value === null || value === '') return 'POST';
+  if (typeof value !== 'string') return null;
+  const upper = value.toUpperCase();
+  return upper === 'GET' || upper === 'POST' ? upper : null;
+}
+
+export function isHttpUrl(value: string): boolean {
   try {
     const parsed = new URL(value);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:';
   } catch {
     return false;
   }
-}
-
-// Case-insensitive: `post` is unambiguous, and the sandbox should not fail a request over a detail
-// Plivo's documentation does not settle.
-function parseMethod(value: unknown): CallbackMethod | null {
-  if (value === undefined || value === null || value === '') return 'POST';
-  if (typeof value !== 'string') return null;
-  const upper = value.toUpperCase();
-  return upper === 'GET' || upper === 'POST' ? upper : null;
 }
 
 // Plivo's form-encoded heritage: the strings "true"/"false" mean the booleans.
