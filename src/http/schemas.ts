@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../otp/ports.ts';
+import { MAX_NONCE_LENGTH, NONCE_PATTERN } from '../otp/receipt-nonce.ts';
+import { AMOUNT_PATTERN, CURRENCY_PATTERN, MAX_PAYEE_LENGTH, payeeTextProblem } from '../otp/transaction.ts';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated from
@@ -34,6 +36,47 @@ const locale = z
     description:
       "The language of the SMS, a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`). A tag without a template falls back to its language, then to the number's country's language, then to English; it is never refused. Leave it out to let the number's country decide.",
     examples: ['pt-BR'],
+  });
+
+/**
+ * `nonce` for POST /otp/request, echoed in the receipt (src/otp/receipt-nonce.ts). Not yet part of
+ * a body: it joins the request once verifications carry a binding.
+ */
+export const receiptNonce = z
+  .string()
+  .check(z.regex(NONCE_PATTERN, `must be 1 to ${MAX_NONCE_LENGTH} visible ASCII characters, no spaces`))
+  .register(z.globalRegistry, {
+    description: `Your login attempt's id (1-${MAX_NONCE_LENGTH} visible ASCII characters, no spaces), returned unchanged in the receipt's \`nonce\` claim: your backend refuses a receipt whose nonce is not the attempt it is finishing.`,
+    examples: ['login-7f3a9c2e'],
+  });
+
+/**
+ * `transaction` for POST /otp/request and /otp/verify (src/otp/transaction.ts): the same rules as
+ * `checkTransaction`, so a body that passes here passes there.
+ */
+export const transactionBinding = z
+  .strictObject({
+    amount: z
+      .string()
+      .check(
+        z.regex(
+          AMOUNT_PATTERN,
+          'must be a decimal like 1250.00: digits, no sign or leading zero, at most 4 decimals',
+        ),
+      ),
+    currency: z.string().check(z.regex(CURRENCY_PATTERN, 'must be an ISO 4217 code in capitals, like EUR')),
+    payee: z.string().check(
+      z.maxLength(MAX_PAYEE_LENGTH * 2),
+      z.refine((payee) => payeeTextProblem(payee) === undefined, {
+        error: (issue) => payeeTextProblem(String(issue.input)) ?? 'is not a valid payee',
+      }),
+    ),
+  })
+  // No component id yet: /openapi.json lists every registered id, and no route takes this today.
+  .register(z.globalRegistry, {
+    description:
+      'The payment the code confirms (PSD2 dynamic linking): shown in the SMS ("... to confirm 1250.00 EUR to ACME Ltd ..."), stored with the verification and copied into the receipt\'s `transaction` claim exactly as sent.',
+    examples: [{ amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' }],
   });
 
 export const otpRequestBody = z
