@@ -1,9 +1,10 @@
-import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
+import { type ApiKeyDigest, conflictingAudiences, digestApiKeys } from '../auth/api-keys.ts';
 import type { AllowedCountries } from '../otp/allowed-countries.ts';
 import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
+import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/audience.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
@@ -121,6 +122,9 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!signingKey.ok) problems.push(`RECEIPT_SIGNING_KEY: ${signingKey.problem}`);
   const previousKeys = parsePreviousPublicKeys(raw.RECEIPT_PREVIOUS_PUBLIC_KEYS);
   if (!previousKeys.ok) problems.push(`RECEIPT_PREVIOUS_PUBLIC_KEYS: ${previousKeys.problem}`);
+  if (raw.RECEIPT_AUDIENCE !== undefined && !isReceiptAudience(raw.RECEIPT_AUDIENCE)) {
+    problems.push(`RECEIPT_AUDIENCE: must be ${AUDIENCE_RULE}`);
+  }
 
   const text: SmsTextSettings = {
     appName: raw.APP_NAME,
@@ -198,7 +202,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       signingKey: signingKey.key,
       previousPublicKeys: previousKeys.keys,
       issuer: raw.RECEIPT_ISSUER,
-      audience: raw.RECEIPT_AUDIENCE,
+      // Production never reaches the default: the schema refuses it without RECEIPT_AUDIENCE.
+      audience: raw.RECEIPT_AUDIENCE ?? defaultAudience(raw.ENVIRONMENT),
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
     },
     access: access.access,
@@ -248,6 +253,12 @@ function parseAccess(
   const adminKeys = digestApiKeys(raw.ADMIN_API_KEYS, true);
   if (!adminKeys.ok) problems.push(`ADMIN_API_KEYS: ${adminKeys.problem}`);
   const apiKeys = [...(keys.ok ? keys.digests : []), ...(adminKeys.ok ? adminKeys.digests : [])];
+  const conflicts = conflictingAudiences(apiKeys);
+  if (conflicts.length > 0) {
+    problems.push(
+      `API_KEYS/ADMIN_API_KEYS: key ${conflicts.join(', ')} (counting API_KEYS first) repeats an earlier key with another audience`,
+    );
+  }
   if (raw.REQUIRE_API_KEY && keys.ok && adminKeys.ok && apiKeys.length === 0) {
     problems.push(
       'REQUIRE_API_KEY: is true but API_KEYS and ADMIN_API_KEYS are empty, so nobody could call /otp/*',
