@@ -140,10 +140,16 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!signingKey.ok || !previousKeys.ok || !access.ok || !smsLocales.ok || problems.length > 0) {
     return { ok: false, problems };
   }
-  const warnings = smsLocales.overBudget.map(
-    ({ locale, segments, encoding, units }) =>
-      `SMS_LOCALES: ${locale} left out, its SMS would need ${segments} segments (${units} ${encoding} units) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; its numbers get the next language (English at the latest)`,
-  );
+  const warnings = [
+    ...smsLocales.overBudget.map(
+      ({ locale, segments, encoding, units }) =>
+        `SMS_LOCALES: ${locale} left out, its SMS would need ${segments} segments (${units} ${encoding} units) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; its numbers get the next language (English at the latest)`,
+    ),
+    ...smsLocales.transactionOverBudget.map(
+      ({ locale, segments, encoding, units }) =>
+        `SMS_LOCALES: ${locale} left out for transaction SMS, which would need up to ${segments} segments (${units} ${encoding} units with a 35-character payee) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; they get the next language (English at the latest)`,
+    ),
+  ];
 
   const sender = raw.PLIVO_SENDER
     ? { src: raw.PLIVO_SENDER }
@@ -174,7 +180,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
       acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
     },
-    message: { ...text, locales: smsLocales.locales },
+    message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     rateLimits: {
       send: {
