@@ -1,4 +1,5 @@
 import type { HourlyCounters } from '../stats/counters.ts';
+import type { Transaction } from './transaction.ts';
 
 /**
  * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
@@ -25,15 +26,6 @@ export const cryptoRandom: RandomSource = {
   },
 };
 
-/** A transaction the user is asked to approve (dynamic linking): what the receipt will vouch for. */
-export interface TransactionDetails {
-  /** Decimal string, as the caller sent it (`"1250.00"`). */
-  amount: string;
-  /** ISO 4217 (`"EUR"`). */
-  currency: string;
-  payee: string;
-}
-
 /**
  * What a verification was requested for: the number and the request's binding. Sealed into the
  * verification record at request time (src/otp/binding-seal.ts: Redis holds no number in clear),
@@ -46,9 +38,10 @@ export interface VerificationBinding {
   channel: 'sms';
   /** A configured test number (TEST_NUMBERS): its receipt says `test_number: true`. */
   testNumber: boolean;
-  /** The caller's nonce (e.g. its session id), 1-128 printable ASCII characters. */
+  /** The caller's nonce (its login attempt's id), as `isReceiptNonce` (./receipt-nonce.ts) admits it. */
   nonce?: string | undefined;
-  transaction?: TransactionDetails | undefined;
+  /** The payment the code confirms, as `checkTransaction` (./transaction.ts) returned it. */
+  transaction?: Transaction | undefined;
 }
 
 /** Facts for the request's one log line, read by operators only. The log masks the number. */

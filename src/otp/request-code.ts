@@ -20,10 +20,10 @@ import type {
   SendScope,
   SentMessageLog,
   SmsSender,
-  TransactionDetails,
   VerificationBinding,
 } from './ports.ts';
 import { findTestNumber, type TestNumbers } from './test-numbers.ts';
+import type { Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 
 export interface RequestCodeDeps {
@@ -58,7 +58,7 @@ export interface CodeRequest {
   locale?: string | undefined;
   /** Bound to the verification and handed to the receipt signer on approval. */
   nonce?: string | undefined;
-  transaction?: TransactionDetails | undefined;
+  transaction?: Transaction | undefined;
 }
 
 export type RequestCodeOutcome =

@@ -34,6 +34,8 @@ export interface CodeAttempt {
   verificationId: string;
   code: string;
   clientIp: string;
+  /** The receipt's `aud`: the caller's API key's audience, else the deployment's. */
+  audience: string;
 }
 
 export type VerifyCodeOutcome =
@@ -94,10 +96,17 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
       if (!binding) throw new Error('verification binding does not open');
       deps.log.subject(ref.country, binding.e164);
       if (binding.testNumber) deps.log.detail('test number');
-      return {
-        kind: 'approved',
-        receipt: await deps.signer.sign({ verificationId: attempt.verificationId, binding }),
-      };
+      const receipt = await deps.signer.sign({
+        e164: binding.e164,
+        verificationId: attempt.verificationId,
+        audience: attempt.audience,
+        nonce: binding.nonce,
+        transaction: binding.transaction,
+        amr: [binding.channel],
+        authTimeSeconds: Math.floor(now / 1000),
+        testNumber: binding.testNumber,
+      });
+      return { kind: 'approved', receipt };
     }
     case 'rate_limited':
       // Remembered so the next verifies from this network cost no round trip until the window ends.

@@ -40,7 +40,7 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
   async (c) => {
     const { verificationId, code } = c.req.valid('json');
     const outcome = await verifyCode(
-      { verificationId, code, clientIp: c.get('clientIp') },
+      { verificationId, code, clientIp: c.get('clientIp'), audience: c.get('caller').receiptAudience },
       c.get('services'),
     );
     switch (outcome.kind) {
