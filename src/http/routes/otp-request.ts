@@ -57,6 +57,10 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
           200,
         );
       }
+      case 'invalid_binding':
+        return errorResponse(c, 'invalid_request', {
+          extra: { issues: [{ field: outcome.field, problem: outcome.problem }] },
+        });
       case 'invalid_phone':
       // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
       case 'sms_failed':
