@@ -118,8 +118,16 @@ export interface VerificationRef {
  * (replaced), not pending, or past its expiry is `not_found` to `check`, and nothing is written.
  */
 export interface VerificationStore {
-  /** Checks, counts and consumes in one step; an approval counts `verified` in the send's cells. */
-  check(ref: VerificationRef, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+  /**
+   * Checks, counts and consumes in one step; an approval counts `verified` in the send's cells.
+   * `transactionTag`: the verify's transaction (KeyedHasher.transactionTag), undefined when it sent
+   * none; one that is not the stored one is refused before the code is compared.
+   */
+  check(
+    ref: VerificationRef,
+    candidate: { codeHash: string; transactionTag: string | undefined },
+    policy: CheckPolicy,
+  ): Promise<CheckOutcome>;
   /** The verification's state; counts one request against the client network's verify limit. */
   read(ref: VerificationRef, access: AccessPolicy): Promise<ReadOutcome>;
   /** Cancels a verification that is not approved (its code is deleted); counts like `read`. */
@@ -152,12 +160,15 @@ export interface CheckPolicy extends AccessPolicy {
  * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
  * with one: the number is locked (failure cap), or this client network is over its own cap on the
  * number (`scope` says which, for the log). `rate_limited`: the client network's verify limit.
+ * `transaction_mismatch`: the verify named another transaction than the one the code was sent
+ * for; the code is burned unevaluated (a changed amount or payee voids the code, PSD2 RTS art. 5).
  */
 export type CheckOutcome =
   /** `sealedBinding`: what the verification was for (binding-seal.ts), opened by the use case. */
   | { kind: 'approved'; sealedBinding: string }
   | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'not_found' }
+  | { kind: 'transaction_mismatch' }
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number; scope: 'code' | 'number' | 'client' }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
@@ -216,6 +227,8 @@ export interface SendRequest {
   codeHash: string;
   /** What the verification is for, sealed (binding-seal.ts): opened only after an approval. */
   sealedBinding: string;
+  /** KeyedHasher.transactionTag of the binding's transaction, when it has one: what verify compares. */
+  transactionTag: string | undefined;
   /** A configured test number: counted apart, kept out of the fraud guard's cells. */
   testNumber: boolean;
   /** HMAC tag of the client's network (src/net/client-network.ts). */

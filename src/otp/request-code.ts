@@ -147,15 +147,17 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     nonce,
     transaction,
   };
-  const [codeHash, sealedBinding] = await Promise.all([
+  const [codeHash, sealedBinding, transactionTag] = await Promise.all([
     deps.hasher.codeTag(verificationTag, code),
     deps.bindingSeal.seal(verificationId, binding),
+    transaction && deps.hasher.transactionTag(verificationTag, transaction),
   ]);
   const admission = await deps.admission.admit({
     phoneTag,
     verificationTag,
     codeHash,
     sealedBinding,
+    transactionTag,
     testNumber: testNumber !== undefined,
     networkTag,
     cells: { country, rangeTag, block: numberBlock(e164) } satisfies SendCells,

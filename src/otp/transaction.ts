@@ -70,22 +70,3 @@ export function payeeTextProblem(payee: string): string | undefined {
   }
   return undefined;
 }
-
-/**
- * Whether a verify may go on: it need not repeat the transaction (the receipt carries the stored
- * one), but one it does send must be the stored one exactly. Compared as sent, not as numbers:
- * `1250.0` is not `1250.00`, because the customer's backend sends the same object twice and the
- * payer saw the first; a mismatch means it is confirming something else.
- */
-export function sameTransactionOrNone(
-  stored: Transaction | undefined,
-  presented: Transaction | undefined,
-): boolean {
-  if (presented === undefined) return true;
-  return (
-    stored !== undefined &&
-    stored.amount === presented.amount &&
-    stored.currency === presented.currency &&
-    stored.payee === presented.payee
-  );
-}

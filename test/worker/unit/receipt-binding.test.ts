@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { receiptNonce, transactionBinding } from '../../../src/http/schemas.ts';
 import { isReceiptNonce } from '../../../src/otp/receipt-nonce.ts';
-import {
-  checkTransaction,
-  LONGEST_AMOUNT,
-  sameTransactionOrNone,
-  type Transaction,
-} from '../../../src/otp/transaction.ts';
+import { checkTransaction, LONGEST_AMOUNT, type Transaction } from '../../../src/otp/transaction.ts';
 
 const ACME: Transaction = { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' };
 
@@ -96,22 +91,6 @@ describe('transaction payee', () => {
     expect(wrongPayee.error?.issues).toMatchObject([
       { path: ['payee'], message: 'must not start or end with a space' },
     ]);
-  });
-});
-
-describe('a verify that sends a transaction', () => {
-  it('goes on when it sends none, or exactly the stored one', () => {
-    expect(sameTransactionOrNone(ACME, undefined)).toBe(true);
-    expect(sameTransactionOrNone(undefined, undefined)).toBe(true);
-    expect(sameTransactionOrNone(ACME, { ...ACME })).toBe(true);
-  });
-
-  it('is refused for any other transaction, written differently or none stored', () => {
-    expect(sameTransactionOrNone(ACME, { ...ACME, amount: '1250.0' })).toBe(false);
-    expect(sameTransactionOrNone(ACME, { ...ACME, amount: '1250.01' })).toBe(false);
-    expect(sameTransactionOrNone(ACME, { ...ACME, currency: 'USD' })).toBe(false);
-    expect(sameTransactionOrNone(ACME, { ...ACME, payee: 'ACME Ltd.' })).toBe(false);
-    expect(sameTransactionOrNone(undefined, ACME)).toBe(false);
   });
 });
 
