@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { verifyCode } from '../../otp/verify-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
-import { errorResponse } from '../error-response.ts';
+import { errorResponse, invalidFieldResponse } from '../error-response.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { otpApprovedResponse, otpVerifyBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -62,9 +62,7 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
           200,
         );
       case 'invalid_request':
-        return errorResponse(c, 'invalid_request', {
-          extra: { issues: [{ field: outcome.field, problem: outcome.problem }] },
-        });
+        return invalidFieldResponse(c, outcome);
       case 'invalid_code':
         return errorResponse(c, 'invalid_code', { extra: { attemptsRemaining: outcome.attemptsRemaining } });
       case 'not_found':
