@@ -1,8 +1,10 @@
 /**
  * Builds what the HTML pages load into dist/pages/, the Worker's static assets (`[assets]` in
  * wrangler.toml): the demo page's and the docs page's scripts (TypeScript in src/<page>/browser/,
- * bundled for the browser) and styles, and Scalar's standalone build copied from its npm package,
- * so /docs needs no CDN. Generated, never committed.
+ * bundled for the browser) and styles, Scalar's standalone build copied from its npm package,
+ * so /docs needs no CDN, and the OpenAPI document the Worker serves as /openapi.json (generated here
+ * from the routes' zod schemas, so the Worker bundle carries no JSON Schema generator). Generated,
+ * never committed.
  *
  *   node scripts/build-pages.ts
  *
@@ -32,6 +34,11 @@ const STYLES = {
   'src/pages/docs/browser/docs.css': 'assets/docs.css',
 } as const;
 const SCALAR_STANDALONE = 'assets/scalar/standalone.js';
+/** OPENAPI_ASSET_PATH of src/http/routes/openapi-document.ts, without its leading slash. */
+const OPENAPI_DOCUMENT = 'assets/openapi.json';
+// Imported by a computed name: the route modules behind it are Worker code, type-checked with the
+// Worker's types (tsconfig.json), which this Node config does not load.
+const OPENAPI_GENERATOR = new URL('../src/http/openapi-json.ts', import.meta.url).href;
 
 function writeIfChanged(relativePath: string, content: Uint8Array | string): boolean {
   const target = path.join(PAGES_ASSETS_DIR, relativePath);
@@ -79,6 +86,8 @@ export async function buildPages(): Promise<string[]> {
   for (const [source, asset] of Object.entries(STYLES))
     outputs.push([asset, readFileSync(path.join(REPO_ROOT, source))]);
   outputs.push([SCALAR_STANDALONE, scalarStandalone()]);
+  const { openApiJson } = (await import(OPENAPI_GENERATOR)) as { openApiJson: () => string };
+  outputs.push([OPENAPI_DOCUMENT, openApiJson()]);
   return outputs.filter(([asset, content]) => writeIfChanged(asset, content)).map(([asset]) => asset);
 }
 

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { smsSegments } from '../src/otp/gsm7.ts';
 import { COUNTRIES_BY_LOCALE } from '../src/otp/messages/country-languages.ts';
+import { COSTLIEST_TRANSACTION, TRANSACTION_SEGMENT_BUDGET } from '../src/otp/messages/select-sms-locales.ts';
 import { SMS_LOCALES, type SmsLocale } from '../src/otp/messages/templates.ts';
 import { composeOtpMessage, type SmsTextSettings } from '../src/otp/otp-message.ts';
 
@@ -61,6 +62,8 @@ const WITH_AUTOFILL: SmsTextSettings = {
   androidAppHash: 'FA+9qCX9VSu',
 };
 
+const SAMPLE_TRANSACTION = { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' };
+
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', '<br>');
 
 export function renderMessagesDocument(): string {
@@ -69,6 +72,15 @@ export function renderMessagesDocument(): string {
     const plain = smsSegments(text);
     const autofill = smsSegments(composeOtpMessage(SAMPLE_CODE, locale, WITH_AUTOFILL));
     return `| \`${locale}\` | ${LANGUAGE_NAMES[locale]} | ${cell(text)} | ${plain.encoding} | ${plain.units} | ${plain.segments} | ${autofill.units} / ${autofill.segments} |`;
+  });
+  const transactions = SMS_LOCALES.map((locale) => {
+    const text = composeOtpMessage(SAMPLE_CODE, locale, PLAIN, SAMPLE_TRANSACTION);
+    const sample = smsSegments(text);
+    const costliest = smsSegments(composeOtpMessage(SAMPLE_CODE, locale, PLAIN, COSTLIEST_TRANSACTION));
+    const autofill = smsSegments(
+      composeOtpMessage(SAMPLE_CODE, locale, WITH_AUTOFILL, COSTLIEST_TRANSACTION),
+    );
+    return `| \`${locale}\` | ${cell(text)} | ${sample.encoding} | ${sample.units} / ${sample.segments} | ${costliest.units} / ${costliest.segments} | ${autofill.units} / ${autofill.segments} |`;
   });
   const lifetimes = SMS_LOCALES.map((locale) => {
     const forms = [1, 2, 5, 10].map((minutes) => {
@@ -145,6 +157,32 @@ and are left out by default.
 | tag | language | SMS | encoding | units | segments | with hash + WebOTP: units / segments |
 |---|---|---|---|---|---|---|
 ${texts.join('\n')}
+
+## Texts confirming a transaction
+
+When \`POST /otp/request\` carries a \`transaction\` (\`{"amount": "1250.00", "currency": "EUR",
+"payee": "ACME Ltd"}\`), the SMS names what the code approves, as PSD2's dynamic linking asks: the
+payer reads the amount and the payee before typing the code. The amount is digits with at most 12
+before and 4 after the point, the currency three capitals, the payee 1-35 characters of the GSM-7
+basic alphabet (no \`@\`, no line breaks, no extension characters such as \`€\`), so a payee never
+turns a GSM-7 text into UCS-2 and costs one unit per character in either encoding.
+
+Each text is costed when the configuration loads with the longest amount (\`${COSTLIEST_TRANSACTION.amount}\`)
+and a 35-character payee, and may take ${TRANSACTION_SEGMENT_BUDGET} segments: no UCS-2 segment (70 units) holds a
+35-character payee and an amount beside the code and a sentence, and a payer must understand what
+they approve, so the text stays in their language. With the defaults every GSM-7 text still fits
+one segment and every UCS-2 text two. A language whose transaction text would need more (a long
+\`APP_NAME\`, the autofill lines) keeps its plain codes, but its transaction SMS go in the next
+choice, English at the latest, and the first request each isolate serves logs a \`warnings\` entry
+naming it. This holds for an explicit \`SMS_LOCALES\` list too: a transaction is asked for per
+request, so a deployment that never sends one is not refused for its cost.
+
+Columns: the text with the sample transaction; its encoding; units / segments for the sample,
+for the longest amount and payee, and for those with both autofill lines.
+
+| tag | SMS | encoding | sample | longest | longest, hash + WebOTP |
+|---|---|---|---|---|---|
+${transactions.join('\n')}
 
 ## The lifetime in each language
 

@@ -13,15 +13,15 @@ import {
   MAX_BODY_BYTES_WITH_CAPTCHA,
 } from './http/middleware/json-body-only.ts';
 import { requestLogger } from './http/middleware/request-log.ts';
-import { buildOpenApiDocument } from './http/openapi.ts';
 import { operatorLog } from './http/operator-log.ts';
-import { adminStatsDoc, adminStatsRoutes } from './http/routes/admin-stats.ts';
-import { deliveryWebhookDoc, deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
-import { metaDocs, metaRoutes } from './http/routes/meta.ts';
-import { otpRequestDoc, otpRequestRoutes } from './http/routes/otp-request.ts';
-import { verificationCancelDoc, verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
-import { verificationReadDoc, verificationReadRoutes } from './http/routes/otp-verification-read.ts';
-import { otpVerifyDoc, otpVerifyRoutes } from './http/routes/otp-verify.ts';
+import { adminStatsRoutes } from './http/routes/admin-stats.ts';
+import { deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
+import { metaRoutes } from './http/routes/meta.ts';
+import { openApiRoutes } from './http/routes/openapi-document.ts';
+import { otpRequestRoutes } from './http/routes/otp-request.ts';
+import { verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
+import { verificationReadRoutes } from './http/routes/otp-verification-read.ts';
+import { otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
 import { testNumbersExpired } from './otp/test-numbers.ts';
@@ -99,18 +99,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', verificationCancelRoutes)
     .route('/', deliveryWebhookRoutes)
     .route('/', adminStatsRoutes)
-    .get('/openapi.json', (c) => {
-      openApiDocument ??= buildOpenApiDocument([
-        ...metaDocs,
-        otpRequestDoc,
-        otpVerifyDoc,
-        verificationReadDoc,
-        verificationCancelDoc,
-        deliveryWebhookDoc,
-        adminStatsDoc,
-      ]);
-      return c.json(openApiDocument);
-    });
+    .route('/', openApiRoutes);
 
   app.notFound((c) => {
     const allowed = app.routes
@@ -143,8 +132,6 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
 
   return routes;
 }
-
-let openApiDocument: Record<string, unknown> | undefined;
 
 // Configs whose warnings were logged: once per isolate and config is enough to be found in the
 // logs, and keeps them out of every other line.

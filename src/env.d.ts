@@ -1,6 +1,8 @@
 // Worker vars and secrets arrive as strings; src/config/config-schema.ts parses and documents them.
 interface Env {
   [name: string]: unknown;
+  /** The static assets (wrangler.toml `[assets]`): the Worker reads only the OpenAPI document there. */
+  ASSETS: Fetcher;
 }
 
 declare namespace Cloudflare {

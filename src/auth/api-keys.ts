@@ -1,3 +1,4 @@
+import { AUDIENCE_RULE, isReceiptAudience } from '../receipt/audience.ts';
 import { sha256 } from './sha256.ts';
 
 /**
@@ -10,6 +11,14 @@ export interface ApiKeyDigest {
   readonly sha256Hex: string;
   /** An admin key is also a valid API key. */
   readonly admin: boolean;
+  /** The `aud` of receipts this key's callers get (`key@audience`); unset: the deployment's. */
+  readonly audience: string | undefined;
+}
+
+/** What a presented key turned out to be. */
+export interface MatchedApiKey {
+  readonly admin: boolean;
+  readonly audience: string | undefined;
 }
 
 /** Shorter keys are refused at load time: they could be guessed. */
@@ -21,17 +30,32 @@ export const API_KEY_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
 export type ApiKeyListResult = { ok: true; digests: ApiKeyDigest[] } | { ok: false; problem: string };
 
 /**
- * A comma-separated list of keys (blank entries are ignored) → their digests. A problem names the
- * key by position, never by value.
+ * Separates a key from its audience in API_KEYS: `@` cannot occur in a key (API_KEY_PATTERN), while
+ * `=` can (base64 padding) and `:` is common in audiences that are URLs.
+ */
+export const AUDIENCE_SEPARATOR = '@';
+
+/**
+ * A comma-separated list of keys, each optionally `key@audience` (blank entries are ignored) →
+ * their digests. A problem names the key by position, never by value.
  */
 export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyListResult {
-  const keys = (list ?? '')
+  const entries = (list ?? '')
     .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const digests: ApiKeyDigest[] = [];
-  for (const [index, key] of keys.entries()) {
-    const which = `key ${index + 1} of ${keys.length}`;
+  for (const [index, entry] of entries.entries()) {
+    const which = `key ${index + 1} of ${entries.length}`;
+    const separator = entry.indexOf(AUDIENCE_SEPARATOR);
+    const key = separator < 0 ? entry : entry.slice(0, separator).trim();
+    const audience = separator < 0 ? undefined : entry.slice(separator + 1).trim();
+    if (audience !== undefined && !isReceiptAudience(audience)) {
+      return {
+        ok: false,
+        problem: `${which}: its audience (after ${AUDIENCE_SEPARATOR}) must be ${AUDIENCE_RULE}`,
+      };
+    }
     if (key.length < MIN_API_KEY_LENGTH || key.length > MAX_API_KEY_LENGTH) {
       return {
         ok: false,
@@ -44,7 +68,7 @@ export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyL
         problem: `${which} may only contain letters, digits and - . _ ~ + / (then = padding)`,
       };
     }
-    digests.push({ sha256Hex: toHex(sha256(encoder.encode(key))), admin });
+    digests.push({ sha256Hex: toHex(sha256(encoder.encode(key))), admin, audience });
   }
   return { ok: true, digests };
 }
@@ -53,22 +77,37 @@ export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyL
  * Which accepted key, if any, `presented` is. Compares the presented key's digest with every
  * stored digest in constant time and without stopping at the first match, so the time taken
  * says nothing about how close a guess was or where in the list a key sits. A key listed as
- * both a plain and an admin key counts as admin.
+ * both a plain and an admin key counts as admin (the configuration refuses one listed twice with
+ * different audiences: `conflictingAudiences`).
  */
 export async function matchApiKey(
   presented: string,
   accepted: readonly ApiKeyDigest[],
-): Promise<{ admin: boolean } | undefined> {
+): Promise<MatchedApiKey | undefined> {
   if (presented.length > MAX_API_KEY_LENGTH) return undefined;
   const digest = encoder.encode(
     toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(presented)))),
   );
-  let match: { admin: boolean } | undefined;
+  let match: MatchedApiKey | undefined;
   for (const entry of accepted) {
     const equal = crypto.subtle.timingSafeEqual(digest, encoder.encode(entry.sha256Hex));
-    if (equal && !match?.admin) match = { admin: entry.admin };
+    if (equal && !match?.admin) match = { admin: entry.admin, audience: entry.audience };
   }
   return match;
+}
+
+/**
+ * Positions (1-based, across API_KEYS then ADMIN_API_KEYS) of keys listed more than once with
+ * different audiences: which one a caller's receipts get would depend on list order.
+ */
+export function conflictingAudiences(digests: readonly ApiKeyDigest[]): number[] {
+  const firstAudience = new Map<string, string | undefined>();
+  const conflicts: number[] = [];
+  for (const [index, digest] of digests.entries()) {
+    if (!firstAudience.has(digest.sha256Hex)) firstAudience.set(digest.sha256Hex, digest.audience);
+    else if (firstAudience.get(digest.sha256Hex) !== digest.audience) conflicts.push(index + 1);
+  }
+  return conflicts;
 }
 
 const encoder = new TextEncoder();

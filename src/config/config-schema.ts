@@ -212,8 +212,9 @@ export const configSchema = z
 
     /**
      * Secret. Comma-separated API keys of server callers (each 24-256 characters of
-     * A-Z a-z 0-9 - . _ ~ + /). Only their SHA-256 is kept in memory. A valid key skips the bot
-     * check and CORS and may pass the end user's IP in X-End-User-IP.
+     * A-Z a-z 0-9 - . _ ~ + /), each optionally `key@audience`: that key's callers get receipts
+     * with that `aud` instead of RECEIPT_AUDIENCE. Only their SHA-256 is kept in memory. A valid
+     * key skips the bot check and CORS and may pass the end user's IP in X-End-User-IP.
      */
     API_KEYS: optionalText,
     /** Secret. Same format; an admin key is also a valid API key and may use admin endpoints. */
@@ -248,6 +249,10 @@ export const configSchema = z
     RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
     RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,
     RECEIPT_ISSUER: z._default(z.string().check(z.minLength(1)), 'otp-edge'),
+    /**
+     * `aud` of every receipt whose caller's API key names no audience of its own. Required in
+     * production; elsewhere unset means `otp-edge-<ENVIRONMENT>` (src/receipt/audience.ts).
+     */
     RECEIPT_AUDIENCE: optionalText,
     RECEIPT_TTL_SECONDS: integer(30, 3600, 600),
 
@@ -263,6 +268,11 @@ export const configSchema = z
       message:
         'production needs an explicit list of countries (for example US,CA); * is allowed but must be written',
       path: ['ALLOWED_COUNTRIES'],
+    }),
+    z.refine((raw) => raw.ENVIRONMENT !== 'production' || raw.RECEIPT_AUDIENCE !== undefined, {
+      message:
+        'production needs the audience its receipts are for (your backend checks `aud`); there is no default',
+      path: ['RECEIPT_AUDIENCE'],
     }),
     z.refine((raw) => (raw.PLIVO_SENDER === undefined) !== (raw.PLIVO_POWERPACK_UUID === undefined), {
       message: 'set exactly one of PLIVO_SENDER and PLIVO_POWERPACK_UUID',

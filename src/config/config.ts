@@ -1,10 +1,11 @@
-import { type ApiKeyDigest, digestApiKeys } from '../auth/api-keys.ts';
+import { type ApiKeyDigest, conflictingAudiences, digestApiKeys } from '../auth/api-keys.ts';
 import type { AllowedCountries } from '../otp/allowed-countries.ts';
 import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
 import { parseTestNumbers, type TestNumbers } from '../otp/test-numbers.ts';
+import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/audience.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
@@ -124,6 +125,9 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!signingKey.ok) problems.push(`RECEIPT_SIGNING_KEY: ${signingKey.problem}`);
   const previousKeys = parsePreviousPublicKeys(raw.RECEIPT_PREVIOUS_PUBLIC_KEYS);
   if (!previousKeys.ok) problems.push(`RECEIPT_PREVIOUS_PUBLIC_KEYS: ${previousKeys.problem}`);
+  if (raw.RECEIPT_AUDIENCE !== undefined && !isReceiptAudience(raw.RECEIPT_AUDIENCE)) {
+    problems.push(`RECEIPT_AUDIENCE: must be ${AUDIENCE_RULE}`);
+  }
 
   const text: SmsTextSettings = {
     appName: raw.APP_NAME,
@@ -157,10 +161,16 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   ) {
     return { ok: false, problems };
   }
-  const warnings = smsLocales.overBudget.map(
-    ({ locale, segments, encoding, units }) =>
-      `SMS_LOCALES: ${locale} left out, its SMS would need ${segments} segments (${units} ${encoding} units) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; its numbers get the next language (English at the latest)`,
-  );
+  const warnings = [
+    ...smsLocales.overBudget.map(
+      ({ locale, segments, encoding, units }) =>
+        `SMS_LOCALES: ${locale} left out, its SMS would need ${segments} segments (${units} ${encoding} units) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; its numbers get the next language (English at the latest)`,
+    ),
+    ...smsLocales.transactionOverBudget.map(
+      ({ locale, segments, encoding, units }) =>
+        `SMS_LOCALES: ${locale} left out for transaction SMS, which would need up to ${segments} segments (${units} ${encoding} units with a 35-character payee) with this APP_NAME/WEBOTP_DOMAIN/ANDROID_APP_HASH/OTP_LENGTH; they get the next language (English at the latest)`,
+    ),
+  ];
 
   const sender = raw.PLIVO_SENDER
     ? { src: raw.PLIVO_SENDER }
@@ -192,7 +202,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
       acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
     },
-    message: { ...text, locales: smsLocales.locales },
+    message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     testNumbers: testNumbers.testNumbers,
     rateLimits: {
@@ -221,7 +231,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       signingKey: signingKey.key,
       previousPublicKeys: previousKeys.keys,
       issuer: raw.RECEIPT_ISSUER,
-      audience: raw.RECEIPT_AUDIENCE,
+      // Production never reaches the default: the schema refuses it without RECEIPT_AUDIENCE.
+      audience: raw.RECEIPT_AUDIENCE ?? defaultAudience(raw.ENVIRONMENT),
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
     },
     access: access.access,
@@ -271,6 +282,12 @@ function parseAccess(
   const adminKeys = digestApiKeys(raw.ADMIN_API_KEYS, true);
   if (!adminKeys.ok) problems.push(`ADMIN_API_KEYS: ${adminKeys.problem}`);
   const apiKeys = [...(keys.ok ? keys.digests : []), ...(adminKeys.ok ? adminKeys.digests : [])];
+  const conflicts = conflictingAudiences(apiKeys);
+  if (conflicts.length > 0) {
+    problems.push(
+      `API_KEYS/ADMIN_API_KEYS: key ${conflicts.join(', ')} (counting API_KEYS first) repeats an earlier key with another audience`,
+    );
+  }
   if (raw.REQUIRE_API_KEY && keys.ok && adminKeys.ok && apiKeys.length === 0) {
     problems.push(
       'REQUIRE_API_KEY: is true but API_KEYS and ADMIN_API_KEYS are empty, so nobody could call /otp/*',

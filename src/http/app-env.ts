@@ -20,9 +20,12 @@ export interface RequestLog {
 
 /**
  * Who is calling. `server`: a backend that presented a valid API key (trusted to pass the end
- * user's IP; skips CORS and the bot check). `browser`: anyone else.
+ * user's IP; skips CORS and the bot check). `browser`: anyone else. `receiptAudience` is the `aud`
+ * of the receipts this caller gets: its key's audience, else the deployment's (RECEIPT_AUDIENCE).
  */
-export type Caller = { kind: 'server'; admin: boolean } | { kind: 'browser' };
+export type Caller =
+  | { kind: 'server'; admin: boolean; receiptAudience: string }
+  | { kind: 'browser'; receiptAudience: string };
 
 /** Hono's typing of this app: the Worker bindings and what middleware puts on the context. */
 export interface AppEnv {

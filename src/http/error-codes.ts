@@ -24,6 +24,11 @@ export const ERROR_CODES = {
   },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
   already_approved: { status: 409, message: 'This verification was approved; it cannot be canceled.' },
+  transaction_mismatch: {
+    status: 409,
+    message:
+      'This is not the transaction the code was sent for. The code no longer works: request a new code for this transaction.',
+  },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   unsupported_number: { status: 422, message: 'This number cannot receive verification codes by SMS.' },

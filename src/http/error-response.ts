@@ -19,3 +19,11 @@ export function errorResponse<C extends ErrorCode>(c: Context<AppEnv>, code: C, 
   }
   return c.json(errorBody(code, extra), ERROR_CODES[code].status as (typeof ERROR_CODES)[C]['status']);
 }
+
+/** `400 invalid_request` for one field a use case refused, in the shape of the schema's issues. */
+export function invalidFieldResponse(
+  c: Context<AppEnv>,
+  { field, problem }: { field: string; problem: string },
+) {
+  return errorResponse(c, 'invalid_request', { extra: { issues: [{ field, problem }] } });
+}

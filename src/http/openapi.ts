@@ -9,7 +9,8 @@ type JsonObject = Record<string, unknown>;
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with (zod's
  * own JSON Schema output: OpenAPI 3.1 schemas are JSON Schema 2020-12) and from the one table of
- * error codes. Built once per isolate.
+ * error codes. Built at build time by scripts/build-pages.ts into the static assets, which the
+ * Worker serves (src/http/routes/openapi-document.ts); the Worker bundle never imports this file.
  */
 export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonObject {
   const { schemas } = z.toJSONSchema(z.globalRegistry, {

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../otp/ports.ts';
+import { MAX_NONCE_LENGTH, NONCE_PATTERN } from '../otp/receipt-nonce.ts';
+import { AMOUNT_PATTERN, CURRENCY_PATTERN, MAX_PAYEE_LENGTH, payeeTextProblem } from '../otp/transaction.ts';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated from
@@ -36,42 +38,50 @@ const locale = z
     examples: ['pt-BR'],
   });
 
-// Bounded here so nothing unbounded is sealed into the store; the receipt's claims are built from them.
-const nonce = z
+/** `nonce` for POST /otp/request, echoed in the receipt: the rule of src/otp/receipt-nonce.ts. */
+export const receiptNonce = z
   .string()
-  .check(z.regex(/^[\x20-\x7E]{1,128}$/, 'must be 1-128 printable ASCII characters'))
+  .check(z.regex(NONCE_PATTERN, `must be 1 to ${MAX_NONCE_LENGTH} visible ASCII characters, no spaces`))
   .register(z.globalRegistry, {
-    description:
-      'Your own value (a session id, a login attempt), bound to the verification and handed to the receipt: 1-128 printable ASCII characters.',
-    examples: ['login-7f3a9c'],
+    description: `Your login attempt's id (1-${MAX_NONCE_LENGTH} visible ASCII characters, no spaces), returned unchanged in the receipt's \`nonce\` claim: your backend refuses a receipt whose nonce is not the attempt it is finishing.`,
+    examples: ['login-7f3a9c2e'],
   });
 
-const transaction = z
+/**
+ * `transaction` for POST /otp/request and /otp/verify (src/otp/transaction.ts): the same rules as
+ * `checkTransaction`, so a body that passes here passes there.
+ */
+export const transactionBinding = z
   .strictObject({
     amount: z
       .string()
-      .check(z.regex(/^[0-9]{1,15}(\.[0-9]{1,4})?$/, 'must be a decimal such as 1250.00'))
-      .register(z.globalRegistry, { examples: ['1250.00'] }),
-    currency: z
-      .string()
-      .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'))
-      .register(z.globalRegistry, { examples: ['EUR'] }),
-    payee: z
-      .string()
-      .check(z.minLength(1), z.maxLength(70))
-      .register(z.globalRegistry, { examples: ['ACME Ltd'] }),
+      .check(
+        z.regex(
+          AMOUNT_PATTERN,
+          'must be a decimal like 1250.00: digits, no sign or leading zero, at most 4 decimals',
+        ),
+      ),
+    currency: z.string().check(z.regex(CURRENCY_PATTERN, 'must be an ISO 4217 code in capitals, like EUR')),
+    payee: z.string().check(
+      z.maxLength(MAX_PAYEE_LENGTH * 2),
+      z.refine((payee) => payeeTextProblem(payee) === undefined, {
+        error: (issue) => payeeTextProblem(String(issue.input)) ?? 'is not a valid payee',
+      }),
+    ),
   })
   .register(z.globalRegistry, {
     id: 'Transaction',
-    description: 'What the user approves with this code (dynamic linking), bound to the verification.',
+    description:
+      'The payment the code confirms (PSD2 dynamic linking): shown in the SMS ("... to confirm 1250.00 EUR to ACME Ltd ..."), stored with the verification and copied into the receipt\'s `transaction` claim exactly as sent.',
+    examples: [{ amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' }],
   });
 
 export const otpRequestBody = z
   .strictObject({
     phone,
     locale: z.optional(locale),
-    nonce: z.optional(nonce),
-    transaction: z.optional(transaction),
+    nonce: z.optional(receiptNonce),
+    transaction: z.optional(transactionBinding),
     turnstileToken: z.optional(turnstileToken),
   })
   .register(z.globalRegistry, { id: 'OtpRequest' });
@@ -98,6 +108,7 @@ export const otpVerifyBody = z
         description: 'The code from the SMS: exactly OTP_LENGTH ASCII digits (6 by default), as a string.',
         examples: ['123456'],
       }),
+    transaction: z.optional(transactionBinding),
   })
   .register(z.globalRegistry, { id: 'OtpVerify' });
 

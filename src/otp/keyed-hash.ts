@@ -1,4 +1,5 @@
 import { base64url } from './base64url.ts';
+import type { Transaction } from './transaction.ts';
 
 /**
  * HMAC-SHA-256 under OTP_SECRET. Redis only ever sees these tags: a dump of the store reveals
@@ -14,6 +15,12 @@ export interface KeyedHasher {
   verificationTag(verificationId: string): Promise<string>;
   /** Tag for rate-limit identifiers that would otherwise be personal data (client IPs, number prefixes). */
   limitTag(kind: string, value: string): Promise<string>;
+  /**
+   * Tag of a transaction, bound to its verification: the check script compares a verify's
+   * transaction with the stored one by these, so the store can refuse a mismatch before the code
+   * is consumed while the transaction itself stays sealed.
+   */
+  transactionTag(verificationTag: string, transaction: Transaction): Promise<string>;
 }
 
 export function createKeyedHasher(secret: string): KeyedHasher {
@@ -34,5 +41,8 @@ export function createKeyedHasher(secret: string): KeyedHasher {
     codeTag: (verificationTag, code) => tag(`code\u0000${verificationTag}\u0000${code}`),
     verificationTag: (verificationId) => tag(`verification\u0000${verificationId}`),
     limitTag: (kind, value) => tag(`limit\u0000${kind}\u0000${value}`),
+    // The fields as a JSON array: one encoding per transaction whatever characters the payee holds.
+    transactionTag: (verificationTag, { amount, currency, payee }) =>
+      tag(`transaction\u0000${verificationTag}\u0000${JSON.stringify([amount, currency, payee])}`),
   };
 }

@@ -1,4 +1,5 @@
 import type { HourlyCounters } from '../stats/counters.ts';
+import type { Transaction } from './transaction.ts';
 
 /**
  * The narrow interfaces the use cases in this folder depend on. Adapters (src/adapters/*)
@@ -25,15 +26,6 @@ export const cryptoRandom: RandomSource = {
   },
 };
 
-/** A transaction the user is asked to approve (dynamic linking): what the receipt will vouch for. */
-export interface TransactionDetails {
-  /** Decimal string, as the caller sent it (`"1250.00"`). */
-  amount: string;
-  /** ISO 4217 (`"EUR"`). */
-  currency: string;
-  payee: string;
-}
-
 /**
  * What a verification was requested for: the number and the request's binding. Sealed into the
  * verification record at request time (src/otp/binding-seal.ts: Redis holds no number in clear),
@@ -46,9 +38,10 @@ export interface VerificationBinding {
   channel: 'sms';
   /** A configured test number (TEST_NUMBERS): its receipt says `test_number: true`. */
   testNumber: boolean;
-  /** The caller's nonce (e.g. its session id), 1-128 printable ASCII characters. */
+  /** The caller's nonce (its login attempt's id), as `isReceiptNonce` (./receipt-nonce.ts) admits it. */
   nonce?: string | undefined;
-  transaction?: TransactionDetails | undefined;
+  /** The payment the code confirms, as `checkTransaction` (./transaction.ts) returned it. */
+  transaction?: Transaction | undefined;
 }
 
 /** Facts for the request's one log line, read by operators only. The log masks the number. */
@@ -125,8 +118,16 @@ export interface VerificationRef {
  * (replaced), not pending, or past its expiry is `not_found` to `check`, and nothing is written.
  */
 export interface VerificationStore {
-  /** Checks, counts and consumes in one step; an approval counts `verified` in the send's cells. */
-  check(ref: VerificationRef, candidateHash: string, policy: CheckPolicy): Promise<CheckOutcome>;
+  /**
+   * Checks, counts and consumes in one step; an approval counts `verified` in the send's cells.
+   * `transactionTag`: the verify's transaction (KeyedHasher.transactionTag), undefined when it sent
+   * none; one that is not the stored one is refused before the code is compared.
+   */
+  check(
+    ref: VerificationRef,
+    candidate: { codeHash: string; transactionTag: string | undefined },
+    policy: CheckPolicy,
+  ): Promise<CheckOutcome>;
   /** The verification's state; counts one request against the client network's verify limit. */
   read(ref: VerificationRef, access: AccessPolicy): Promise<ReadOutcome>;
   /** Cancels a verification that is not approved (its code is deleted); counts like `read`. */
@@ -159,12 +160,15 @@ export interface CheckPolicy extends AccessPolicy {
  * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
  * with one: the number is locked (failure cap), or this client network is over its own cap on the
  * number (`scope` says which, for the log). `rate_limited`: the client network's verify limit.
+ * `transaction_mismatch`: the verify named another transaction than the one the code was sent
+ * for; the code is burned unevaluated (a changed amount or payee voids the code, PSD2 RTS art. 5).
  */
 export type CheckOutcome =
   /** `sealedBinding`: what the verification was for (binding-seal.ts), opened by the use case. */
   | { kind: 'approved'; sealedBinding: string }
   | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'not_found' }
+  | { kind: 'transaction_mismatch' }
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number; scope: 'code' | 'number' | 'client' }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
@@ -223,6 +227,8 @@ export interface SendRequest {
   codeHash: string;
   /** What the verification is for, sealed (binding-seal.ts): opened only after an approval. */
   sealedBinding: string;
+  /** KeyedHasher.transactionTag of the binding's transaction, when it has one: what verify compares. */
+  transactionTag: string | undefined;
   /** A configured test number: counted apart, kept out of the fraud guard's cells. */
   testNumber: boolean;
   /** HMAC tag of the client's network (src/net/client-network.ts). */

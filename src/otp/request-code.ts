@@ -20,10 +20,11 @@ import type {
   SendScope,
   SentMessageLog,
   SmsSender,
-  TransactionDetails,
   VerificationBinding,
 } from './ports.ts';
+import { isReceiptNonce, MAX_NONCE_LENGTH } from './receipt-nonce.ts';
 import { findTestNumber, type TestNumbers } from './test-numbers.ts';
+import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 
 export interface RequestCodeDeps {
@@ -58,11 +59,13 @@ export interface CodeRequest {
   locale?: string | undefined;
   /** Bound to the verification and handed to the receipt signer on approval. */
   nonce?: string | undefined;
-  transaction?: TransactionDetails | undefined;
+  transaction?: Transaction | undefined;
 }
 
 export type RequestCodeOutcome =
   | { kind: 'sent'; verificationId: string; expiresInSeconds: number; resendAfterSeconds: number }
+  /** `field`: the body's field, as `nonce` or `transaction.payee`. */
+  | { kind: 'invalid_binding'; field: string; problem: string }
   | { kind: 'invalid_phone' }
   | { kind: 'country_not_allowed'; country: string }
   | { kind: 'unsupported_number'; numberType: RefusedNumberType }
@@ -84,6 +87,11 @@ export type RequestCodeOutcome =
  */
 export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): Promise<RequestCodeOutcome> {
   const { policy } = deps;
+  // Checked here as well as by the HTTP schema: what is sealed, shown in the SMS and signed into
+  // the receipt must pass the domain's own rules whoever calls this.
+  const bound = checkBinding(request);
+  if (!bound.ok) return { kind: 'invalid_binding', field: bound.field, problem: bound.problem };
+  const { nonce, transaction } = bound;
   const nowMs = deps.clock.nowMs();
   // A configured test number is taken as configured: the metadata may call it invalid, and the
   // allowlist and number kinds guard SMS spend and deliverability, which a number that is never
@@ -136,18 +144,20 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     e164,
     channel: 'sms',
     testNumber: testNumber !== undefined,
-    nonce: request.nonce,
-    transaction: request.transaction,
+    nonce,
+    transaction,
   };
-  const [codeHash, sealedBinding] = await Promise.all([
+  const [codeHash, sealedBinding, transactionTag] = await Promise.all([
     deps.hasher.codeTag(verificationTag, code),
     deps.bindingSeal.seal(verificationId, binding),
+    transaction && deps.hasher.transactionTag(verificationTag, transaction),
   ]);
   const admission = await deps.admission.admit({
     phoneTag,
     verificationTag,
     codeHash,
     sealedBinding,
+    transactionTag,
     testNumber: testNumber !== undefined,
     networkTag,
     cells: { country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
@@ -178,11 +188,13 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     return sent;
   }
 
-  const locale = chooseSmsLocale(request.locale, country, deps.message.locales);
+  // A transaction text is longer: only the languages whose longest one fits its budget may carry it.
+  const locales = transaction ? deps.message.transactionLocales : deps.message.locales;
+  const locale = chooseSmsLocale(request.locale, country, locales);
   deps.log.smsLocale(locale);
   const result = await deps.sender.send({
     to: e164,
-    text: composeOtpMessage(code, locale, deps.message),
+    text: composeOtpMessage(code, locale, deps.message, transaction),
     ttlSeconds: policy.ttlSeconds,
   });
   switch (result.kind) {
@@ -211,4 +223,22 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
         verificationId,
       };
   }
+}
+
+type CheckedBinding =
+  | { ok: true; nonce: string | undefined; transaction: Transaction | undefined }
+  | { ok: false; field: string; problem: string };
+
+function checkBinding(request: CodeRequest): CheckedBinding {
+  if (request.nonce !== undefined && !isReceiptNonce(request.nonce)) {
+    return {
+      ok: false,
+      field: 'nonce',
+      problem: `must be 1 to ${MAX_NONCE_LENGTH} visible ASCII characters, no spaces`,
+    };
+  }
+  if (request.transaction === undefined) return { ok: true, nonce: request.nonce, transaction: undefined };
+  const checked = checkTransaction(request.transaction);
+  if (!checked.ok) return { ok: false, field: `transaction.${checked.field}`, problem: checked.problem };
+  return { ok: true, nonce: request.nonce, transaction: checked.transaction };
 }

@@ -5,6 +5,7 @@ import type { BindingSeal } from './binding-seal.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { OtpPolicy } from './otp-policy.ts';
 import type { CallerBlocks, Clock, OperatorLog, VerificationStore } from './ports.ts';
+import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
@@ -34,13 +35,21 @@ export interface CodeAttempt {
   verificationId: string;
   code: string;
   clientIp: string;
+  /** The receipt's `aud`: the caller's API key's audience, else the deployment's. */
+  audience: string;
+  /**
+   * The payment the caller is confirming. Optional (the receipt carries the stored one), but when
+   * sent it must be the request's exactly, or the verify is refused and the code burned.
+   */
+  transaction?: Transaction | undefined;
 }
 
 export type VerifyCodeOutcome =
   | { kind: 'approved'; receipt: IssuedReceipt }
-  | { kind: 'invalid_request'; expectedLength: number }
+  | { kind: 'invalid_request'; field: string; problem: string }
   | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'not_found' }
+  | { kind: 'transaction_mismatch' }
   | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
@@ -54,7 +63,11 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
   const { policy } = deps;
   // Exactly `length` ASCII digits: no unicode digits, no whitespace, no second guess packed in.
   if (!new RegExp(`^[0-9]{${policy.length}}$`).test(attempt.code)) {
-    return { kind: 'invalid_request', expectedLength: policy.length };
+    return { kind: 'invalid_request', field: 'code', problem: `must be exactly ${policy.length} digits` };
+  }
+  const presented = attempt.transaction && checkTransaction(attempt.transaction);
+  if (presented && !presented.ok) {
+    return { kind: 'invalid_request', field: `transaction.${presented.field}`, problem: presented.problem };
   }
   const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher);
   if (!ref) return { kind: 'not_found' };
@@ -71,22 +84,27 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     };
   }
 
-  const [codeTag, networkTag] = await Promise.all([
+  const [codeHash, networkTag, transactionTag] = await Promise.all([
     deps.hasher.codeTag(ref.verificationTag, attempt.code),
     deps.hasher.limitTag('ip', network),
+    presented && deps.hasher.transactionTag(ref.verificationTag, presented.transaction),
   ]);
-  const checked = await deps.verifications.check(ref, codeTag, {
-    maxAttempts: policy.maxAttempts,
-    maxFailures: policy.maxFailuresPerDay,
-    maxFailuresPerClient: policy.maxFailuresPerClient,
-    failureWindowSeconds: FAILURE_WINDOW_SECONDS,
-    networkTag,
-    maxVerifiesPerIp: deps.verifyPerIp.limit,
-    ipWindowSeconds: deps.verifyPerIp.windowSeconds,
-    hourBucket: hourBucket(now),
-    guardWindowSeconds: deps.guardWindowSeconds,
-    nowMs: now,
-  });
+  const checked = await deps.verifications.check(
+    ref,
+    { codeHash, transactionTag },
+    {
+      maxAttempts: policy.maxAttempts,
+      maxFailures: policy.maxFailuresPerDay,
+      maxFailuresPerClient: policy.maxFailuresPerClient,
+      failureWindowSeconds: FAILURE_WINDOW_SECONDS,
+      networkTag,
+      maxVerifiesPerIp: deps.verifyPerIp.limit,
+      ipWindowSeconds: deps.verifyPerIp.windowSeconds,
+      hourBucket: hourBucket(now),
+      guardWindowSeconds: deps.guardWindowSeconds,
+      nowMs: now,
+    },
+  );
   switch (checked.kind) {
     case 'approved': {
       // Opened only now, in the Worker: the store holds the binding sealed to this id.
@@ -94,14 +112,25 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
       if (!binding) throw new Error('verification binding does not open');
       deps.log.subject(ref.country, binding.e164);
       if (binding.testNumber) deps.log.detail('test number');
-      return {
-        kind: 'approved',
-        receipt: await deps.signer.sign({ verificationId: attempt.verificationId, binding }),
-      };
+      const receipt = await deps.signer.sign({
+        e164: binding.e164,
+        verificationId: attempt.verificationId,
+        audience: attempt.audience,
+        nonce: binding.nonce,
+        transaction: binding.transaction,
+        amr: [binding.channel],
+        authTimeSeconds: Math.floor(now / 1000),
+        testNumber: binding.testNumber,
+      });
+      return { kind: 'approved', receipt };
     }
     case 'rate_limited':
       // Remembered so the next verifies from this network cost no round trip until the window ends.
       deps.verifyBlocks.block(network, now + checked.retryAfterSeconds * 1000);
+      return checked;
+    case 'transaction_mismatch':
+      // A bug in the caller, or someone confirming another payment with this code: worth a look.
+      deps.log.detail('transaction mismatch: code burned');
       return checked;
     case 'too_many_attempts':
       deps.log.detail(`too many attempts: ${checked.scope}`);

@@ -1,5 +1,6 @@
 import { base64url, importJWK, SignJWT } from 'jose';
-import type { Clock, RandomSource, VerificationBinding } from '../otp/ports.ts';
+import type { Clock, RandomSource } from '../otp/ports.ts';
+import type { Transaction } from '../otp/transaction.ts';
 import type { KeyedJwk } from './signing-key.ts';
 
 export interface ReceiptSettings {
@@ -7,21 +8,41 @@ export interface ReceiptSettings {
   signingKey: KeyedJwk;
   /** `iss` of every receipt; customer backends check it. */
   issuer: string;
-  /** `aud` when set: lets a customer backend refuse receipts minted for another app. */
-  audience?: string | undefined;
+  /**
+   * The deployment's `aud` (RECEIPT_AUDIENCE, or outside production its default): what a caller
+   * without an audience of its own gets (`Caller.receiptAudience` carries the choice to the signer).
+   */
+  audience: string;
   /** Receipt lifetime. Short: the receipt only carries a fresh verification to the customer's backend. */
   ttlSeconds: number;
+}
+
+/** How the code reached the user: the receipt's `amr` (RFC 8176 names `sms`; the others are ours). */
+export type ReceiptChannel = 'sms' | 'voice' | 'whatsapp';
+
+/** One approved verification, everything its receipt says. */
+export interface ReceiptSubject {
+  /** The verified number, E.164: `sub` and `phone_number`. */
+  e164: string;
+  /** `verification_id`: the verification POST /otp/request opened. */
+  verificationId: string;
+  /** `aud`: the calling API key's audience, else the deployment's (`Caller.receiptAudience`). */
+  audience: string;
+  /** `nonce`, echoed as the request sent it (src/otp/receipt-nonce.ts). */
+  nonce?: string | undefined;
+  /** `transaction`, as stored with the verification (src/otp/transaction.ts). */
+  transaction?: Transaction | undefined;
+  /** `amr`: the channels the code went through. */
+  amr: readonly ReceiptChannel[];
+  /** `auth_time`: when the code was verified, in seconds since the epoch. */
+  authTimeSeconds: number;
+  /** A configured test number: the receipt says `test_number: true` so no backend mistakes it for a person. */
+  testNumber?: boolean | undefined;
 }
 
 export interface IssuedReceipt {
   token: string;
   expiresInSeconds: number;
-}
-
-/** What an approved verification hands the signer: everything a claim may be made from. */
-export interface ReceiptSubject {
-  verificationId: string;
-  binding: VerificationBinding;
 }
 
 export interface ReceiptSigner {
@@ -30,7 +51,7 @@ export interface ReceiptSigner {
 
 const JTI_BYTES = 16;
 
-/** Signs ES256 JWTs that say "this phone number was verified just now". */
+/** Signs ES256 JWTs that say "this phone number was verified just now, for this audience and attempt". */
 export function createReceiptSigner(
   settings: ReceiptSettings,
   clock: Clock,
@@ -42,25 +63,42 @@ export function createReceiptSigner(
   let signingKey: Promise<CryptoKey | Uint8Array> | undefined;
 
   return {
-    async sign({ binding }) {
-      const phoneE164 = binding.e164;
+    async sign(subject) {
       signingKey ??= importJWK({ kty, crv, x, y, d }, 'ES256', { extractable: false });
+      const { e164 } = subject;
       const issuedAt = Math.floor(clock.nowMs() / 1000);
       const jti = new Uint8Array(JTI_BYTES);
       random.fill(jti);
-      const claims: Record<string, unknown> = { phone_number: phoneE164, phone_number_verified: true };
-      // Only when true: a receipt for a real number carries no claim a backend could misread.
-      if (binding.testNumber) claims.test_number = true;
-      const jwt = new SignJWT(claims)
+      const jwt = new SignJWT({
+        phone_number: e164,
+        phone_number_verified: true,
+        ...bindingClaims(subject),
+      })
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
         .setIssuer(settings.issuer)
-        .setSubject(phoneE164)
+        .setSubject(e164)
+        .setAudience(subject.audience)
         .setIssuedAt(issuedAt)
         .setExpirationTime(issuedAt + settings.ttlSeconds)
         .setJti(base64url.encode(jti));
-      // An empty audience means "not configured", never a claim that matches nothing.
-      if (settings.audience) jwt.setAudience(settings.audience);
       return { token: await jwt.sign(await signingKey), expiresInSeconds: settings.ttlSeconds };
     },
   };
+}
+
+/** What ties the receipt to one login attempt or payment; optional claims are absent, never null. */
+function bindingClaims(subject: ReceiptSubject): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    verification_id: subject.verificationId,
+    amr: [...subject.amr],
+    auth_time: subject.authTimeSeconds,
+  };
+  if (subject.nonce !== undefined) claims.nonce = subject.nonce;
+  if (subject.transaction !== undefined) {
+    const { amount, currency, payee } = subject.transaction;
+    claims.transaction = { amount, currency, payee };
+  }
+  // Only ever `true`: a missing claim is the ordinary case, so no backend has to test for `false`.
+  if (subject.testNumber === true) claims.test_number = true;
+  return claims;
 }

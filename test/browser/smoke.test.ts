@@ -21,7 +21,11 @@ async function smoke(url: string): Promise<{ exitCode: number; output: string }>
 describe('npm run smoke against a production-like Worker (wrangler dev)', () => {
   let stack: DevStack;
   beforeAll(async () => {
-    stack = await startDevStack({ ENVIRONMENT: 'production', ALLOWED_COUNTRIES: 'US,CA' });
+    stack = await startDevStack({
+      ENVIRONMENT: 'production',
+      ALLOWED_COUNTRIES: 'US,CA',
+      RECEIPT_AUDIENCE: 'https://api.browser.test',
+    });
   });
   afterAll(async () => {
     await stack?.stop();

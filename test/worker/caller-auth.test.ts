@@ -1,8 +1,10 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { digestApiKeys, matchApiKey } from '../../src/auth/api-keys.ts';
 import { parseConfig } from '../../src/config/config.ts';
-import type { Caller } from '../../src/http/app-env.ts';
+import type { AppEnv, Caller } from '../../src/http/app-env.ts';
 import { resolveClientIp, UNKNOWN_CLIENT_IP } from '../../src/http/client-ip.ts';
+import { identifyCaller } from '../../src/http/middleware/caller-auth.ts';
 import { parseIpLiteral } from '../../src/net/ip-literal.ts';
 import {
   countRoundTrips,
@@ -199,9 +201,116 @@ describe('API keys in the config', () => {
   });
 });
 
+/**
+ * identifyCaller as the app runs it, after the config is loaded; the route only shows what it
+ * decided. The verify route will hand `caller.receiptAudience` to the receipt signer.
+ */
+function callerOf(env: Record<string, string>) {
+  const loaded = parseConfig(testEnv(env));
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set('config', loaded.config);
+      c.set('log', {});
+      await next();
+    })
+    .use(identifyCaller())
+    .post('/otp/verify', (c) => c.json(c.get('caller')))
+    .onError((error) => {
+      throw error;
+    });
+  return async (headers: Record<string, string> = {}) => {
+    const response = await app.request('/otp/verify', { method: 'POST', headers });
+    return { status: response.status, caller: (await response.json()) as Caller };
+  };
+}
+
+describe("the audience of a caller's receipts", () => {
+  const AUDIENCES = {
+    API_KEYS: `${API_KEY}@https://shop.example.com/login, ${SECOND_API_KEY}`,
+    ADMIN_API_KEYS: `${ADMIN_KEY}@admin-console`,
+    RECEIPT_AUDIENCE: 'test-backend',
+  };
+
+  it("is the key's own audience for a key that names one, else the deployment's", async () => {
+    const identify = callerOf(AUDIENCES);
+    expect(await identify(bearer(API_KEY))).toEqual({
+      status: 200,
+      caller: { kind: 'server', admin: false, receiptAudience: 'https://shop.example.com/login' },
+    });
+    expect((await identify(bearer(SECOND_API_KEY))).caller.receiptAudience).toBe('test-backend');
+    expect((await identify(bearer(ADMIN_KEY))).caller).toEqual({
+      kind: 'server',
+      admin: true,
+      receiptAudience: 'admin-console',
+    });
+    expect((await identify()).caller).toEqual({ kind: 'browser', receiptAudience: 'test-backend' });
+  });
+
+  it('the audience is not part of the key: presenting key@audience is an unknown key', async () => {
+    const identify = callerOf(AUDIENCES);
+    expect((await identify(bearer(`${API_KEY}@https://shop.example.com/login`))).status).toBe(401);
+    expect((await identify(bearer(`${SECOND_API_KEY}@another-app`))).status).toBe(401);
+  });
+
+  it('outside production an unset RECEIPT_AUDIENCE names the environment, never nothing', async () => {
+    const { RECEIPT_AUDIENCE: _, ...withoutAudience } = testEnv();
+    const parsed = parseConfig({ ...withoutAudience, ENVIRONMENT: 'staging' });
+    expect(parsed.ok && parsed.config.receipt.audience).toBe('otp-edge-staging');
+    const development = parseConfig({ ...withoutAudience, ENVIRONMENT: 'development' });
+    expect(development.ok && development.config.receipt.audience).toBe('otp-edge-development');
+  });
+
+  it('production refuses to start without RECEIPT_AUDIENCE, naming it', () => {
+    const { RECEIPT_AUDIENCE: _, ...withoutAudience } = testEnv();
+    const production = { ...withoutAudience, ENVIRONMENT: 'production', ALLOWED_COUNTRIES: 'US' };
+    const refused = parseConfig(production);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.problems).toEqual([expect.stringMatching(/^RECEIPT_AUDIENCE: production needs/)]);
+    expect(parseConfig({ ...production, RECEIPT_AUDIENCE: '' }).ok).toBe(false);
+    const set = parseConfig({ ...production, RECEIPT_AUDIENCE: 'my-backend' });
+    expect(set.ok && set.config.receipt.audience).toBe('my-backend');
+  });
+
+  it.each([
+    ['API_KEYS', `${API_KEY}@`, 'an empty audience'],
+    ['API_KEYS', `${API_KEY}@two words`, 'a space'],
+    ['API_KEYS', `${API_KEY}@caf\u00e9`, 'non-ASCII'],
+    ['API_KEYS', `${API_KEY}@${'a'.repeat(201)}`, '201 characters'],
+    ['API_KEYS', '@my-backend', 'no key before the @'],
+    ['RECEIPT_AUDIENCE', 'my backend', 'a space'],
+    ['RECEIPT_AUDIENCE', 'a,b', 'a comma'],
+    ['RECEIPT_AUDIENCE', 'x'.repeat(201), '201 characters'],
+  ])('refuses %s=%j (%s), naming the setting but never the key', (name, value) => {
+    const parsed = parseConfig(testEnv({ [name]: value }));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.join('\n')).toContain(name);
+    expect(parsed.problems.join('\n')).not.toContain(API_KEY);
+  });
+
+  it('splits at the first @ (a key never holds one), so an audience may contain @', () => {
+    const parsed = parseConfig(testEnv({ ADMIN_API_KEYS: ` ${ADMIN_KEY} @ ops@example.com ` }));
+    expect(parsed.ok && parsed.config.access.apiKeys[0]?.audience).toBe('ops@example.com');
+  });
+
+  it('refuses a key listed twice with different audiences, and takes it twice with the same one', () => {
+    const conflicting = parseConfig(
+      testEnv({ API_KEYS: `${API_KEY}@shop`, ADMIN_API_KEYS: `${ADMIN_KEY},${API_KEY}@console` }),
+    );
+    expect(conflicting.ok).toBe(false);
+    if (!conflicting.ok) expect(conflicting.problems.join()).toMatch(/key 3 .* another audience/);
+    const unbound = parseConfig(testEnv({ API_KEYS: `${API_KEY}@shop`, ADMIN_API_KEYS: API_KEY }));
+    expect(unbound.ok).toBe(false);
+    const same = parseConfig(testEnv({ API_KEYS: `${API_KEY}@shop`, ADMIN_API_KEYS: `${API_KEY}@shop` }));
+    expect(same.ok).toBe(true);
+  });
+});
+
 describe('client IP', () => {
-  const browser: Caller = { kind: 'browser' };
-  const server: Caller = { kind: 'server', admin: false };
+  const browser: Caller = { kind: 'browser', receiptAudience: 'test-backend' };
+  const server: Caller = { kind: 'server', admin: false, receiptAudience: 'test-backend' };
   const resolve = (headers: Record<string, string>, caller: Caller) =>
     resolveClientIp(new Headers(headers), caller);
 

@@ -11,7 +11,9 @@ import {
   type OtpPending,
   type OtpRequestBody,
   type OtpVerification,
+  type OtpVerifyBody,
   type RateLimitScope,
+  type Transaction,
 } from '../../packages/client/src/index.ts';
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
@@ -19,6 +21,8 @@ import type {
   otpApprovedResponse,
   otpPendingResponse,
   otpRequestBody,
+  otpVerifyBody,
+  transactionBinding,
   verificationCanceledResponse,
   verificationResponse,
 } from '../../src/http/schemas.ts';
@@ -154,6 +158,8 @@ describe('@otp-edge/client', () => {
     expectTypeOf<OtpPending>().toEqualTypeOf<z.output<typeof otpPendingResponse>>();
     expectTypeOf<OtpApproved>().toEqualTypeOf<z.output<typeof otpApprovedResponse>>();
     expectTypeOf<OtpRequestBody>().toEqualTypeOf<z.input<typeof otpRequestBody>>();
+    expectTypeOf<OtpVerifyBody>().toEqualTypeOf<z.input<typeof otpVerifyBody>>();
+    expectTypeOf<Transaction>().toEqualTypeOf<z.input<typeof transactionBinding>>();
     expectTypeOf<OtpVerification>().toEqualTypeOf<z.output<typeof verificationResponse>>();
     expectTypeOf<OtpCanceled>().toEqualTypeOf<z.output<typeof verificationCanceledResponse>>();
   });

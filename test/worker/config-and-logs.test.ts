@@ -22,6 +22,22 @@ describe('configuration', () => {
     expect((await app.call('/health')).status).toBe(503);
   });
 
+  it('production without RECEIPT_AUDIENCE answers 503 misconfigured, and the log names it', async () => {
+    const app = testApp({ ENVIRONMENT: 'production', ALLOWED_COUNTRIES: 'US', RECEIPT_AUDIENCE: '' });
+    const { result, lines } = await captureLogs(() => app.call('/health'));
+    expect(result.status).toBe(503);
+    expect(await result.json()).toMatchObject({ error: { code: 'misconfigured' } });
+    expect(JSON.parse(lines[0] ?? '{}').problems).toEqual([
+      expect.stringMatching(/^RECEIPT_AUDIENCE: production needs the audience/),
+    ]);
+    const set = testApp({
+      ENVIRONMENT: 'production',
+      ALLOWED_COUNTRIES: 'US',
+      RECEIPT_AUDIENCE: 'my-backend',
+    });
+    expect((await set.call('/health')).status).toBe(200);
+  });
+
   it('every request is logged once, as one JSON line', async () => {
     const app = testApp();
     const phone = uniquePhone();

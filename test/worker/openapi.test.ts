@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { DOCUMENTED_ROUTES } from '../../src/http/documented-routes.ts';
 import { ERROR_CODES, type ErrorCode } from '../../src/http/error-codes.ts';
+import { buildOpenApiDocument } from '../../src/http/openapi.ts';
 import { testApp } from './support/stack.ts';
 
 // The document's structure is validated against the OpenAPI 3.1 schema by a real validator in
@@ -36,6 +38,11 @@ function operations(doc: OpenApiDocument): { method: string; path: string; opera
 }
 
 describe('/openapi.json', () => {
+  it("is the document built from the routes' schemas, as the build wrote it into the static assets", async () => {
+    const served = await openApiDocument();
+    expect(served).toEqual(buildOpenApiDocument(DOCUMENTED_ROUTES));
+  });
+
   it('is OpenAPI 3.1 and lists every code of the error table', async () => {
     const doc = await openApiDocument();
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);

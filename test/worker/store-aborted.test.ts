@@ -64,7 +64,9 @@ describe("the client's synthetic Aborted result", () => {
       const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
       const store = createUpstashVerificationStore(calls, 'aborted-test:');
       const ref = { verificationTag: 'verification-tag', phoneTag: 'phone-tag', country: 'US' };
-      await expect(store.check(ref, 'guess-tag', policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(
+        store.check(ref, { codeHash: 'guess-tag', transactionTag: undefined }, policy),
+      ).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(store.read(ref, policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(store.cancel(ref, policy)).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(
@@ -73,6 +75,7 @@ describe("the client's synthetic Aborted result", () => {
           verificationTag: 'verification-tag',
           codeHash: 'code-tag',
           sealedBinding: 'sealed',
+          transactionTag: undefined,
           testNumber: false,
           maxFailuresPerClient: 10,
           networkTag: 'ip-tag',

@@ -5,7 +5,8 @@ import type {
   OtpPending,
   OtpRequestBody,
   OtpVerification,
-  TransactionDetails,
+  OtpVerifyBody,
+  Transaction,
 } from './wire-types.ts';
 
 export interface OtpClientOptions {
@@ -24,14 +25,20 @@ export interface RequestCodeOptions {
   endUserIp?: string;
   /** The SMS's language (BCP 47, e.g. `pt-BR`); without it, the number's country decides. */
   locale?: string;
-  /** Bound to the verification and handed to its receipt. */
+  /** Your login attempt's id: the receipt's `nonce` claim carries it back. */
   nonce?: string;
-  transaction?: TransactionDetails;
+  /** The payment the code confirms: named in the SMS and in the receipt's `transaction` claim. */
+  transaction?: Transaction;
 }
 
 export interface VerifyCodeOptions {
   /** As for requestCode. */
   endUserIp?: string;
+}
+
+export interface VerifyCodeWithTransactionOptions extends VerifyCodeOptions {
+  /** The request's transaction, checked again: a different one is `transaction_mismatch`. */
+  transaction?: Transaction;
 }
 
 export interface OtpClient {
@@ -41,7 +48,7 @@ export interface OtpClient {
   verifyCode(
     verificationId: string,
     code: string,
-    options?: VerifyCodeOptions,
+    options?: VerifyCodeWithTransactionOptions,
   ): Promise<OtpResult<OtpApproved>>;
   /** The verification's status, attempts left and delivery status. */
   getVerification(verificationId: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpVerification>>;
@@ -79,8 +86,10 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
       if (turnstileToken !== undefined) body.turnstileToken = turnstileToken;
       return call<OtpPending>('POST', '/otp/request', body, endUserIp);
     },
-    verifyCode(verificationId, code, { endUserIp } = {}) {
-      return call<OtpApproved>('POST', '/otp/verify', { verificationId, code }, endUserIp);
+    verifyCode(verificationId, code, { endUserIp, transaction } = {}) {
+      const body: OtpVerifyBody = { verificationId, code };
+      if (transaction !== undefined) body.transaction = transaction;
+      return call<OtpApproved>('POST', '/otp/verify', body, endUserIp);
     },
     getVerification(verificationId, { endUserIp } = {}) {
       return call<OtpVerification>('GET', verificationPath(verificationId), undefined, endUserIp);

@@ -18,6 +18,7 @@ export {
   type OtpClientOptions,
   type RequestCodeOptions,
   type VerifyCodeOptions,
+  type VerifyCodeWithTransactionOptions,
 } from './create-otp-client.ts';
 export { OtpClientError } from './otp-client-error.ts';
 export type { OtpResult } from './otp-result.ts';
@@ -29,6 +30,7 @@ export type {
   OtpPending,
   OtpRequestBody,
   OtpVerification,
+  OtpVerifyBody,
   RateLimitScope,
-  TransactionDetails,
+  Transaction,
 } from './wire-types.ts';

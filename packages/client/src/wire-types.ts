@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'verification_not_found'
   | 'method_not_allowed'
   | 'already_approved'
+  | 'transaction_mismatch'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unsupported_number'
@@ -45,20 +46,36 @@ export interface OtpRequestBody {
    * back (their language, the number's country, English); left out, the number's country decides.
    */
   locale?: string;
-  /** Your own value (a session id), 1-128 printable ASCII characters, bound to the verification and handed to its receipt. */
+  /**
+   * Your login attempt's id, 1-128 visible ASCII characters without spaces: the receipt's `nonce`
+   * claim carries it back unchanged, so your backend accepts a receipt only for that attempt.
+   */
   nonce?: string;
-  /** What the user approves with this code, bound to the verification. */
-  transaction?: TransactionDetails;
+  /** The payment the code confirms: named in the SMS, copied into the receipt's `transaction` claim. */
+  transaction?: Transaction;
   /** From the Turnstile widget, when the service checks browsers. */
   turnstileToken?: string;
 }
 
-export interface TransactionDetails {
-  /** A decimal string, `"1250.00"`. */
+/** A payment to confirm (PSD2 dynamic linking). Sent and compared exactly as written. */
+export interface Transaction {
+  /** A decimal string without sign or leading zero, at most 4 decimals: `"1250.00"`. */
   amount: string;
-  /** ISO 4217, `"EUR"`. */
+  /** ISO 4217 in capitals: `"EUR"`. */
   currency: string;
+  /** 1-35 characters of the GSM-7 basic alphabet, without `@`, line breaks or outer spaces. */
   payee: string;
+}
+
+/** The body of `POST /otp/verify`. */
+export interface OtpVerifyBody {
+  verificationId: string;
+  code: string;
+  /**
+   * The request's transaction, when you want the service to check it is still the same one: a
+   * different one is `409 transaction_mismatch` and the code stops working.
+   */
+  transaction?: Transaction;
 }
 
 /** `POST /otp/request` succeeded: the SMS is on its way. */

@@ -112,6 +112,7 @@ export function createUpstashSendAdmission(
           send.testNumber ? 1 : 0,
           send.nowMs,
           send.nowMs + send.ttlSeconds * 1000,
+          send.transactionTag ?? '',
         ],
       );
       if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);

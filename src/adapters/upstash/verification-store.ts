@@ -37,7 +37,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
     return [ref.verificationTag, access.maxVerifiesPerIp, access.ipWindowSeconds];
   }
   return {
-    async check(ref, candidateHash, policy: CheckPolicy): Promise<CheckOutcome> {
+    async check(ref, candidate, policy: CheckPolicy): Promise<CheckOutcome> {
       const number = numberKeys(keyPrefix, ref.phoneTag);
       const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
       const [kind, value] = scriptReply(
@@ -54,7 +54,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.previousIndex),
           ],
           [
-            candidateHash,
+            candidate.codeHash,
             ref.verificationTag,
             policy.nowMs,
             policy.maxAttempts,
@@ -67,6 +67,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             STATS_TTL_SECONDS,
             cellsWindow.index,
             cellsWindow.previousIndex,
+            candidate.transactionTag ?? '',
           ],
         ),
       );
@@ -75,6 +76,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
         case 'approved':
           return { kind, sealedBinding: value };
         case 'not_found':
+        case 'transaction_mismatch':
           return { kind };
         case 'wrong':
           return { kind: 'invalid_code', attemptsRemaining: Math.max(0, Number(value)) };

@@ -26,7 +26,8 @@ const BEARER = /^Bearer +(\S+) *$/i;
  */
 export function identifyCaller(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    let caller: Caller = { kind: 'browser' };
+    const deploymentAudience = c.get('config').receipt.audience;
+    let caller: Caller = { kind: 'browser', receiptAudience: deploymentAudience };
     const authorization = c.req.header('authorization');
     if (authorization !== undefined && !PUBLIC_PATHS.has(c.req.path)) {
       const token = BEARER.exec(authorization)?.[1];
@@ -36,7 +37,7 @@ export function identifyCaller(): MiddlewareHandler<AppEnv> {
         c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
         return errorResponse(c, 'unauthorized');
       }
-      caller = { kind: 'server', admin: key.admin };
+      caller = { kind: 'server', admin: key.admin, receiptAudience: key.audience ?? deploymentAudience };
     }
 
     const ip = resolveClientIp(c.req.raw.headers, caller);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
-import { errorResponse } from '../error-response.ts';
+import { errorResponse, invalidFieldResponse } from '../error-response.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
@@ -57,14 +57,14 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
           200,
         );
       }
+      case 'invalid_binding':
+        return invalidFieldResponse(c, outcome);
       case 'invalid_phone':
-      // sms_failed: the log's detail already holds the provider's words (the SMS adapter wrote them).
-      case 'sms_failed':
+      case 'unsupported_number':
+      case 'sms_failed': // the log's detail already holds the provider's words (the adapter wrote them)
         return errorResponse(c, outcome.kind);
       case 'country_not_allowed':
         return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
-      case 'unsupported_number':
-        return errorResponse(c, 'unsupported_number');
       case 'rate_limited':
         return rateLimitedResponse(c, outcome);
       case 'resend_too_soon':

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { verifyCode } from '../../otp/verify-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
-import { errorResponse } from '../error-response.ts';
+import { errorResponse, invalidFieldResponse } from '../error-response.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { otpApprovedResponse, otpVerifyBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -25,6 +25,7 @@ export const otpVerifyDoc: DocumentedRoute = {
     'invalid_code',
     'unauthorized',
     'verification_not_found',
+    'transaction_mismatch',
     'payload_too_large',
     'unsupported_media_type',
     'too_many_attempts',
@@ -38,9 +39,15 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
   '/otp/verify',
   zValidator('json', otpVerifyBody, validationHook),
   async (c) => {
-    const { verificationId, code } = c.req.valid('json');
+    const { verificationId, code, transaction } = c.req.valid('json');
     const outcome = await verifyCode(
-      { verificationId, code, clientIp: c.get('clientIp') },
+      {
+        verificationId,
+        code,
+        transaction,
+        clientIp: c.get('clientIp'),
+        audience: c.get('caller').receiptAudience,
+      },
       c.get('services'),
     );
     switch (outcome.kind) {
@@ -55,13 +62,13 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
           200,
         );
       case 'invalid_request':
-        return errorResponse(c, 'invalid_request', {
-          extra: { issues: [{ field: 'code', problem: `must be exactly ${outcome.expectedLength} digits` }] },
-        });
+        return invalidFieldResponse(c, outcome);
       case 'invalid_code':
         return errorResponse(c, 'invalid_code', { extra: { attemptsRemaining: outcome.attemptsRemaining } });
       case 'not_found':
         return errorResponse(c, 'verification_not_found');
+      case 'transaction_mismatch':
+        return errorResponse(c, 'transaction_mismatch');
       case 'too_many_attempts':
         return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':

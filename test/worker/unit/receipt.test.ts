@@ -2,7 +2,11 @@ import { base64url, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from '
 import { describe, expect, it } from 'vitest';
 import type { Clock, RandomSource } from '../../../src/otp/ports.ts';
 import { buildJwks } from '../../../src/receipt/jwks.ts';
-import { createReceiptSigner, type ReceiptSettings } from '../../../src/receipt/receipt-signer.ts';
+import {
+  createReceiptSigner,
+  type ReceiptSettings,
+  type ReceiptSubject,
+} from '../../../src/receipt/receipt-signer.ts';
 import {
   type KeyedJwk,
   parsePreviousPublicKeys,
@@ -11,14 +15,24 @@ import {
 } from '../../../src/receipt/signing-key.ts';
 
 const PHONE = '+447400123456';
-const SUBJECT = {
-  verificationId: 'verification-id',
-  binding: { e164: PHONE, channel: 'sms', testNumber: false },
-} as const;
 const ISSUER = 'https://otp.example.com';
 const AUDIENCE = 'customer-backend';
 const TTL_SECONDS = 600;
 const START_MS = Date.UTC(2026, 10, 22, 12, 0, 0, 250);
+const VERIFIED_AT = Math.floor(START_MS / 1000);
+const TRANSACTION = { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' };
+
+/** An approved verification as the verify use case hands it over. */
+function subject(overrides: Partial<ReceiptSubject> = {}): ReceiptSubject {
+  return {
+    e164: PHONE,
+    verificationId: 'vrf_8Jq2mZkT0aXc4LpN',
+    audience: AUDIENCE,
+    amr: ['sms'],
+    authTimeSeconds: VERIFIED_AT,
+    ...overrides,
+  };
+}
 
 async function newSigningKey(kid: string): Promise<KeyedJwk> {
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
@@ -69,13 +83,14 @@ async function verifyAsCustomer(
 }
 
 describe('receipt signer', () => {
-  it('issues a receipt a customer backend verifies with the published JWKS, carrying the verified number', async () => {
+  it('issues a receipt a customer backend verifies with the published JWKS, bound to its audience, attempt and payment', async () => {
     const key = await newSigningKey('2026-11-22-aaaaaa');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(
+      subject({ nonce: 'login-7f3a9c2e', transaction: TRANSACTION }),
+    );
 
     const { payload, protectedHeader } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock);
-    const iat = Math.floor(START_MS / 1000);
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: '2026-11-22-aaaaaa' });
     expect(payload).toEqual({
       iss: ISSUER,
@@ -83,11 +98,102 @@ describe('receipt signer', () => {
       sub: PHONE,
       phone_number: PHONE,
       phone_number_verified: true,
-      iat,
-      exp: iat + TTL_SECONDS,
+      iat: VERIFIED_AT,
+      exp: VERIFIED_AT + TTL_SECONDS,
       jti: base64url.encode(Uint8Array.from({ length: 16 }, (_, i) => i)),
+      verification_id: 'vrf_8Jq2mZkT0aXc4LpN',
+      nonce: 'login-7f3a9c2e',
+      amr: ['sms'],
+      auth_time: VERIFIED_AT,
+      transaction: TRANSACTION,
     });
     expect(issued.expiresInSeconds).toBe(TTL_SECONDS);
+  });
+
+  it('lets a backend check nonce, verification_id and transaction with jose, and refuses a receipt for another attempt or payment', async () => {
+    const key = await newSigningKey('k1');
+    const clock = fakeClock(START_MS);
+    const signer = createReceiptSigner(settings(key), clock, countingRandom);
+    const jwks = buildJwks(key, []);
+    const forAttempt = await signer.sign(subject({ nonce: 'attempt-1', transaction: TRANSACTION }));
+    // What the README's backend does after jwtVerify: compare the claims with its own records.
+    const accepts = async (token: string, expected: { nonce: string; amount: string }) => {
+      const { payload } = await verifyAsCustomer(token, jwks, clock);
+      const transaction = payload.transaction as typeof TRANSACTION | undefined;
+      return (
+        payload.nonce === expected.nonce &&
+        payload.verification_id === 'vrf_8Jq2mZkT0aXc4LpN' &&
+        transaction?.amount === expected.amount &&
+        transaction.currency === 'EUR' &&
+        transaction.payee === 'ACME Ltd'
+      );
+    };
+    expect(await accepts(forAttempt.token, { nonce: 'attempt-1', amount: '1250.00' })).toBe(true);
+    expect(await accepts(forAttempt.token, { nonce: 'attempt-2', amount: '1250.00' })).toBe(false);
+    expect(await accepts(forAttempt.token, { nonce: 'attempt-1', amount: '9999.00' })).toBe(false);
+  });
+
+  it('carries the audience it is given: each app sharing a deployment accepts only its own receipts', async () => {
+    const key = await newSigningKey('k1');
+    const clock = fakeClock(START_MS);
+    const signer = createReceiptSigner(settings(key), clock, countingRandom);
+    const shop = await signer.sign(subject({ audience: 'https://shop.example.com' }));
+    const jwks = buildJwks(key, []);
+    const { payload } = await verifyAsCustomer(shop.token, jwks, clock, {
+      audience: 'https://shop.example.com',
+    });
+    expect(payload.aud).toBe('https://shop.example.com');
+    await expect(verifyAsCustomer(shop.token, jwks, clock, { audience: AUDIENCE })).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
+  });
+
+  it('leaves out nonce, transaction and test_number when there are none, never writing null or false', async () => {
+    const key = await newSigningKey('k1');
+    const clock = fakeClock(START_MS);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(
+      subject({ testNumber: false, amr: ['whatsapp'], authTimeSeconds: VERIFIED_AT - 3 }),
+    );
+    const { payload } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock);
+    expect(Object.keys(payload).sort()).toEqual(
+      [
+        'iss',
+        'aud',
+        'sub',
+        'phone_number',
+        'phone_number_verified',
+        'iat',
+        'exp',
+        'jti',
+        'verification_id',
+        'amr',
+        'auth_time',
+      ].sort(),
+    );
+    expect(payload.amr).toEqual(['whatsapp']);
+    expect(payload.auth_time).toBe(VERIFIED_AT - 3);
+  });
+
+  it('marks a receipt for a configured test number with test_number: true', async () => {
+    const key = await newSigningKey('k1');
+    const clock = fakeClock(START_MS);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(
+      subject({ testNumber: true }),
+    );
+    const { payload } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock);
+    expect(payload.test_number).toBe(true);
+  });
+
+  it('copies the transaction as stored, and only its three fields', async () => {
+    const key = await newSigningKey('k1');
+    const clock = fakeClock(START_MS);
+    const stored = { ...TRANSACTION, amount: '1250.0', extra: 'dropped' } as typeof TRANSACTION;
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(
+      subject({ transaction: stored }),
+    );
+    const { payload } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock);
+    expect(payload.transaction).toEqual({ amount: '1250.0', currency: 'EUR', payee: 'ACME Ltd' });
   });
 
   it('draws a fresh jti for every receipt', async () => {
@@ -98,7 +204,7 @@ describe('receipt signer', () => {
     const jtis = await Promise.all(
       [1, 2, 3].map(async () => {
         const { payload } = await verifyAsCustomer(
-          (await signer.sign(SUBJECT)).token,
+          (await signer.sign(subject())).token,
           buildJwks(key, []),
           fakeClock(START_MS),
         );
@@ -108,32 +214,18 @@ describe('receipt signer', () => {
     expect(new Set(jtis).size).toBe(3);
   });
 
-  it('leaves out aud when no audience is configured', async () => {
-    const key = await newSigningKey('k1');
-    const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(
-      settings(key, { audience: undefined }),
-      clock,
-      countingRandom,
-    ).sign(SUBJECT);
-    const { payload } = await verifyAsCustomer(issued.token, buildJwks(key, []), clock, {
-      audience: undefined,
-    });
-    expect(payload).not.toHaveProperty('aud');
-  });
-
   it('is refused when signed by a key the JWKS does not list, even under the same kid', async () => {
     const real = await newSigningKey('k1');
     const impostor = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const forged = await createReceiptSigner(settings(impostor), clock, countingRandom).sign(SUBJECT);
+    const forged = await createReceiptSigner(settings(impostor), clock, countingRandom).sign(subject());
     await expect(verifyAsCustomer(forged.token, buildJwks(real, []), clock)).rejects.toThrow();
   });
 
   it('is refused once its lifetime has passed', async () => {
     const key = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(subject());
     clock.advanceSeconds(TTL_SECONDS - 1);
     await expect(verifyAsCustomer(issued.token, buildJwks(key, []), clock)).resolves.toBeDefined();
     clock.advanceSeconds(2);
@@ -145,7 +237,7 @@ describe('receipt signer', () => {
   it('is refused by a backend that expects another audience', async () => {
     const key = await newSigningKey('k1');
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(SUBJECT);
+    const issued = await createReceiptSigner(settings(key), clock, countingRandom).sign(subject());
     await expect(
       verifyAsCustomer(issued.token, buildJwks(key, []), clock, { audience: 'another-app' }),
     ).rejects.toMatchObject({
@@ -159,7 +251,7 @@ describe('receipt signer', () => {
     const current = await newSigningKey('2026-11-22-new222');
     const clock = fakeClock(START_MS);
     const issuedBeforeRotation = await createReceiptSigner(settings(previous), clock, countingRandom).sign(
-      SUBJECT,
+      subject(),
     );
 
     const duringRotation = buildJwks(current, [publicJwk(previous)]);
@@ -174,7 +266,7 @@ describe('receipt signer', () => {
   it('signs with the key it was given, named by that key’s kid', async () => {
     const key = await newSigningKey('2026-11-22-abc123');
     const issued = await createReceiptSigner(settings(key), fakeClock(START_MS), countingRandom).sign(
-      SUBJECT,
+      subject(),
     );
     expect(decodeProtectedHeader(issued.token).kid).toBe('2026-11-22-abc123');
   });
@@ -228,7 +320,7 @@ describe('parseSigningKey', () => {
     const parsed = parseSigningKey(JSON.stringify(await newSigningKey('k1')));
     if (!parsed.ok) throw new Error(parsed.problem);
     const clock = fakeClock(START_MS);
-    const issued = await createReceiptSigner(settings(parsed.key), clock, countingRandom).sign(SUBJECT);
+    const issued = await createReceiptSigner(settings(parsed.key), clock, countingRandom).sign(subject());
     await expect(verifyAsCustomer(issued.token, buildJwks(parsed.key, []), clock)).resolves.toBeDefined();
   });
 

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/config.ts';
 import { smsSegments } from '../../../src/otp/gsm7.ts';
 import { chooseSmsLocale } from '../../../src/otp/messages/choose-locale.ts';
 import { COUNTRIES_BY_LOCALE, LOCALE_BY_COUNTRY } from '../../../src/otp/messages/country-languages.ts';
-import { selectSmsLocales } from '../../../src/otp/messages/select-sms-locales.ts';
+import {
+  COSTLIEST_TRANSACTION,
+  selectSmsLocales,
+  TRANSACTION_SEGMENT_BUDGET,
+} from '../../../src/otp/messages/select-sms-locales.ts';
 import { SMS_LOCALES, type SmsLocale, TEMPLATES } from '../../../src/otp/messages/templates.ts';
 import { composeOtpMessage } from '../../../src/otp/otp-message.ts';
+import { testEnv } from '../support/stack.ts';
 
 const DEFAULTS = { appName: 'OTP Edge', ttlSeconds: 300 };
 const ALL = new Set(SMS_LOCALES);
@@ -107,6 +113,63 @@ describe('the templates', () => {
   });
 });
 
+describe('the transaction templates', () => {
+  const ACME = { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' };
+
+  it.each(SMS_LOCALES)(
+    '%s names the code, app, amount, currency, payee and lifetime once each, in NFC, on one line',
+    (locale) => {
+      const { transaction } = TEMPLATES[locale];
+      for (const placeholder of ['{code}', '{app}', '{amount}', '{currency}', '{payee}', '{minutes}']) {
+        expect(transaction.split(placeholder), placeholder).toHaveLength(2);
+      }
+      expect(transaction).toBe(transaction.normalize('NFC'));
+      expect(transaction).not.toContain('\n');
+      const text = composeOtpMessage('123456', locale, DEFAULTS, ACME);
+      expect(text).not.toMatch(/[{}]/);
+      for (const shown of ['123456', 'OTP Edge', '1250.00 EUR', 'ACME Ltd']) expect(text).toContain(shown);
+    },
+  );
+
+  it.each(SMS_LOCALES)(
+    '%s with the longest amount and a 35-character payee: one segment if GSM-7, at most two if UCS-2, the encoding of its plain text',
+    (locale) => {
+      const plain = smsSegments(composeOtpMessage('123456', locale, DEFAULTS));
+      const cost = smsSegments(composeOtpMessage('123456', locale, DEFAULTS, COSTLIEST_TRANSACTION));
+      expect(cost.encoding).toBe(plain.encoding);
+      expect(cost.segments).toBeLessThanOrEqual(cost.encoding === 'GSM-7' ? 1 : TRANSACTION_SEGMENT_BUDGET);
+    },
+  );
+
+  it('the costliest transaction costs no less than any other the rules admit', () => {
+    const costly = smsSegments(composeOtpMessage('123456', 'en', DEFAULTS, COSTLIEST_TRANSACTION)).units;
+    for (const payee of ['X'.repeat(35), 'Ä'.repeat(35), "O'Brien & Søn (No. 7) ApS ÆØÅ éèù!?"]) {
+      const transaction = { amount: '999999999999.9999', currency: 'CHF', payee };
+      expect(smsSegments(composeOtpMessage('123456', 'en', DEFAULTS, transaction)).units).toBeLessThanOrEqual(
+        costly,
+      );
+    }
+  });
+
+  it('reads exactly as the issue asks in English', () => {
+    expect(composeOtpMessage('123456', 'en', DEFAULTS, ACME)).toBe(
+      '123456 is your OTP Edge code to confirm 1250.00 EUR to ACME Ltd. It expires in 5 minutes.',
+    );
+  });
+
+  it('a payee holding a placeholder stays literal, and the WebOTP line stays last', () => {
+    const text = composeOtpMessage(
+      '123456',
+      'en',
+      { ...DEFAULTS, webOtpDomain: 'login.example.com' },
+      { ...ACME, payee: '{code} {amount}' },
+    );
+    expect(text).toBe(
+      '123456 is your OTP Edge code to confirm 1250.00 EUR to {code} {amount}. It expires in 5 minutes.\n\n@login.example.com #123456',
+    );
+  });
+});
+
 describe('chooseSmsLocale', () => {
   it('takes the exact tag, then the language with its script, with its region, then the bare language', () => {
     expect(chooseSmsLocale('pt-PT', 'BR', ALL)).toBe('pt-PT');
@@ -184,7 +247,13 @@ describe('the country table', () => {
 describe('selectSmsLocales', () => {
   it('by default enables every language that fits one segment', () => {
     const selection = selectSmsLocales('all', 6, DEFAULTS);
-    expect(selection).toEqual({ ok: true, locales: ALL, overBudget: [] });
+    expect(selection).toEqual({
+      ok: true,
+      locales: ALL,
+      overBudget: [],
+      transactionLocales: ALL,
+      transactionOverBudget: [],
+    });
   });
 
   it('with a long app name and a WebOTP line, leaves the UCS-2 languages over 70 units out and says by how much', () => {
@@ -210,6 +279,44 @@ describe('selectSmsLocales', () => {
     const over = selectSmsLocales(['ru'], 10, { ...DEFAULTS, appName: 'A'.repeat(30) });
     expect(over).toMatchObject({ ok: false });
     if (!over.ok) expect(over.problems.join()).toMatch(/^SMS_LOCALES: ru would need 2 segments/);
+  });
+
+  it('with a longer app name, leaves the UCS-2 languages over two segments out of transaction SMS only, and says by how much', () => {
+    const selection = selectSmsLocales('all', 6, { ...DEFAULTS, appName: 'Acme Bank Online' });
+    if (!selection.ok) throw new Error(selection.problems.join());
+    expect(selection.locales).toEqual(ALL);
+    expect(selection.transactionLocales.has('ru')).toBe(false);
+    for (const kept of ['en', 'de', 'fil', 'ja', 'zh-Hans'] as const)
+      expect(selection.transactionLocales.has(kept)).toBe(true);
+    expect(selection.transactionOverBudget.find((entry) => entry.locale === 'ru')).toMatchObject({
+      encoding: 'UCS-2',
+      segments: 3,
+    });
+    for (const entry of selection.transactionOverBudget) {
+      expect(entry.units).toBeGreaterThan(2 * 67);
+      expect(selection.transactionLocales.has(entry.locale)).toBe(false);
+    }
+  });
+
+  it('an explicit list is not refused for a transaction text over budget: that language falls through for transactions only', () => {
+    const listed = selectSmsLocales(['ru', 'de'], 6, { ...DEFAULTS, appName: 'Acme Bank Online' });
+    expect(listed).toMatchObject({
+      ok: true,
+      locales: new Set(['en', 'ru', 'de']),
+      transactionLocales: new Set(['en', 'de']),
+    });
+  });
+
+  it('the transaction languages reach the configuration, and the first request logs which fell through', () => {
+    const parsed = parseConfig(testEnv({ APP_NAME: 'Acme Bank Online' }));
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    expect(parsed.config.message.transactionLocales.has('ru')).toBe(false);
+    expect(parsed.config.message.transactionLocales.has('de')).toBe(true);
+    expect(parsed.config.warnings).toContainEqual(
+      expect.stringMatching(
+        /^SMS_LOCALES: ru left out for transaction SMS, which would need up to 3 segments/,
+      ),
+    );
   });
 
   it('refuses an APP_NAME outside GSM-7 and an English text over 160', () => {

@@ -26,7 +26,7 @@
  * KEYS[17] failure counter of the number from the client's network   KEYS[18] the number's active pointer
  * ARGV[34] failure cap per client network   ARGV[35] record TTL (s)   ARGV[36] tag of the verification id
  * ARGV[37] sealed binding        ARGV[38] test number 1|0        ARGV[39] now (epoch ms)
- * ARGV[40] code expiry (epoch ms)
+ * ARGV[40] code expiry (epoch ms)   ARGV[41] HMAC of the binding's transaction, '' when none
  * Returns {'issued', shadow scope or '', overdraft 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
@@ -126,6 +126,9 @@ if cooldown > 0 then
 end
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0, 's', 'pending', 'c', ARGV[39], 'e', ARGV[40],
   't', test and 1 or 0, 'w', ARGV[25], 'o', overdraft, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])
+if ARGV[41] ~= '' then
+  redis.call('HSET', KEYS[1], 'p', ARGV[41])
+end
 redis.call('EXPIRE', KEYS[1], ARGV[35])
 redis.call('SET', KEYS[18], ARGV[36], 'EX', ARGV[35])
 for i = 1, 5 do

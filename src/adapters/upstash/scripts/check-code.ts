@@ -14,8 +14,10 @@
  * ARGV[7] failure window (s)     ARGV[8] verifies per IP               ARGV[9] IP window (s)
  * ARGV[10] country (stats field `{country}:verified`, `:test_verified` for a test number)
  * ARGV[11] stats TTL (s)         ARGV[12] current guard window index   ARGV[13] previous one
+ * ARGV[14] HMAC of the verify's transaction, '' when it sent none
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
+ *       | {'transaction_mismatch', 0}
  *
  * `not_found` comes first and writes nothing: an unknown, replaced, canceled, approved or expired
  * verification spends no counter, so verify is no oracle and no burner of anyone's attempts. (An
@@ -37,11 +39,17 @@
  * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
  * shipped in the Worker bundle and to Redis.)
  *
+ * A verify that names a transaction must name the stored one (record field `p`, its HMAC; a
+ * record without `p` matches none): otherwise the code is burned (`a` set to the cap) before it is
+ * compared, so the refusal says nothing about the guess, and the failure counters stay as they are
+ * (no guess was evaluated). A changed amount or payee voids the code (PSD2 RTS art. 5(1)(d)); the
+ * caller requests a new one for the transaction it now means.
+ *
  * The comparison is Lua string equality on two HMACs: an attacker who could time it learns only
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
-local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x')
+local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p')
 if rec[3] ~= 'pending' or not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[2]
     or tonumber(rec[4]) <= tonumber(ARGV[3]) then
   return {'not_found', 0}
@@ -62,6 +70,10 @@ end
 local maxAttempts = tonumber(ARGV[4])
 if tonumber(rec[2] or '0') >= maxAttempts then
   return {'burned', 0}
+end
+if ARGV[14] ~= '' and rec[11] ~= ARGV[14] then
+  redis.call('HSET', KEYS[1], 'a', maxAttempts)
+  return {'transaction_mismatch', 0}
 end
 if rec[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 's', 'approved')

@@ -1,0 +1,19 @@
+import type { DocumentedRoute } from './documented-route.ts';
+import { adminStatsDoc } from './routes/admin-stats.ts';
+import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
+import { metaDocs } from './routes/meta.ts';
+import { otpRequestDoc } from './routes/otp-request.ts';
+import { verificationCancelDoc } from './routes/otp-verification-cancel.ts';
+import { verificationReadDoc } from './routes/otp-verification-read.ts';
+import { otpVerifyDoc } from './routes/otp-verify.ts';
+
+/** Every operation /openapi.json describes, in the document's order. */
+export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
+  ...metaDocs,
+  otpRequestDoc,
+  otpVerifyDoc,
+  verificationReadDoc,
+  verificationCancelDoc,
+  deliveryWebhookDoc,
+  adminStatsDoc,
+];
