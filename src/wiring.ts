@@ -1,6 +1,7 @@
 import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
+import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
-import { createPlivoSender } from './adapters/plivo/sms-sender.ts';
+import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
@@ -111,7 +112,10 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    sender: createPlivoSender(plivo, log),
+    delivery: createPlivoCodeDelivery(
+      createPlivoMessageSender(plivo, log),
+      new Set(plivo.whatsApp ? (['sms', 'whatsapp'] as const) : (['sms'] as const)),
+    ),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
       ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)

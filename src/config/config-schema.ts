@@ -95,6 +95,16 @@ export const configSchema = z
     PLIVO_SENDER: optionalText,
     PLIVO_POWERPACK_UUID: optionalText,
     PLIVO_TIMEOUT_MS: integer(500, 20_000, 5000),
+    /**
+     * The WhatsApp Business number mapped to the Plivo account (a Powerpack cannot send WhatsApp).
+     * With PLIVO_WHATSAPP_TEMPLATE it turns `channel: "whatsapp"` on; without, that channel is 422.
+     */
+    PLIVO_WHATSAPP_SRC: optionalText,
+    /**
+     * The name of an approved WhatsApp authentication template with a copy-code button, approved
+     * in every language codes go out in (the SMS language, see src/adapters/plivo/whatsapp-language.ts).
+     */
+    PLIVO_WHATSAPP_TEMPLATE: optionalText,
     PUBLIC_BASE_URL: z.optional(
       z.pipe(
         httpUrl,
@@ -278,6 +288,13 @@ export const configSchema = z
       message: 'set exactly one of PLIVO_SENDER and PLIVO_POWERPACK_UUID',
       path: ['PLIVO_SENDER'],
     }),
+    z.refine(
+      (raw) => (raw.PLIVO_WHATSAPP_SRC === undefined) === (raw.PLIVO_WHATSAPP_TEMPLATE === undefined),
+      {
+        message: 'set both PLIVO_WHATSAPP_SRC and PLIVO_WHATSAPP_TEMPLATE, or neither',
+        path: ['PLIVO_WHATSAPP_SRC'],
+      },
+    ),
   );
 
 export type RawConfig = z.output<typeof configSchema>;

@@ -35,6 +35,8 @@ export interface Config {
     readonly statusCallbackUrl: string | undefined;
     /** Also believe V2-only callback signatures (PLIVO_ACCEPT_V2_SIGNATURES); V3 is always required otherwise. */
     readonly acceptV2Signatures: boolean;
+    /** PLIVO_WHATSAPP_SRC and PLIVO_WHATSAPP_TEMPLATE; undefined: no WhatsApp channel. */
+    readonly whatsApp: { readonly src: string; readonly template: string } | undefined;
   };
   readonly message: OtpMessageSettings;
   /**
@@ -201,6 +203,10 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       timeoutMs: raw.PLIVO_TIMEOUT_MS,
       statusCallbackUrl: raw.PUBLIC_BASE_URL ? `${raw.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}` : undefined,
       acceptV2Signatures: raw.PLIVO_ACCEPT_V2_SIGNATURES,
+      whatsApp:
+        raw.PLIVO_WHATSAPP_SRC && raw.PLIVO_WHATSAPP_TEMPLATE
+          ? { src: raw.PLIVO_WHATSAPP_SRC, template: raw.PLIVO_WHATSAPP_TEMPLATE }
+          : undefined,
     },
     message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),

@@ -32,11 +32,12 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   unsupported_number: { status: 422, message: 'This number cannot receive verification codes by SMS.' },
+  channel_unavailable: { status: 422, message: 'This service does not send codes over this channel.' },
   resend_too_soon: { status: 429, message: 'A code was sent recently. Wait before requesting another.' },
   too_many_attempts: { status: 429, message: 'Too many wrong codes. Request a new code later.' },
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
-  sms_failed: { status: 502, message: 'The SMS could not be sent to this number.' },
+  sms_failed: { status: 502, message: 'The code could not be sent to this number.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
   misconfigured: { status: 503, message: 'The service is not configured correctly.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>;

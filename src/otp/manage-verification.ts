@@ -1,5 +1,6 @@
 import { clientNetwork } from '../net/client-network.ts';
 import type { BindingSeal } from './binding-seal.ts';
+import type { Channel } from './channel.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { OtpPolicy } from './otp-policy.ts';
 import type { AccessPolicy, Clock, OperatorLog, VerificationStatus, VerificationStore } from './ports.ts';
@@ -31,6 +32,7 @@ export interface VerificationView {
   /** The number the code went to, as E.164: the route masks it. */
   e164: string;
   testNumber: boolean;
+  channel: Channel;
   /** The provider's latest delivery status; undefined when no report (or no tracking) yet. */
   deliveryStatus: string | undefined;
 }
@@ -85,6 +87,7 @@ export async function readVerification(
       expiresAtMs: state.expiresAtMs,
       e164: binding.e164,
       testNumber: binding.testNumber,
+      channel: binding.channel,
       deliveryStatus: state.deliveryStatus,
     },
   };

@@ -1,4 +1,5 @@
 import type { HourlyCounters } from '../stats/counters.ts';
+import type { Channel } from './channel.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -35,7 +36,8 @@ export const cryptoRandom: RandomSource = {
  */
 export interface VerificationBinding {
   e164: string;
-  channel: 'sms';
+  /** The channel the code went out on: the receipt's `amr`. */
+  channel: Channel;
   /** A configured test number (TEST_NUMBERS): its receipt says `test_number: true`. */
   testNumber: boolean;
   /** The caller's nonce (its login attempt's id), as `isReceiptNonce` (./receipt-nonce.ts) admits it. */
@@ -54,27 +56,42 @@ export interface OperatorLog {
   smsLocale(locale: string): void;
 }
 
-/** One text message to one number. */
-export interface Sms {
-  to: string;
-  text: string;
-  /** The code's lifetime: an SMS still queued after it is useless and should not be delivered. */
-  ttlSeconds: number;
-}
+/**
+ * One code to one number over one channel. An SMS carries its composed text; WhatsApp carries the
+ * code as the parameters of an approved template in the locale's language; a call carries the
+ * code to the answer URL only sealed, and speaks it when the callee answers.
+ */
+export type CodeDispatch =
+  /** `ttlSeconds`: the code's lifetime; a message still queued after it is useless and dropped. */
+  | { channel: 'sms'; to: string; text: string; ttlSeconds: number }
+  | { channel: 'whatsapp'; to: string; code: string; locale: string; ttlSeconds: number }
+  | {
+      channel: 'voice';
+      to: string;
+      code: string;
+      /** The verification the code belongs to: the answer URL is good for it only. */
+      verificationId: string;
+      /** When the code expires: the answer URL stops speaking then. */
+      expiresAtMs: number;
+      locale: string;
+    };
 
 /**
  * What became of a send. `rejected`: the provider refused it for good (4xx), nothing went out.
  * `uncertain`: it may or may not have gone out (timeout, 5xx) or was throttled (429); never retry
  * it automatically, the user would get two codes.
  */
-export type SmsSendResult =
+export type DeliveryResult =
   /** `messageId`: the provider's id for the message (Plivo's MessageUUID), when its answer had one. */
   | { kind: 'accepted'; messageId: string | undefined }
   | { kind: 'rejected'; status: number }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
-export interface SmsSender {
-  send(sms: Sms): Promise<SmsSendResult>;
+/** Sends codes over the channels this deployment has settings for. */
+export interface CodeDelivery {
+  /** False when the deployment lacks the channel's settings (sender, template, public URL). */
+  offers(channel: Channel): boolean;
+  deliver(dispatch: CodeDispatch): Promise<DeliveryResult>;
 }
 
 /**
@@ -109,6 +126,8 @@ export interface VerificationRef {
   verificationTag: string;
   phoneTag: string;
   country: string;
+  /** Its guard cells are the channel's (`guard:{channel}:...`). */
+  channel: Channel;
 }
 
 /**
@@ -203,6 +222,8 @@ export type CancelOutcome =
  * numbers, roughly one operator allocation), stays in clear so operators can act on it.
  */
 export interface SendCells {
+  /** Each channel has its own cells: voice pumping is budgeted apart from SMS. */
+  channel: Channel;
   country: string;
   rangeTag: string;
   block: string;

@@ -4,6 +4,7 @@ import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
+import type { Channel } from './channel.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
@@ -13,13 +14,14 @@ import type { OtpPolicy } from './otp-policy.ts';
 import type {
   CallerBlocks,
   Clock,
+  CodeDelivery,
+  CodeDispatch,
   OperatorLog,
   RandomSource,
   SendAdmission,
   SendCells,
   SendScope,
   SentMessageLog,
-  SmsSender,
   VerificationBinding,
 } from './ports.ts';
 import { isReceiptNonce, MAX_NONCE_LENGTH } from './receipt-nonce.ts';
@@ -41,7 +43,7 @@ export interface RequestCodeDeps {
   bindingSeal: BindingSeal;
   /** Phones and client networks known to be over their send limit. */
   sendBlocks: CallerBlocks;
-  sender: SmsSender;
+  delivery: CodeDelivery;
   /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
   sentMessages: SentMessageLog | undefined;
   hasher: KeyedHasher;
@@ -55,6 +57,8 @@ export interface CodeRequest {
   phone: string;
   /** Who asked, for the per-network limit. */
   clientIp: string;
+  /** How the code goes out; each channel has its own fraud-guard budgets. */
+  channel: Channel;
   /** The language the caller wants the SMS in (BCP 47); without it, the number's country decides. */
   locale?: string | undefined;
   /** Bound to the verification and handed to the receipt signer on approval. */
@@ -67,6 +71,8 @@ export type RequestCodeOutcome =
   /** `field`: the body's field, as `nonce` or `transaction.payee`. */
   | { kind: 'invalid_binding'; field: string; problem: string }
   | { kind: 'invalid_phone' }
+  /** The deployment lacks this channel's settings. */
+  | { kind: 'channel_unavailable'; channel: Channel }
   | { kind: 'country_not_allowed'; country: string }
   | { kind: 'unsupported_number'; numberType: RefusedNumberType }
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number }
@@ -92,6 +98,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const bound = checkBinding(request);
   if (!bound.ok) return { kind: 'invalid_binding', field: bound.field, problem: bound.problem };
   const { nonce, transaction } = bound;
+  // Before anything is stored or counted: a code no channel can carry must not exist.
+  if (!deps.delivery.offers(request.channel))
+    return { kind: 'channel_unavailable', channel: request.channel };
   const nowMs = deps.clock.nowMs();
   // A configured test number is taken as configured: the metadata may call it invalid, and the
   // allowlist and number kinds guard SMS spend and deliverability, which a number that is never
@@ -137,12 +146,12 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     }
   }
 
-  const verificationId = await deps.verificationIds.issue({ phoneTag, country });
+  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel: request.channel });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
   const binding: VerificationBinding = {
     e164,
-    channel: 'sms',
+    channel: request.channel,
     testNumber: testNumber !== undefined,
     nonce,
     transaction,
@@ -160,7 +169,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     transactionTag,
     testNumber: testNumber !== undefined,
     networkTag,
-    cells: { country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
+    cells: { channel: request.channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
     ttlSeconds: policy.ttlSeconds,
     resendCooldownSeconds: policy.resendCooldownSeconds,
     maxFailures: policy.maxFailuresPerDay,
@@ -192,11 +201,29 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const locales = transaction ? deps.message.transactionLocales : deps.message.locales;
   const locale = chooseSmsLocale(request.locale, country, locales);
   deps.log.smsLocale(locale);
-  const result = await deps.sender.send({
-    to: e164,
-    text: composeOtpMessage(code, locale, deps.message, transaction),
-    ttlSeconds: policy.ttlSeconds,
-  });
+  const result = await deps.delivery.deliver(dispatchFor(request.channel));
+  function dispatchFor(channel: Channel): CodeDispatch {
+    switch (channel) {
+      case 'sms':
+        return {
+          channel,
+          to: e164,
+          text: composeOtpMessage(code, locale, deps.message, transaction),
+          ttlSeconds: policy.ttlSeconds,
+        };
+      case 'whatsapp':
+        return { channel, to: e164, code, locale, ttlSeconds: policy.ttlSeconds };
+      case 'voice':
+        return {
+          channel,
+          to: e164,
+          code,
+          locale,
+          verificationId,
+          expiresAtMs: nowMs + policy.ttlSeconds * 1000,
+        };
+    }
+  }
   switch (result.kind) {
     case 'accepted':
       // After the send, never before it: the request's store round trips before the SMS stay as they are.
@@ -238,6 +265,11 @@ function checkBinding(request: CodeRequest): CheckedBinding {
     };
   }
   if (request.transaction === undefined) return { ok: true, nonce: request.nonce, transaction: undefined };
+  // Dynamic linking needs the user to see what they confirm; only the SMS text names the payment
+  // (a WhatsApp authentication template and the spoken digits do not).
+  if (request.channel !== 'sms') {
+    return { ok: false, field: 'channel', problem: 'must be sms when a transaction is bound' };
+  }
   const checked = checkTransaction(request.transaction);
   if (!checked.ok) return { ok: false, field: `transaction.${checked.field}`, problem: checked.problem };
   return { ok: true, nonce: request.nonce, transaction: checked.transaction };

@@ -1,10 +1,11 @@
 import { deriveAeadKey, GCM_IV_BYTES } from './aead-key.ts';
 import { base64url, fromBase64url } from './base64url.ts';
+import { CHANNELS, type Channel } from './channel.ts';
 import type { RandomSource } from './ports.ts';
 
 /**
  * What a verification id must tell the Worker before it asks the store anything: which number's
- * counters (its phone tag) and which country's guard cells the one script will touch. Every key a
+ * counters (its phone tag) and which country's and channel's guard cells the one script will touch. Every key a
  * script touches is passed in KEYS (docs/storage.md), and verify takes the id alone.
  */
 export interface VerificationRouting {
@@ -12,6 +13,8 @@ export interface VerificationRouting {
   phoneTag: string;
   /** ISO 3166-1 alpha-2 or `XX`. */
   country: string;
+  /** Which channel's guard cells the send counted in, and an approval credits. */
+  channel: Channel;
 }
 
 /**
@@ -19,11 +22,11 @@ export interface VerificationRouting {
  * routing sealed with AES-GCM under a key of its own (HKDF info `verification-id`), with the first
  * 12 random bytes as nonce and all 16 as additional data. So the id carries no readable number
  * tag (two ids of one number do not look related), an id nobody issued fails to open before any
- * store call, and the routing of one id cannot be grafted onto another. base64url: 88 characters.
+ * store call, and the routing of one id cannot be grafted onto another. base64url: 90 characters.
  */
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 32;
-const ROUTING_BYTES = TAG_BYTES + 2;
+const ROUTING_BYTES = TAG_BYTES + 2 + 1;
 const ID_BYTES = RANDOM_BYTES + ROUTING_BYTES + 16;
 
 export interface VerificationIds {
@@ -37,7 +40,8 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
   return {
     async issue(routing) {
       const phoneTag = fromBase64url(routing.phoneTag);
-      if (phoneTag?.length !== TAG_BYTES || !/^[A-Z]{2}$/.test(routing.country)) {
+      const channelIndex = CHANNELS.indexOf(routing.channel);
+      if (phoneTag?.length !== TAG_BYTES || !/^[A-Z]{2}$/.test(routing.country) || channelIndex < 0) {
         throw new Error('verification routing out of shape');
       }
       const capability = new Uint8Array(RANDOM_BYTES);
@@ -45,6 +49,7 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
       const plain = new Uint8Array(ROUTING_BYTES);
       plain.set(phoneTag);
       plain.set(new TextEncoder().encode(routing.country), TAG_BYTES);
+      plain[TAG_BYTES + 2] = channelIndex;
       const sealed = await crypto.subtle.encrypt(
         { name: 'AES-GCM', iv: capability.slice(0, GCM_IV_BYTES), additionalData: capability },
         await key,
@@ -70,9 +75,13 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
         return undefined;
       }
       const routing = new Uint8Array(plain);
+      const channel = CHANNELS[routing[TAG_BYTES + 2] ?? -1];
+      // Sealed by this service, so always in range; checked because the type cannot know it.
+      if (channel === undefined) return undefined;
       return {
         phoneTag: base64url(routing.slice(0, TAG_BYTES)),
-        country: new TextDecoder().decode(routing.slice(TAG_BYTES)),
+        country: new TextDecoder().decode(routing.slice(TAG_BYTES, TAG_BYTES + 2)),
+        channel,
       };
     },
   };

@@ -50,7 +50,7 @@ describe('@otp-edge/client', () => {
     const sent = await client.requestCode(phone, { endUserIp: '198.51.100.23', nonce: 'login-1' });
     if (!sent.ok) throw new Error(`expected pending, got ${sent.error.code}`);
     expect(sent.data).toEqual({
-      verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{88}$/),
+      verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{90}$/),
       status: 'pending',
       expiresInSeconds: 300,
       resendAfterSeconds: 60,

@@ -26,9 +26,9 @@ function distinctPhones(count: number): string[] {
   return [...numbers];
 }
 
-function codesIn(messages: { text: string }[]): string[] {
+function codesIn(messages: { text: string | null }[]): string[] {
   // In any language: the first run of 6-10 digits (the lifetime has at most 2), like latestCode.
-  return messages.flatMap((message) => message.text.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? []);
+  return messages.flatMap((message) => message.text?.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? []);
 }
 
 async function attemptsTo(numbers: string[]) {

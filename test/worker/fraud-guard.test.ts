@@ -52,8 +52,8 @@ function guardApp(overrides: Record<string, string> = {}): Clocked {
 const verificationIds = new Map<string, string>();
 
 /** Requests a code; answers `sent` or the refusal's scope (or error code). */
-async function request(app: TestApp, phone: string): Promise<string> {
-  const response = await app.post('/otp/request', { phone }, { 'cf-connecting-ip': freshIp() });
+async function request(app: TestApp, phone: string, channel = 'sms'): Promise<string> {
+  const response = await app.post('/otp/request', { phone, channel }, { 'cf-connecting-ip': freshIp() });
   if (response.status === 200) {
     verificationIds.set(phone, ((await response.json()) as { verificationId: string }).verificationId);
     return 'sent';
@@ -143,6 +143,43 @@ describe('a pumped range costs its base and then stops', () => {
     const outcomes = [];
     for (let index = 10; index < 13; index += 1) outcomes.push(await request(app, number(index)));
     expect(outcomes).toEqual(['sent', 'sent', 'range']);
+  });
+});
+
+describe('each channel has its own budgets', () => {
+  const WHATSAPP = { PLIVO_WHATSAPP_SRC: '+14155550111', PLIVO_WHATSAPP_TEMPLATE: 'otp_login' };
+
+  it('a range whose SMS budget is spent still gets its WhatsApp budget, and the other way round', async () => {
+    const app = guardApp(WHATSAPP);
+    const first = freshUsRange();
+    const sms = [0, 1, 2].map((index) => first.number(index));
+    const whatsApp = [10, 11, 12].map((index) => first.number(index));
+    const outcomes = [];
+    for (const phone of sms) outcomes.push(await request(app, phone, 'sms'));
+    for (const phone of whatsApp) outcomes.push(await request(app, phone, 'whatsapp'));
+    expect(outcomes).toEqual(['sent', 'sent', 'range', 'sent', 'sent', 'range']);
+
+    const second = freshUsRange();
+    const reversed = [];
+    for (const index of [0, 1, 2]) reversed.push(await request(app, second.number(index), 'whatsapp'));
+    for (const index of [10, 11, 12]) reversed.push(await request(app, second.number(index), 'sms'));
+    expect(reversed).toEqual(['sent', 'sent', 'range', 'sent', 'sent', 'range']);
+  });
+
+  it("a verified WhatsApp code credits WhatsApp's cells, not SMS's", async () => {
+    const app = guardApp(WHATSAPP);
+    const { number } = freshUsRange();
+    expect(await request(app, number(1), 'whatsapp')).toBe('sent');
+    const verified = await app.post(
+      '/otp/verify',
+      { verificationId: verificationIds.get(number(1)), code: await latestCode(number(1)) },
+      { 'cf-connecting-ip': freshIp() },
+    );
+    expect(verified.status).toBe(200);
+    const prefix = app.env.KEY_PREFIX as string;
+    const windowIndex = Math.floor(START / HOUR_MS);
+    expect(await redis(['HGET', `${prefix}guard:whatsapp:US:${windowIndex}`, 'c:v'])).toBe('1');
+    expect(await redis(['EXISTS', `${prefix}guard:sms:US:${windowIndex}`])).toBe(0);
   });
 });
 

@@ -53,7 +53,7 @@ describe('bad input never yields a 5xx', () => {
       {},
     ]) {
       const body = await expectError(
-        await app.post('/otp/verify', { verificationId: 'A'.repeat(88), code }),
+        await app.post('/otp/verify', { verificationId: 'A'.repeat(90), code }),
         400,
         'invalid_request',
       );

@@ -129,7 +129,7 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     const isRequest = step.kind === 'request' || step.kind === 'resend';
     let candidate = '';
     // A made-up id until the number has one: the service never issued it.
-    let target = model.lastId ?? 'A'.repeat(88);
+    let target = model.lastId ?? 'A'.repeat(90);
     if (!isRequest) {
       const base = model.current?.code ?? model.lastSent ?? '000000';
       const offsetFrom = (offset: number) => String((Number(base) + offset) % 1_000_000).padStart(6, '0');

@@ -252,7 +252,7 @@ async function expectDocumentedAnswer(response: Response, path: RawRequest['path
   if (response.ok) {
     if (path === '/otp/request') {
       expect(body, context).toEqual({
-        verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{88}$/),
+        verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{90}$/),
         status: 'pending',
         expiresInSeconds: expect.any(Number),
         resendAfterSeconds: expect.any(Number),

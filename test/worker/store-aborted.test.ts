@@ -63,7 +63,12 @@ describe("the client's synthetic Aborted result", () => {
       });
       const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
       const store = createUpstashVerificationStore(calls, 'aborted-test:');
-      const ref = { verificationTag: 'verification-tag', phoneTag: 'phone-tag', country: 'US' };
+      const ref = {
+        verificationTag: 'verification-tag',
+        phoneTag: 'phone-tag',
+        country: 'US',
+        channel: 'sms',
+      } as const;
       await expect(
         store.check(ref, { codeHash: 'guess-tag', transactionTag: undefined }, policy),
       ).rejects.toBeInstanceOf(DependencyUnavailableError);
@@ -79,7 +84,7 @@ describe("the client's synthetic Aborted result", () => {
           testNumber: false,
           maxFailuresPerClient: 10,
           networkTag: 'ip-tag',
-          cells: { country: 'US', rangeTag: 'range-tag', block: '+1415555' },
+          cells: { channel: 'sms', country: 'US', rangeTag: 'range-tag', block: '+1415555' },
           ttlSeconds: 300,
           resendCooldownSeconds: 60,
           maxFailures: 20,

@@ -146,7 +146,7 @@ describe('verify is no oracle and no burner', () => {
 
     const before = await storeState(app);
     const probes = [
-      { verificationId: 'A'.repeat(88), code: '123456' },
+      { verificationId: 'A'.repeat(90), code: '123456' },
       { verificationId: tampered(approved), code: approvedCode },
       { verificationId: replaced, code: replacedCode },
       { verificationId: replaced, code: wrongCodeFor(replacedCode) },
@@ -221,6 +221,7 @@ describe('GET /otp/verifications/{id}', () => {
       expiresAt: new Date(now + 300_000).toISOString(),
       phone: masked,
       testNumber: false,
+      channel: 'sms',
       delivery: null,
     });
     expect(JSON.stringify(pendingBody)).not.toContain(phone.slice(3, -2));

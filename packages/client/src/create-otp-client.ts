@@ -23,6 +23,8 @@ export interface RequestCodeOptions {
   turnstileToken?: string;
   /** Your end user's IP, so per-IP limits apply to them and not to your server (needs `apiKey`). */
   endUserIp?: string;
+  /** `sms` (default), `voice` or `whatsapp`. */
+  channel?: 'sms' | 'voice' | 'whatsapp';
   /** The SMS's language (BCP 47, e.g. `pt-BR`); without it, the number's country decides. */
   locale?: string;
   /** Your login attempt's id: the receipt's `nonce` claim carries it back. */
@@ -78,8 +80,9 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   const verificationPath = (id: string) => `/otp/verifications/${encodeURIComponent(id)}`;
 
   return {
-    requestCode(phone, { turnstileToken, endUserIp, locale, nonce, transaction } = {}) {
+    requestCode(phone, { turnstileToken, endUserIp, channel, locale, nonce, transaction } = {}) {
       const body: OtpRequestBody = { phone };
+      if (channel !== undefined) body.channel = channel;
       if (locale !== undefined) body.locale = locale;
       if (nonce !== undefined) body.nonce = nonce;
       if (transaction !== undefined) body.transaction = transaction;

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unsupported_number'
+  | 'channel_unavailable'
   | 'resend_too_soon'
   | 'too_many_attempts'
   | 'rate_limited'
@@ -41,6 +42,8 @@ export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 
 export interface OtpRequestBody {
   /** International format: + and the country code. */
   phone: string;
+  /** `sms` (default), `voice` or `whatsapp`; a `transaction` requires `sms`. */
+  channel?: 'sms' | 'voice' | 'whatsapp';
   /**
    * The SMS's language, a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`). Unknown but well-formed tags fall
    * back (their language, the number's country, English); left out, the number's country decides.
@@ -109,6 +112,8 @@ export interface OtpVerification {
   phone: string;
   /** A configured test number: no SMS was sent. */
   testNumber: boolean;
+  /** The channel the code went out on. */
+  channel: 'sms' | 'voice' | 'whatsapp';
   /** Plivo's latest delivery status, null until a report arrived. */
   delivery: { status: string } | null;
 }

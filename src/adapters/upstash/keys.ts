@@ -50,7 +50,7 @@ export function sendLimitKey(prefix: string, scope: string, identifier: string, 
   return `${prefix}limit:send-${scope}:${identifier}:${windowIndex}`;
 }
 
-/** The guard's channel today; voice or WhatsApp codes would get their own budgets under their own. */
+/** The channel whose cells the admin pumping report reads; voice and WhatsApp cells are not in it yet. */
 export const SMS_CHANNEL = 'sms';
 
 /**

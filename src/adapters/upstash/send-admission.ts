@@ -6,7 +6,6 @@ import {
   clientFailuresKey,
   guardCellsKey,
   numberKeys,
-  SMS_CHANNEL,
   STATS_TTL_SECONDS,
   sendLimitKey,
   statsField,
@@ -67,7 +66,7 @@ export function createUpstashSendAdmission(
         };
       });
       const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
-      const guardKey = guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.index);
+      const guardKey = guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.index);
       const reply = await calls.script(
         ADMIT_SEND_SCRIPT,
         [
@@ -77,7 +76,7 @@ export function createUpstashSendAdmission(
           statsKey,
           ...limits.flatMap((limit) => [limit.current, limit.previous]),
           guardKey,
-          guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.previousIndex),
+          guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.previousIndex),
           clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
           number.active,
         ],

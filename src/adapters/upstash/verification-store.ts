@@ -12,7 +12,6 @@ import {
   clientFailuresKey,
   guardCellsKey,
   numberKeys,
-  SMS_CHANNEL,
   STATS_TTL_SECONDS,
   statsHourKey,
   verificationKey,
@@ -50,8 +49,8 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             clientFailuresKey(keyPrefix, ref.phoneTag, policy.networkTag),
             verifyIpKey(keyPrefix, policy.networkTag),
             statsHourKey(keyPrefix, policy.hourBucket),
-            guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.index),
-            guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.previousIndex),
+            guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.index),
+            guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.previousIndex),
           ],
           [
             candidate.codeHash,

@@ -12,9 +12,9 @@ import { validationHook } from '../validation-hook.ts';
 export const otpRequestDoc: DocumentedRoute = {
   method: 'post',
   path: '/otp/request',
-  summary: 'Send a verification code by SMS',
+  summary: 'Send a verification code by SMS, WhatsApp or voice call',
   description:
-    "Starts a verification: generates a code, stores only its keyed hash, and sends it by SMS. The answer's verificationId is the handle for verify, status and cancel. One active verification per number: a new request (after the resend cooldown) replaces the previous one, whose id then answers 404.",
+    "Starts a verification: generates a code, stores only its keyed hash, and sends it over the chosen channel (SMS by default). The answer's verificationId is the handle for verify, status and cancel. One active verification per number: a new request (after the resend cooldown) replaces the previous one, whose id then answers 404.",
   requestBody: otpRequestBody,
   success: { status: 200, description: 'The SMS was accepted by the provider.', schema: otpPendingResponse },
   errors: [
@@ -26,6 +26,7 @@ export const otpRequestDoc: DocumentedRoute = {
     'payload_too_large',
     'unsupported_media_type',
     'unsupported_number',
+    'channel_unavailable',
     'rate_limited',
     'resend_too_soon',
     'too_many_attempts',
@@ -39,28 +40,27 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, turnstileToken, locale, nonce, transaction } = c.req.valid('json');
+    const { phone, channel, turnstileToken, locale, nonce, transaction } = c.req.valid('json');
     // Before the use case: a bot without a token costs no store round trip.
     const notHuman = await requireHuman(c, turnstileToken);
     if (notHuman) return notHuman;
 
     const outcome = await requestCode(
-      { phone, clientIp: c.get('clientIp'), locale, nonce, transaction },
+      { phone, channel, clientIp: c.get('clientIp'), locale, nonce, transaction },
       c.get('services'),
     );
     switch (outcome.kind) {
       case 'sent': {
         c.get('log').outcome = 'sent';
         const { verificationId, expiresInSeconds, resendAfterSeconds } = outcome;
-        return c.json(
-          { verificationId, status: 'pending' as const, expiresInSeconds, resendAfterSeconds },
-          200,
-        );
+        const body = { verificationId, status: 'pending' as const, expiresInSeconds, resendAfterSeconds };
+        return c.json(body, 200);
       }
       case 'invalid_binding':
         return invalidFieldResponse(c, outcome);
       case 'invalid_phone':
       case 'unsupported_number':
+      case 'channel_unavailable':
       case 'sms_failed': // the log's detail already holds the provider's words (the adapter wrote them)
         return errorResponse(c, outcome.kind);
       case 'country_not_allowed':

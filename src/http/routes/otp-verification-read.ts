@@ -38,6 +38,7 @@ export const verificationReadRoutes = new Hono<AppEnv>().get(
             expiresAt: new Date(view.expiresAtMs).toISOString(),
             phone: maskPhone(view.e164),
             testNumber: view.testNumber,
+            channel: view.channel,
             delivery: view.deliveryStatus === undefined ? null : { status: view.deliveryStatus },
           },
           200,

@@ -159,7 +159,14 @@ export interface SandboxMessage {
   uuid: string;
   src: string | null;
   dst: string;
-  text: string;
+  type: 'sms' | 'whatsapp';
+  /** null for WhatsApp: the template carries the code. */
+  text: string | null;
+  template: {
+    name: string;
+    language: string;
+    components: { type: string; subType: string | null; index: string | null; parameters: string[] }[];
+  } | null;
   status: string;
   /** What the service asked Plivo to keep (`false`: neither number nor text). */
   log: unknown;
@@ -179,12 +186,19 @@ export async function sandboxAttempts(): Promise<{ dst: string; outcome: string;
 }
 
 /**
- * The code in the newest SMS to this number, as the user would read it: in every language the
- * first run of 6-10 digits (the lifetime has at most 2, the code at least 6).
+ * The code in the newest message to this number, as the user would read it: in an SMS, in every
+ * language the first run of 6-10 digits (the lifetime has at most 2, the code at least 6); in a
+ * WhatsApp template, its body parameter.
  */
 export async function latestCode(phoneE164: string): Promise<string> {
   const [latest] = await sandboxMessages(phoneE164);
-  const match = latest?.text.match(/(?<!\d)(\d{6,10})(?!\d)/);
+  if (latest?.type === 'whatsapp') {
+    const body = latest.template?.components.find((component) => component.type === 'body');
+    const code = body?.parameters[0];
+    if (!code) throw new Error(`no code in the WhatsApp template to ${phoneE164}`);
+    return code;
+  }
+  const match = latest?.text?.match(/(?<!\d)(\d{6,10})(?!\d)/);
   if (!match?.[1]) throw new Error(`no code SMS for ${phoneE164}`);
   return match[1];
 }

@@ -4,7 +4,7 @@ import { cryptoRandom } from '../../../src/otp/ports.ts';
 import { createVerificationIds } from '../../../src/otp/verification-id.ts';
 
 const SECRET = 'unit-test-secret-0123456789abcdefghijkl';
-const ROUTING = { phoneTag: 'q'.repeat(42) + 'g', country: 'GB' };
+const ROUTING = { phoneTag: `${'q'.repeat(42)}g`, country: 'GB', channel: 'voice' } as const;
 
 function flipped(text: string, at: number): string {
   const replacement = text[at] === 'A' ? 'B' : 'A';
@@ -12,10 +12,10 @@ function flipped(text: string, at: number): string {
 }
 
 describe('verification ids', () => {
-  it('open to the routing they were issued with: 88 url-safe characters, never the same twice', async () => {
+  it('open to the routing they were issued with: 90 url-safe characters, never the same twice', async () => {
     const ids = createVerificationIds(SECRET, cryptoRandom);
     const [first, second] = [await ids.issue(ROUTING), await ids.issue(ROUTING)];
-    expect(first).toMatch(/^[A-Za-z0-9_-]{88}$/);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{90}$/);
     expect(first).not.toBe(second);
     expect(await ids.open(first)).toEqual(ROUTING);
   });
@@ -23,9 +23,9 @@ describe('verification ids', () => {
   it('any changed character, another secret, or a made-up id opens to nothing', async () => {
     const id = await createVerificationIds(SECRET, cryptoRandom).issue(ROUTING);
     const ids = createVerificationIds(SECRET, cryptoRandom);
-    for (const at of [0, 15, 16, 40, 87]) expect(await ids.open(flipped(id, at))).toBeUndefined();
+    for (const at of [0, 15, 16, 40, 89]) expect(await ids.open(flipped(id, at))).toBeUndefined();
     expect(await createVerificationIds(`${SECRET}x`, cryptoRandom).open(id)).toBeUndefined();
-    for (const junk of ['', 'A'.repeat(88), `${id}A`, id.slice(1), '!'.repeat(88)]) {
+    for (const junk of ['', 'A'.repeat(90), `${id}A`, id.slice(1), '!'.repeat(90)]) {
       expect(await ids.open(junk)).toBeUndefined();
     }
   });

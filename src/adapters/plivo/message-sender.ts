@@ -1,4 +1,5 @@
-import type { OperatorLog, Sms, SmsSender, SmsSendResult } from '../../otp/ports.ts';
+import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
+import { whatsAppLanguage } from './whatsapp-language.ts';
 
 export interface PlivoSettings {
   baseUrl: string;
@@ -7,13 +8,23 @@ export interface PlivoSettings {
   sender: { src: string } | { powerpackUuid: string };
   timeoutMs: number;
   statusCallbackUrl?: string | undefined;
+  /** Undefined when WhatsApp is not set up (PLIVO_WHATSAPP_SRC, PLIVO_WHATSAPP_TEMPLATE). */
+  whatsApp: { src: string; template: string } | undefined;
+}
+
+export interface PlivoMessageSender {
+  send(dispatch: Extract<CodeDispatch, { channel: 'sms' | 'whatsapp' }>): Promise<DeliveryResult>;
 }
 
 /**
- * Plivo's Message API over plain fetch (its Node SDK does not run on Workers); docs/plivo.md has
- * the request and the answers this relies on. A failure leaves one line for operators in the log.
+ * Plivo's Message API over plain fetch (its Node SDK does not run on Workers), for SMS and for
+ * WhatsApp templates; docs/plivo.md has the request and the answers this relies on. A failure
+ * leaves one line for operators in the log.
  */
-export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog, 'detail'>): SmsSender {
+export function createPlivoMessageSender(
+  settings: PlivoSettings,
+  log: Pick<OperatorLog, 'detail'>,
+): PlivoMessageSender {
   function logFailure(failure: { status?: number; reason: string; providerError?: string }) {
     const status = failure.status ? ` ${failure.status}` : '';
     const providerError = failure.providerError ? `: ${failure.providerError}` : '';
@@ -23,19 +34,51 @@ export function createPlivoSender(settings: PlivoSettings, log: Pick<OperatorLog
   const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Message/`;
   const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
 
+  function smsContent(text: string) {
+    const sender =
+      'src' in settings.sender
+        ? { src: settings.sender.src }
+        : { powerpack_uuid: settings.sender.powerpackUuid };
+    return { ...sender, type: 'sms', text };
+  }
+
+  /**
+   * An approved authentication template: the code is its body parameter and, because Meta stores
+   * a copy-code button as a URL button, the parameter of button 0 too. No `text`: a business may
+   * write free text only inside a window the user opened, which an OTP recipient has not.
+   */
+  function whatsAppContent(code: string, locale: string) {
+    const { whatsApp } = settings;
+    if (!whatsApp) return undefined;
+    const parameter = [{ type: 'text', text: code }];
+    return {
+      src: whatsApp.src,
+      type: 'whatsapp',
+      template: {
+        name: whatsApp.template,
+        language: whatsAppLanguage(locale),
+        components: [
+          { type: 'body', parameters: parameter },
+          { type: 'button', sub_type: 'url', index: '0', parameters: parameter },
+        ],
+      },
+    };
+  }
+
   return {
-    async send(sms: Sms): Promise<SmsSendResult> {
+    async send(dispatch): Promise<DeliveryResult> {
+      const content =
+        dispatch.channel === 'sms'
+          ? smsContent(dispatch.text)
+          : whatsAppContent(dispatch.code, dispatch.locale);
+      if (!content) throw new Error('WhatsApp send without WhatsApp settings');
       const body = {
-        ...('src' in settings.sender
-          ? { src: settings.sender.src }
-          : { powerpack_uuid: settings.sender.powerpackUuid }),
-        dst: sms.to,
-        text: sms.text,
-        type: 'sms',
-        // Plivo keeps neither number nor text, so its logs never hold a code.
+        ...content,
+        dst: dispatch.to,
+        // Plivo keeps neither number nor content, so its logs never hold a code.
         log: false,
-        // Plivo's minimum is 5 s; an SMS still queued after the code expired is dropped, not billed.
-        message_expiry: Math.max(5, sms.ttlSeconds),
+        // Plivo's minimum is 5 s; a message still queued after the code expired is dropped, not billed.
+        message_expiry: Math.max(5, dispatch.ttlSeconds),
         ...(settings.statusCallbackUrl ? { url: settings.statusCallbackUrl, method: 'POST' } : {}),
       };
       let response: Response;
