@@ -22,6 +22,7 @@ import { otpRequestRoutes } from './http/routes/otp-request.ts';
 import { verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
 import { verificationReadRoutes } from './http/routes/otp-verification-read.ts';
 import { otpVerifyRoutes } from './http/routes/otp-verify.ts';
+import { voiceAnswerRoutes } from './http/routes/voice-answer.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
 import { testNumbersExpired } from './otp/test-numbers.ts';
@@ -98,6 +99,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', verificationReadRoutes)
     .route('/', verificationCancelRoutes)
     .route('/', deliveryWebhookRoutes)
+    .route('/', voiceAnswerRoutes)
     .route('/', adminStatsRoutes)
     .route('/', openApiRoutes);
 

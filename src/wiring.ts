@@ -1,4 +1,6 @@
 import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
+import { createPlivoCallAnswers } from './adapters/plivo/call-answers.ts';
+import { createPlivoCallPlacer } from './adapters/plivo/call-placer.ts';
 import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
@@ -11,16 +13,19 @@ import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
+import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
 import type { Config } from './config/config.ts';
+import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
+import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
 import { createReceiptSigner, type ReceiptSigner } from './receipt/receipt-signer.ts';
 
 /** What tests may replace: time and randomness, nothing else. */
@@ -37,7 +42,12 @@ export type Services = RequestCodeDeps &
   VerifyCodeDeps &
   ManageVerificationDeps &
   RecordDeliveryDeps &
-  ReadStatsDeps & {
+  ReadStatsDeps &
+  AnswerCallDeps & {
+    /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
+    callAnswers: CallAnswerChannel | undefined;
+    /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
+    voiceAnswerBaseUrl: string | undefined;
     /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
     humanCheck: HumanCheck | undefined;
     roundTrips: RoundTripCounter;
@@ -50,7 +60,10 @@ function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
 
 const hashers = new WeakMap<Config, KeyedHasher>();
 const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
-const sealers = new WeakMap<Config, WeakMap<Runtime, { ids: VerificationIds; seal: BindingSeal }>>();
+const sealers = new WeakMap<
+  Config,
+  WeakMap<Runtime, { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal }>
+>();
 
 function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
   let value = map.get(key);
@@ -86,6 +99,7 @@ export function createServices(
     () => ({
       ids: createVerificationIds(config.otp.secret, random),
       seal: createBindingSeal(config.otp.secret, random),
+      voice: createVoiceAnswerSeal(config.otp.secret, random),
     }),
   );
   return {
@@ -114,8 +128,14 @@ export function createServices(
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
     delivery: createPlivoCodeDelivery(
       createPlivoMessageSender(plivo, log),
-      new Set(plivo.whatsApp ? (['sms', 'whatsapp'] as const) : (['sms'] as const)),
+      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+      plivo.whatsApp !== undefined,
     ),
+    voiceToFixedLines: config.voiceToFixedLines,
+    voiceAnswers: sealing.voice,
+    voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
+    callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
+    voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
       ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)

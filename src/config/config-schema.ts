@@ -105,6 +105,16 @@ export const configSchema = z
      * in every language codes go out in (the SMS language, see src/adapters/plivo/whatsapp-language.ts).
      */
     PLIVO_WHATSAPP_TEMPLATE: optionalText,
+    /**
+     * A Plivo voice number, the caller ID of code calls. With PUBLIC_BASE_URL (Plivo fetches what
+     * the call says from this Worker) it turns `channel: "voice"` on; without either, that is 422.
+     */
+    PLIVO_VOICE_SRC: optionalText,
+    /**
+     * `on`: code calls may go to fixed lines (a landline can hear a call, not read an SMS). Off by
+     * default; premium-rate, shared-cost and the other refused kinds stay refused either way.
+     */
+    VOICE_TO_FIXED_LINES: flag(false),
     PUBLIC_BASE_URL: z.optional(
       z.pipe(
         httpUrl,

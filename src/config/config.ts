@@ -37,7 +37,14 @@ export interface Config {
     readonly acceptV2Signatures: boolean;
     /** PLIVO_WHATSAPP_SRC and PLIVO_WHATSAPP_TEMPLATE; undefined: no WhatsApp channel. */
     readonly whatsApp: { readonly src: string; readonly template: string } | undefined;
+    /**
+     * PLIVO_VOICE_SRC and where Plivo fetches a call's words (PUBLIC_BASE_URL + VOICE_ANSWER_PATH);
+     * undefined without either: no voice channel.
+     */
+    readonly voice: { readonly src: string; readonly answerBaseUrl: string } | undefined;
   };
+  /** VOICE_TO_FIXED_LINES: code calls may go to fixed lines. */
+  readonly voiceToFixedLines: boolean;
   readonly message: OtpMessageSettings;
   /**
    * Settings that work but cost something the operator should know about (a language left out
@@ -107,6 +114,8 @@ export interface TurnstileSettings {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export const STATUS_CALLBACK_PATH = '/webhooks/plivo/status';
+/** A call's answer URL: this path, then `/{expiry ms}/{sealed token}` (src/otp/voice-answer-seal.ts). */
+export const VOICE_ANSWER_PATH = '/webhooks/plivo/voice';
 
 /**
  * Problems name the variable and what is wrong with it, never its value: the log line that carries
@@ -207,7 +216,12 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
         raw.PLIVO_WHATSAPP_SRC && raw.PLIVO_WHATSAPP_TEMPLATE
           ? { src: raw.PLIVO_WHATSAPP_SRC, template: raw.PLIVO_WHATSAPP_TEMPLATE }
           : undefined,
+      voice:
+        raw.PLIVO_VOICE_SRC && raw.PUBLIC_BASE_URL
+          ? { src: raw.PLIVO_VOICE_SRC, answerBaseUrl: `${raw.PUBLIC_BASE_URL}${VOICE_ANSWER_PATH}` }
+          : undefined,
     },
+    voiceToFixedLines: raw.VOICE_TO_FIXED_LINES,
     message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
     testNumbers: testNumbers.testNumbers,

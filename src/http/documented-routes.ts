@@ -6,6 +6,7 @@ import { otpRequestDoc } from './routes/otp-request.ts';
 import { verificationCancelDoc } from './routes/otp-verification-cancel.ts';
 import { verificationReadDoc } from './routes/otp-verification-read.ts';
 import { otpVerifyDoc } from './routes/otp-verify.ts';
+import { voiceAnswerDoc } from './routes/voice-answer.ts';
 
 /** Every operation /openapi.json describes, in the document's order. */
 export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
@@ -15,5 +16,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   verificationReadDoc,
   verificationCancelDoc,
   deliveryWebhookDoc,
+  voiceAnswerDoc,
   adminStatsDoc,
 ];

@@ -416,3 +416,31 @@ export interface GuardCellsReader {
   /** The cells of these countries at `nowMs` (one store round trip however many countries). */
   read(countries: readonly string[], nowMs: number): Promise<Map<string, CountryCells>>;
 }
+
+/**
+ * What a call's answer URL may still do. `speak` once: the verification is still the number's
+ * active one, pending, unexpired, and its code is the one sealed in the URL. `used`: the URL was
+ * answered before (a replay, or Plivo asking twice). `gone`: replaced, canceled, approved or expired.
+ */
+export type VoiceAnswerClaim = 'speak' | 'used' | 'gone';
+
+export interface VoiceAnswerLedger {
+  /** One atomic step: checks the verification and takes the URL's single use. */
+  claim(
+    ref: VerificationRef,
+    answer: { codeHash: string; callUuid: string; nowMs: number; expiresAtMs: number },
+  ): Promise<VoiceAnswerClaim>;
+}
+
+/** A call's answer request, read and authenticated. */
+export type CallAnswerReading =
+  | { kind: 'answer'; callUuid: string }
+  | { kind: 'invalid_signature'; reason: CallbackSignatureProblem };
+
+/** Plivo's side of a code call: believing its answer requests, and writing what the call says. */
+export interface CallAnswerChannel {
+  /** `signedUrl`: the answer URL exactly as the service gave it to Plivo. */
+  read(callback: InboundCallback, signedUrl: string): Promise<CallAnswerReading>;
+  /** Plivo XML: the prompt spoken `loop` times, or a hang-up that speaks nothing. */
+  render(prompt: { language: string; voice: string; text: string } | undefined): string;
+}

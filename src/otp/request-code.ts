@@ -44,6 +44,8 @@ export interface RequestCodeDeps {
   /** Phones and client networks known to be over their send limit. */
   sendBlocks: CallerBlocks;
   delivery: CodeDelivery;
+  /** VOICE_TO_FIXED_LINES: a landline can hear a call; every other refused kind stays refused. */
+  voiceToFixedLines: boolean;
   /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
   sentMessages: SentMessageLog | undefined;
   hasher: KeyedHasher;
@@ -120,7 +122,12 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   if (!testNumber) {
     if (!countryAllowed(country, deps.allowedCountries)) return { kind: 'country_not_allowed', country };
     const numberKind = classifyNumberKind(e164);
-    if (numberKind.kind === 'refused') {
+    const callableLandline =
+      request.channel === 'voice' &&
+      deps.voiceToFixedLines &&
+      numberKind.kind === 'refused' &&
+      numberKind.numberType === 'FIXED_LINE';
+    if (numberKind.kind === 'refused' && !callableLandline) {
       deps.log.detail(`number kind ${numberKind.numberType}`);
       return { kind: 'unsupported_number', numberType: numberKind.numberType };
     }

@@ -166,6 +166,21 @@ describe('each channel has its own budgets', () => {
     expect(reversed).toEqual(['sent', 'sent', 'range', 'sent', 'sent', 'range']);
   });
 
+  it('voice pumping into a range is budgeted apart: its calls stop at the base while SMS to the range still go', async () => {
+    const app = guardApp({ PLIVO_VOICE_SRC: '+14155550122', PUBLIC_BASE_URL: 'https://otp.example.com' });
+    const { number } = freshUsRange();
+    const calls = [];
+    for (const index of [0, 1, 2, 3]) calls.push(await request(app, number(index), 'voice'));
+    expect(calls).toEqual(['sent', 'sent', 'range', 'range']);
+    const texts = [];
+    for (const index of [10, 11, 12]) texts.push(await request(app, number(index), 'sms'));
+    expect(texts).toEqual(['sent', 'sent', 'range']);
+    const windowIndex = Math.floor(START / HOUR_MS);
+    const prefix = app.env.KEY_PREFIX as string;
+    expect(await redis(['HGET', `${prefix}guard:voice:US:${windowIndex}`, 'c:s'])).toBe('2');
+    expect(await redis(['HGET', `${prefix}guard:sms:US:${windowIndex}`, 'c:s'])).toBe('2');
+  });
+
   it("a verified WhatsApp code credits WhatsApp's cells, not SMS's", async () => {
     const app = guardApp(WHATSAPP);
     const { number } = freshUsRange();

@@ -1,15 +1,21 @@
 import type { Channel } from '../../otp/channel.ts';
 import type { CodeDelivery } from '../../otp/ports.ts';
+import type { PlivoCallPlacer } from './call-placer.ts';
 import type { PlivoMessageSender } from './message-sender.ts';
 
 /**
- * Every channel through Plivo: SMS and WhatsApp through the Message API. A channel without its
- * settings is not offered, and the use case refuses it before anything is stored.
+ * Every channel through Plivo: SMS and WhatsApp through the Message API, voice through the Call
+ * API. A channel without its settings is not offered, and the use case refuses it before anything
+ * is stored.
  */
 export function createPlivoCodeDelivery(
   messages: PlivoMessageSender,
-  offered: ReadonlySet<Channel>,
+  calls: PlivoCallPlacer | undefined,
+  whatsApp: boolean,
 ): CodeDelivery {
+  const offered = new Set<Channel>(['sms']);
+  if (whatsApp) offered.add('whatsapp');
+  if (calls) offered.add('voice');
   return {
     offers: (channel) => offered.has(channel),
     async deliver(dispatch) {
@@ -18,7 +24,8 @@ export function createPlivoCodeDelivery(
         case 'whatsapp':
           return messages.send(dispatch);
         case 'voice':
-          throw new Error('voice is not offered');
+          if (!calls) throw new Error('voice is not offered');
+          return calls.place(dispatch);
       }
     },
   };

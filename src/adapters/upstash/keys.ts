@@ -32,6 +32,14 @@ export function verificationKey(prefix: string, verificationTag: string) {
 }
 
 /**
+ * Present once a code call's answer URL was answered (value: the CallUUID): a URL speaks once.
+ * TTL = until the code expires (after it, the URL's expiry refuses it anyway).
+ */
+export function voiceAnswerKey(prefix: string, verificationTag: string) {
+  return `${prefix}voice-answer:${verificationTag}`;
+}
+
+/**
  * How long a verification outlives its code, so GET can still say `approved`, `canceled` or
  * `expired` to a client that polls a little late; after it, 404.
  */

@@ -1,0 +1,71 @@
+import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
+import type { VoiceAnswerSeal } from '../../otp/voice-answer-seal.ts';
+
+export interface PlivoCallSettings {
+  baseUrl: string;
+  authId: string;
+  authToken: string;
+  timeoutMs: number;
+  /** PLIVO_VOICE_SRC, the caller ID. */
+  src: string;
+  /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH: Plivo fetches the call's words below it. */
+  answerBaseUrl: string;
+}
+
+export interface PlivoCallPlacer {
+  place(dispatch: Extract<CodeDispatch, { channel: 'voice' }>): Promise<DeliveryResult>;
+}
+
+/** Long enough to hear the digits twice; a call that lasts longer is not a code call. */
+const TIME_LIMIT_SECONDS = 60;
+/** A user who has not picked up after this long is not looking at the login page any more. */
+const RING_TIMEOUT_SECONDS = 30;
+
+/**
+ * Plivo's Call API over plain fetch (docs/plivo.md, "Placing a code call"). The answer URL holds
+ * the code only sealed (src/otp/voice-answer-seal.ts): Plivo logs request URLs.
+ */
+export function createPlivoCallPlacer(
+  settings: PlivoCallSettings,
+  seal: VoiceAnswerSeal,
+  log: Pick<OperatorLog, 'detail'>,
+): PlivoCallPlacer {
+  const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Call/`;
+  const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
+  return {
+    async place(dispatch) {
+      const { verificationId, code, locale, expiresAtMs } = dispatch;
+      const token = await seal.seal({ verificationId, code, locale }, expiresAtMs);
+      const body = {
+        from: settings.src,
+        to: dispatch.to,
+        answer_url: `${settings.answerBaseUrl}/${expiresAtMs}/${token}`,
+        answer_method: 'POST',
+        time_limit: TIME_LIMIT_SECONDS,
+        ring_timeout: RING_TIMEOUT_SECONDS,
+      };
+      let response: Response;
+      try {
+        response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(settings.timeoutMs),
+        });
+      } catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
+        log.detail(`plivo call ${reason}`);
+        return { kind: 'uncertain', reason };
+      }
+      const text = await response.text().catch(() => '');
+      // A call has no delivery reports to track: no message id.
+      if (response.status === 201 || response.status === 200)
+        return { kind: 'accepted', messageId: undefined };
+      log.detail(`plivo call refused ${response.status}: ${text.slice(0, 200)}`);
+      if (response.status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
+      if (response.status >= 500)
+        return { kind: 'uncertain', reason: 'server_error', status: response.status };
+      return { kind: 'rejected', status: response.status };
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlivoXml } from '../../local/plivo-sandbox/plivo-xml.ts';
+import { type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
+import { captureLogs } from './support/logs.ts';
+import { plivoUrl, redis, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+
+/**
+ * Voice through the real Plivo sandbox: it places the call and requests the answer URL, signed,
+ * at PUBLIC_BASE_URL (the callback relay in tests); the test replays that very request into the
+ * Worker and plays the XML with the sandbox's own parser, so the signature is the sandbox's.
+ */
+
+const VOICE_SRC = '+14155550122';
+const TTL_MS = 300_000;
+
+interface Clocked extends TestApp {
+  at(ms: number): void;
+}
+
+function voiceApp(overrides: Record<string, string> = {}): Clocked {
+  let now = Date.now();
+  const app = testApp(
+    { PLIVO_VOICE_SRC: VOICE_SRC, PUBLIC_BASE_URL: relayUrl, ...overrides },
+    { clock: { nowMs: () => now } },
+  );
+  return Object.assign(app, {
+    at(ms: number) {
+      now = ms;
+    },
+  });
+}
+
+interface SandboxCall {
+  to: string;
+  from: string;
+  answerUrl: string;
+  answerMethod: string;
+}
+
+async function callTo(phone: string): Promise<SandboxCall> {
+  const calls = (await (
+    await fetch(`${plivoUrl}/__sandbox/calls?to=${encodeURIComponent(phone)}`)
+  ).json()) as SandboxCall[];
+  const [call] = calls;
+  if (!call) throw new Error(`no call to ${phone}`);
+  return call;
+}
+
+/** The answer request the sandbox sent for this call, as the relay recorded it. */
+async function answerRequestOf(call: SandboxCall): Promise<RelayedCallback> {
+  const path = new URL(call.answerUrl).pathname;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const all = (await (await fetch(`${relayUrl}/__relay/requests`)).json()) as RelayedCallback[];
+    const found = all.find((request) => request.path === path);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no answer request for ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What the call says, as the sandbox would play it: every <Speak> text times its loop. */
+async function spoken(response: Response): Promise<string> {
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^application\/xml/);
+  const parsed = parsePlivoXml(await response.text());
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.instructions
+    .flatMap((instruction) =>
+      instruction.kind === 'speak' ? Array<string>(instruction.loop).fill(instruction.text) : [],
+    )
+    .join(' ');
+}
+
+function digitsOf(text: string): string {
+  return text.replace(/\D/g, '');
+}
+
+async function requestCall(
+  app: TestApp,
+  phone: string,
+): Promise<{ verificationId: string; call: SandboxCall }> {
+  const verificationId = await startVerification(app, phone, {}, { channel: 'voice' });
+  return { verificationId, call: await callTo(phone) };
+}
+
+describe('channel voice', () => {
+  it('speaks the code digit by digit, twice; no URL and no log line carries it; verify takes it; amr voice', async () => {
+    const app = voiceApp();
+    const phone = uniquePhone();
+    const { result, lines } = await captureLogs(async () => {
+      const placed = await requestCall(app, phone);
+      const answer = await answerRequestOf(placed.call);
+      return { ...placed, text: await spoken(await replay(app, answer)) };
+    });
+    const { verificationId, call, text } = result;
+    expect(call).toMatchObject({ from: VOICE_SRC, answerMethod: 'POST' });
+    expect(call.answerUrl.startsWith(`${relayUrl}/webhooks/plivo/voice/`)).toBe(true);
+
+    const match = /^Your OTP Edge code is (\d(?:, \d){5})\. Your OTP Edge code is \1\.$/.exec(text);
+    expect(match, text).not.toBeNull();
+    const code = digitsOf(match?.[1] ?? '');
+    expect(code).toHaveLength(6);
+    // Plivo logs URLs: neither the code nor the verification id (a capability) is in the answer URL.
+    expect(call.answerUrl).not.toContain(code);
+    expect(call.answerUrl).not.toContain(verificationId);
+    for (const line of lines) expect(line).not.toContain(code);
+
+    const status = await app.call(`/otp/verifications/${verificationId}`);
+    expect(await status.json()).toMatchObject({ status: 'pending', channel: 'voice' });
+    const verified = await app.post('/otp/verify', { verificationId, code });
+    expect(verified.status).toBe(200);
+    const { receipt } = (await verified.json()) as { receipt: string };
+    const payload = (receipt.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    expect((JSON.parse(atob(payload)) as { amr: string[] }).amr).toEqual(['voice']);
+  });
+
+  it('an answer URL speaks once: the same signed request replayed speaks nothing', async () => {
+    const app = voiceApp();
+    const phone = uniquePhone();
+    const { call } = await requestCall(app, phone);
+    const answer = await answerRequestOf(call);
+    expect(digitsOf(await spoken(await replay(app, answer)))).toHaveLength(12);
+    expect(await spoken(await replay(app, answer))).toBe('');
+  });
+
+  it('an answer URL past the code lifetime speaks nothing, and neither does one of a canceled verification', async () => {
+    const app = voiceApp();
+    const start = Date.now();
+    app.at(start);
+    const { call } = await requestCall(app, uniquePhone());
+    const answer = await answerRequestOf(call);
+    app.at(start + TTL_MS + 1);
+    expect(await spoken(await replay(app, answer))).toBe('');
+
+    app.at(start);
+    const canceled = await requestCall(app, uniquePhone());
+    const canceledAnswer = await answerRequestOf(canceled.call);
+    const cancel = await app.call(`/otp/verifications/${canceled.verificationId}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(200);
+    expect(await spoken(await replay(app, canceledAnswer))).toBe('');
+  });
+
+  it('a bad signature is 403 and takes nothing: the genuine request still speaks afterwards', async () => {
+    const app = voiceApp();
+    const { call } = await requestCall(app, uniquePhone());
+    const answer = await answerRequestOf(call);
+    const forged = await replay(app, answer, {
+      headers: { 'x-plivo-signature-v3': 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+    });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    expect(digitsOf(await spoken(await replay(app, answer)))).toHaveLength(12);
+  });
+
+  it('stores the single use under voice-answer:{tag}, no code in it', async () => {
+    const app = voiceApp();
+    const { call } = await requestCall(app, uniquePhone());
+    const answer = await answerRequestOf(call);
+    const text = await spoken(await replay(app, answer));
+    const keys = (await redis(['KEYS', `${app.env.KEY_PREFIX as string}voice-answer:*`])) as string[];
+    expect(keys).toHaveLength(1);
+    const value = String(await redis(['GET', keys[0] ?? '']));
+    expect(value).toMatch(/^[0-9a-f-]{36}$/);
+    expect(value).not.toContain(digitsOf(text).slice(0, 6));
+  });
+
+  it('fixed lines get calls only with VOICE_TO_FIXED_LINES=on; premium rate never', async () => {
+    const landline = '+33142685300';
+    const off = voiceApp();
+    const refused = await off.post('/otp/request', { phone: landline, channel: 'voice' });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { code: 'unsupported_number' } });
+    // The switch is for voice only: an SMS to a landline stays refused.
+    const on = voiceApp({ VOICE_TO_FIXED_LINES: 'on' });
+    expect((await on.post('/otp/request', { phone: landline, channel: 'sms' })).status).toBe(422);
+    expect((await on.post('/otp/request', { phone: landline, channel: 'voice' })).status).toBe(200);
+    const premium = await on.post('/otp/request', { phone: '+33899123456', channel: 'voice' });
+    expect(premium.status).toBe(422);
+  });
+
+  it('without PLIVO_VOICE_SRC or PUBLIC_BASE_URL voice is 422 channel_unavailable and the answer route 404', async () => {
+    // Without a public URL Plivo could not fetch what the call says.
+    for (const app of [voiceApp({ PLIVO_VOICE_SRC: '' }), testApp({ PLIVO_VOICE_SRC: VOICE_SRC })]) {
+      const response = await app.post('/otp/request', { phone: uniquePhone(), channel: 'voice' });
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({ error: { code: 'channel_unavailable' } });
+    }
+    const answer = await voiceApp({ PLIVO_VOICE_SRC: '' }).call('/webhooks/plivo/voice/1/abc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'CallUUID=x',
+    });
+    expect(answer.status).toBe(404);
+  });
+});
