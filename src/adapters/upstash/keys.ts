@@ -62,6 +62,16 @@ export function guardCellsKey(prefix: string, channel: string, country: string, 
   return `${prefix}guard:${channel}:${country}:${windowIndex}`;
 }
 
+/**
+ * The guard's mark on one number (HMAC tag) and channel: the number's send was counted in the
+ * guard's cells, so a resend to it in the same or the next window counts nowhere in them. A hash:
+ * `w` the guard window index the send was counted in, `o` 1 when the overdraft admitted it, `c` 1
+ * once a verification credited it. TTL = two guard windows plus a minute, like the cells.
+ */
+export function guardNumberKey(prefix: string, channel: string, phoneTag: string) {
+  return `${prefix}guard-number:${channel}:${phoneTag}`;
+}
+
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */
 export const STATS_TTL_SECONDS = 8 * 24 * 60 * 60;
 
