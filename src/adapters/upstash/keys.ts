@@ -23,7 +23,8 @@ export function clientFailuresKey(prefix: string, phoneTag: string, networkTag: 
 /**
  * One verification, by the HMAC tag of its id: `h` code HMAC, `a` wrong guesses, `s` status
  * (`pending`, `approved`, `canceled`), `c` created and `e` code expiry (epoch ms), `t` test number
- * 0/1, the guard bookkeeping of its send (`w` window index, `o` overdraft 0/1, `r` range tag, `b`
+ * 0/1, where its approval credits the guard (`w` window index and `o` overdraft 0/1 of the
+ * number's counted send, copied from the number's guard mark for a resend; `r` range tag, `b`
  * block), `x` the sealed binding, `m` the SMS's MessageUUID once tracked.
  * TTL = code lifetime + VERIFICATION_RETENTION_SECONDS.
  */
