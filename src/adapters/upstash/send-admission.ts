@@ -5,6 +5,7 @@ import { SEND_SCOPES } from '../../otp/ports.ts';
 import {
   clientFailuresKey,
   guardCellsKey,
+  guardNumberKey,
   numberKeys,
   SMS_CHANNEL,
   STATS_TTL_SECONDS,
@@ -68,6 +69,7 @@ export function createUpstashSendAdmission(
       });
       const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
       const guardKey = guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.index);
+      const guardMark = guardNumberKey(keyPrefix, SMS_CHANNEL, send.phoneTag);
       const reply = await calls.script(
         ADMIT_SEND_SCRIPT,
         [
@@ -80,6 +82,7 @@ export function createUpstashSendAdmission(
           guardCellsKey(keyPrefix, SMS_CHANNEL, send.cells.country, cellsWindow.previousIndex),
           clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
           number.active,
+          guardMark,
         ],
         [
           send.codeHash,
@@ -116,7 +119,7 @@ export function createUpstashSendAdmission(
         ],
       );
       if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-      const [kind, detail, extra] = reply.map(String);
+      const [kind, detail, extra, counted] = reply.map(String);
       switch (kind) {
         case 'issued': {
           const issued: IssuedSend = {
@@ -130,6 +133,7 @@ export function createUpstashSendAdmission(
                   guardKey,
                   ...limits.map((limit) => limit.current),
                   number.active,
+                  guardMark,
                 ],
                 [
                   send.verificationTag,
@@ -137,6 +141,7 @@ export function createUpstashSendAdmission(
                   send.cells.rangeTag,
                   send.cells.block,
                   extra === '1' ? 1 : 0,
+                  counted === '1' ? 1 : 0,
                 ],
               );
             },

@@ -11,6 +11,7 @@ import type {
 import {
   clientFailuresKey,
   guardCellsKey,
+  guardNumberKey,
   numberKeys,
   SMS_CHANNEL,
   STATS_TTL_SECONDS,
@@ -52,6 +53,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             statsHourKey(keyPrefix, policy.hourBucket),
             guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.index),
             guardCellsKey(keyPrefix, SMS_CHANNEL, ref.country, cellsWindow.previousIndex),
+            guardNumberKey(keyPrefix, SMS_CHANNEL, ref.phoneTag),
           ],
           [
             candidate.codeHash,
