@@ -94,9 +94,6 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
     RATE_LIMIT_SEND_PER_IP: '1000/1h',
     RATE_LIMIT_SEND_PER_PREFIX: '1000/1h',
     RATE_LIMIT_VERIFY_PER_IP: '1000/10m',
-    // Resends to one number leave codes unverified: the guard's range budget, like the limits
-    // above, would refuse sequences the model is about; test/worker/fraud-guard.test.ts covers it.
-    FRAUD_GUARD: 'off',
   });
   const prefix = app.env.KEY_PREFIX as string;
   const phone = uniquePhone();

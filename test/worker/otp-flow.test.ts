@@ -234,7 +234,17 @@ describe('nothing readable at rest', () => {
 
     const dump = await dumpRedis(app.env.KEY_PREFIX as string);
     expect(new Set(dump.map((entry) => entry.key.split(':')[1]))).toEqual(
-      new Set(['verification', 'active', 'cooldown', 'failures', 'limit', 'guard', 'verify-ip', 'stats']),
+      new Set([
+        'verification',
+        'active',
+        'cooldown',
+        'failures',
+        'limit',
+        'guard',
+        'guard-number',
+        'verify-ip',
+        'stats',
+      ]),
     );
     // Every key, limit windows and guard cells included, checked as a whole dump would be read.
     const text = JSON.stringify(dump);

@@ -70,6 +70,8 @@ describe('test numbers (TEST_NUMBERS)', () => {
     expect(stats).not.toContain('GB:sent');
     expect(stats).not.toContain('GB:verified');
     expect(await redis(['KEYS', `${prefix}guard:*`])).toEqual([]);
+    // Nor marked as counted: a test number must not make a real send to it look like a resend.
+    expect(await redis(['KEYS', `${prefix}guard-number:*`])).toEqual([]);
   });
 
   it('become ordinary numbers after TEST_NUMBERS_EXPIRE_AT, and one log line says so', async () => {

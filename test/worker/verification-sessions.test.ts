@@ -45,10 +45,9 @@ const OWNER = '203.0.113.10';
 describe('no lockout by strangers', () => {
   it('4 rounds of request + 5 wrong guesses from one network leave the owner able to request and verify', async () => {
     // The attacker would wait out the 60 s cooldown between rounds; without one the rounds are the
-    // same. The fraud guard's range budget (FRAUD_GUARD_RANGE_BASE, 2 unverified SMS per 1,000
-    // numbers) is a different lever an attacker can pull (docs/abuse-defense.md, residual risks):
-    // at 3 it lets the owner's request through after the attacker's two SMS, as here.
-    const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', FRAUD_GUARD_RANGE_BASE: '3' });
+    // same. Default guard settings: the attacker's two SMS count once in the number's range (its
+    // base is 2), so the owner's request is a resend there, neither refused nor charged.
+    const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0' });
     const phone = uniquePhone();
 
     const answers: number[] = [];

@@ -23,7 +23,8 @@ export function clientFailuresKey(prefix: string, phoneTag: string, networkTag: 
 /**
  * One verification, by the HMAC tag of its id: `h` code HMAC, `a` wrong guesses, `s` status
  * (`pending`, `approved`, `canceled`), `c` created and `e` code expiry (epoch ms), `t` test number
- * 0/1, the guard bookkeeping of its send (`w` window index, `o` overdraft 0/1, `r` range tag, `b`
+ * 0/1, where its approval credits the guard (`w` window index and `o` overdraft 0/1 of the
+ * number's counted send, copied from the number's guard mark for a resend; `r` range tag, `b`
  * block), `x` the sealed binding, `m` the SMS's MessageUUID once tracked.
  * TTL = code lifetime + VERIFICATION_RETENTION_SECONDS.
  */
@@ -68,6 +69,16 @@ export const SMS_CHANNEL = 'sms';
  */
 export function guardCellsKey(prefix: string, channel: string, country: string, windowIndex: number) {
   return `${prefix}guard:${channel}:${country}:${windowIndex}`;
+}
+
+/**
+ * The guard's mark on one number (HMAC tag) and channel: the number's send was counted in the
+ * guard's cells, so a resend to it in the same or the next window counts nowhere in them. A hash:
+ * `w` the guard window index the send was counted in, `o` 1 when the overdraft admitted it, `c` 1
+ * once a verification credited it. TTL = two guard windows plus a minute, like the cells.
+ */
+export function guardNumberKey(prefix: string, channel: string, phoneTag: string) {
+  return `${prefix}guard-number:${channel}:${phoneTag}`;
 }
 
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */

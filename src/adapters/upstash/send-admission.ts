@@ -5,6 +5,7 @@ import { SEND_SCOPES } from '../../otp/ports.ts';
 import {
   clientFailuresKey,
   guardCellsKey,
+  guardNumberKey,
   numberKeys,
   STATS_TTL_SECONDS,
   sendLimitKey,
@@ -67,6 +68,7 @@ export function createUpstashSendAdmission(
       });
       const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
       const guardKey = guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.index);
+      const guardMark = guardNumberKey(keyPrefix, send.cells.channel, send.phoneTag);
       const reply = await calls.script(
         ADMIT_SEND_SCRIPT,
         [
@@ -79,6 +81,7 @@ export function createUpstashSendAdmission(
           guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.previousIndex),
           clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
           number.active,
+          guardMark,
         ],
         [
           send.codeHash,
@@ -115,7 +118,7 @@ export function createUpstashSendAdmission(
         ],
       );
       if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-      const [kind, detail, extra] = reply.map(String);
+      const [kind, detail, extra, counted] = reply.map(String);
       switch (kind) {
         case 'issued': {
           const issued: IssuedSend = {
@@ -129,6 +132,7 @@ export function createUpstashSendAdmission(
                   guardKey,
                   ...limits.map((limit) => limit.current),
                   number.active,
+                  guardMark,
                 ],
                 [
                   send.verificationTag,
@@ -136,6 +140,7 @@ export function createUpstashSendAdmission(
                   send.cells.rangeTag,
                   send.cells.block,
                   extra === '1' ? 1 : 0,
+                  counted === '1' ? 1 : 0,
                 ],
               );
             },

@@ -11,6 +11,7 @@ import type {
 import {
   clientFailuresKey,
   guardCellsKey,
+  guardNumberKey,
   numberKeys,
   STATS_TTL_SECONDS,
   statsHourKey,
@@ -51,6 +52,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             statsHourKey(keyPrefix, policy.hourBucket),
             guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.index),
             guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.previousIndex),
+            guardNumberKey(keyPrefix, ref.channel, ref.phoneTag),
           ],
           [
             candidate.codeHash,

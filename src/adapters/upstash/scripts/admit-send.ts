@@ -27,7 +27,8 @@
  * ARGV[34] failure cap per client network   ARGV[35] record TTL (s)   ARGV[36] tag of the verification id
  * ARGV[37] sealed binding        ARGV[38] test number 1|0        ARGV[39] now (epoch ms)
  * ARGV[40] code expiry (epoch ms)   ARGV[41] HMAC of the binding's transaction, '' when none
- * Returns {'issued', shadow scope or '', overdraft 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ * KEYS[19] the number's guard mark (the window its send was counted in, see below)
+ * Returns {'issued', shadow scope or '', overdraft 0|1, counted 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
  *
@@ -36,8 +37,17 @@
  * The global limit is a hard cap at 1x outside `enforce`; under `enforce` it is a soft threshold
  * (only healthy countries pass above it) and the hard cap is 2x. The code's hash keeps the guard
  * window index `w` and whether the overdraft admitted it (`o`), so check-code credits `verified`
- * to the very cells and window the send counted in. (Comments live here, not in the Lua text: the
- * text is shipped in the Worker bundle and to Redis.)
+ * to the very cells and window the send counted in.
+ *
+ * A number counts once per guard window in its range and block: a counted send writes the
+ * number's guard mark (KEYS[19]: `w` its window, `o` its overdraft flag); a send to a number whose
+ * mark is from the current or the previous window is a resend. A resend is neither checked nor
+ * charged in the range and block (so a stranger's unverified requests for one number cannot fill
+ * its range's budget and refuse the owner and the range's other numbers), but it is checked and
+ * charged in the country cell like any send: a pumper resending to numbers it holds (up to the
+ * per-phone limit each) still spends the country's budget, which keeps the country's bound. Its
+ * record takes the mark's `w` and `o`, so its approval credits the count it relies on.
+ * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
 local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
@@ -78,6 +88,11 @@ end
 local range, block = 'r:' .. ARGV[26], 'b:' .. ARGV[27]
 local overdraft = 0
 local shadow = ''
+local mark = {false, false}
+if not test then
+  mark = redis.call('HMGET', KEYS[19], 'w', 'o')
+end
+local resend = mark[1] and tonumber(ARGV[25]) - tonumber(mark[1]) <= 1
 if mode ~= 'off' then
   local fields = {range .. ':s', range .. ':v', block .. ':s', block .. ':v', 'c:s', 'c:v', 'o:s', 'o:v'}
   local now = redis.call('HMGET', KEYS[15], unpack(fields))
@@ -94,7 +109,11 @@ if mode ~= 'off' then
     return unverified(i) < tonumber(base) + credit * value(i + 1)
   end
   local refusal = nil
-  if not room(1, ARGV[28]) then
+  if resend then
+    if not room(5, ARGV[30]) then
+      refusal = 'country'
+    end
+  elseif not room(1, ARGV[28]) then
     refusal = 'range'
   elseif not room(3, ARGV[29]) then
     refusal = 'block'
@@ -137,7 +156,16 @@ for i = 1, 5 do
 end
 if test then
   count('', 'test_sent')
-  return {'issued', '', 0}
+  return {'issued', '', 0, 0}
+end
+if resend then
+  redis.call('HSET', KEYS[1], 'w', mark[1], 'o', mark[2])
+  if mode ~= 'off' then
+    redis.call('HINCRBY', KEYS[15], 'c:s', 1)
+    redis.call('EXPIRE', KEYS[15], ARGV[24])
+  end
+  count('', 'sent')
+  return {'issued', shadow, 0, 0}
 end
 redis.call('HINCRBY', KEYS[15], range .. ':s', 1)
 redis.call('HINCRBY', KEYS[15], block .. ':s', 1)
@@ -146,6 +174,9 @@ if overdraft == 1 then
   redis.call('HINCRBY', KEYS[15], 'o:s', 1)
 end
 redis.call('EXPIRE', KEYS[15], ARGV[24])
+redis.call('DEL', KEYS[19])
+redis.call('HSET', KEYS[19], 'w', ARGV[25], 'o', overdraft)
+redis.call('EXPIRE', KEYS[19], ARGV[24])
 count('', 'sent')
-return {'issued', shadow, overdraft}
+return {'issued', shadow, overdraft, 1}
 `;

@@ -15,6 +15,7 @@
  * ARGV[10] country (stats field `{country}:verified`, `:test_verified` for a test number)
  * ARGV[11] stats TTL (s)         ARGV[12] current guard window index   ARGV[13] previous one
  * ARGV[14] HMAC of the verify's transaction, '' when it sent none
+ * KEYS[9] the number's guard mark (admit-send: the window its counted send is in, credited yet)
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
  *       | {'transaction_mismatch', 0}
@@ -33,7 +34,10 @@
  * and the overdraft when it admitted the send), in the window the send counted in (`w`): sent and
  * verified of one code stay in one window, so the unverified count `s - v` is exact. A send older
  * than the previous window, or a cell hash already gone, is credited nowhere rather than into a
- * fresh hash without a TTL. A test number is credited nowhere.
+ * fresh hash without a TTL. A test number is credited nowhere. A number's count is credited once:
+ * only while the number's guard mark names the record's window and is not yet credited (`c`), so
+ * the owner's verification clears a stranger's unverified send to the number, and a number that
+ * verifies many codes in a window earns its cells one credit, not one per code.
  *
  * A success deletes the code (single use) and both failure counters: NIST counts consecutive
  * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
@@ -90,7 +94,9 @@ if rec[1] == ARGV[1] then
   elseif rec[6] == ARGV[13] then
     cell = KEYS[8]
   end
-  if cell and redis.call('EXISTS', cell) == 1 then
+  local mark = redis.call('HMGET', KEYS[9], 'w', 'c')
+  if cell and mark[1] == rec[6] and not mark[2] and redis.call('EXISTS', cell) == 1 then
+    redis.call('HSET', KEYS[9], 'c', 1)
     redis.call('HINCRBY', cell, 'r:' .. rec[8] .. ':v', 1)
     redis.call('HINCRBY', cell, 'b:' .. rec[9] .. ':v', 1)
     redis.call('HINCRBY', cell, 'c:v', 1)

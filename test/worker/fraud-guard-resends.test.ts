@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshBritishBlocks, freshUsRange, numberInBlock } from './support/numbers.ts';
+import {
+  clearSmsFaults,
+  injectSmsFault,
+  latestCode,
+  redis,
+  sandboxAttempts,
+  type TestApp,
+  testApp,
+} from './support/stack.ts';
+
+/**
+ * A number counts once per guard window (docs/abuse-defense.md): resends to a number neither spend
+ * nor are refused by the guard's shared budgets, so a stranger requesting codes for someone's
+ * number cannot lock the owner or the owner's range out. Real Redis and Plivo sandbox, fixed clock,
+ * default guard settings; cooldowns off so the rounds need no waiting.
+ */
+
+const HOUR_MS = 3_600_000;
+const START = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 24 * HOUR_MS + HOUR_MS / 4;
+const WINDOW = Math.floor(START / HOUR_MS);
+
+afterEach(async () => {
+  await clearSmsFaults();
+});
+
+interface Clocked extends TestApp {
+  at(ms: number): void;
+}
+
+function guardApp(overrides: Record<string, string> = {}): Clocked {
+  let now = START;
+  const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', ...overrides }, { clock: { nowMs: () => now } });
+  return Object.assign(app, {
+    at(ms: number) {
+      now = ms;
+    },
+  });
+}
+
+let ipCounter = 0;
+/** A fresh address per request: the attacker rotates, so the per-IP limit never decides here. */
+function freshIp(): string {
+  ipCounter += 1;
+  return `198.19.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
+}
+
+/** `sent` with the verification id, or the refusal's scope (or error code). */
+async function request(app: TestApp, phone: string): Promise<{ outcome: string; verificationId?: string }> {
+  const response = await app.post('/otp/request', { phone }, { 'cf-connecting-ip': freshIp() });
+  const body = (await response.json()) as {
+    verificationId?: string;
+    error?: { code: string; scope?: string };
+  };
+  if (response.status === 200) return { outcome: 'sent', verificationId: body.verificationId };
+  return { outcome: body.error?.scope ?? body.error?.code ?? String(response.status) };
+}
+
+async function outcomes(app: TestApp, phones: string[]): Promise<string[]> {
+  const answers = [];
+  for (const phone of phones) answers.push((await request(app, phone)).outcome);
+  return answers;
+}
+
+async function requestAndVerify(app: TestApp, phone: string): Promise<void> {
+  const { outcome, verificationId } = await request(app, phone);
+  expect(outcome).toBe('sent');
+  const verified = await app.post(
+    '/otp/verify',
+    { verificationId, code: await latestCode(phone) },
+    { 'cf-connecting-ip': freshIp() },
+  );
+  expect(verified.status).toBe(200);
+}
+
+function prefixOf(app: TestApp): string {
+  return app.env.KEY_PREFIX as string;
+}
+
+/**
+ * The guard's counts in one window of the US: the range's (the app's key prefix is fresh, so the
+ * one range the test uses is the only `r:` cell), its block's and the country's sent and verified.
+ */
+async function usCells(app: TestApp, windowIndex = WINDOW) {
+  const flat = (await redis(['HGETALL', `${prefixOf(app)}guard:sms:US:${windowIndex}`])) as string[];
+  const fields = new Map<string, number>();
+  for (let index = 0; index < flat.length; index += 2)
+    fields.set(String(flat[index]), Number(flat[index + 1]));
+  const sum = (pattern: RegExp) =>
+    [...fields].filter(([field]) => pattern.test(field)).reduce((total, [, value]) => total + value, 0);
+  return {
+    range: { s: sum(/^r:.*:s$/), v: sum(/^r:.*:v$/) },
+    block: { s: sum(/^b:.*:s$/), v: sum(/^b:.*:v$/) },
+    country: { s: sum(/^c:s$/), v: sum(/^c:v$/) },
+  };
+}
+
+/** The guard marks of the app's numbers, field by field. */
+async function guardMarks(app: TestApp): Promise<Record<string, string>[]> {
+  const keys = (await redis(['KEYS', `${prefixOf(app)}guard-number:sms:*`])) as string[];
+  const marks = [];
+  for (const key of keys) {
+    const flat = (await redis(['HGETALL', key])) as string[];
+    const mark: Record<string, string> = {};
+    for (let index = 0; index < flat.length; index += 2) mark[String(flat[index])] = String(flat[index + 1]);
+    marks.push(mark);
+  }
+  return marks;
+}
+
+async function smsTo(phone: string): Promise<number> {
+  const digits = phone.slice(1);
+  return (await sandboxAttempts()).filter(
+    (attempt) => attempt.dst.replace(/^\+/, '') === digits && attempt.outcome === 'accepted',
+  ).length;
+}
+
+describe('a stranger cannot spend a range budget through one number', () => {
+  it('a stranger hammering one number up to its per-phone limit refuses no other number of the range', async () => {
+    const app = guardApp();
+    const { number } = freshUsRange();
+    const victim = number(0);
+    // RATE_LIMIT_SEND_PER_PHONE is 5/1h: the sixth is the per-phone limit, not the guard.
+    expect(await outcomes(app, Array(6).fill(victim))).toEqual([...Array(5).fill('sent'), 'phone']);
+    expect(await smsTo(victim)).toBe(5);
+    // The victim counts once of the range's base of 2: one more number fits, then the range is full.
+    expect(await outcomes(app, [number(1), number(2)])).toEqual(['sent', 'range']);
+  });
+
+  it('resends to one number count once in its range and block, each in the country, and mark the number', async () => {
+    const app = guardApp();
+    const phone = freshUsRange().number(42);
+    expect(await outcomes(app, Array(4).fill(phone))).toEqual(Array(4).fill('sent'));
+    const one = { s: 1, v: 0 };
+    // The country counts every send: resends to numbers an attacker holds still spend its budget.
+    expect(await usCells(app)).toEqual({ range: one, block: one, country: { s: 4, v: 0 } });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0' }]);
+    // The plain per-phone limit still counts every send.
+    expect(await outcomes(app, [phone, phone])).toEqual(['sent', 'phone']);
+  });
+
+  it("the owner verifying clears the stranger's unverified send: the range is whole again", async () => {
+    const app = guardApp();
+    const { number } = freshUsRange();
+    const victim = number(7);
+    expect(await outcomes(app, [victim, victim])).toEqual(['sent', 'sent']);
+    await requestAndVerify(app, victim);
+    const cleared = { s: 1, v: 1 };
+    expect(await usCells(app)).toEqual({ range: cleared, block: cleared, country: { s: 3, v: 1 } });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0', c: '1' }]);
+    // u = 0 and one credit: the range holds 3 unverified sends of other numbers.
+    expect(await outcomes(app, [number(1), number(2), number(3), number(4)])).toEqual([
+      'sent',
+      'sent',
+      'sent',
+      'range',
+    ]);
+  });
+});
+
+describe('a number earns its cells one credit per window', () => {
+  it('three verified codes of one number credit the range, block and country once', async () => {
+    const app = guardApp();
+    const { number } = freshUsRange();
+    const owner = number(9);
+    for (let code = 0; code < 3; code += 1) await requestAndVerify(app, owner);
+    const once = { s: 1, v: 1 };
+    expect(await usCells(app)).toEqual({ range: once, block: once, country: { s: 3, v: 1 } });
+    // One credit, not three: the range holds base 2 + 1 unverified sends of other numbers.
+    expect(await outcomes(app, [number(1), number(2), number(3), number(4)])).toEqual([
+      'sent',
+      'sent',
+      'sent',
+      'range',
+    ]);
+  });
+});
+
+describe('the guard window', () => {
+  it('a number counted in one window is a resend through the next, credited where it counted, and counts again after', async () => {
+    const app = guardApp();
+    const phone = freshUsRange().number(5);
+    expect((await request(app, phone)).outcome).toBe('sent');
+    // Half into the next window: a resend, counted in the country only; its approval credits the
+    // first window.
+    app.at((WINDOW + 1) * HOUR_MS + HOUR_MS / 2);
+    await requestAndVerify(app, phone);
+    const none = { s: 0, v: 0 };
+    expect(await usCells(app, WINDOW + 1)).toEqual({ range: none, block: none, country: { s: 1, v: 0 } });
+    const credited = { s: 1, v: 1 };
+    expect(await usCells(app, WINDOW)).toEqual({ range: credited, block: credited, country: credited });
+    // Two windows on, the first count has slid out: the number counts again.
+    app.at((WINDOW + 2) * HOUR_MS + HOUR_MS / 2);
+    expect((await request(app, phone)).outcome).toBe('sent');
+    expect(await usCells(app, WINDOW + 2)).toEqual({
+      range: { s: 1, v: 0 },
+      block: { s: 1, v: 0 },
+      country: { s: 1, v: 0 },
+    });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW + 2), o: '0' }]);
+  });
+});
+
+describe('a Plivo 4xx', () => {
+  it('on a first send takes back its count and mark, so the next send to the number counts afresh', async () => {
+    const app = guardApp();
+    const phone = freshUsRange().number(11);
+    await injectSmsFault({ status: 400, count: 1 });
+    expect((await request(app, phone)).outcome).toBe('sms_failed');
+    const none = { s: 0, v: 0 };
+    expect(await usCells(app)).toEqual({ range: none, block: none, country: none });
+    expect(await guardMarks(app)).toEqual([]);
+    await requestAndVerify(app, phone);
+    const counted = { s: 1, v: 1 };
+    expect(await usCells(app)).toEqual({ range: counted, block: counted, country: counted });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0', c: '1' }]);
+  });
+
+  it('on a resend takes back nothing from the guard: the first send stays counted, and is credited once', async () => {
+    const app = guardApp();
+    const phone = freshUsRange().number(12);
+    expect((await request(app, phone)).outcome).toBe('sent');
+    await injectSmsFault({ status: 400, count: 1 });
+    expect((await request(app, phone)).outcome).toBe('sms_failed');
+    const counted = { s: 1, v: 0 };
+    // The refused resend's country count stays (erring on the side of counting, never of lending).
+    expect(await usCells(app)).toEqual({ range: counted, block: counted, country: { s: 2, v: 0 } });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0' }]);
+    await requestAndVerify(app, phone);
+    const credited = { s: 1, v: 1 };
+    expect(await usCells(app)).toEqual({ range: credited, block: credited, country: { s: 3, v: 1 } });
+  });
+});
+
+describe('the price of counting a number once, and its bound', () => {
+  it('an attacker resending to the numbers it got admitted gets at most the per-phone limit each', async () => {
+    // Resends to a number are the per-phone limit's to bound, not the guard's: a pumped range
+    // costs at most its base (2 numbers) x RATE_LIMIT_SEND_PER_PHONE (5) = 10 SMS per hour.
+    const app = guardApp();
+    const { number } = freshUsRange();
+    const phones = Array.from({ length: 20 }, (_, index) => number(index * 3));
+    const answers = [];
+    for (let round = 0; round < 6; round += 1) answers.push(...(await outcomes(app, phones)));
+    expect(answers.filter((answer) => answer === 'sent')).toHaveLength(10);
+    let sms = 0;
+    for (const phone of phones) sms += await smsTo(phone);
+    expect(sms).toBe(10);
+  });
+
+  it('resends spend the country budget: an attacker resending across many blocks stays within base + overdraft', async () => {
+    const app = guardApp();
+    // One number in each of 6 fresh blocks, then resends to them: every send counts in the country.
+    const phones = freshBritishBlocks(6).map((block) => numberInBlock(block, 100, 1));
+    const answers = [];
+    for (let round = 0; round < 5; round += 1) answers.push(...(await outcomes(app, phones)));
+    // Country base 15 and no credit: the 16th send is refused whether it is a resend or not.
+    expect(answers.filter((answer) => answer === 'sent')).toHaveLength(15);
+    expect(answers.slice(15).every((answer) => answer === 'country')).toBe(true);
+  });
+});
