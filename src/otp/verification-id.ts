@@ -62,7 +62,9 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
     },
     async open(id) {
       const bytes = id.length <= 128 ? fromBase64url(id) : undefined;
-      if (bytes?.length !== ID_BYTES) return undefined;
+      // 67 bytes leave 2 unused bits in the last character: only the canonical spelling is an id,
+      // so no second string opens to the same routing.
+      if (bytes?.length !== ID_BYTES || base64url(bytes) !== id) return undefined;
       const capability = bytes.slice(0, RANDOM_BYTES);
       let plain: ArrayBuffer;
       try {
