@@ -1,5 +1,6 @@
 import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
 import type { VoiceAnswerSeal } from '../../otp/voice-answer-seal.ts';
+import { plivoEndpoint, postToPlivo, refusalResult } from './plivo-api-call.ts';
 
 export interface PlivoCallSettings {
   baseUrl: string;
@@ -30,8 +31,7 @@ export function createPlivoCallPlacer(
   seal: VoiceAnswerSeal,
   log: Pick<OperatorLog, 'detail'>,
 ): PlivoCallPlacer {
-  const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Call/`;
-  const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
+  const endpoint = plivoEndpoint(settings, 'Call');
   return {
     async place(dispatch) {
       const { verificationId, code, locale, expiresAtMs } = dispatch;
@@ -44,28 +44,15 @@ export function createPlivoCallPlacer(
         time_limit: TIME_LIMIT_SECONDS,
         ring_timeout: RING_TIMEOUT_SECONDS,
       };
-      let response: Response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-      } catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
-        log.detail(`plivo call ${reason}`);
-        return { kind: 'uncertain', reason };
+      const answer = await postToPlivo(settings, endpoint, body);
+      if (answer.kind === 'unanswered') {
+        log.detail(`plivo call ${answer.reason}`);
+        return { kind: 'uncertain', reason: answer.reason };
       }
-      const text = await response.text().catch(() => '');
       // A call has no delivery reports to track: no message id.
-      if (response.status === 201 || response.status === 200)
-        return { kind: 'accepted', messageId: undefined };
-      log.detail(`plivo call refused ${response.status}: ${text.slice(0, 200)}`);
-      if (response.status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
-      if (response.status >= 500)
-        return { kind: 'uncertain', reason: 'server_error', status: response.status };
-      return { kind: 'rejected', status: response.status };
+      if (answer.status === 201 || answer.status === 200) return { kind: 'accepted', messageId: undefined };
+      log.detail(`plivo call refused ${answer.status}: ${answer.text.slice(0, 200)}`);
+      return refusalResult(answer.status);
     },
   };
 }

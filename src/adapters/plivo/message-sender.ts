@@ -1,4 +1,5 @@
 import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
+import { plivoEndpoint, postToPlivo, refusalResult } from './plivo-api-call.ts';
 import { whatsAppLanguage } from './whatsapp-language.ts';
 
 export interface PlivoSettings {
@@ -31,8 +32,7 @@ export function createPlivoMessageSender(
     log.detail(`plivo ${failure.reason}${status}${providerError}`);
   }
 
-  const endpoint = `${settings.baseUrl}/v1/Account/${encodeURIComponent(settings.authId)}/Message/`;
-  const authorization = `Basic ${btoa(`${settings.authId}:${settings.authToken}`)}`;
+  const endpoint = plivoEndpoint(settings, 'Message');
 
   function smsContent(text: string) {
     const sender =
@@ -81,32 +81,23 @@ export function createPlivoMessageSender(
         message_expiry: Math.max(5, dispatch.ttlSeconds),
         ...(settings.statusCallbackUrl ? { url: settings.statusCallbackUrl, method: 'POST' } : {}),
       };
-      let response: Response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-      } catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
-        logFailure({ reason });
-        return { kind: 'uncertain', reason };
+      const answer = await postToPlivo(settings, endpoint, body);
+      if (answer.kind === 'unanswered') {
+        logFailure({ reason: answer.reason });
+        return { kind: 'uncertain', reason: answer.reason };
       }
-
-      const text = await response.text().catch(() => '');
       // Queued. The MessageUUID is what its delivery reports will name: the service tracks it so
       // that only reports about its own messages count.
-      if (response.status === 202 || response.status === 200)
-        return { kind: 'accepted', messageId: parseMessageUuid(text) };
+      if (answer.status === 202 || answer.status === 200)
+        return { kind: 'accepted', messageId: parseMessageUuid(answer.text) };
       // Plivo's error text explains the refusal to the operator, never to the caller. It describes
       // parameters, not the message text, so it carries no code; still, cap its length.
-      logFailure({ status: response.status, reason: 'refused', providerError: parseProviderError(text) });
-      if (response.status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
-      if (response.status >= 500)
-        return { kind: 'uncertain', reason: 'server_error', status: response.status };
-      return { kind: 'rejected', status: response.status };
+      logFailure({
+        status: answer.status,
+        reason: 'refused',
+        providerError: parseProviderError(answer.text),
+      });
+      return refusalResult(answer.status);
     },
   };
 }
