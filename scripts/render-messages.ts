@@ -107,6 +107,10 @@ Every language the SMS can be written in, as it renders with the code ${SAMPLE_C
 \`src/otp/messages/templates.ts\`; the Android hash and the WebOTP line are appended by
 \`src/otp/otp-message.ts\`, the same in every language.
 
+The translations were written by the otp-edge developers and have not yet been reviewed by native
+speakers: have the languages your users read checked before you rely on them, and restrict
+\`SMS_LOCALES\` to those meanwhile if you prefer.
+
 ## Which language an SMS is written in
 
 1. \`locale\` in the body of \`POST /otp/request\` (a BCP 47 tag, 2-35 characters): the tag itself,
