@@ -116,6 +116,18 @@ describe('channel switch ("call me instead")', () => {
     }
   });
 
+  it('is a send: the per-number limit refuses it (429 rate_limited), nothing is called and the SMS code still works', async () => {
+    const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0', RATE_LIMIT_SEND_PER_PHONE: '1/1h' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone);
+    const refused = await switchTo(app, verificationId, 'voice');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', scope: 'phone' } });
+    await expect(callTo(phone)).rejects.toThrow(/no call/);
+    expect((await verify(app, verificationId, await latestCode(phone))).status).toBe(200);
+  });
+
   it('rejects a body without a known channel (400 invalid_request)', async () => {
     const app = switchApp();
     const verificationId = await startVerification(app, uniquePhone());
