@@ -20,6 +20,7 @@ import { metaRoutes } from './http/routes/meta.ts';
 import { openApiRoutes } from './http/routes/openapi-document.ts';
 import { otpRequestRoutes } from './http/routes/otp-request.ts';
 import { verificationCancelRoutes } from './http/routes/otp-verification-cancel.ts';
+import { channelSwitchRoutes } from './http/routes/otp-verification-channel.ts';
 import { verificationReadRoutes } from './http/routes/otp-verification-read.ts';
 import { otpVerifyRoutes } from './http/routes/otp-verify.ts';
 import { voiceAnswerRoutes } from './http/routes/voice-answer.ts';
@@ -87,6 +88,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
   app.use('/otp/*', requireApiKeyWhenConfigured());
   app.use('/otp/request', jsonBodyOnly(MAX_BODY_BYTES_WITH_CAPTCHA));
   app.use('/otp/verify', jsonBodyOnly(MAX_BODY_BYTES));
+  app.use('/otp/verifications/:verificationId/channel', jsonBodyOnly(MAX_BODY_BYTES));
 
   // HTML pages, each behind its setting. Outside the chain below: not API routes for `AppType`.
   app.route('/', demoRoutes);
@@ -98,6 +100,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', otpVerifyRoutes)
     .route('/', verificationReadRoutes)
     .route('/', verificationCancelRoutes)
+    .route('/', channelSwitchRoutes)
     .route('/', deliveryWebhookRoutes)
     .route('/', voiceAnswerRoutes)
     .route('/', adminStatsRoutes)

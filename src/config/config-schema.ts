@@ -80,6 +80,11 @@ export const configSchema = z
      */
     OTP_MAX_FAILURES_PER_CLIENT: integer(1, 100, 10),
     OTP_RESEND_COOLDOWN_SECONDS: integer(0, 3600, 60),
+    /**
+     * Wait after a code before the user may ask for it over another channel ("call me instead"):
+     * shorter than the cooldown, since the switch keeps the verification's attempts and counts.
+     */
+    OTP_FALLBACK_DELAY_SECONDS: integer(0, 3600, 20),
 
     /**
      * Numbers that never get an SMS and take a fixed code (app-store review, QA, CI):

@@ -203,6 +203,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       maxFailuresPerDay: raw.OTP_MAX_FAILURES_PER_DAY,
       maxFailuresPerClient: raw.OTP_MAX_FAILURES_PER_CLIENT,
       resendCooldownSeconds: raw.OTP_RESEND_COOLDOWN_SECONDS,
+      fallbackDelaySeconds: raw.OTP_FALLBACK_DELAY_SECONDS,
     },
     plivo: {
       baseUrl: raw.PLIVO_BASE_URL.replace(/\/+$/, ''),

@@ -4,6 +4,7 @@ import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
 import { metaDocs } from './routes/meta.ts';
 import { otpRequestDoc } from './routes/otp-request.ts';
 import { verificationCancelDoc } from './routes/otp-verification-cancel.ts';
+import { channelSwitchDoc } from './routes/otp-verification-channel.ts';
 import { verificationReadDoc } from './routes/otp-verification-read.ts';
 import { otpVerifyDoc } from './routes/otp-verify.ts';
 import { voiceAnswerDoc } from './routes/voice-answer.ts';
@@ -15,6 +16,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   otpVerifyDoc,
   verificationReadDoc,
   verificationCancelDoc,
+  channelSwitchDoc,
   deliveryWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,

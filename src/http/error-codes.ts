@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   unsupported_number: { status: 422, message: 'This number cannot receive verification codes by SMS.' },
   channel_unavailable: { status: 422, message: 'This service does not send codes over this channel.' },
   resend_too_soon: { status: 429, message: 'A code was sent recently. Wait before requesting another.' },
+  fallback_too_soon: {
+    status: 429,
+    message: 'The code was sent moments ago. Wait a little before asking for it another way.',
+  },
   too_many_attempts: { status: 429, message: 'Too many wrong codes. Request a new code later.' },
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },

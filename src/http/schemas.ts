@@ -129,6 +129,26 @@ export const otpPendingResponse = z
   })
   .register(z.globalRegistry, { id: 'OtpPending' });
 
+export const channelSwitchBody = z
+  .strictObject({
+    channel: z.enum(CHANNELS).register(z.globalRegistry, {
+      description:
+        'The channel the new code goes out on; it must differ from the one the current code went out on ("call me instead": `voice`).',
+      examples: ['voice'],
+    }),
+  })
+  .register(z.globalRegistry, { id: 'ChannelSwitch' });
+
+export const channelSwitchedResponse = z
+  .object({
+    verificationId,
+    status: z.literal('pending'),
+    channel: z.enum(CHANNELS),
+    expiresInSeconds: z.int().register(z.globalRegistry, { examples: [300] }),
+    resendAfterSeconds: z.int().register(z.globalRegistry, { examples: [60] }),
+  })
+  .register(z.globalRegistry, { id: 'ChannelSwitched' });
+
 export const otpApprovedResponse = z
   .object({
     status: z.literal('approved'),

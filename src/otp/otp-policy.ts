@@ -12,4 +12,6 @@ export interface OtpPolicy {
   readonly maxFailuresPerClient: number;
   /** Wait before the same number gets a new code. */
   readonly resendCooldownSeconds: number;
+  /** Wait after a code before the user may switch its verification to another channel. */
+  readonly fallbackDelaySeconds: number;
 }

@@ -282,12 +282,28 @@ export type AdmissionOutcome =
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
 
 /**
+ * A channel switch's answer: as AdmissionOutcome, minus the cooldown (the fallback delay replaces
+ * it), plus `not_found` (the verification is not the number's active, pending, unexpired one).
+ */
+export type ReissueOutcome =
+  | Exclude<AdmissionOutcome, { kind: 'resend_too_soon' }>
+  | { kind: 'not_found' }
+  | { kind: 'fallback_too_soon'; retryAfterSeconds: number };
+
+/**
  * May one more SMS go out? Failure cap, cooldown, every limit and budget, and the issue of the
  * code, all or nothing in one store round trip: a refusal writes nothing but a refusal counter.
  * Fails closed (throws) when unsure.
  */
 export interface SendAdmission {
   admit(send: SendRequest): Promise<AdmissionOutcome>;
+  /**
+   * A fresh code over `send.cells.channel` on the existing verification `send.verificationTag`
+   * (attempts and failure counts carry over, the old code stops working), admitted like a send,
+   * but only once `fallbackDelaySeconds` have passed since its last code. `revoke` on a switch
+   * whose message the provider refused removes the verification: neither code reached anyone.
+   */
+  reissue(send: SendRequest, fallbackDelaySeconds: number): Promise<ReissueOutcome>;
 }
 
 /**

@@ -5,17 +5,17 @@ import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel } from './channel.ts';
+import { composeDispatch } from './compose-dispatch.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
-import { composeOtpMessage, type OtpMessageSettings } from './otp-message.ts';
+import type { OtpMessageSettings } from './otp-message.ts';
 import type { OtpPolicy } from './otp-policy.ts';
 import type {
   CallerBlocks,
   Clock,
   CodeDelivery,
-  CodeDispatch,
   OperatorLog,
   RandomSource,
   SendAdmission,
@@ -208,29 +208,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const locales = transaction ? deps.message.transactionLocales : deps.message.locales;
   const locale = chooseSmsLocale(request.locale, country, locales);
   deps.log.smsLocale(locale);
-  const result = await deps.delivery.deliver(dispatchFor(request.channel));
-  function dispatchFor(channel: Channel): CodeDispatch {
-    switch (channel) {
-      case 'sms':
-        return {
-          channel,
-          to: e164,
-          text: composeOtpMessage(code, locale, deps.message, transaction),
-          ttlSeconds: policy.ttlSeconds,
-        };
-      case 'whatsapp':
-        return { channel, to: e164, code, locale, ttlSeconds: policy.ttlSeconds };
-      case 'voice':
-        return {
-          channel,
-          to: e164,
-          code,
-          locale,
-          verificationId,
-          expiresAtMs: nowMs + policy.ttlSeconds * 1000,
-        };
-    }
-  }
+  const result = await deps.delivery.deliver(
+    composeDispatch(request.channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
+  );
   switch (result.kind) {
     case 'accepted':
       // After the send, never before it: the request's store round trips before the SMS stay as they are.

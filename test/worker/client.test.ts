@@ -6,6 +6,7 @@ import {
   type OtpApiError,
   type OtpApproved,
   type OtpCanceled,
+  type OtpChannelSwitched,
   OtpClientError,
   type OtpClientOptions,
   type OtpPending,
@@ -18,6 +19,7 @@ import {
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
 import type {
+  channelSwitchedResponse,
   otpApprovedResponse,
   otpPendingResponse,
   otpRequestBody,
@@ -162,5 +164,6 @@ describe('@otp-edge/client', () => {
     expectTypeOf<Transaction>().toEqualTypeOf<z.input<typeof transactionBinding>>();
     expectTypeOf<OtpVerification>().toEqualTypeOf<z.output<typeof verificationResponse>>();
     expectTypeOf<OtpCanceled>().toEqualTypeOf<z.output<typeof verificationCanceledResponse>>();
+    expectTypeOf<OtpChannelSwitched>().toEqualTypeOf<z.output<typeof channelSwitchedResponse>>();
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlivoXml } from '../../local/plivo-sandbox/plivo-xml.ts';
-import { type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
+import { relayUrl, replay } from './support/callbacks.ts';
 import { captureLogs } from './support/logs.ts';
-import { plivoUrl, redis, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import { redis, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import { answerRequestOf, callTo, digitsOf, type SandboxCall, spoken } from './support/voice-calls.ts';
 
 /**
  * Voice through the real Plivo sandbox: it places the call and requests the answer URL, signed,
@@ -28,52 +28,6 @@ function voiceApp(overrides: Record<string, string> = {}): Clocked {
       now = ms;
     },
   });
-}
-
-interface SandboxCall {
-  to: string;
-  from: string;
-  answerUrl: string;
-  answerMethod: string;
-}
-
-async function callTo(phone: string): Promise<SandboxCall> {
-  const calls = (await (
-    await fetch(`${plivoUrl}/__sandbox/calls?to=${encodeURIComponent(phone)}`)
-  ).json()) as SandboxCall[];
-  const [call] = calls;
-  if (!call) throw new Error(`no call to ${phone}`);
-  return call;
-}
-
-/** The answer request the sandbox sent for this call, as the relay recorded it. */
-async function answerRequestOf(call: SandboxCall): Promise<RelayedCallback> {
-  const path = new URL(call.answerUrl).pathname;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const all = (await (await fetch(`${relayUrl}/__relay/requests`)).json()) as RelayedCallback[];
-    const found = all.find((request) => request.path === path);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no answer request for ${path}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** What the call says, as the sandbox would play it: every <Speak> text times its loop. */
-async function spoken(response: Response): Promise<string> {
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^application\/xml/);
-  const parsed = parsePlivoXml(await response.text());
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.instructions
-    .flatMap((instruction) =>
-      instruction.kind === 'speak' ? Array<string>(instruction.loop).fill(instruction.text) : [],
-    )
-    .join(' ');
-}
-
-function digitsOf(text: string): string {
-  return text.replace(/\D/g, '');
 }
 
 async function requestCall(

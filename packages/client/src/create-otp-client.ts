@@ -2,6 +2,7 @@ import { type OtpResult, readResult } from './otp-result.ts';
 import type {
   OtpApproved,
   OtpCanceled,
+  OtpChannelSwitched,
   OtpPending,
   OtpRequestBody,
   OtpVerification,
@@ -56,6 +57,15 @@ export interface OtpClient {
   getVerification(verificationId: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpVerification>>;
   /** Cancels it: its code stops working ("change number"). */
   cancelVerification(verificationId: string, options?: VerifyCodeOptions): Promise<OtpResult<OtpCanceled>>;
+  /**
+   * "Call me instead": a new code on the same verification over another channel, once
+   * OTP_FALLBACK_DELAY_SECONDS have passed since the last one (`fallback_too_soon` before).
+   */
+  switchChannel(
+    verificationId: string,
+    channel: 'sms' | 'voice' | 'whatsapp',
+    options?: VerifyCodeOptions,
+  ): Promise<OtpResult<OtpChannelSwitched>>;
 }
 
 export function createOtpClient(options: OtpClientOptions): OtpClient {
@@ -99,6 +109,14 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     },
     cancelVerification(verificationId, { endUserIp } = {}) {
       return call<OtpCanceled>('DELETE', verificationPath(verificationId), undefined, endUserIp);
+    },
+    switchChannel(verificationId, channel, { endUserIp } = {}) {
+      return call<OtpChannelSwitched>(
+        'POST',
+        `${verificationPath(verificationId)}/channel`,
+        { channel },
+        endUserIp,
+      );
     },
   };
 }

@@ -27,6 +27,7 @@ export type {
   OtpApiError,
   OtpApproved,
   OtpCanceled,
+  OtpChannelSwitched,
   OtpPending,
   OtpRequestBody,
   OtpVerification,

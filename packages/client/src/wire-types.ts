@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'unsupported_number'
   | 'channel_unavailable'
   | 'resend_too_soon'
+  | 'fallback_too_soon'
   | 'too_many_attempts'
   | 'rate_limited'
   | 'internal_error'
@@ -122,6 +123,17 @@ export interface OtpVerification {
 export interface OtpCanceled {
   verificationId: string;
   status: 'canceled';
+}
+
+/** `POST /otp/verifications/{id}/channel`: a new code went out over `channel`; the old one is void. */
+export interface OtpChannelSwitched {
+  verificationId: string;
+  status: 'pending';
+  channel: 'sms' | 'voice' | 'whatsapp';
+  /** The new code's lifetime (`OTP_TTL_SECONDS`). */
+  expiresInSeconds: number;
+  /** When this number may ask for another code by POST /otp/request. */
+  resendAfterSeconds: number;
 }
 
 export interface OtpApiError {

@@ -1,6 +1,13 @@
 import type { Rate } from '../../config/rate.ts';
 import type { FraudGuardPolicy } from '../../otp/fraud-guard-policy.ts';
-import type { AdmissionOutcome, IssuedSend, SendAdmission, SendRequest, SendScope } from '../../otp/ports.ts';
+import type {
+  AdmissionOutcome,
+  IssuedSend,
+  ReissueOutcome,
+  SendAdmission,
+  SendRequest,
+  SendScope,
+} from '../../otp/ports.ts';
 import { SEND_SCOPES } from '../../otp/ports.ts';
 import {
   clientFailuresKey,
@@ -43,125 +50,148 @@ export function createUpstashSendAdmission(
   settings: SendAdmissionSettings,
 ): SendAdmission {
   const { keyPrefix, rates, guard } = settings;
-  return {
-    async admit(send: SendRequest): Promise<AdmissionOutcome> {
-      const number = numberKeys(keyPrefix, send.phoneTag);
-      const record = verificationKey(keyPrefix, send.verificationTag);
-      const statsKey = statsHourKey(keyPrefix, send.hourBucket);
-      const identifiers: Record<PlainLimit, string> = {
-        phone: send.phoneTag,
-        ip: send.networkTag,
-        prefix: send.cells.rangeTag,
-        country: send.cells.country,
-        global: 'all',
+  async function admitOrReissue(
+    send: SendRequest,
+    fallbackDelaySeconds: number | undefined,
+  ): Promise<AdmissionOutcome | ReissueOutcome> {
+    const number = numberKeys(keyPrefix, send.phoneTag);
+    const record = verificationKey(keyPrefix, send.verificationTag);
+    const statsKey = statsHourKey(keyPrefix, send.hourBucket);
+    const identifiers: Record<PlainLimit, string> = {
+      phone: send.phoneTag,
+      ip: send.networkTag,
+      prefix: send.cells.rangeTag,
+      country: send.cells.country,
+      global: 'all',
+    };
+    const limits = PLAIN_LIMITS.map((scope) => {
+      const rate = rates[scope];
+      const position = windowPosition(send.nowMs, rate.windowSeconds);
+      return {
+        scope,
+        rate,
+        position,
+        current: sendLimitKey(keyPrefix, scope, identifiers[scope], position.index),
+        previous: sendLimitKey(keyPrefix, scope, identifiers[scope], position.previousIndex),
       };
-      const limits = PLAIN_LIMITS.map((scope) => {
-        const rate = rates[scope];
-        const position = windowPosition(send.nowMs, rate.windowSeconds);
-        return {
-          scope,
-          rate,
-          position,
-          current: sendLimitKey(keyPrefix, scope, identifiers[scope], position.index),
-          previous: sendLimitKey(keyPrefix, scope, identifiers[scope], position.previousIndex),
+    });
+    const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
+    const guardKey = guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.index);
+    const guardMark = guardNumberKey(keyPrefix, send.cells.channel, send.phoneTag);
+    const reply = await calls.script(
+      ADMIT_SEND_SCRIPT,
+      [
+        record,
+        number.cooldown,
+        number.failures,
+        statsKey,
+        ...limits.flatMap((limit) => [limit.current, limit.previous]),
+        guardKey,
+        guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.previousIndex),
+        clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
+        number.active,
+        guardMark,
+      ],
+      [
+        send.codeHash,
+        send.ttlSeconds,
+        send.resendCooldownSeconds,
+        send.maxFailures,
+        send.cells.country,
+        STATS_TTL_SECONDS,
+        guard.mode,
+        ...limits.flatMap((limit) => [
+          limit.rate.limit,
+          limit.position.previousWeight,
+          (2 * limit.rate.windowSeconds + 1) * 1000,
+        ]),
+        cellsWindow.previousWeight,
+        2 * guard.windowSeconds + GUARD_TTL_MARGIN_SECONDS,
+        cellsWindow.index,
+        send.cells.rangeTag,
+        send.cells.block,
+        guard.rangeBase,
+        guard.blockBase,
+        guard.countryBase,
+        guard.overdraftBase,
+        guard.credit,
+        guard.healthyMinVerified,
+        send.maxFailuresPerClient,
+        send.ttlSeconds + VERIFICATION_RETENTION_SECONDS,
+        send.verificationTag,
+        send.sealedBinding,
+        send.testNumber ? 1 : 0,
+        send.nowMs,
+        send.nowMs + send.ttlSeconds * 1000,
+        send.transactionTag ?? '',
+        fallbackDelaySeconds === undefined ? '' : fallbackDelaySeconds * 1000,
+        send.cells.channel,
+      ],
+    );
+    if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
+    const [kind, detail, extra, counted] = reply.map(String);
+    switch (kind) {
+      case 'issued': {
+        const issued: IssuedSend = {
+          async revoke() {
+            await calls.script(
+              REVOKE_CODE_SCRIPT,
+              [
+                record,
+                number.cooldown,
+                statsKey,
+                guardKey,
+                ...limits.map((limit) => limit.current),
+                number.active,
+                guardMark,
+              ],
+              [
+                send.verificationTag,
+                statsField(send.cells.country, 'sent'),
+                send.cells.rangeTag,
+                send.cells.block,
+                extra === '1' ? 1 : 0,
+                counted === '1' ? 1 : 0,
+              ],
+            );
+          },
         };
-      });
-      const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
-      const guardKey = guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.index);
-      const guardMark = guardNumberKey(keyPrefix, send.cells.channel, send.phoneTag);
-      const reply = await calls.script(
-        ADMIT_SEND_SCRIPT,
-        [
-          record,
-          number.cooldown,
-          number.failures,
-          statsKey,
-          ...limits.flatMap((limit) => [limit.current, limit.previous]),
-          guardKey,
-          guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.previousIndex),
-          clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
-          number.active,
-          guardMark,
-        ],
-        [
-          send.codeHash,
-          send.ttlSeconds,
-          send.resendCooldownSeconds,
-          send.maxFailures,
-          send.cells.country,
-          STATS_TTL_SECONDS,
-          guard.mode,
-          ...limits.flatMap((limit) => [
-            limit.rate.limit,
-            limit.position.previousWeight,
-            (2 * limit.rate.windowSeconds + 1) * 1000,
-          ]),
-          cellsWindow.previousWeight,
-          2 * guard.windowSeconds + GUARD_TTL_MARGIN_SECONDS,
-          cellsWindow.index,
-          send.cells.rangeTag,
-          send.cells.block,
-          guard.rangeBase,
-          guard.blockBase,
-          guard.countryBase,
-          guard.overdraftBase,
-          guard.credit,
-          guard.healthyMinVerified,
-          send.maxFailuresPerClient,
-          send.ttlSeconds + VERIFICATION_RETENTION_SECONDS,
-          send.verificationTag,
-          send.sealedBinding,
-          send.testNumber ? 1 : 0,
-          send.nowMs,
-          send.nowMs + send.ttlSeconds * 1000,
-          send.transactionTag ?? '',
-        ],
-      );
-      if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-      const [kind, detail, extra, counted] = reply.map(String);
-      switch (kind) {
-        case 'issued': {
-          const issued: IssuedSend = {
-            async revoke() {
-              await calls.script(
-                REVOKE_CODE_SCRIPT,
-                [
-                  record,
-                  number.cooldown,
-                  statsKey,
-                  guardKey,
-                  ...limits.map((limit) => limit.current),
-                  number.active,
-                  guardMark,
-                ],
-                [
-                  send.verificationTag,
-                  statsField(send.cells.country, 'sent'),
-                  send.cells.rangeTag,
-                  send.cells.block,
-                  extra === '1' ? 1 : 0,
-                  counted === '1' ? 1 : 0,
-                ],
-              );
-            },
-          };
-          return { kind: 'issued', issued, shadowRefusal: detail === '' ? undefined : sendScope(detail) };
-        }
-        case 'cooldown':
-          return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(Number(detail)) };
-        case 'locked':
-          return { kind: 'locked', scope: 'number', retryAfterSeconds: pttlToSeconds(Number(detail)) };
-        case 'client_locked':
-          return { kind: 'locked', scope: 'client', retryAfterSeconds: pttlToSeconds(Number(detail)) };
-        case 'limited': {
-          const scope = sendScope(detail);
-          const plain = extra === 'limit' ? limits.find((limit) => limit.scope === scope) : undefined;
-          const position = plain ? plain.position : cellsWindow;
-          return { kind: 'rate_limited', scope, retryAfterSeconds: position.retryAfterSeconds };
-        }
-        default:
-          throw unexpectedReply(kind ?? 'empty');
+        return { kind: 'issued', issued, shadowRefusal: detail === '' ? undefined : sendScope(detail) };
       }
+      case 'not_found':
+        return { kind: 'not_found' };
+      case 'fallback_wait':
+        return {
+          kind: 'fallback_too_soon',
+          retryAfterSeconds: Math.max(1, Math.ceil(Number(detail) / 1000)),
+        };
+      case 'cooldown':
+        return { kind: 'resend_too_soon', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+      case 'locked':
+        return { kind: 'locked', scope: 'number', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+      case 'client_locked':
+        return { kind: 'locked', scope: 'client', retryAfterSeconds: pttlToSeconds(Number(detail)) };
+      case 'limited': {
+        const scope = sendScope(detail);
+        const plain = extra === 'limit' ? limits.find((limit) => limit.scope === scope) : undefined;
+        const position = plain ? plain.position : cellsWindow;
+        return { kind: 'rate_limited', scope, retryAfterSeconds: position.retryAfterSeconds };
+      }
+      default:
+        throw unexpectedReply(kind ?? 'empty');
+    }
+  }
+  return {
+    async admit(send) {
+      const outcome = await admitOrReissue(send, undefined);
+      if (outcome.kind === 'not_found' || outcome.kind === 'fallback_too_soon')
+        throw unexpectedReply(outcome.kind);
+      return outcome;
+    },
+    async reissue(send, fallbackDelaySeconds) {
+      const outcome = await admitOrReissue(send, fallbackDelaySeconds);
+      if (outcome.kind === 'resend_too_soon') throw unexpectedReply(outcome.kind);
+      return outcome;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { CHANNELS } from '../../otp/channel.ts';
 import type {
   AccessPolicy,
   CancelOutcome,
@@ -40,6 +41,8 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
     async check(ref, candidate, policy: CheckPolicy): Promise<CheckOutcome> {
       const number = numberKeys(keyPrefix, ref.phoneTag);
       const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
+      // The id's channel first: a record without `k` (never switched) is credited there.
+      const channels = [ref.channel, ...CHANNELS.filter((channel) => channel !== ref.channel)];
       const [kind, value] = scriptReply(
         await calls.script(
           CHECK_CODE_SCRIPT,
@@ -50,9 +53,11 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             clientFailuresKey(keyPrefix, ref.phoneTag, policy.networkTag),
             verifyIpKey(keyPrefix, policy.networkTag),
             statsHourKey(keyPrefix, policy.hourBucket),
-            guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.index),
-            guardCellsKey(keyPrefix, ref.channel, ref.country, cellsWindow.previousIndex),
-            guardNumberKey(keyPrefix, ref.channel, ref.phoneTag),
+            ...channels.flatMap((channel) => [
+              guardCellsKey(keyPrefix, channel, ref.country, cellsWindow.index),
+              guardCellsKey(keyPrefix, channel, ref.country, cellsWindow.previousIndex),
+              guardNumberKey(keyPrefix, channel, ref.phoneTag),
+            ]),
           ],
           [
             candidate.codeHash,
@@ -69,6 +74,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             cellsWindow.index,
             cellsWindow.previousIndex,
             candidate.transactionTag ?? '',
+            ...channels,
           ],
         ),
       );

@@ -28,7 +28,10 @@
  * ARGV[37] sealed binding        ARGV[38] test number 1|0        ARGV[39] now (epoch ms)
  * ARGV[40] code expiry (epoch ms)   ARGV[41] HMAC of the binding's transaction, '' when none
  * KEYS[19] the number's guard mark (the window its send was counted in, see below)
+ * ARGV[42] '' for a new verification; for a channel switch on the existing one (KEYS[1]), the
+ *          fallback delay (ms) since its last code    ARGV[43] the channel the code goes out on (`k`)
  * Returns {'issued', shadow scope or '', overdraft 0|1, counted 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ *       | {'not_found', 0} | {'fallback_wait', ms} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
  *
@@ -47,9 +50,29 @@
  * charged in the country cell like any send: a pumper resending to numbers it holds (up to the
  * per-phone limit each) still spends the country's budget, which keeps the country's bound. Its
  * record takes the mark's `w` and `o`, so its approval credits the count it relies on.
+ *
+ * A channel switch ("call me instead", or `auto` after a failed SMS) is a send like any other: the
+ * same caps, plain limits and the new channel's guard cells, so one script keeps one rule set. It
+ * differs in three places: the verification must be the number's active, pending, unexpired one
+ * (else `not_found`, nothing written); the fallback delay since the record's last code (`c`)
+ * replaces the cooldown check; and the record keeps its attempts (`a`), status, and transaction,
+ * while the new code hash, channel `k`, expiry and guard window replace the old ones (the old code
+ * stops working) and the previous message's tracking `m` is dropped.
  * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
+local switching = ARGV[42] ~= ''
+if switching then
+  local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e')
+  if rec[1] ~= 'pending' or redis.call('GET', KEYS[18]) ~= ARGV[36]
+      or tonumber(rec[3]) <= tonumber(ARGV[39]) then
+    return {'not_found', 0}
+  end
+  local wait = tonumber(rec[2]) + tonumber(ARGV[42]) - tonumber(ARGV[39])
+  if wait > 0 then
+    return {'fallback_wait', wait}
+  end
+end
 local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
 if failures >= tonumber(ARGV[4]) then
   return {'locked', redis.call('PTTL', KEYS[3])}
@@ -58,7 +81,7 @@ if tonumber(redis.call('GET', KEYS[17]) or '0') >= tonumber(ARGV[34]) then
   return {'client_locked', redis.call('PTTL', KEYS[17])}
 end
 local cooldown = tonumber(ARGV[3])
-if cooldown > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+if cooldown > 0 and not switching and redis.call('EXISTS', KEYS[2]) == 1 then
   return {'cooldown', redis.call('PTTL', KEYS[2])}
 end
 local test = ARGV[38] == '1'
@@ -143,7 +166,12 @@ end
 if cooldown > 0 then
   redis.call('SET', KEYS[2], '1', 'EX', cooldown)
 end
-redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0, 's', 'pending', 'c', ARGV[39], 'e', ARGV[40],
+if switching then
+  redis.call('HDEL', KEYS[1], 'm')
+else
+  redis.call('HSET', KEYS[1], 'a', 0, 's', 'pending')
+end
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'c', ARGV[39], 'e', ARGV[40], 'k', ARGV[43],
   't', test and 1 or 0, 'w', ARGV[25], 'o', overdraft, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])
 if ARGV[41] ~= '' then
   redis.call('HSET', KEYS[1], 'p', ARGV[41])

@@ -16,6 +16,10 @@
  * ARGV[11] stats TTL (s)         ARGV[12] current guard window index   ARGV[13] previous one
  * ARGV[14] HMAC of the verify's transaction, '' when it sent none
  * KEYS[9] the number's guard mark (admit-send: the window its counted send is in, credited yet)
+ * KEYS[7..9] are the id's sealed channel's; KEYS[10..15] the same three for the other two channels,
+ * in ARGV[15..17]'s order (the id's channel first): the record's `k` (the channel its current code
+ * went out on, after a channel switch) picks the three the approval credits, so verified is
+ * credited to the channel whose send it redeems. The Worker cannot know `k` before this round trip.
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
  *       | {'transaction_mismatch', 0}
@@ -53,7 +57,7 @@
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
-local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p')
+local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p', 'k')
 if rec[3] ~= 'pending' or not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[2]
     or tonumber(rec[4]) <= tonumber(ARGV[3]) then
   return {'not_found', 0}
@@ -87,16 +91,23 @@ if rec[1] == ARGV[1] then
   redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   local cell = nil
+  local base = 7
+  for i = 1, 3 do
+    if ARGV[14 + i] == (rec[12] or ARGV[15]) then
+      base = 4 + 3 * i
+    end
+  end
   if test then
     return {'approved', rec[10]}
   elseif rec[6] == ARGV[12] then
-    cell = KEYS[7]
+    cell = KEYS[base]
   elseif rec[6] == ARGV[13] then
-    cell = KEYS[8]
+    cell = KEYS[base + 1]
   end
-  local mark = redis.call('HMGET', KEYS[9], 'w', 'c')
+  local markKey = KEYS[base + 2]
+  local mark = redis.call('HMGET', markKey, 'w', 'c')
   if cell and mark[1] == rec[6] and not mark[2] and redis.call('EXISTS', cell) == 1 then
-    redis.call('HSET', KEYS[9], 'c', 1)
+    redis.call('HSET', markKey, 'c', 1)
     redis.call('HINCRBY', cell, 'r:' .. rec[8] .. ':v', 1)
     redis.call('HINCRBY', cell, 'b:' .. rec[9] .. ':v', 1)
     redis.call('HINCRBY', cell, 'c:v', 1)

@@ -1,0 +1,78 @@
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { switchChannel } from '../../otp/switch-channel.ts';
+import type { AppEnv } from '../app-env.ts';
+import type { DocumentedRoute } from '../documented-route.ts';
+import { errorResponse, invalidFieldResponse } from '../error-response.ts';
+import { rateLimitedResponse } from '../rate-limited-response.ts';
+import { channelSwitchBody, channelSwitchedResponse, verificationPath } from '../schemas.ts';
+import { validationHook } from '../validation-hook.ts';
+
+export const channelSwitchDoc: DocumentedRoute = {
+  method: 'post',
+  path: '/otp/verifications/{verificationId}/channel',
+  summary: 'Send a new code over another channel ("call me instead")',
+  description:
+    'For a user whose code did not arrive: a fresh code on the same verification over another channel, allowed OTP_FALLBACK_DELAY_SECONDS after its last code (429 fallback_too_soon before that). The previous code stops working; wrong guesses already made still count. A switch is a send: every send limit applies. Unknown, replaced, approved, canceled or expired verifications: 404.',
+  pathParams: verificationPath,
+  requestBody: channelSwitchBody,
+  success: { status: 200, description: 'The new code went out.', schema: channelSwitchedResponse },
+  errors: [
+    'invalid_request',
+    'unauthorized',
+    'verification_not_found',
+    'payload_too_large',
+    'unsupported_media_type',
+    'unsupported_number',
+    'channel_unavailable',
+    'fallback_too_soon',
+    'rate_limited',
+    'too_many_attempts',
+    'sms_failed',
+    'unavailable',
+    'misconfigured',
+  ],
+};
+
+export const channelSwitchRoutes = new Hono<AppEnv>().post(
+  '/otp/verifications/:verificationId/channel',
+  zValidator('json', channelSwitchBody, validationHook),
+  async (c) => {
+    const verificationId = c.req.param('verificationId');
+    const { channel } = c.req.valid('json');
+    const outcome = await switchChannel(
+      { verificationId, channel, clientIp: c.get('clientIp') },
+      c.get('services'),
+    );
+    switch (outcome.kind) {
+      case 'switched': {
+        c.get('log').outcome = 'sent';
+        const { expiresInSeconds, resendAfterSeconds } = outcome;
+        const body = {
+          verificationId,
+          status: 'pending' as const,
+          channel,
+          expiresInSeconds,
+          resendAfterSeconds,
+        };
+        return c.json(body, 200);
+      }
+      case 'not_found':
+        return errorResponse(c, 'verification_not_found');
+      case 'invalid_binding':
+        return invalidFieldResponse(c, outcome);
+      case 'unsupported_number':
+      case 'channel_unavailable':
+      case 'sms_failed':
+        return errorResponse(c, outcome.kind);
+      case 'fallback_too_soon':
+        return errorResponse(c, 'fallback_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'rate_limited':
+        return rateLimitedResponse(c, outcome);
+      case 'locked':
+        return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'sms_uncertain':
+        return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
+    }
+  },
+);
