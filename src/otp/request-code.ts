@@ -1,5 +1,5 @@
 import { clientNetwork } from '../net/client-network.ts';
-import { classifyNumberKind, type RefusedNumberType } from '../phone/number-kind.ts';
+import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
@@ -10,6 +10,7 @@ import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
+import { refusedNumberType } from './number-for-channel.ts';
 import type { OtpMessageSettings } from './otp-message.ts';
 import type { OtpPolicy } from './otp-policy.ts';
 import type {
@@ -121,15 +122,10 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   deps.log.subject(country, e164);
   if (!testNumber) {
     if (!countryAllowed(country, deps.allowedCountries)) return { kind: 'country_not_allowed', country };
-    const numberKind = classifyNumberKind(e164);
-    const callableLandline =
-      request.channel === 'voice' &&
-      deps.voiceToFixedLines &&
-      numberKind.kind === 'refused' &&
-      numberKind.numberType === 'FIXED_LINE';
-    if (numberKind.kind === 'refused' && !callableLandline) {
-      deps.log.detail(`number kind ${numberKind.numberType}`);
-      return { kind: 'unsupported_number', numberType: numberKind.numberType };
+    const numberType = refusedNumberType(e164, request.channel, deps.voiceToFixedLines);
+    if (numberType !== undefined) {
+      deps.log.detail(`number kind ${numberType}`);
+      return { kind: 'unsupported_number', numberType };
     }
   }
 

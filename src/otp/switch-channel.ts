@@ -1,5 +1,5 @@
 import { clientNetwork } from '../net/client-network.ts';
-import { classifyNumberKind, type RefusedNumberType } from '../phone/number-kind.ts';
+import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
@@ -7,6 +7,7 @@ import { generateCode } from './generate-code.ts';
 import type { ManageVerificationDeps } from './manage-verification.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
+import { refusedNumberType } from './number-for-channel.ts';
 import type { SendScope } from './ports.ts';
 import type { RequestCodeDeps } from './request-code.ts';
 import { findTestNumber } from './test-numbers.ts';
@@ -84,15 +85,8 @@ export async function switchChannel(
     return { kind: 'invalid_binding', field: 'channel', problem: 'must be sms when a transaction is bound' };
   }
   if (!binding.testNumber) {
-    const numberKind = classifyNumberKind(e164);
-    const callableLandline =
-      request.channel === 'voice' &&
-      deps.voiceToFixedLines &&
-      numberKind.kind === 'refused' &&
-      numberKind.numberType === 'FIXED_LINE';
-    if (numberKind.kind === 'refused' && !callableLandline) {
-      return { kind: 'unsupported_number', numberType: numberKind.numberType };
-    }
+    const numberType = refusedNumberType(e164, request.channel, deps.voiceToFixedLines);
+    if (numberType !== undefined) return { kind: 'unsupported_number', numberType };
   }
 
   const testNumber = binding.testNumber ? findTestNumber(e164, deps.testNumbers, nowMs) : undefined;
