@@ -17,6 +17,7 @@ import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-
 import type { Config } from './config/config.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
+import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
 import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
@@ -62,7 +63,10 @@ const hashers = new WeakMap<Config, KeyedHasher>();
 const signers = new WeakMap<Config, WeakMap<Runtime, ReceiptSigner>>();
 const sealers = new WeakMap<
   Config,
-  WeakMap<Runtime, { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal }>
+  WeakMap<
+    Runtime,
+    { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal; fallbackTickets: FallbackTickets }
+  >
 >();
 
 function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
@@ -100,6 +104,7 @@ export function createServices(
       ids: createVerificationIds(config.otp.secret, random),
       seal: createBindingSeal(config.otp.secret, random),
       voice: createVoiceAnswerSeal(config.otp.secret, random),
+      fallbackTickets: createFallbackTickets(config.otp.secret, random),
     }),
   );
   return {
@@ -117,6 +122,7 @@ export function createServices(
     verifications: createUpstashVerificationStore(calls, keyPrefix),
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
+    fallbackTickets: sealing.fallbackTickets,
     admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),

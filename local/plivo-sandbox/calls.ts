@@ -1,10 +1,12 @@
 // The calls the sandbox has placed (what `GET /__sandbox/calls` lists) and how a call's outcome is
 // chosen by its destination, so tests can steer it like the SMS test numbers:
-//   to ending in 0000 -> failed     (the network refused it: HangupCause UNALLOCATED_NUMBER)
-//   to ending in 0001 -> busy       (HangupCause USER_BUSY)
-//   to ending in 0002 -> no-answer  (rang out: HangupCause NO_ANSWER)
+//   to ending in 0010 -> failed     (the network refused it: HangupCause UNALLOCATED_NUMBER)
+//   to ending in 0011 -> busy       (HangupCause USER_BUSY)
+//   to ending in 0012 -> no-answer  (rang out: HangupCause NO_ANSWER)
 //   any other to      -> answered: the answer URL is requested and its XML played, then completed
 // None of the first three requests the answer URL: nobody picked up. The inbox page footer says the same.
+// Apart from the SMS test numbers (0000 failed, 0001 undelivered) on purpose: a number whose SMS
+// fails but whose phone rings is what a fallback from SMS to a call is for.
 
 import { BoundedList, phoneDigits } from './messages.ts';
 import type { Voice } from './plivo-xml.ts';
@@ -46,9 +48,9 @@ export interface CallOutcome {
   hangupCause: string;
 }
 
-export const FAILED_TO_SUFFIX = '0000';
-export const BUSY_TO_SUFFIX = '0001';
-export const NO_ANSWER_TO_SUFFIX = '0002';
+export const FAILED_TO_SUFFIX = '0010';
+export const BUSY_TO_SUFFIX = '0011';
+export const NO_ANSWER_TO_SUFFIX = '0012';
 
 /** The outcome of a call nobody answers, or null when the callee picks up. */
 export function unansweredOutcomeFor(to: string): CallOutcome | null {

@@ -61,8 +61,12 @@ export async function startCallbackRelay(options: CallbackRelayOptions = {}): Pr
           receivedAt: new Date().toISOString(),
         });
         if (recorded.length > maxRequests) recorded = recorded.slice(-maxRequests);
-        response.writeHead(200, { 'content-type': 'text/plain' });
-        response.end('relayed');
+        // Plivo XML that hangs up: a call's answer request relayed here gets a call the sandbox can
+        // play (it ends at once; the test replays the request into the Worker to hear the code),
+        // rather than a call failed on unreadable XML and a diagnostic line in the test output.
+        // A delivery callback's answer body is ignored, by Plivo as by the sandbox.
+        response.writeHead(200, { 'content-type': 'application/xml' });
+        response.end('<Response><Hangup/></Response>');
       },
       () => {
         response.writeHead(413, { 'content-type': 'text/plain' });

@@ -1,6 +1,7 @@
 // Scripted failures for both local servers (the Redis REST server's /__faults, the Plivo sandbox's
-// /__sandbox/faults): the next `count` requests answer an HTTP error status, wait `delayMs`
-// first, or both, so tests can exercise a service's handling of a sick store or SMS provider.
+// /__sandbox/faults): the next `count` requests (after `skip` served normally) answer an HTTP
+// error status, wait `delayMs` first, or both, so tests can exercise a service's handling of a
+// sick store or SMS provider, also in the middle of a request that makes several calls.
 
 export interface FaultPlan {
   /** HTTP status to answer with instead of serving; null = serve normally (after the delay). */
@@ -8,6 +9,8 @@ export interface FaultPlan {
   delayMs: number;
   /** Requests this plan still applies to. */
   remaining: number;
+  /** Requests still to serve normally before the plan applies. */
+  skip: number;
 }
 
 export type FaultPlanParse = { ok: true; plan: FaultPlan } | { ok: false; error: string };
@@ -16,7 +19,10 @@ export type FaultPlanParse = { ok: true; plan: FaultPlan } | { ok: false; error:
 export const MAX_FAULT_DELAY_MS = 120_000;
 const MAX_FAULT_COUNT = 1_000_000;
 
-/** Accepts `{"status": 400..599, "delayMs": ms, "count": n}` (count default 1), with a status, a delay, or both. */
+/**
+ * Accepts `{"status": 400..599, "delayMs": ms, "count": n, "skip": n}` (count default 1, skip
+ * default 0), with a status, a delay, or both.
+ */
 export function parseFaultPlan(body: unknown): FaultPlanParse {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return {
@@ -24,7 +30,7 @@ export function parseFaultPlan(body: unknown): FaultPlanParse {
       error: 'expected a JSON object like {"status": 503, "count": 2} or {"delayMs": 500}',
     };
   }
-  const { status = null, count = 1, delayMs = 0 } = body as Record<string, unknown>;
+  const { status = null, count = 1, delayMs = 0, skip = 0 } = body as Record<string, unknown>;
   if (status !== null && !isIntegerIn(status, 400, 599)) {
     return { ok: false, error: '"status" must be an HTTP error status (400-599)' };
   }
@@ -33,8 +39,10 @@ export function parseFaultPlan(body: unknown): FaultPlanParse {
   if (!isIntegerIn(delayMs, 0, MAX_FAULT_DELAY_MS)) {
     return { ok: false, error: `"delayMs" must be an integer between 0 and ${MAX_FAULT_DELAY_MS}` };
   }
+  if (!isIntegerIn(skip, 0, MAX_FAULT_COUNT))
+    return { ok: false, error: '"skip" must be a non-negative integer' };
   if (status === null && delayMs === 0) return { ok: false, error: 'give "status", "delayMs" or both' };
-  return { ok: true, plan: { status, delayMs, remaining: count } };
+  return { ok: true, plan: { status, delayMs, remaining: count, skip } };
 }
 
 function isIntegerIn(value: unknown, min: number, max: number): value is number {
@@ -61,6 +69,10 @@ export class FaultInjector {
   take(): FaultPlan | null {
     const armed = this.#armed;
     if (!armed) return null;
+    if (armed.skip > 0) {
+      armed.skip -= 1;
+      return null;
+    }
     armed.remaining -= 1;
     if (armed.remaining <= 0) this.#armed = null;
     return { ...armed };

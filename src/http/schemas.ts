@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CHANNELS } from '../otp/channel.ts';
+import { CHANNELS, REQUESTED_CHANNELS } from '../otp/channel.ts';
 import { MAX_HUMAN_CHECK_TOKEN_LENGTH } from '../otp/ports.ts';
 import { MAX_NONCE_LENGTH, NONCE_PATTERN } from '../otp/receipt-nonce.ts';
 import { AMOUNT_PATTERN, CURRENCY_PATTERN, MAX_PAYEE_LENGTH, payeeTextProblem } from '../otp/transaction.ts';
@@ -77,9 +77,9 @@ export const transactionBinding = z
     examples: [{ amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' }],
   });
 
-const channel = z._default(z.enum(CHANNELS), 'sms').register(z.globalRegistry, {
+const channel = z._default(z.enum(REQUESTED_CHANNELS), 'sms').register(z.globalRegistry, {
   description:
-    'How the code goes out: `sms` (default), `voice` (a call that speaks the digits twice) or `whatsapp` (an authentication template). A channel whose settings the deployment lacks answers 422 channel_unavailable. A `transaction` is named only in an SMS, so it requires `sms`.',
+    'How the code goes out: `sms` (default), `voice` (a call that speaks the digits twice), `whatsapp` (an authentication template), or `auto`: an SMS, and a call with a fresh code by itself when Plivo reports the SMS failed or undelivered (needs the voice settings and PUBLIC_BASE_URL; without them `auto` is SMS only, and the answer has no `fallback`). A channel whose settings the deployment lacks answers 422 channel_unavailable. A `transaction` is named only in an SMS, so it requires `sms`.',
   examples: ['voice'],
 });
 
@@ -124,6 +124,13 @@ export const otpPendingResponse = z
   .object({
     verificationId,
     status: z.literal('pending'),
+    channel: z.enum(CHANNELS).register(z.globalRegistry, {
+      description: 'The channel the code went out on (`sms` for `auto`).',
+    }),
+    fallback: z.optional(z.literal('voice')).register(z.globalRegistry, {
+      description:
+        '`auto` only: the service will call with a fresh code if Plivo reports the SMS failed. Absent when it cannot (no voice settings or PUBLIC_BASE_URL, a number that cannot take code calls, a test number).',
+    }),
     expiresInSeconds: z.int().register(z.globalRegistry, { examples: [300] }),
     resendAfterSeconds: z.int().register(z.globalRegistry, { examples: [60] }),
   })

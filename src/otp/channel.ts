@@ -9,3 +9,10 @@ export type Channel = (typeof CHANNELS)[number];
 export function isChannel(value: string): value is Channel {
   return (CHANNELS as readonly string[]).includes(value);
 }
+
+/**
+ * What a caller may ask for: a channel, or `auto`: SMS first, then a call by itself when the
+ * provider reports the SMS failed (src/otp/fall-back-to-voice.ts).
+ */
+export const REQUESTED_CHANNELS = [...CHANNELS, 'auto'] as const;
+export type RequestedChannel = (typeof REQUESTED_CHANNELS)[number];

@@ -250,6 +250,11 @@ export interface SendRequest {
   sealedBinding: string;
   /** KeyedHasher.transactionTag of the binding's transaction, when it has one: what verify compares. */
   transactionTag: string | undefined;
+  /**
+   * `auto` only: the sealed FallbackTicket (./fallback-ticket.ts) that lets the service call by
+   * itself when the SMS fails. Kept in the record until a channel switch (any) or the fallback.
+   */
+  fallbackTicket?: string | undefined;
   /** A configured test number: counted apart, kept out of the fraud guard's cells. */
   testNumber: boolean;
   /** HMAC tag of the client's network (src/net/client-network.ts). */
@@ -290,6 +295,11 @@ export type ReissueOutcome =
   | { kind: 'not_found' }
   | { kind: 'fallback_too_soon'; retryAfterSeconds: number };
 
+export type ReissueMode =
+  | { by: 'user'; fallbackDelaySeconds: number }
+  /** `auto` after a failed SMS: `not_found` unless the verification still holds its ticket. */
+  | { by: 'service' };
+
 /**
  * May one more SMS go out? Failure cap, cooldown, every limit and budget, and the issue of the
  * code, all or nothing in one store round trip: a refusal writes nothing but a refusal counter.
@@ -299,11 +309,14 @@ export interface SendAdmission {
   admit(send: SendRequest): Promise<AdmissionOutcome>;
   /**
    * A fresh code over `send.cells.channel` on the existing verification `send.verificationTag`
-   * (attempts and failure counts carry over, the old code stops working), admitted like a send,
-   * but only once `fallbackDelaySeconds` have passed since its last code. `revoke` on a switch
-   * whose message the provider refused removes the verification: neither code reached anyone.
+   * (attempts and failure counts carry over, the old code stops working), admitted like a send.
+   * The user's switch waits `fallbackDelaySeconds` since its last code; the automatic one (`auto`
+   * after a failed SMS) waits for nothing but needs the verification's fallback ticket, which it
+   * takes: of two reports of one failure, one call. Any switch ends the automatic fallback.
+   * `revoke` on a switch whose message the provider refused removes the verification: neither
+   * code reached anyone.
    */
-  reissue(send: SendRequest, fallbackDelaySeconds: number): Promise<ReissueOutcome>;
+  reissue(send: SendRequest, mode: ReissueMode): Promise<ReissueOutcome>;
 }
 
 /**
@@ -385,15 +398,28 @@ export interface DeliveryCallbackReader {
 
 export type DeliveryRecordOutcome =
   /** The message's state moved to this callback's status. */
-  | { kind: 'recorded' }
+  | { kind: 'recorded'; fallback?: PendingFallback | undefined }
   /** This MessageUUID + Sequence was seen before: nothing changed. */
-  | { kind: 'duplicate' }
+  | { kind: 'duplicate'; fallback?: PendingFallback | undefined }
   /** A later callback of the message is already recorded: nothing changed. */
-  | { kind: 'stale'; recordedSequence: number }
+  | { kind: 'stale'; recordedSequence: number; fallback?: PendingFallback | undefined }
   /** The single-use nonce was used before: a replayed signature over another body. Nothing changed. */
   | { kind: 'nonce_reused' }
   /** No record of this message (never sent by this service, or no longer tracked): nothing changed. */
   | { kind: 'untracked' };
+
+/**
+ * An `auto` verification whose SMS the provider reported failed (or undelivered), still pending,
+ * unexpired, and not switched yet: the service owes it a call. Returned with every report of that
+ * message until the call is admitted (which takes the ticket), so a report answered 503 because
+ * the call could not be placed yet is retried by the provider and the call is not lost.
+ */
+export interface PendingFallback {
+  /** The sealed FallbackTicket (./fallback-ticket.ts). */
+  ticket: string;
+  /** The verification's sealed binding: the number, and the channel the code went out on. */
+  sealedBinding: string;
+}
 
 export interface RecordDeliveryOptions {
   /** UTC hour bucket (src/stats/hour-bucket.ts) a final outcome is counted in. */

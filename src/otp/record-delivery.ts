@@ -1,4 +1,9 @@
 import { hourBucket } from '../stats/hour-bucket.ts';
+import {
+  type FallBackToVoiceDeps,
+  type FallBackToVoiceOutcome,
+  fallBackToVoice,
+} from './fall-back-to-voice.ts';
 import type {
   CallbackSignatureProblem,
   Clock,
@@ -9,7 +14,7 @@ import type {
   OperatorLog,
 } from './ports.ts';
 
-export interface RecordDeliveryDeps {
+export interface RecordDeliveryDeps extends FallBackToVoiceDeps {
   /** Undefined when the service gave the provider no callback URL (no PUBLIC_BASE_URL). */
   callbacks: DeliveryCallbackReader | undefined;
   deliveries: DeliveryStore;
@@ -21,12 +26,21 @@ export type RecordDeliveryOutcome =
   | { kind: 'not_found' }
   | { kind: 'invalid_signature'; reason: CallbackSignatureProblem | 'nonce_reused' }
   | { kind: 'invalid_request'; problems: { field: string; problem: string }[] }
-  | { kind: 'recorded' | 'duplicate' | 'stale' | 'ignored'; report: DeliveryReport; signedWith: string };
+  | {
+      kind: 'recorded' | 'duplicate' | 'stale' | 'ignored';
+      report: DeliveryReport;
+      signedWith: string;
+      /** What the report set off: an `auto` verification's call, when its SMS failed. */
+      fallback?: FallBackToVoiceOutcome['kind'] | undefined;
+    };
 
 /**
  * Takes one delivery-status callback: authenticate it, read it, and record it in one atomic store
  * step that also counts the message's final outcome in its country's hourly stats, but only for a
- * message this service sent and still tracks (`ignored` otherwise).
+ * message this service sent and still tracks (`ignored` otherwise). A failed SMS of an `auto`
+ * verification then gets its call (./fall-back-to-voice.ts) before the answer: if the store or
+ * the provider cannot take it now, the error answers 503 and Plivo's retry of this report brings
+ * the same call back (the store keeps owing it until a call is admitted).
  */
 export async function recordDelivery(
   callback: InboundCallback,
@@ -48,5 +62,7 @@ export async function recordDelivery(
   // Genuinely signed, but not about a message this service sent and still tracks. Answered with a
   // 2xx all the same: Plivo retries anything else, and there is nothing to retry.
   if (recorded.kind === 'untracked') return { ...reading, kind: 'ignored' };
-  return { ...reading, kind: recorded.kind };
+  if (recorded.fallback === undefined) return { ...reading, kind: recorded.kind };
+  const fallback = await fallBackToVoice(recorded.fallback, deps);
+  return { ...reading, kind: recorded.kind, fallback: fallback.kind };
 }

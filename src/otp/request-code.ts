@@ -4,8 +4,9 @@ import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
-import type { Channel } from './channel.ts';
+import type { Channel, RequestedChannel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
+import type { FallbackTickets } from './fallback-ticket.ts';
 import { generateCode } from './generate-code.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
@@ -49,6 +50,8 @@ export interface RequestCodeDeps {
   voiceToFixedLines: boolean;
   /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
   sentMessages: SentMessageLog | undefined;
+  /** Seals what `auto` needs to call by itself when its SMS fails. */
+  fallbackTickets: FallbackTickets;
   hasher: KeyedHasher;
   random: RandomSource;
   clock: Clock;
@@ -60,8 +63,11 @@ export interface CodeRequest {
   phone: string;
   /** Who asked, for the per-network limit. */
   clientIp: string;
-  /** How the code goes out; each channel has its own fraud-guard budgets. */
-  channel: Channel;
+  /**
+   * How the code goes out; each channel has its own fraud-guard budgets. `auto`: by SMS, and by a
+   * call when the provider reports the SMS failed.
+   */
+  channel: RequestedChannel;
   /** The language the caller wants the SMS in (BCP 47); without it, the number's country decides. */
   locale?: string | undefined;
   /** Bound to the verification and handed to the receipt signer on approval. */
@@ -70,7 +76,16 @@ export interface CodeRequest {
 }
 
 export type RequestCodeOutcome =
-  | { kind: 'sent'; verificationId: string; expiresInSeconds: number; resendAfterSeconds: number }
+  | {
+      kind: 'sent';
+      verificationId: string;
+      /** The channel the code went out on (`sms` for `auto`). */
+      channel: Channel;
+      /** `voice` when the service will call by itself if the SMS fails (`auto`, when it can). */
+      fallback: 'voice' | undefined;
+      expiresInSeconds: number;
+      resendAfterSeconds: number;
+    }
   /** `field`: the body's field, as `nonce` or `transaction.payee`. */
   | { kind: 'invalid_binding'; field: string; problem: string }
   | { kind: 'invalid_phone' }
@@ -101,9 +116,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const bound = checkBinding(request);
   if (!bound.ok) return { kind: 'invalid_binding', field: bound.field, problem: bound.problem };
   const { nonce, transaction } = bound;
+  const channel: Channel = request.channel === 'auto' ? 'sms' : request.channel;
   // Before anything is stored or counted: a code no channel can carry must not exist.
-  if (!deps.delivery.offers(request.channel))
-    return { kind: 'channel_unavailable', channel: request.channel };
+  if (!deps.delivery.offers(channel)) return { kind: 'channel_unavailable', channel };
   const nowMs = deps.clock.nowMs();
   // A configured test number is taken as configured: the metadata may call it invalid, and the
   // allowlist and number kinds guard SMS spend and deliverability, which a number that is never
@@ -122,7 +137,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   deps.log.subject(country, e164);
   if (!testNumber) {
     if (!countryAllowed(country, deps.allowedCountries)) return { kind: 'country_not_allowed', country };
-    const numberType = refusedNumberType(e164, request.channel, deps.voiceToFixedLines);
+    const numberType = refusedNumberType(e164, channel, deps.voiceToFixedLines);
     if (numberType !== undefined) {
       deps.log.detail(`number kind ${numberType}`);
       return { kind: 'unsupported_number', numberType };
@@ -149,20 +164,30 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     }
   }
 
-  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel: request.channel });
+  // `auto` arms a call only where one can be placed and the SMS's failure will be reported.
+  const fallback =
+    request.channel === 'auto' &&
+    !testNumber &&
+    deps.sentMessages !== undefined &&
+    deps.delivery.offers('voice') &&
+    refusedNumberType(e164, 'voice', deps.voiceToFixedLines) === undefined
+      ? ('voice' as const)
+      : undefined;
+  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
   const binding: VerificationBinding = {
     e164,
-    channel: request.channel,
+    channel,
     testNumber: testNumber !== undefined,
     nonce,
     transaction,
   };
-  const [codeHash, sealedBinding, transactionTag] = await Promise.all([
+  const [codeHash, sealedBinding, transactionTag, fallbackTicket] = await Promise.all([
     deps.hasher.codeTag(verificationTag, code),
     deps.bindingSeal.seal(verificationId, binding),
     transaction && deps.hasher.transactionTag(verificationTag, transaction),
+    fallback && deps.fallbackTickets.seal({ verificationId, networkTag }),
   ]);
   const admission = await deps.admission.admit({
     phoneTag,
@@ -170,9 +195,10 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     codeHash,
     sealedBinding,
     transactionTag,
+    fallbackTicket,
     testNumber: testNumber !== undefined,
     networkTag,
-    cells: { channel: request.channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
+    cells: { channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
     ttlSeconds: policy.ttlSeconds,
     resendCooldownSeconds: policy.resendCooldownSeconds,
     maxFailures: policy.maxFailuresPerDay,
@@ -192,6 +218,8 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const sent = {
     kind: 'sent',
     verificationId,
+    channel,
+    fallback,
     expiresInSeconds: policy.ttlSeconds,
     resendAfterSeconds: policy.resendCooldownSeconds,
   } as const;
@@ -205,7 +233,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const locale = chooseSmsLocale(request.locale, country, locales);
   deps.log.smsLocale(locale);
   const result = await deps.delivery.deliver(
-    composeDispatch(request.channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
+    composeDispatch(channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
   );
   switch (result.kind) {
     case 'accepted':

@@ -1,6 +1,5 @@
-import { deriveAeadKey, GCM_IV_BYTES } from './aead-key.ts';
-import { base64url, fromBase64url } from './base64url.ts';
 import type { RandomSource } from './ports.ts';
+import { createSealedBox } from './sealed-box.ts';
 
 /** What a call's answer URL must carry for the Worker to speak the code, and nothing readable. */
 export interface VoiceAnswer {
@@ -23,41 +22,17 @@ export interface VoiceAnswerSeal {
  * travel only inside the ciphertext. base64url(nonce || ciphertext || tag).
  */
 export function createVoiceAnswerSeal(secret: string, random: RandomSource): VoiceAnswerSeal {
-  const key = deriveAeadKey(secret, 'voice-answer');
-  const encoder = new TextEncoder();
+  // A URL segment: longer than any token this service makes is not one.
+  const box = createSealedBox(secret, 'voice-answer', random, 512);
   return {
-    async seal(answer, expiresAtMs) {
-      const iv = new Uint8Array(GCM_IV_BYTES);
-      random.fill(iv);
-      const sealed = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: encoder.encode(String(expiresAtMs)) },
-        await key,
-        encoder.encode(JSON.stringify([answer.verificationId, answer.code, answer.locale])),
-      );
-      const out = new Uint8Array(GCM_IV_BYTES + sealed.byteLength);
-      out.set(iv);
-      out.set(new Uint8Array(sealed), GCM_IV_BYTES);
-      return base64url(out);
-    },
+    seal: (answer, expiresAtMs) =>
+      box.seal(JSON.stringify([answer.verificationId, answer.code, answer.locale]), String(expiresAtMs)),
     async open(token, expiresAtMs) {
-      const bytes = token.length <= 512 ? fromBase64url(token) : undefined;
-      if (!bytes || bytes.length <= GCM_IV_BYTES) return undefined;
-      try {
-        const plain = await crypto.subtle.decrypt(
-          {
-            name: 'AES-GCM',
-            iv: bytes.slice(0, GCM_IV_BYTES),
-            additionalData: encoder.encode(String(expiresAtMs)),
-          },
-          await key,
-          bytes.slice(GCM_IV_BYTES),
-        );
-        const [verificationId, code, locale] = JSON.parse(new TextDecoder().decode(plain)) as string[];
-        if (verificationId === undefined || code === undefined || locale === undefined) return undefined;
-        return { verificationId, code, locale };
-      } catch {
-        return undefined;
-      }
+      const plain = await box.open(token, String(expiresAtMs));
+      if (plain === undefined) return undefined;
+      const [verificationId, code, locale] = JSON.parse(plain) as string[];
+      if (verificationId === undefined || code === undefined || locale === undefined) return undefined;
+      return { verificationId, code, locale };
     },
   };
 }

@@ -268,9 +268,9 @@ describe('answering the call', () => {
 
 describe('test numbers', () => {
   it.each([
-    ['+15557650000', 'failed', 'UNALLOCATED_NUMBER'],
-    ['+15557650001', 'busy', 'USER_BUSY'],
-    ['15557650002', 'no-answer', 'NO_ANSWER'],
+    ['+15557650010', 'failed', 'UNALLOCATED_NUMBER'],
+    ['+15557650011', 'busy', 'USER_BUSY'],
+    ['15557650012', 'no-answer', 'NO_ANSWER'],
   ])('a call to %s ends %s without requesting the answer URL', async (to, status, cause) => {
     await makeCall({ to, hangup_url: `${receiver.base}/hangup` });
     const [hangup] = await receiver.waitFor('/hangup', 1);
@@ -279,6 +279,15 @@ describe('test numbers', () => {
     expect((await settled()).status).toBe(status);
     expect(receiver.received.filter((request) => request.path === '/answer')).toEqual([]);
   });
+
+  it.each(['+15557650000', '+15557650001'])(
+    'answers a call to the SMS test number %s (its SMS fails, its phone rings: what a fallback to voice is for)',
+    async (to) => {
+      await makeCall({ to });
+      await receiver.waitFor('/answer', 1);
+      expect(await settled()).toMatchObject({ to, status: 'completed' });
+    },
+  );
 });
 
 describe('GET and DELETE /__sandbox/calls', () => {
@@ -366,8 +375,8 @@ describe('fault injection on calls', () => {
     const callPlan = (await (await fetch(`${sandbox.url}/__sandbox/faults?api=call`)).json()) as {
       fault: unknown;
     };
-    expect(messagePlan.fault).toEqual({ status: 500, delayMs: 0, remaining: 5 });
-    expect(callPlan.fault).toEqual({ status: null, delayMs: 200, remaining: 3 });
+    expect(messagePlan.fault).toEqual({ status: 500, delayMs: 0, remaining: 5, skip: 0 });
+    expect(callPlan.fault).toEqual({ status: null, delayMs: 200, remaining: 3, skip: 0 });
     expect((await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' })).status).toBe(204);
     const after = (await (await fetch(`${sandbox.url}/__sandbox/faults?api=call`)).json()) as {
       fault: unknown;

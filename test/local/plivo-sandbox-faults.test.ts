@@ -130,7 +130,7 @@ describe('fault injection', () => {
     await armFault({ status: 500, count: 3 });
     await send();
     const body = (await (await fetch(`${sandbox.url}/__sandbox/faults`)).json()) as { fault: unknown };
-    expect(body.fault).toEqual({ status: 500, delayMs: 0, remaining: 2 });
+    expect(body.fault).toEqual({ status: 500, delayMs: 0, remaining: 2, skip: 0 });
   });
 
   it('rejects malformed fault requests with 400 and leaves sending alone', async () => {

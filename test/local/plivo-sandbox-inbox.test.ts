@@ -194,7 +194,7 @@ describe('inbox page', () => {
     const { html } = await inbox();
     const footer = /<footer>([\s\S]*?)<\/footer>/.exec(html)?.[1] ?? '';
     expect(footer).toMatch(
-      /0000<\/code> fails,[\s\S]*0001<\/code> is busy,[\s\S]*0002<\/code> is not answered/,
+      /0010<\/code> fails,[\s\S]*0011<\/code> is busy,[\s\S]*0012<\/code> is not answered/,
     );
   });
 

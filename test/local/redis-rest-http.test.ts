@@ -268,6 +268,14 @@ describe('fault injection', () => {
     expect(performance.now() - started).toBeLessThan(250);
   });
 
+  it('serves `skip` requests normally before the plan applies (a failure in the middle of a request)', async () => {
+    await injectFault({ status: 503, skip: 2, count: 1 });
+    await stillServes();
+    await stillServes();
+    expect((await post('/', '["PING"]')).status).toBe(503);
+    await stillServes();
+  });
+
   it('combines a delay with a status', async () => {
     await injectFault({ status: 502, delayMs: 200 });
     const started = performance.now();

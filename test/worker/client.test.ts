@@ -54,6 +54,7 @@ describe('@otp-edge/client', () => {
     expect(sent.data).toEqual({
       verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{90}$/),
       status: 'pending',
+      channel: 'sms',
       expiresInSeconds: 300,
       resendAfterSeconds: 60,
     });

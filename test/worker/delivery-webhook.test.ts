@@ -339,7 +339,17 @@ describe('only messages this service sent and still tracks count', () => {
     const [record] = (await dumpRedis(prefixOf(app))).filter(({ key }) =>
       key.endsWith(`:delivery:${message?.uuid}`),
     );
-    expect(record?.value).toEqual(['country', 'US', 'sentAt', String(NOW)]);
+    const fields = Object.fromEntries(
+      ((record?.value ?? []) as string[]).flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])),
+    );
+    // `v` names the verification's record (by the id's HMAC tag, so no number and no id either).
+    expect(fields).toEqual({
+      country: 'US',
+      sentAt: String(NOW),
+      v: expect.stringMatching(new RegExp(`^${prefixOf(app)}verification:[A-Za-z0-9_-]{43}$`)),
+    });
+    const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key);
+    expect(keys).toContain(fields.v);
     expect(record?.pttl).toBeGreaterThan(2 * 86_400_000 - 60_000);
 
     // A refused SMS has no MessageUUID to track.

@@ -27,6 +27,7 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
     expect(pending).toEqual({
       verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/),
       status: 'pending',
+      channel: 'sms',
       expiresInSeconds: 300,
       resendAfterSeconds: 60,
     });

@@ -254,6 +254,7 @@ async function expectDocumentedAnswer(response: Response, path: RawRequest['path
       expect(body, context).toEqual({
         verificationId: expect.stringMatching(/^[A-Za-z0-9_-]{90}$/),
         status: 'pending',
+        channel: expect.stringMatching(/^(sms|voice|whatsapp)$/),
         expiresInSeconds: expect.any(Number),
         resendAfterSeconds: expect.any(Number),
       });

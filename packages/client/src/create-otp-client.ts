@@ -24,8 +24,8 @@ export interface RequestCodeOptions {
   turnstileToken?: string;
   /** Your end user's IP, so per-IP limits apply to them and not to your server (needs `apiKey`). */
   endUserIp?: string;
-  /** `sms` (default), `voice` or `whatsapp`. */
-  channel?: 'sms' | 'voice' | 'whatsapp';
+  /** `sms` (default), `voice`, `whatsapp`, or `auto` (an SMS, then a call if it is reported failed). */
+  channel?: 'sms' | 'voice' | 'whatsapp' | 'auto';
   /** The SMS's language (BCP 47, e.g. `pt-BR`); without it, the number's country decides. */
   locale?: string;
   /** Your login attempt's id: the receipt's `nonce` claim carries it back. */

@@ -43,8 +43,11 @@ export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 
 export interface OtpRequestBody {
   /** International format: + and the country code. */
   phone: string;
-  /** `sms` (default), `voice` or `whatsapp`; a `transaction` requires `sms`. */
-  channel?: 'sms' | 'voice' | 'whatsapp';
+  /**
+   * `sms` (default), `voice`, `whatsapp`, or `auto` (an SMS, then a call by itself if the SMS is
+   * reported failed); a `transaction` requires `sms`.
+   */
+  channel?: 'sms' | 'voice' | 'whatsapp' | 'auto';
   /**
    * The SMS's language, a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`). Unknown but well-formed tags fall
    * back (their language, the number's country, English); left out, the number's country decides.
@@ -87,6 +90,10 @@ export interface OtpPending {
   /** The only handle on this verification (verify, status, cancel). Keep it like a secret. */
   verificationId: string;
   status: 'pending';
+  /** The channel the code went out on (`sms` for `auto`). */
+  channel: 'sms' | 'voice' | 'whatsapp';
+  /** `auto` only: the service will call with a fresh code if the SMS is reported failed. */
+  fallback?: 'voice';
   /** The code's lifetime (`OTP_TTL_SECONDS`). */
   expiresInSeconds: number;
   /** When this number may ask for another code. */

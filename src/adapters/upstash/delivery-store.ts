@@ -2,6 +2,7 @@ import type {
   DeliveryRecordOutcome,
   DeliveryReport,
   DeliveryStore,
+  PendingFallback,
   RecordDeliveryOptions,
 } from '../../otp/ports.ts';
 import {
@@ -22,28 +23,39 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
       if (options.singleUseNonce !== undefined) {
         scriptKeys.push(callbackNonceKey(keyPrefix, options.singleUseNonce));
       }
-      const [kind, value] = parseScriptReply(
-        await calls.script(RECORD_DELIVERY_SCRIPT, scriptKeys, [
-          report.status,
-          report.sequence,
-          report.errorCode,
-          options.nowMs,
-          DELIVERY_TTL_SECONDS,
-          report.outcome ?? '',
-          STATS_TTL_SECONDS,
-        ]),
-      );
+      const reply = await calls.script(RECORD_DELIVERY_SCRIPT, scriptKeys, [
+        report.status,
+        report.sequence,
+        report.errorCode,
+        options.nowMs,
+        DELIVERY_TTL_SECONDS,
+        report.outcome ?? '',
+        STATS_TTL_SECONDS,
+        report.messageUuid,
+        options.nowMs,
+      ]);
+      const [kind, value] = parseScriptReply(Array.isArray(reply) ? reply.slice(0, 2) : reply);
+      const fallback = pendingFallback(reply);
       switch (kind) {
         case 'recorded':
         case 'duplicate':
+          return { kind, fallback };
         case 'nonce_reused':
         case 'untracked':
           return { kind };
         case 'stale':
-          return { kind, recordedSequence: value };
+          return { kind, recordedSequence: value, fallback };
         default:
           throw unexpectedReply(kind);
       }
     },
   };
+}
+
+/** The ticket and sealed binding record-delivery appends when an `auto` verification is owed a call. */
+function pendingFallback(reply: unknown): PendingFallback | undefined {
+  if (!Array.isArray(reply) || reply.length < 4) return undefined;
+  const [, , ticket, sealedBinding] = reply;
+  if (typeof ticket !== 'string' || typeof sealedBinding !== 'string') throw unexpectedReply('fallback');
+  return { ticket, sealedBinding };
 }

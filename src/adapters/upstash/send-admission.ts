@@ -3,6 +3,7 @@ import type { FraudGuardPolicy } from '../../otp/fraud-guard-policy.ts';
 import type {
   AdmissionOutcome,
   IssuedSend,
+  ReissueMode,
   ReissueOutcome,
   SendAdmission,
   SendRequest,
@@ -52,7 +53,7 @@ export function createUpstashSendAdmission(
   const { keyPrefix, rates, guard } = settings;
   async function admitOrReissue(
     send: SendRequest,
-    fallbackDelaySeconds: number | undefined,
+    mode: ReissueMode | undefined,
   ): Promise<AdmissionOutcome | ReissueOutcome> {
     const number = numberKeys(keyPrefix, send.phoneTag);
     const record = verificationKey(keyPrefix, send.verificationTag);
@@ -124,8 +125,10 @@ export function createUpstashSendAdmission(
         send.nowMs,
         send.nowMs + send.ttlSeconds * 1000,
         send.transactionTag ?? '',
-        fallbackDelaySeconds === undefined ? '' : fallbackDelaySeconds * 1000,
+        switchDelayMs(mode),
         send.cells.channel,
+        send.fallbackTicket ?? '',
+        mode?.by === 'service' ? 1 : 0,
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -188,12 +191,18 @@ export function createUpstashSendAdmission(
         throw unexpectedReply(outcome.kind);
       return outcome;
     },
-    async reissue(send, fallbackDelaySeconds) {
-      const outcome = await admitOrReissue(send, fallbackDelaySeconds);
+    async reissue(send, mode) {
+      const outcome = await admitOrReissue(send, mode);
       if (outcome.kind === 'resend_too_soon') throw unexpectedReply(outcome.kind);
       return outcome;
     },
   };
+}
+
+/** admit-send's ARGV[42]: '' for a new verification, else the wait since the last code (ms). */
+function switchDelayMs(mode: ReissueMode | undefined): number | '' {
+  if (mode === undefined) return '';
+  return mode.by === 'user' ? mode.fallbackDelaySeconds * 1000 : 0;
 }
 
 function sendScope(text: string | undefined): SendScope {

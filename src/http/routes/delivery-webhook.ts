@@ -66,7 +66,9 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       case 'stale':
       case 'ignored': {
         const { report, signedWith } = outcome;
-        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signedWith})`;
+        // `auto`: the call the failed SMS set off (or why none went out).
+        const fallback = outcome.fallback ? `; auto call: ${outcome.fallback}` : '';
+        log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signedWith})${fallback}`;
         log.outcome = outcome.kind;
         return c.json({ status: outcome.kind }, 200);
       }

@@ -52,9 +52,9 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
     switch (outcome.kind) {
       case 'sent': {
         c.get('log').outcome = 'sent';
-        const { verificationId, expiresInSeconds, resendAfterSeconds } = outcome;
-        const body = { verificationId, status: 'pending' as const, expiresInSeconds, resendAfterSeconds };
-        return c.json(body, 200);
+        const { verificationId, channel, fallback, expiresInSeconds: ttl, resendAfterSeconds } = outcome;
+        const pending = { verificationId, status: 'pending' as const, channel, fallback };
+        return c.json({ ...pending, expiresInSeconds: ttl, resendAfterSeconds }, 200);
       }
       case 'invalid_binding':
         return invalidFieldResponse(c, outcome);

@@ -140,7 +140,13 @@ export async function countRoundTrips<T>(
   return { result, roundTrips: after.requests - before.requests };
 }
 
-export async function injectStoreFault(fault: { status?: number; delayMs?: number; count?: number }) {
+export async function injectStoreFault(fault: {
+  status?: number;
+  delayMs?: number;
+  count?: number;
+  /** Store requests served normally first: a failure in the middle of a request. */
+  skip?: number;
+}) {
   await fetch(`${redisUrl}/__faults`, {
     method: 'POST',
     headers: { authorization: `Bearer ${redisToken}`, 'content-type': 'application/json' },

@@ -30,6 +30,8 @@
  * KEYS[19] the number's guard mark (the window its send was counted in, see below)
  * ARGV[42] '' for a new verification; for a channel switch on the existing one (KEYS[1]), the
  *          fallback delay (ms) since its last code    ARGV[43] the channel the code goes out on (`k`)
+ * ARGV[44] a new verification's sealed fallback ticket (`f`, channel `auto`), '' when none
+ * ARGV[45] '1' for the service's own switch (`auto` after a failed SMS): it needs `f` and takes it
  * Returns {'issued', shadow scope or '', overdraft 0|1, counted 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'not_found', 0} | {'fallback_wait', ms} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
@@ -57,15 +59,18 @@
  * (else `not_found`, nothing written); the fallback delay since the record's last code (`c`)
  * replaces the cooldown check; and the record keeps its attempts (`a`), status, and transaction,
  * while the new code hash, channel `k`, expiry and guard window replace the old ones (the old code
- * stops working) and the previous message's tracking `m` is dropped.
+ * stops working) and the previous message's tracking `m` is dropped. Every switch drops the
+ * fallback ticket `f`: a user who chose a channel is not called on top of it, and the service's
+ * own switch, which refuses a record without `f`, happens once however many reports say the SMS
+ * failed.
  * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
 local switching = ARGV[42] ~= ''
 if switching then
-  local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e')
+  local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e', 'f')
   if rec[1] ~= 'pending' or redis.call('GET', KEYS[18]) ~= ARGV[36]
-      or tonumber(rec[3]) <= tonumber(ARGV[39]) then
+      or tonumber(rec[3]) <= tonumber(ARGV[39]) or (ARGV[45] == '1' and not rec[4]) then
     return {'not_found', 0}
   end
   local wait = tonumber(rec[2]) + tonumber(ARGV[42]) - tonumber(ARGV[39])
@@ -167,9 +172,12 @@ if cooldown > 0 then
   redis.call('SET', KEYS[2], '1', 'EX', cooldown)
 end
 if switching then
-  redis.call('HDEL', KEYS[1], 'm')
+  redis.call('HDEL', KEYS[1], 'm', 'f')
 else
   redis.call('HSET', KEYS[1], 'a', 0, 's', 'pending')
+  if ARGV[44] ~= '' then
+    redis.call('HSET', KEYS[1], 'f', ARGV[44])
+  end
 end
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'c', ARGV[39], 'e', ARGV[40], 'k', ARGV[43],
   't', test and 1 or 0, 'w', ARGV[25], 'o', overdraft, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])

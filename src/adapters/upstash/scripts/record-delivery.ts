@@ -9,8 +9,9 @@
  * ARGV[1] status        ARGV[2] sequence          ARGV[3] error code ('' = none)   ARGV[4] updated at (epoch ms)
  * ARGV[5] TTL (s) of the nonce marker
  * ARGV[6] final outcome to count, `delivered` or `failed` ('' = not a final status)
- * ARGV[7] TTL (s) of the stats hash
- * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0}
+ * ARGV[7] TTL (s) of the stats hash   ARGV[8] the message's MessageUUID   ARGV[9] now (epoch ms)
+ * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0},
+ *         the first three followed by {fallback ticket, sealed binding} when a call is owed (below)
  *
  * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
@@ -26,14 +27,39 @@
  * would later swallow the genuine callback. One final outcome per message: HSETNX on `counted`
  * keeps a second final status (a repeat with a new sequence) from counting the message twice. The
  * outcome is counted in the country recorded at send time, next to the message's `sent`.
+ *
+ * A call owed (`auto`): when the message's counted outcome is `failed`, the verification it
+ * carried the code of (`v`, written by track-message) is read: still pending, unexpired, its
+ * current message this one (`m`: not switched since), and still holding its fallback ticket `f`.
+ * Then the reply carries the ticket and the sealed binding, for every report of the message
+ * (a duplicate too), until the service's switch takes `f` (admit-send): a report the Worker
+ * answered 503, because the call could not be admitted yet, is retried by Plivo and the call is
+ * not lost; a second report after the call finds no `f`. This script only reads the
+ * verification. `v` is a key this script did not declare, like read-verification's delivery
+ * record, because the Worker cannot know it before this round trip.
  */
 export const RECORD_DELIVERY_SCRIPT = `
+local function answer(kind, value)
+  local counted = redis.call('HGET', KEYS[2], 'counted')
+  if not counted or string.sub(counted, -7) ~= ':failed' then
+    return {kind, value}
+  end
+  local owner = redis.call('HGET', KEYS[2], 'v')
+  if not owner then
+    return {kind, value}
+  end
+  local rec = redis.call('HMGET', owner, 's', 'e', 'm', 'f', 'x')
+  if rec[1] ~= 'pending' or tonumber(rec[2]) <= tonumber(ARGV[9]) or rec[3] ~= ARGV[8] or not rec[4] then
+    return {kind, value}
+  end
+  return {kind, value, rec[4], rec[5]}
+end
 local remaining_ms = redis.call('PTTL', KEYS[2])
 if remaining_ms == -2 then
   return {'untracked', 0}
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {'duplicate', 0}
+  return answer('duplicate', 0)
 end
 if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'EX', ARGV[5], 'NX') then
   return {'nonce_reused', 0}
@@ -46,7 +72,7 @@ end
 local sequence = tonumber(ARGV[2])
 local recorded = tonumber(redis.call('HGET', KEYS[2], 'sequence') or '-1')
 if sequence <= recorded then
-  return {'stale', recorded}
+  return answer('stale', recorded)
 end
 redis.call('HSET', KEYS[2], 'status', ARGV[1], 'sequence', sequence, 'errorCode', ARGV[3], 'updatedAt', ARGV[4])
 if ARGV[6] ~= '' then
@@ -56,5 +82,5 @@ if ARGV[6] ~= '' then
     redis.call('EXPIRE', KEYS[3], ARGV[7])
   end
 end
-return {'recorded', sequence}
+return answer('recorded', sequence)
 `;

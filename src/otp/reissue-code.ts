@@ -1,0 +1,130 @@
+import type { RefusedNumberType } from '../phone/number-kind.ts';
+import { hourBucket } from '../stats/hour-bucket.ts';
+import type { Channel } from './channel.ts';
+import { composeDispatch } from './compose-dispatch.ts';
+import { generateCode } from './generate-code.ts';
+import { chooseSmsLocale } from './messages/choose-locale.ts';
+import { numberBlock, numberRange } from './number-cells.ts';
+import { refusedNumberType } from './number-for-channel.ts';
+import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
+import type { RequestCodeDeps } from './request-code.ts';
+import { findTestNumber } from './test-numbers.ts';
+
+/** One verification, opened: what a channel switch needs to send its new code. */
+export interface OpenedVerification {
+  verificationId: string;
+  ref: VerificationRef;
+  binding: VerificationBinding;
+  /** HMAC tag of the network whose sends this one counts against. */
+  networkTag: string;
+}
+
+export type ReissueCodeOutcome =
+  | { kind: 'switched'; channel: Channel; expiresInSeconds: number; resendAfterSeconds: number }
+  | { kind: 'not_found' }
+  | { kind: 'invalid_binding'; field: string; problem: string }
+  | { kind: 'unsupported_number'; numberType: RefusedNumberType }
+  | { kind: 'fallback_too_soon'; retryAfterSeconds: number }
+  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number }
+  | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
+  | { kind: 'sms_failed'; providerStatus: number }
+  | { kind: 'sms_uncertain'; retryAfterSeconds: number; verificationId: string };
+
+/**
+ * A fresh code over `channel` on an existing verification: the user's "call me instead"
+ * (./switch-channel.ts) and the service's own call after an `auto` SMS failed
+ * (./fall-back-to-voice.ts). It is a send: it passes the plain limits and the new channel's guard
+ * cells in the same script as a first request (admit-send, switch mode), then goes out like one.
+ * The old code stops working in that script; attempts used and failure counts carry over.
+ */
+export async function reissueCode(
+  verification: OpenedVerification,
+  channel: Channel,
+  mode: ReissueMode,
+  deps: RequestCodeDeps,
+): Promise<ReissueCodeOutcome> {
+  const { policy } = deps;
+  const { verificationId, ref, binding, networkTag } = verification;
+  const { e164 } = binding;
+  if (binding.channel === channel) {
+    // The same channel again is a resend, which the cooldown governs (POST /otp/request).
+    return { kind: 'invalid_binding', field: 'channel', problem: `the code already went out by ${channel}` };
+  }
+  if (binding.transaction && channel !== 'sms') {
+    return { kind: 'invalid_binding', field: 'channel', problem: 'must be sms when a transaction is bound' };
+  }
+  if (!binding.testNumber) {
+    const numberType = refusedNumberType(e164, channel, deps.voiceToFixedLines);
+    if (numberType !== undefined) return { kind: 'unsupported_number', numberType };
+  }
+
+  const nowMs = deps.clock.nowMs();
+  const testNumber = binding.testNumber ? findTestNumber(e164, deps.testNumbers, nowMs) : undefined;
+  const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
+  const [codeHash, sealedBinding, rangeTag, transactionTag] = await Promise.all([
+    deps.hasher.codeTag(ref.verificationTag, code),
+    deps.bindingSeal.seal(verificationId, { ...binding, channel }),
+    deps.hasher.limitTag('prefix', numberRange(e164)),
+    binding.transaction && deps.hasher.transactionTag(ref.verificationTag, binding.transaction),
+  ]);
+  const admission = await deps.admission.reissue(
+    {
+      phoneTag: ref.phoneTag,
+      verificationTag: ref.verificationTag,
+      codeHash,
+      sealedBinding,
+      transactionTag,
+      testNumber: binding.testNumber,
+      networkTag,
+      cells: { channel, country: ref.country, rangeTag, block: numberBlock(e164) },
+      ttlSeconds: policy.ttlSeconds,
+      resendCooldownSeconds: policy.resendCooldownSeconds,
+      maxFailures: policy.maxFailuresPerDay,
+      maxFailuresPerClient: policy.maxFailuresPerClient,
+      nowMs,
+      hourBucket: hourBucket(nowMs),
+    },
+    mode,
+  );
+  if (admission.kind !== 'issued') return admission;
+  deps.log.detail(`channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`);
+  const done = {
+    kind: 'switched',
+    channel,
+    expiresInSeconds: policy.ttlSeconds,
+    resendAfterSeconds: policy.resendCooldownSeconds,
+  } as const;
+  if (binding.testNumber) return done;
+
+  const locales = binding.transaction ? deps.message.transactionLocales : deps.message.locales;
+  // The request's language is not kept with the verification: the number's country decides.
+  const locale = chooseSmsLocale(undefined, ref.country, locales);
+  const result = await deps.delivery.deliver(
+    composeDispatch(
+      channel,
+      { e164, code, locale, verificationId, nowMs, transaction: binding.transaction },
+      deps,
+    ),
+  );
+  switch (result.kind) {
+    case 'accepted':
+      if (result.messageId !== undefined) {
+        deps.sentMessages?.remember({
+          messageId: result.messageId,
+          verificationTag: ref.verificationTag,
+          country: ref.country,
+          sentAtMs: deps.clock.nowMs(),
+        });
+      }
+      return done;
+    case 'rejected':
+      await admission.issued.revoke();
+      return { kind: 'sms_failed', providerStatus: result.status };
+    case 'uncertain':
+      return {
+        kind: 'sms_uncertain',
+        retryAfterSeconds: Math.max(1, policy.fallbackDelaySeconds),
+        verificationId,
+      };
+  }
+}
