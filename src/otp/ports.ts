@@ -38,6 +38,11 @@ export interface VerificationBinding {
   e164: string;
   /** The channel the code went out on: the receipt's `amr`. */
   channel: Channel;
+  /**
+   * The language the code was sent in (a template's BCP 47 tag): a channel switch speaks or writes
+   * the new code in it too. Optional: verifications sealed before it existed lack it.
+   */
+  locale?: string | undefined;
   /** A configured test number (TEST_NUMBERS): its receipt says `test_number: true`. */
   testNumber: boolean;
   /** The caller's nonce (its login attempt's id), as `isReceiptNonce` (./receipt-nonce.ts) admits it. */

@@ -97,8 +97,8 @@ export async function reissueCode(
   if (binding.testNumber) return done;
 
   const locales = binding.transaction ? deps.message.transactionLocales : deps.message.locales;
-  // The request's language is not kept with the verification: the number's country decides.
-  const locale = chooseSmsLocale(undefined, ref.country, locales);
+  // The language the first code went out in, if this deployment still sends it; else the country's.
+  const locale = chooseSmsLocale(binding.locale, ref.country, locales);
   const result = await deps.delivery.deliver(
     composeDispatch(
       channel,

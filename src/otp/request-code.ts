@@ -176,9 +176,13 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
+  // A transaction text is longer: only the languages whose longest one fits its budget may carry it.
+  const locales = transaction ? deps.message.transactionLocales : deps.message.locales;
+  const locale = chooseSmsLocale(request.locale, country, locales);
   const binding: VerificationBinding = {
     e164,
     channel,
+    locale,
     testNumber: testNumber !== undefined,
     nonce,
     transaction,
@@ -228,9 +232,6 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     return sent;
   }
 
-  // A transaction text is longer: only the languages whose longest one fits its budget may carry it.
-  const locales = transaction ? deps.message.transactionLocales : deps.message.locales;
-  const locale = chooseSmsLocale(request.locale, country, locales);
   deps.log.smsLocale(locale);
   const result = await deps.delivery.deliver(
     composeDispatch(channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { parsePlivoXml } from '../../local/plivo-sandbox/plivo-xml.ts';
 import { relayUrl, replay } from './support/callbacks.ts';
-import { latestCode, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import {
+  latestCode,
+  sandboxMessages,
+  startVerification,
+  type TestApp,
+  testApp,
+  uniquePhone,
+} from './support/stack.ts';
 import { answerRequestOf, callTo, digitsOf, spoken } from './support/voice-calls.ts';
 
 /**
@@ -126,6 +134,22 @@ describe('channel switch ("call me instead")', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', scope: 'phone' } });
     await expect(callTo(phone)).rejects.toThrow(/no call/);
     expect((await verify(app, verificationId, await latestCode(phone))).status).toBe(200);
+  });
+
+  it('speaks the new code in the language the request asked for, not only the number’s country', async () => {
+    const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone, {}, { locale: 'pt-BR' });
+    expect((await sandboxMessages(phone))[0]?.text).toMatch(/código/);
+    expect((await switchTo(app, verificationId, 'voice')).status).toBe(200);
+    const answer = await replay(app, await answerRequestOf(await callTo(phone)));
+    const xml = parsePlivoXml(await answer.text());
+    if (!xml.ok) throw new Error(xml.error);
+    expect(xml.instructions[0]).toMatchObject({
+      kind: 'speak',
+      language: 'pt-BR',
+      text: expect.stringMatching(/^Seu código/),
+    });
   });
 
   it('rejects a body without a known channel (400 invalid_request)', async () => {
