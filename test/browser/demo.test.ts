@@ -40,6 +40,9 @@ describe('demo page', () => {
     await page.goto(`${stack.workerUrl}/`);
     await page.locator('#demo[data-ready="true"]').waitFor();
     expect(await page.title()).toBe('Acme Sign-in: verify your phone');
+    // SMS is this deployment's only channel: nothing to choose, nothing to switch to.
+    expect(await page.locator('#channel-choice').count()).toBe(0);
+    expect(await page.locator('[data-switch-to]').count()).toBe(0);
 
     const phone = uniqueUsNumber();
     await page.fill('#phone', phone.typed);
@@ -226,6 +229,7 @@ describe('demo page with Turnstile configured', () => {
     await page.locator('#code').waitFor({ state: 'visible' });
     expect(JSON.parse(bodies[0] ?? '{}')).toEqual({
       phone: phone.e164,
+      channel: 'sms',
       turnstileToken: expect.stringMatching(
         /^stand-in:solved\?hostname=127\.0\.0\.1&action=otp-request&id=fake-1-/,
       ),
