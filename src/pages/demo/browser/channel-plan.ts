@@ -23,9 +23,3 @@ export function chosenPlan(form: HTMLFormElement): ChannelPlan {
 export function onlyOver(channel: Channel): ChannelPlan {
   return { value: channel, channels: [channel] };
 }
-
-/** The channel the service moves to by itself when `current` fails, when the plan has one. */
-export function followUp(plan: ChannelPlan, current: Channel): Channel | undefined {
-  const index = plan.channels.indexOf(current);
-  return index === -1 ? undefined : plan.channels[index + 1];
-}

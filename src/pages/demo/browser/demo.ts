@@ -8,7 +8,7 @@
 import type { Channel } from '../../../otp/channel.ts';
 import { callApi, type PageError, postJson } from './api-call.ts';
 import { createChannelFallback } from './channel-fallback.ts';
-import { type ChannelPlan, chosenPlan, followUp, onlyOver } from './channel-plan.ts';
+import { type ChannelPlan, chosenPlan, onlyOver } from './channel-plan.ts';
 import { automaticSwitchSentence, sentSentence, switchedSentence } from './channel-wording.ts';
 import { createCountdowns } from './countdowns.ts';
 import { errorSentence } from './error-sentences.ts';
@@ -22,6 +22,9 @@ type Tone = 'info' | 'error' | 'ok';
 
 interface CodeSent {
   verificationId: string;
+  /** The channel the code went out on, and the one the service calls on by itself if it fails. */
+  channel?: Channel;
+  fallback?: Channel;
   expiresInSeconds: number;
   resendAfterSeconds: number;
 }
@@ -81,6 +84,8 @@ let verificationId = '';
 let plan: ChannelPlan = chosenPlan(requestForm);
 /** The channel the current code went out on. */
 let currentChannel: Channel = plan.channels[0];
+/** Where the service moves the code by itself if the current one fails (one failure, one move). */
+let followUpChannel: Channel | undefined;
 let turnstileToken = '';
 let widgetId: string | undefined;
 let webOtp: AbortController | undefined;
@@ -169,7 +174,10 @@ async function requestCode(button: HTMLButtonElement, asked: ChannelPlan): Promi
   if (result.ok) {
     verificationId = result.data.verificationId;
     plan = asked;
-    currentChannel = asked.channels[0];
+    // The API's answer names both when it has them; else the plan says what the choice does.
+    const sent = result.data;
+    currentChannel = sent.channel ?? asked.channels[0];
+    followUpChannel = sent.channel ? sent.fallback : asked.channels[1];
     enterVerifyStep(result.data.resendAfterSeconds);
     say(sentSentence(currentChannel, phone, duration(result.data.expiresInSeconds)));
     return;
@@ -191,19 +199,19 @@ async function readVerification(): Promise<VerificationState | undefined> {
 /** The verification as the API sees it: status, attempts left, and how its code's delivery goes. */
 function showVerification(state: VerificationState): WatchVerdict {
   if (state.status === 'pending' && state.channel !== currentChannel) followAutomaticSwitch(state.channel);
-  const next = followUp(plan, currentChannel);
   const outcome = statusLines.show(state, currentChannel, {
-    followUp: next,
+    followUp: followUpChannel,
     alternative: fallback.alternativeTo(currentChannel),
   });
   if (state.status !== 'pending' || outcome === 'reached') return 'done';
   // A failure the service follows up by itself is worth reading on for: the switch shows next.
-  return outcome === 'failed' && !next ? 'done' : 'keep_reading';
+  return outcome === 'failed' && !followUpChannel ? 'done' : 'keep_reading';
 }
 
 /** The service sent the code another way by itself: the code the visitor may have is dead. */
 function followAutomaticSwitch(channel: Channel): void {
   const from = currentChannel;
+  followUpChannel = undefined;
   onNewCode(channel);
   say(automaticSwitchSentence(from, channel));
 }
@@ -236,7 +244,9 @@ async function switchChannel(channel: Channel, button: HTMLButtonElement): Promi
   const result = await postJson<ChannelSwitched>(`/otp/verifications/${verificationId}/channel`, { channel });
   idle();
   if (result.ok) {
+    // Any switch ends the service's own follow-up.
     plan = onlyOver(result.data.channel);
+    followUpChannel = undefined;
     onNewCode(result.data.channel);
     startResendCountdown(result.data.resendAfterSeconds);
     say(switchedSentence(result.data.channel));
