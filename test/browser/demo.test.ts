@@ -1,6 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startTurnstileStandIn,
@@ -11,6 +10,7 @@ import { SOLVED_TOKEN_PREFIX } from '../../local/stand-ins/turnstile-tokens.ts';
 import { launchChromium } from './support/chromium.ts';
 import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';
+import { uniqueUsNumber, watchPage } from './support/page-watch.ts';
 
 const SCREENSHOT = 'test/artifacts/demo-approved.png';
 
@@ -25,28 +25,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Everything the page did that a reviewer would want to know about. */
-function watch(page: Page) {
-  const seen = { foreignRequests: [] as string[], pageErrors: [] as string[], consoleErrors: [] as string[] };
-  page.on('request', (request) => {
-    if (!request.url().startsWith(stack.workerUrl)) seen.foreignRequests.push(request.url());
-  });
-  page.on('pageerror', (error) => seen.pageErrors.push(error.message));
-  page.on('console', (message) => {
-    // Failed API calls (4xx) are expected in this flow and logged by Chromium as resource errors.
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text()))
-      seen.consoleErrors.push(message.text());
-  });
-  return seen;
-}
-
-/** A valid, SMS-capable San Francisco number nobody else in this run uses. */
-function uniqueUsNumber(): { typed: string; e164: string } {
-  const exchange = String(200 + randomInt(300));
-  const line = String(randomInt(10_000)).padStart(4, '0');
-  return { typed: `+1 (415) ${exchange}-${line}`, e164: `+1415${exchange}${line}` };
-}
-
 describe('demo page', () => {
   beforeAll(async () => {
     stack = await startDevStack({ APP_NAME: 'Acme Sign-in' });
@@ -57,11 +35,14 @@ describe('demo page', () => {
 
   it('takes a visitor from phone number to a verified receipt, explaining a wrong code on the way', async () => {
     const page = await browser.newPage({ viewport: { width: 760, height: 980 } });
-    const seen = watch(page);
+    const seen = watchPage(page, stack.workerUrl);
     const cspViolations = await watchCspViolations(page);
     await page.goto(`${stack.workerUrl}/`);
     await page.locator('#demo[data-ready="true"]').waitFor();
     expect(await page.title()).toBe('Acme Sign-in: verify your phone');
+    // SMS is this deployment's only channel: nothing to choose, nothing to switch to.
+    expect(await page.locator('#channel-choice').count()).toBe(0);
+    expect(await page.locator('[data-switch-to]').count()).toBe(0);
 
     const phone = uniqueUsNumber();
     await page.fill('#phone', phone.typed);
@@ -225,7 +206,7 @@ describe('demo page with Turnstile configured', () => {
 
   it("renders Cloudflare's widget and sends its token with the code request", async () => {
     const page = await browser.newPage();
-    const seen = watch(page);
+    const seen = watchPage(page, stack.workerUrl);
     const cspViolations = await watchCspViolations(page);
     await page.route(
       (url) => url.origin === 'https://challenges.cloudflare.com',
@@ -248,6 +229,7 @@ describe('demo page with Turnstile configured', () => {
     await page.locator('#code').waitFor({ state: 'visible' });
     expect(JSON.parse(bodies[0] ?? '{}')).toEqual({
       phone: phone.e164,
+      channel: 'sms',
       turnstileToken: expect.stringMatching(
         /^stand-in:solved\?hostname=127\.0\.0\.1&action=otp-request&id=fake-1-/,
       ),

@@ -1,5 +1,8 @@
 import { html } from 'hono/html';
 import { pageHead } from '../../http/html-page.ts';
+import type { Channel } from '../../otp/channel.ts';
+import type { ChannelChoice } from './channel-choices.ts';
+import { renderChannelChoice, renderChannelSwitches } from './channel-controls.ts';
 
 /** What the demo page loads from this origin's static assets (built by scripts/build-pages.ts). */
 export const DEMO_ASSETS = { script: '/assets/demo.js', style: '/assets/demo.css' } as const;
@@ -19,6 +22,12 @@ export interface DemoPageOptions {
   docsPath: string | undefined;
   /** Development only: the Plivo sandbox's inbox, where the SMS really goes. */
   sandboxInboxUrl: string | undefined;
+  /** The ways to ask for a code that this deployment offers (`offeredChoices`); SMS first. */
+  channelChoices: readonly ChannelChoice[];
+  /** The channels a code may be switched to (`offeredSwitches`): "Call me instead" and the like. */
+  switchChannels: readonly Channel[];
+  /** OTP_FALLBACK_DELAY_SECONDS: how long after a code the page offers to send it another way. */
+  fallbackDelaySeconds: number;
 }
 
 /**
@@ -27,7 +36,10 @@ export interface DemoPageOptions {
  * the script stays a static asset that `script-src 'self'` allows as it is.
  */
 export function renderDemoPage(options: DemoPageOptions) {
-  const { appName, otpLength, turnstile, docsPath, sandboxInboxUrl } = options;
+  const { appName, otpLength, turnstile, docsPath, sandboxInboxUrl, channelChoices, switchChannels } =
+    options;
+  // Every deployment sends SMS; a second channel is what makes the page offer a choice.
+  const onlySms = switchChannels.length < 2;
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -37,11 +49,12 @@ export function renderDemoPage(options: DemoPageOptions) {
     <main
       id="demo"
       data-otp-length="${otpLength}"
+      data-fallback-delay-seconds="${options.fallbackDelaySeconds}"
       data-turnstile-site-key="${turnstile?.siteKey ?? ''}"
       data-turnstile-action="${turnstile?.action ?? ''}"
     >
       <h1>${appName}</h1>
-      <p class="lead">Verify your phone number with a one-time code by SMS.</p>
+      <p class="lead">Verify your phone number with a one-time code${onlySms ? ' by SMS' : ''}.</p>
       <noscript><p>This demo needs JavaScript.</p></noscript>
 
       <form id="request-form" novalidate>
@@ -49,6 +62,7 @@ export function renderDemoPage(options: DemoPageOptions) {
         <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" maxlength="40"
           placeholder="+1 415 555 2671" required />
         <p class="hint">International format: + and the country code.</p>
+        ${renderChannelChoice(channelChoices)}
         <button id="send" class="primary" type="submit">Send code</button>
       </form>
 
@@ -58,11 +72,12 @@ export function renderDemoPage(options: DemoPageOptions) {
           <button id="change-number" class="link" type="button">Change number</button>
         </p>
         <p id="verification-status" class="hint" hidden></p>
+        <p id="delivery-status" class="hint" role="status" aria-live="polite" hidden></p>
         ${
           sandboxInboxUrl
             ? html`<p id="sandbox-inbox" class="sandbox-note">
-          Development: the SMS went to the Plivo sandbox, not to a phone. Read the code in its inbox at
-          <a href="${sandboxInboxUrl}" target="_blank" rel="noopener">${sandboxInboxUrl}</a>.
+          Development: the SMS went to the Plivo sandbox, not to a phone${onlySms ? '' : ' (as do calls and WhatsApp messages)'}.
+          Read the code in its inbox at <a href="${sandboxInboxUrl}" target="_blank" rel="noopener">${sandboxInboxUrl}</a>.
         </p>`
             : ''
         }
@@ -70,9 +85,13 @@ export function renderDemoPage(options: DemoPageOptions) {
         <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
           pattern="[0-9]{${otpLength}}" maxlength="${otpLength}" required />
         <button id="verify" class="primary" type="submit">Verify</button>
-        <div class="row">
-          <span class="hint">Did not get it?</span>
-          <button id="resend" class="secondary" type="button" disabled>Resend code</button>
+        <div class="fallback">
+          <p class="hint">Didn't get it?</p>
+          <div class="actions">
+            ${renderChannelSwitches(switchChannels)}
+            <button id="resend" class="secondary" type="button" disabled>Resend code</button>
+          </div>
+          <p id="switch-wait" class="hint" hidden></p>
         </div>
       </form>
 

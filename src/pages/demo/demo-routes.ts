@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/app-env.ts';
 import { errorResponse } from '../../http/error-response.ts';
 import { sendHtmlPage } from '../../http/html-page.ts';
+import type { Channel } from '../../otp/channel.ts';
+import { offeredChoices, offeredSwitches } from './channel-choices.ts';
 import { renderDemoPage, TURNSTILE_ORIGIN } from './demo-page.ts';
 
 /**
@@ -16,12 +18,18 @@ export const demoRoutes = new Hono<AppEnv>().get('/', (c) => {
   const widget = turnstile?.siteKey
     ? { siteKey: turnstile.siteKey, action: turnstile.expectedAction }
     : undefined;
+  // The very rule POST /otp/request and the channel switch apply, so the page never offers a 422.
+  const { delivery } = c.get('services');
+  const offers = (channel: Channel) => delivery.offers(channel);
   const page = renderDemoPage({
     appName: config.message.appName,
     otpLength: config.otp.length,
     turnstile: widget,
     docsPath: config.pages.docs ? '/docs' : undefined,
     sandboxInboxUrl: config.pages.sandboxInboxUrl,
+    channelChoices: offeredChoices(offers),
+    switchChannels: offeredSwitches(offers),
+    fallbackDelaySeconds: config.otp.fallbackDelaySeconds,
   });
   // Without Turnstile the page loads nothing but this origin's assets and calls only its API.
   const cloudflare = widget ? [TURNSTILE_ORIGIN] : [];

@@ -1,4 +1,5 @@
 import { startLocalStack } from '../../../local/stack.ts';
+import { findFreePort } from '../../../local/support/processes.ts';
 import { generateOtpSecret, generateReceiptKey } from '../../../scripts/keygen.ts';
 
 export interface DevStack {
@@ -12,6 +13,15 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
+export interface DevStackOptions {
+  /**
+   * Sets PUBLIC_BASE_URL to the Worker's own address (a free port is picked for it first), so the
+   * sandbox's signed requests reach it: SMS delivery reports and a call's answer URL, without which
+   * the voice channel is off. Default false: no PUBLIC_BASE_URL, as `npm run dev` runs.
+   */
+  publicBaseUrl?: boolean;
+}
+
 /**
  * What `npm run dev` runs, on free ports and with fresh secrets: a throwaway redis-server behind
  * the Upstash-compatible REST server, the Plivo sandbox, and the Worker under `wrangler dev`.
@@ -20,16 +30,22 @@ export interface DevStack {
 export async function startDevStack(
   vars: Record<string, string> = {},
   secrets: Record<string, string> = {},
+  options: DevStackOptions = {},
 ): Promise<DevStack> {
   const redisRestToken = 'browser-test-redis-token';
+  const port = options.publicBaseUrl ? await findFreePort() : undefined;
+  const ownUrl: Record<string, string> =
+    port === undefined ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
   const stack = await startLocalStack({
     redisRest: { token: redisRestToken },
     plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
     worker: {
+      port,
       vars: {
         ENVIRONMENT: 'test',
         PLIVO_SENDER: '+14155550100',
         RECEIPT_ISSUER: 'https://otp.browser.test',
+        ...ownUrl,
         ...vars,
       },
       secrets: {
@@ -55,4 +71,28 @@ export async function latestSmsCode(sandboxUrl: string, phoneE164: string): Prom
   const match = messages[0]?.text.match(/^(\d{4,10}) is your /);
   if (!match?.[1]) throw new Error(`no code SMS for ${phoneE164} in the sandbox inbox`);
   return match[1];
+}
+
+/**
+ * The code the newest call to `phoneE164` spoke, once the sandbox has played it: the Worker's
+ * answer says the digits one by one ("4, 2, 7, ..."), twice. Waits for the call, which rings and
+ * fetches its answer URL after the switch has answered.
+ */
+export async function spokenCode(sandboxUrl: string, phoneE164: string, digits = 6): Promise<string> {
+  const oneByOne = new RegExp(`\\b(\\d(?:, \\d){${digits - 1}})\\b`, 'g');
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const response = await fetch(`${sandboxUrl}/__sandbox/calls?to=${encodeURIComponent(phoneE164)}`);
+    const [call] = (await response.json()) as { status: string; spokenText: string | null }[];
+    if (call?.status === 'completed' && call.spokenText) {
+      const heard = [...call.spokenText.matchAll(oneByOne)].map((match) => match[1]?.replace(/, /g, ''));
+      // Said twice, the same both times: anything else is not the Worker's code prompt.
+      if (heard.length !== 2 || heard[0] !== heard[1] || !heard[0])
+        throw new Error(`the call to ${phoneE164} did not say one code twice`);
+      return heard[0];
+    }
+    if (call?.status === 'failed') throw new Error(`the call to ${phoneE164} failed`);
+    if (Date.now() > deadline) throw new Error(`no completed call to ${phoneE164} in the sandbox`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -1,29 +1,45 @@
 /**
- * The demo page's browser code (served as /assets/demo.js): phone number → SMS → code → receipt,
- * as a customer's page would do it. It talks only to this origin's API (and to Turnstile when a
+ * The demo page's browser code (served as /assets/demo.js): phone number → code (by SMS, or the
+ * channel the visitor picked) → receipt, with "Call me instead" when the code does not arrive, as a
+ * customer's page would do it. It talks only to this origin's API (and to Turnstile when a
  * site key is configured). Settings come from `data-*` attributes the Worker escaped; everything
  * shown goes in through `textContent`, never as HTML.
  */
+import type { Channel } from '../../../otp/channel.ts';
 import { callApi, type PageError, postJson } from './api-call.ts';
+import { createChannelFallback } from './channel-fallback.ts';
+import { type ChannelPlan, chosenPlan, onlyOver } from './channel-plan.ts';
+import { automaticSwitchSentence, sentSentence, switchedSentence } from './channel-wording.ts';
 import { createCountdowns } from './countdowns.ts';
 import { errorSentence } from './error-sentences.ts';
 import { receiptClaimRows } from './receipt-claims.ts';
-import { duration, plural } from './wording.ts';
+import { createStatusLines, type VerificationState } from './verification-status.ts';
+import { createVerificationWatch, type WatchVerdict } from './verification-watch.ts';
+import { duration } from './wording.ts';
 
 type Step = 'request' | 'verify' | 'approved';
 type Tone = 'info' | 'error' | 'ok';
 
 interface CodeSent {
   verificationId: string;
+  /** The channel the code went out on, and the one the service calls on by itself if it fails. */
+  channel?: Channel;
+  fallback?: Channel;
   expiresInSeconds: number;
   resendAfterSeconds: number;
 }
 
-interface VerificationState {
-  status: 'pending' | 'approved' | 'canceled' | 'expired';
-  attemptsRemaining: number;
-  delivery: { status: string } | null;
+interface ChannelSwitched {
+  channel: Channel;
+  resendAfterSeconds: number;
 }
+
+/**
+ * How often and how many times the page reads a pending verification for its delivery status: a
+ * report usually lands within seconds, and a minute of reads stays well inside the verify limit.
+ */
+const READ_EVERY_MS = 5_000;
+const MAX_READS = 12;
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
   const found = document.getElementById(id);
@@ -33,6 +49,7 @@ function element<T extends HTMLElement>(id: string, type: new () => T): T {
 
 const root = element('demo', HTMLElement);
 const otpLength = Number(root.dataset.otpLength);
+const fallbackDelaySeconds = Number(root.dataset.fallbackDelaySeconds) || 0;
 const siteKey = root.dataset.turnstileSiteKey ?? '';
 const turnstileAction = root.dataset.turnstileAction ?? '';
 const requestForm = element('request-form', HTMLFormElement);
@@ -44,13 +61,31 @@ const sendButton = element('send', HTMLButtonElement);
 const verifyButton = element('verify', HTMLButtonElement);
 const resendButton = element('resend', HTMLButtonElement);
 const message = element('message', HTMLElement);
-const statusLine = element('verification-status', HTMLElement);
+const statusLines = createStatusLines(
+  element('verification-status', HTMLElement),
+  element('delivery-status', HTMLElement),
+);
 const turnstileBox = document.getElementById('turnstile');
 
 const countdowns = createCountdowns();
+const fallback = createChannelFallback(verifyForm, countdowns, (channel, button) => {
+  void switchChannel(channel, button);
+});
+const watch = createVerificationWatch<VerificationState>({
+  read: readVerification,
+  onRead: showVerification,
+  everyMs: READ_EVERY_MS,
+  maxReads: MAX_READS,
+});
 let phone = '';
-/** The current verification: the only handle on its code (verify, status, cancel). */
+/** The current verification: the only handle on its code (verify, status, cancel, switch). */
 let verificationId = '';
+/** How the visitor asked for codes: a resend asks the same way. */
+let plan: ChannelPlan = chosenPlan(requestForm);
+/** The channel the current code went out on. */
+let currentChannel: Channel = plan.channels[0];
+/** Where the service moves the code by itself if the current one fails (one failure, one move). */
+let followUpChannel: Channel | undefined;
 let turnstileToken = '';
 let widgetId: string | undefined;
 let webOtp: AbortController | undefined;
@@ -75,8 +110,8 @@ function say(text: string, tone: Tone = 'info'): void {
   render(text, tone);
 }
 
-function explain(error: PageError): void {
-  const { sentence, passesWithTime } = errorSentence(error);
+function explain(error: PageError, channel: Channel = currentChannel): void {
+  const { sentence, passesWithTime } = errorSentence(error, channel);
   const wait = error.retryAfterSeconds ?? 0;
   if (!passesWithTime) {
     say(sentence, 'error');
@@ -126,8 +161,8 @@ function resetTurnstile(): void {
   if (window.turnstile && widgetId !== undefined) window.turnstile.reset(widgetId);
 }
 
-async function requestCode(button: HTMLButtonElement): Promise<void> {
-  const body: { phone: string; turnstileToken?: string } = { phone };
+async function requestCode(button: HTMLButtonElement, asked: ChannelPlan): Promise<void> {
+  const body: { phone: string; channel: string; turnstileToken?: string } = { phone, channel: asked.value };
   if (siteKey) {
     if (!turnstileToken) return say('Please complete the "are you human" check first.', 'error');
     body.turnstileToken = turnstileToken;
@@ -138,9 +173,13 @@ async function requestCode(button: HTMLButtonElement): Promise<void> {
   if (siteKey) resetTurnstile();
   if (result.ok) {
     verificationId = result.data.verificationId;
+    plan = asked;
+    // The API's answer names both when it has them; else the plan says what the choice does.
+    const sent = result.data;
+    currentChannel = sent.channel ?? asked.channels[0];
+    followUpChannel = sent.channel ? sent.fallback : asked.channels[1];
     enterVerifyStep(result.data.resendAfterSeconds);
-    say(`We sent a code to ${phone}. It expires in ${duration(result.data.expiresInSeconds)}.`);
-    void showStatus();
+    say(sentSentence(currentChannel, phone, duration(result.data.expiresInSeconds)));
     return;
   }
   // A code already on its way belongs to a verification this page no longer holds (it was
@@ -148,38 +187,87 @@ async function requestCode(button: HTMLButtonElement): Promise<void> {
   if (result.error.code === 'resend_too_soon' && root.dataset.step === 'verify') {
     startResendCountdown(result.error.retryAfterSeconds ?? 0);
   }
-  explain(result.error);
+  explain(result.error, asked.channels[0]);
 }
 
-/** The verification as the API sees it: status, attempts left, the SMS's delivery report. */
-async function showStatus(): Promise<void> {
-  if (!verificationId) return;
+async function readVerification(): Promise<VerificationState | undefined> {
+  if (!verificationId) return undefined;
   const result = await callApi<VerificationState>('GET', `/otp/verifications/${verificationId}`);
-  if (!result.ok) return;
-  const { status, attemptsRemaining, delivery } = result.data;
-  const parts = [`Status: ${status}`];
-  if (status === 'pending') parts.push(`${plural(attemptsRemaining, 'attempt', 'attempts')} left`);
-  if (delivery) parts.push(`SMS ${delivery.status}`);
-  statusLine.textContent = parts.join(' · ');
-  statusLine.dataset.status = status;
-  statusLine.hidden = false;
+  return result.ok ? result.data : undefined;
+}
+
+/** The verification as the API sees it: status, attempts left, and how its code's delivery goes. */
+function showVerification(state: VerificationState): WatchVerdict {
+  if (state.status === 'pending' && state.channel !== currentChannel) followAutomaticSwitch(state.channel);
+  const outcome = statusLines.show(state, currentChannel, {
+    followUp: followUpChannel,
+    alternative: fallback.alternativeTo(currentChannel),
+  });
+  if (state.status !== 'pending' || outcome === 'reached') return 'done';
+  // A failure the service follows up by itself is worth reading on for: the switch shows next.
+  return outcome === 'failed' && !followUpChannel ? 'done' : 'keep_reading';
+}
+
+/** The service sent the code another way by itself: the code the visitor may have is dead. */
+function followAutomaticSwitch(channel: Channel): void {
+  const from = currentChannel;
+  followUpChannel = undefined;
+  onNewCode(channel);
+  say(automaticSwitchSentence(from, channel));
+}
+
+/** A code went out on `channel` and replaced any earlier one of this verification. */
+function onNewCode(channel: Channel): void {
+  currentChannel = channel;
+  codeInput.value = '';
+  statusLines.clearDelivery();
+  fallback.offer(channel, fallbackDelaySeconds);
+  listenForSmsCode();
 }
 
 function enterVerifyStep(resendAfterSeconds: number): void {
   element('sent-to', HTMLElement).textContent = phone;
-  codeInput.value = '';
   showStep('verify');
   startResendCountdown(resendAfterSeconds);
+  onNewCode(currentChannel);
   codeInput.focus();
-  listenForSmsCode();
+  watch.start();
+}
+
+/** "Call me instead": a new code over `channel` on the same verification. */
+async function switchChannel(channel: Channel, button: HTMLButtonElement): Promise<void> {
+  fallback.hold();
+  // A read landing while the switch is under way could show its new channel before the page knows
+  // it made that switch, and announce it as the service's own: reads pause until the answer.
+  watch.stop();
+  const idle = setBusy(button, 'Sending…');
+  const result = await postJson<ChannelSwitched>(`/otp/verifications/${verificationId}/channel`, { channel });
+  idle();
+  if (result.ok) {
+    // Any switch ends the service's own follow-up.
+    plan = onlyOver(result.data.channel);
+    followUpChannel = undefined;
+    onNewCode(result.data.channel);
+    startResendCountdown(result.data.resendAfterSeconds);
+    say(switchedSentence(result.data.channel));
+    codeInput.focus();
+  } else {
+    // The API's Retry-After is the truth about the delay; the page's own count may have run early.
+    const wait = result.error.code === 'fallback_too_soon' ? (result.error.retryAfterSeconds ?? 0) : 0;
+    fallback.offer(currentChannel, wait);
+    explain(result.error, channel);
+  }
+  watch.start();
 }
 
 /**
  * WebOTP: Chrome on Android offers the code from an SMS whose last line is "@<this host> #<code>"
- * (WEBOTP_DOMAIN). Aborted, denied or unsupported, the visitor types the code instead.
+ * (WEBOTP_DOMAIN). Aborted, denied or unsupported, the visitor types the code instead. Only while
+ * the current code went out by SMS: an SMS arriving after a switch carries a dead code.
  */
 function listenForSmsCode(): void {
   stopListening();
+  if (currentChannel !== 'sms') return;
   if (!('OTPCredential' in window) || !navigator.credentials) return;
   webOtp = new AbortController();
   navigator.credentials
@@ -207,10 +295,11 @@ async function verifyCode(code: string): Promise<void> {
   if (result.ok) return showReceipt(result.data.receipt);
   explain(result.error);
   codeInput.select();
-  void showStatus();
+  watch.readNow();
 }
 
 function showReceipt(token: string): void {
+  watch.stop();
   countdowns.stopAll();
   const list = element('claims', HTMLElement);
   list.replaceChildren();
@@ -229,9 +318,11 @@ function showReceipt(token: string): void {
 
 function startOver(): void {
   stopListening();
+  watch.stop();
+  fallback.hide();
   countdowns.stopAll();
   verificationId = '';
-  statusLine.hidden = true;
+  statusLines.hide();
   say('');
   showStep('request');
   phoneInput.focus();
@@ -248,7 +339,7 @@ requestForm.addEventListener('submit', (event) => {
   phone = phoneInput.value.trim();
   if (!phone) return say('Type a phone number first.', 'error');
   say('');
-  void requestCode(sendButton);
+  void requestCode(sendButton, chosenPlan(requestForm));
 });
 
 verifyForm.addEventListener('submit', (event) => {
@@ -267,7 +358,7 @@ codeInput.addEventListener('input', () => {
 
 resendButton.addEventListener('click', () => {
   say('');
-  void requestCode(resendButton);
+  void requestCode(resendButton, plan);
 });
 
 element('change-number', HTMLButtonElement).addEventListener('click', () => {

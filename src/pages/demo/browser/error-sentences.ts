@@ -1,3 +1,4 @@
+import type { Channel } from '../../../otp/channel.ts';
 import type { PageError } from './api-call.ts';
 import { plural } from './wording.ts';
 
@@ -10,8 +11,24 @@ export interface ErrorSentence {
 const now = (sentence: string): ErrorSentence => ({ sentence, passesWithTime: false });
 const later = (sentence: string): ErrorSentence => ({ sentence, passesWithTime: true });
 
-/** What the visitor reads for each error the API (or the network) can give the demo. */
-export function errorSentence(error: PageError): ErrorSentence {
+const CANNOT_RECEIVE: Record<Channel, string> = {
+  sms: 'This number cannot receive codes by SMS (landlines, pagers and some virtual numbers cannot). Try a mobile number.',
+  voice:
+    'We cannot call this number with a code (premium-rate, virtual and some fixed-line numbers cannot take code calls).',
+  whatsapp: 'This number cannot receive codes on WhatsApp. Try another way.',
+};
+
+const NOT_SENT: Record<Channel, string> = {
+  sms: 'We could not send an SMS to this number. Check the number, or try another one.',
+  voice: 'We could not place a call to this number. Check the number, or try another way.',
+  whatsapp: 'We could not send a WhatsApp message to this number. Check the number, or try another way.',
+};
+
+/**
+ * What the visitor reads for each error the API (or the network) can give the demo. `channel`: the
+ * channel the failed request was sending over, for the errors that depend on it.
+ */
+export function errorSentence(error: PageError, channel: Channel = 'sms'): ErrorSentence {
   switch (error.code) {
     case 'invalid_phone':
       return now(
@@ -37,15 +54,19 @@ export function errorSentence(error: PageError): ErrorSentence {
     case 'country_not_allowed':
       return now('Sorry, we cannot send codes to numbers in this country.');
     case 'unsupported_number':
-      return now(
-        'This number cannot receive codes by SMS (landlines, pagers and some virtual numbers cannot). Try a mobile number.',
-      );
+      return now(CANNOT_RECEIVE[channel]);
+    case 'channel_unavailable':
+      return now('This service does not send codes that way. Choose another way.');
+    case 'fallback_too_soon':
+      return later('The code went out moments ago: give it a little time to arrive.');
     case 'captcha_failed':
       return now('The "are you human" check did not pass. Complete it again, then retry.');
     case 'unavailable':
       return later('The service is busy or briefly unavailable.');
     case 'sms_failed':
-      return now('We could not send an SMS to this number. Check the number, or try another one.');
+      return now(NOT_SENT[channel]);
+    case 'invalid_request':
+      return now('The service did not accept this request. Reload the page and try again.');
     case 'network':
       return now('Could not reach the server. Check your connection and try again.');
     default:

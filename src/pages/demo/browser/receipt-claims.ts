@@ -1,4 +1,4 @@
-/** The claims the demo shows, in this order; `aud` only when the receipt has one. */
+/** The claims the demo shows, in this order; `aud` and `amr` only when the receipt has them. */
 export type ClaimRow = readonly [name: string, value: string];
 
 /**
@@ -34,5 +34,7 @@ export function receiptClaimRows(token: string): ClaimRow[] {
     ['iss', textClaim(claims.iss)],
   ];
   if (claims.aud !== undefined) rows.push(['aud', String(claims.aud)]);
+  // How the code reached the visitor ("sms", "voice" after "Call me instead").
+  if (Array.isArray(claims.amr)) rows.push(['amr', claims.amr.join(', ')]);
   return rows;
 }
