@@ -26,6 +26,7 @@ export const CHANNEL_CHOICES: readonly ChannelChoice[] = [
   { value: 'sms', label: 'SMS', channels: ['sms'] },
   { value: 'voice', label: 'Phone call', channels: ['voice'] },
   { value: 'whatsapp', label: 'WhatsApp', channels: ['whatsapp'] },
+  { value: 'auto', label: 'SMS, then a call if it fails', channels: ['sms', 'voice'] },
 ];
 
 /** "Didn't get it?": the button that asks for a new code over this channel (POST /otp/verifications/{id}/channel). */
