@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
 import { startLocalStack } from './stack.ts';
+import { findFreePort } from './support/processes.ts';
 
 const DEV_VARS = '.dev.vars';
 const HOST = '127.0.0.1';
@@ -60,9 +61,19 @@ async function main() {
   if (useRealRedis) console.log(`dev: using the Redis REST endpoint ${settings.UPSTASH_REDIS_REST_URL}`);
   if (useRealPlivo) console.log(`dev: sending real SMS through ${settings.PLIVO_BASE_URL}`);
 
+  // With the sandbox, every channel works locally: calls and WhatsApp land in its inbox too, and
+  // the sandbox reaches the Worker at its own address for delivery reports and a call's words
+  // (what "Call me instead" and channel "auto" need). .dev.vars may still set any of them.
+  const workerPort = ports.worker === 0 ? await findFreePort() : ports.worker;
   const senderSecrets: Record<string, string> = useRealPlivo
     ? {}
-    : { PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE' };
+    : {
+        PLIVO_SENDER: settings.PLIVO_SENDER ?? 'OTPEDGE',
+        PLIVO_VOICE_SRC: settings.PLIVO_VOICE_SRC ?? '+14155550100',
+        PLIVO_WHATSAPP_SRC: settings.PLIVO_WHATSAPP_SRC ?? '+14155550100',
+        PLIVO_WHATSAPP_TEMPLATE: settings.PLIVO_WHATSAPP_TEMPLATE ?? 'otp_login',
+        PUBLIC_BASE_URL: settings.PUBLIC_BASE_URL ?? `http://${HOST}:${workerPort}`,
+      };
   // The stack's URLs and tokens go in last, over .dev.vars.
   const stack = await startLocalStack({
     redisRest: useRealRedis ? false : { token: restToken ?? '', port: ports.rest },
@@ -70,7 +81,7 @@ async function main() {
       ? false
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
     worker: {
-      port: ports.worker,
+      port: workerPort,
       envFiles: [DEV_VARS],
       secrets: senderSecrets,
       output: 'console',
