@@ -167,6 +167,23 @@ describe('channel "auto": SMS first, a call when Plivo reports the SMS failed', 
     expect(await callsTo(switchedPhone)).toHaveLength(1);
   });
 
+  it('a failed report of a replaced verification calls nobody: only the number’s active one may be called', async () => {
+    const app = testApp({ ...VOICE, OTP_RESEND_COOLDOWN_SECONDS: '0' });
+    const phone = failingSmsNumber();
+    await requestAuto(app, phone);
+    const { failed: firstFailed } = await reportsOf(phone);
+    // A new request for the number replaces the first verification before its report arrives.
+    const replaced = await app.post('/otp/request', { phone, channel: 'sms' });
+    expect(replaced.status).toBe(200);
+
+    const { result, lines } = await captureLogs(() => deliver(app, firstFailed));
+    expect(result).toEqual({ status: 200, body: { status: 'recorded' } });
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ detail: expect.stringMatching(/auto call: not_found$/) }),
+    ]);
+    expect(await callsTo(phone)).toEqual([]);
+  });
+
   it('a delivered SMS calls nobody', async () => {
     const app = testApp(VOICE);
     const phone = uniquePhone();
