@@ -8,6 +8,7 @@ import { numberBlock, numberRange } from './number-cells.ts';
 import { refusedNumberType } from './number-for-channel.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
 import type { RequestCodeDeps } from './request-code.ts';
+import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber } from './test-numbers.ts';
 
 /** One verification, opened: what a channel switch needs to send its new code. */
@@ -99,32 +100,18 @@ export async function reissueCode(
   const locales = binding.transaction ? deps.message.transactionLocales : deps.message.locales;
   // The language the first code went out in, if this deployment still sends it; else the country's.
   const locale = chooseSmsLocale(binding.locale, ref.country, locales);
-  const result = await deps.delivery.deliver(
+  const result = await sendIssuedCode(
     composeDispatch(
       channel,
       { e164, code, locale, verificationId, nowMs, transaction: binding.transaction },
       deps,
     ),
+    admission.issued,
+    { verificationTag: ref.verificationTag, country: ref.country },
+    deps,
   );
-  switch (result.kind) {
-    case 'accepted':
-      if (result.messageId !== undefined) {
-        deps.sentMessages?.remember({
-          messageId: result.messageId,
-          verificationTag: ref.verificationTag,
-          country: ref.country,
-          sentAtMs: deps.clock.nowMs(),
-        });
-      }
-      return done;
-    case 'rejected':
-      await admission.issued.revoke();
-      return { kind: 'sms_failed', providerStatus: result.status };
-    case 'uncertain':
-      return {
-        kind: 'sms_uncertain',
-        retryAfterSeconds: Math.max(1, policy.fallbackDelaySeconds),
-        verificationId,
-      };
-  }
+  if (result.kind === 'accepted') return done;
+  if (result.kind === 'sms_failed') return result;
+  // The user may switch again once the fallback delay has passed.
+  return { ...result, retryAfterSeconds: Math.max(1, policy.fallbackDelaySeconds), verificationId };
 }

@@ -27,6 +27,7 @@ import type {
   VerificationBinding,
 } from './ports.ts';
 import { isReceiptNonce, MAX_NONCE_LENGTH } from './receipt-nonce.ts';
+import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber, type TestNumbers } from './test-numbers.ts';
 import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
@@ -233,35 +234,16 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   }
 
   deps.log.smsLocale(locale);
-  const result = await deps.delivery.deliver(
+  const result = await sendIssuedCode(
     composeDispatch(channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
+    admission.issued,
+    { verificationTag, country },
+    deps,
   );
-  switch (result.kind) {
-    case 'accepted':
-      // After the send, never before it: the request's store round trips before the SMS stay as they are.
-      if (result.messageId !== undefined) {
-        deps.sentMessages?.remember({
-          messageId: result.messageId,
-          verificationTag,
-          country,
-          sentAtMs: deps.clock.nowMs(),
-        });
-      }
-      return sent;
-    case 'rejected':
-      // Refused for good: nobody received this code, so it must not stay valid, and the send it
-      // counted everywhere did not happen.
-      await admission.issued.revoke();
-      return { kind: 'sms_failed', providerStatus: result.status };
-    case 'uncertain':
-      // The SMS may have gone out: keep the code, retry nothing (a second SMS would carry a second
-      // code and void the first). The cooldown tells the caller when a new request can go through.
-      return {
-        kind: 'sms_uncertain',
-        retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds),
-        verificationId,
-      };
-  }
+  if (result.kind === 'accepted') return sent;
+  if (result.kind === 'sms_failed') return result;
+  // The cooldown tells the caller when a new request can go through.
+  return { ...result, retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds), verificationId };
 }
 
 type CheckedBinding =
