@@ -1,3 +1,5 @@
+import { hourBucket } from '../stats/hour-bucket.ts';
+
 /** The OTP rules an operator sets (OTP_*), as src/config parses them. */
 export interface OtpPolicy {
   /** Digits per code. */
@@ -14,4 +16,19 @@ export interface OtpPolicy {
   readonly resendCooldownSeconds: number;
   /** Wait after a code before the user may switch its verification to another channel. */
   readonly fallbackDelaySeconds: number;
+}
+
+/**
+ * The policy's part of a send's admission (SendRequest), the same for a first request and a
+ * channel switch: a switch meets the very caps and lifetimes a first request does.
+ */
+export function sendTerms(policy: OtpPolicy, nowMs: number) {
+  return {
+    ttlSeconds: policy.ttlSeconds,
+    resendCooldownSeconds: policy.resendCooldownSeconds,
+    maxFailures: policy.maxFailuresPerDay,
+    maxFailuresPerClient: policy.maxFailuresPerClient,
+    nowMs,
+    hourBucket: hourBucket(nowMs),
+  };
 }

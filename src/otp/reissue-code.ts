@@ -1,11 +1,11 @@
 import type { RefusedNumberType } from '../phone/number-kind.ts';
-import { hourBucket } from '../stats/hour-bucket.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { generateCode } from './generate-code.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
 import { refusedNumberType } from './number-for-channel.ts';
+import { sendTerms } from './otp-policy.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
 import type { RequestCodeDeps } from './request-code.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
@@ -78,12 +78,7 @@ export async function reissueCode(
       testNumber: binding.testNumber,
       networkTag,
       cells: { channel, country: ref.country, rangeTag, block: numberBlock(e164) },
-      ttlSeconds: policy.ttlSeconds,
-      resendCooldownSeconds: policy.resendCooldownSeconds,
-      maxFailures: policy.maxFailuresPerDay,
-      maxFailuresPerClient: policy.maxFailuresPerClient,
-      nowMs,
-      hourBucket: hourBucket(nowMs),
+      ...sendTerms(policy, nowMs),
     },
     mode,
   );

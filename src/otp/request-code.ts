@@ -1,7 +1,6 @@
 import { clientNetwork } from '../net/client-network.ts';
 import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
-import { hourBucket } from '../stats/hour-bucket.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel, RequestedChannel } from './channel.ts';
@@ -13,7 +12,7 @@ import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
 import { refusedNumberType } from './number-for-channel.ts';
 import type { OtpMessageSettings } from './otp-message.ts';
-import type { OtpPolicy } from './otp-policy.ts';
+import { type OtpPolicy, sendTerms } from './otp-policy.ts';
 import type {
   CallerBlocks,
   Clock,
@@ -204,12 +203,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     testNumber: testNumber !== undefined,
     networkTag,
     cells: { channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
-    ttlSeconds: policy.ttlSeconds,
-    resendCooldownSeconds: policy.resendCooldownSeconds,
-    maxFailures: policy.maxFailuresPerDay,
-    maxFailuresPerClient: policy.maxFailuresPerClient,
-    nowMs,
-    hourBucket: hourBucket(nowMs),
+    ...sendTerms(policy, nowMs),
   });
   if (admission.kind === 'rate_limited' && (admission.scope === 'phone' || admission.scope === 'ip')) {
     // Remembered so this caller's next requests cost no round trip until the window ends.
