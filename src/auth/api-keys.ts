@@ -19,6 +19,8 @@ export interface ApiKeyDigest {
 export interface MatchedApiKey {
   readonly admin: boolean;
   readonly audience: string | undefined;
+  /** The key's SHA-256 digest: names the key where it needs a name (the guard's per-key budget). */
+  readonly keyId: string;
 }
 
 /** Shorter keys are refused at load time: they could be guessed. */
@@ -91,7 +93,8 @@ export async function matchApiKey(
   let match: MatchedApiKey | undefined;
   for (const entry of accepted) {
     const equal = crypto.subtle.timingSafeEqual(digest, encoder.encode(entry.sha256Hex));
-    if (equal && !match?.admin) match = { admin: entry.admin, audience: entry.audience };
+    if (equal && !match?.admin)
+      match = { admin: entry.admin, audience: entry.audience, keyId: entry.sha256Hex };
   }
   return match;
 }

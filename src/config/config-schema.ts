@@ -224,6 +224,27 @@ export const configSchema = z
      */
     FRAUD_GUARD_HEALTHY_MIN_VERIFIED: integer(0, 1_000_000, 5),
     /**
+     * Codes per hour you expect per country, `US:600,CA:60` (no `*`): a declared country's budget
+     * admits a crowd of a quarter of it unverified at once (a launch of 150 users within 20 s for
+     * 600), and its RATE_LIMIT_SEND_PER_COUNTRY is raised to twice it. Unset: every country starts
+     * strict (FRAUD_GUARD_COUNTRY_BASE) and the guard learns its busiest hour of verified codes over
+     * the last 7 days instead. Declare your home markets before a launch.
+     */
+    FRAUD_GUARD_EXPECTED: optionalText,
+    /**
+     * Unverified sends each country's challenged cell may hold (default 150): requests whose
+     * caller solved a challenge after the plain cells refused them. Plain requests cannot fill it;
+     * an attacker who solves every challenge spends at most this (plus its verified credit) per
+     * country and window.
+     */
+    FRAUD_GUARD_CHALLENGED_BASE: integer(0, 1_000_000, 150),
+    /**
+     * Unverified sends each API key may vouch for with `trustedUser` (default 200 per window, all
+     * countries together, plus FRAUD_GUARD_CREDIT per verified code): what a leaked key or a
+     * backend that trusts the wrong users can cost.
+     */
+    FRAUD_GUARD_TRUSTED_BASE: integer(0, 1_000_000, 200),
+    /**
      * GET /admin/stats flags a country as possible SMS pumping once it was sent at least this many
      * codes in the window read and verified fewer than PUMPING_VERIFY_RATE_THRESHOLD of them. Lower
      * catches small attacks sooner; higher avoids flagging a quiet country after a few abandoned sign-ups.
@@ -270,6 +291,13 @@ export const configSchema = z
     TURNSTILE_EXPECTED_ACTION: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), 'otp-request'),
     /** Siteverify gets this long before the request answers 503: no SMS goes out on an unchecked token. */
     TURNSTILE_TIMEOUT_MS: integer(100, 10_000, 3000),
+    /**
+     * When browser callers meet Turnstile: `always` (default) on every POST /otp/request and
+     * channel switch; `pressure` only when the fraud guard would refuse the request (403
+     * `challenge_required` with the site key), so a user is challenged only while an attack or a
+     * crowd holds the budget. Pressure needs TURNSTILE_SITE_KEY.
+     */
+    TURNSTILE_MODE: z._default(z.enum(['always', 'pressure']), 'always'),
 
     RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
     RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,

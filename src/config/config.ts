@@ -109,6 +109,8 @@ export interface TurnstileSettings {
    */
   readonly hostnames: { readonly listed: readonly string[]; readonly includeOwnHost: boolean };
   readonly timeoutMs: number;
+  /** `always`: every browser request is checked; `pressure`: only one the guard would refuse. */
+  readonly mode: 'always' | 'pressure';
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -161,6 +163,9 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       problems.push('TEST_NUMBERS_EXPIRE_AT: must be in the future when the configuration loads');
     }
   }
+
+  const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
+  if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
 
   if (
     !signingKey.ok ||
@@ -246,6 +251,9 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       overdraftBase: raw.FRAUD_GUARD_OVERDRAFT,
       credit: raw.FRAUD_GUARD_CREDIT,
       healthyMinVerified: raw.FRAUD_GUARD_HEALTHY_MIN_VERIFIED,
+      expected: expectedVolumes.ok ? expectedVolumes.volumes : new Map(),
+      challengedBase: raw.FRAUD_GUARD_CHALLENGED_BASE,
+      trustedBase: raw.FRAUD_GUARD_TRUSTED_BASE,
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
     receipt: {
@@ -334,6 +342,11 @@ function parseAccess(
       'TURNSTILE_SITE_KEY: is set without TURNSTILE_SECRET_KEY, so tokens would never be checked',
     );
   }
+  if (raw.TURNSTILE_MODE === 'pressure' && !(raw.TURNSTILE_SECRET_KEY && raw.TURNSTILE_SITE_KEY)) {
+    problems.push(
+      'TURNSTILE_MODE: pressure needs TURNSTILE_SECRET_KEY and TURNSTILE_SITE_KEY, or no challenge could be offered',
+    );
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -348,6 +361,7 @@ function parseAccess(
             siteverifyUrl: raw.TURNSTILE_SITEVERIFY_URL,
             expectedAction: raw.TURNSTILE_EXPECTED_ACTION,
             timeoutMs: raw.TURNSTILE_TIMEOUT_MS,
+            mode: raw.TURNSTILE_MODE,
             hostnames:
               turnstileHostnames.ok && turnstileHostnames.hostnames !== undefined
                 ? { listed: turnstileHostnames.hostnames, includeOwnHost: false }
@@ -356,6 +370,32 @@ function parseAccess(
         : undefined,
     },
   };
+}
+
+const COUNTRY_VOLUME = /^([A-Z]{2}):([0-9]{1,7})$/;
+
+/** `US:600,CA:60` → codes per hour by country; `*`, lower case, repeats and zero are refused. */
+function parseExpectedVolumes(
+  raw: string | undefined,
+): { ok: true; volumes: Map<string, number> } | { ok: false; problem: string } {
+  const volumes = new Map<string, number>();
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const [index, entry] of entries.entries()) {
+    const match = COUNTRY_VOLUME.exec(entry);
+    const volume = Number(match?.[2]);
+    if (!match?.[1] || !(volume >= 1)) {
+      return {
+        ok: false,
+        problem: `entry ${index + 1} must be COUNTRY:CODES_PER_HOUR like US:600 (an ISO code in capitals, 1 to 9999999; no *: a volume is declared per country)`,
+      };
+    }
+    if (volumes.has(match[1])) return { ok: false, problem: `entry ${index + 1} repeats ${match[1]}` };
+    volumes.set(match[1], volume);
+  }
+  return { ok: true, volumes };
 }
 
 /** Turnstile reports a bare hostname (`app.example.com`): lower case, no scheme, no port. */

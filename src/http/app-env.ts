@@ -24,7 +24,8 @@ export interface RequestLog {
  * of the receipts this caller gets: its key's audience, else the deployment's (RECEIPT_AUDIENCE).
  */
 export type Caller =
-  | { kind: 'server'; admin: boolean; receiptAudience: string }
+  /** `keyId`: the key's SHA-256 digest (hex), which names it to the guard's per-key budget. */
+  | { kind: 'server'; admin: boolean; receiptAudience: string; keyId: string }
   | { kind: 'browser'; receiptAudience: string };
 
 /** Hono's typing of this app: the Worker bindings and what middleware puts on the context. */

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'This API key may not do that.' },
   invalid_signature: { status: 403, message: 'The request signature is missing or not valid.' },
   captcha_failed: { status: 403, message: 'The bot check failed. Please try again.' },
+  challenge_required: {
+    status: 403,
+    message: 'Please confirm you are a person, then send the same request again with the solved token.',
+  },
   country_not_allowed: { status: 403, message: 'Codes cannot be sent to numbers in this country.' },
   not_found: { status: 404, message: 'No such endpoint.' },
   verification_not_found: {

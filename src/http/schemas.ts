@@ -23,8 +23,13 @@ const turnstileToken = z
   .check(z.maxLength(MAX_HUMAN_CHECK_TOKEN_LENGTH))
   .register(z.globalRegistry, {
     description:
-      'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). Required from browsers when the service has a Turnstile secret; server callers with an API key leave it out.',
+      'The Cloudflare Turnstile token from the widget (or send it in the cf-turnstile-response header). With TURNSTILE_MODE=always, required from browsers when the service has a Turnstile secret; with `pressure`, sent only after a 403 challenge_required, with the same request. Server callers with an API key leave it out.',
   });
+
+const trustedUser = z.boolean().register(z.globalRegistry, {
+  description:
+    "API-key callers only: `true` vouches that your app already trusts this user (signed in, onboarded, paid). The send skips the fraud guard's range, block and country budgets and spends your key's own budget (FRAUD_GUARD_TRUSTED_BASE, conversion-aware) instead; the per-number limits, failure caps and cooldown still apply. From a browser caller it is 400 invalid_request.",
+});
 
 const locale = z
   .string()
@@ -91,6 +96,7 @@ export const otpRequestBody = z
     nonce: z.optional(receiptNonce),
     transaction: z.optional(transactionBinding),
     turnstileToken: z.optional(turnstileToken),
+    trustedUser: z.optional(trustedUser),
   })
   .register(z.globalRegistry, { id: 'OtpRequest' });
 
@@ -143,6 +149,8 @@ export const channelSwitchBody = z
         'The channel the new code goes out on; it must differ from the one the current code went out on ("call me instead": `voice`).',
       examples: ['voice'],
     }),
+    turnstileToken: z.optional(turnstileToken),
+    trustedUser: z.optional(trustedUser),
   })
   .register(z.globalRegistry, { id: 'ChannelSwitch' });
 

@@ -33,6 +33,8 @@ export async function fallBackToVoice(
     { verificationId: ticket.verificationId, ref, binding, networkTag: ticket.networkTag },
     'voice',
     { by: 'service' },
+    // Nobody is there to solve a challenge; the call meets the plain cells like any send.
+    { kind: 'none' },
     deps,
   );
 }

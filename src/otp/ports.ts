@@ -207,6 +207,11 @@ export interface VerificationState {
   /** The provider's latest delivery status of its SMS; undefined when none is tracked (yet). */
   deliveryStatus: string | undefined;
   sealedBinding: string;
+  /**
+   * HMAC tag of the network that requested the verification: a channel switch is charged to it.
+   * Undefined for records written before it was kept.
+   */
+  requesterNetworkTag: string | undefined;
 }
 
 export type ReadOutcome =
@@ -237,9 +242,20 @@ export interface SendCells {
 /**
  * Why a send was refused. The per-caller and per-number limits (`phone`, `ip` = the client's
  * network, `prefix`, `country` as an absolute cap, `global`) and the guard's cells (`range`,
- * `block`, `country` budget, `global` breaker).
+ * `block`, `country` budget, `global` breaker, `challenged`: the country's budget for callers who
+ * solved a challenge is spent too, `trusted`: the API key's budget for users it vouches for).
  */
-export const SEND_SCOPES = ['phone', 'ip', 'prefix', 'country', 'global', 'range', 'block'] as const;
+export const SEND_SCOPES = [
+  'phone',
+  'ip',
+  'prefix',
+  'country',
+  'global',
+  'range',
+  'block',
+  'challenged',
+  'trusted',
+] as const;
 export type SendScope = (typeof SEND_SCOPES)[number];
 
 /**
@@ -265,6 +281,8 @@ export interface SendRequest {
   /** HMAC tag of the client's network (src/net/client-network.ts). */
   networkTag: string;
   cells: SendCells;
+  /** Which of the guard's ways through this send may take (docs/abuse-defense.md). */
+  standing: SendStanding;
   ttlSeconds: number;
   resendCooldownSeconds: number;
   maxFailures: number;
@@ -274,6 +292,18 @@ export interface SendRequest {
   /** The UTC hour the send and any refusal are counted in (`stats`). */
   hourBucket: string;
 }
+
+/**
+ * What the caller brings to the guard. `plain`: nothing (`challengeOnRefusal`: a refusal by the
+ * guard will be answered with a challenge, so it is counted as one). `challenged`: the caller
+ * solved a challenge for this request, so when the plain cells refuse, the country's challenged
+ * cell may admit it. `trusted`: an API key's caller vouches for the user; the range, block and
+ * country cells are skipped and the key's own cell (`keyTag`, an HMAC of the key) is checked.
+ */
+export type SendStanding =
+  | { kind: 'plain'; challengeOnRefusal: boolean }
+  | { kind: 'challenged' }
+  | { kind: 'trusted'; keyTag: string };
 
 /** A code admitted and stored; `revoke` takes back everything the send took (its SMS was refused). */
 export interface IssuedSend {
@@ -289,7 +319,8 @@ export type AdmissionOutcome =
   | { kind: 'issued'; issued: IssuedSend; shadowRefusal: SendScope | undefined }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
-  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number };
+  /** `byGuard`: the guard's cells refused (a challenge may open them), not a plain limit. */
+  | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number; byGuard: boolean };
 
 /**
  * A channel switch's answer: as AdmissionOutcome, minus the cooldown (the fallback delay replaces
@@ -453,6 +484,12 @@ export interface CellCounts {
 export interface CountryCells {
   country: CellCounts;
   overdraft: CellCounts;
+  /** Sends admitted after their caller solved a challenge. */
+  challenged: CellCounts;
+  /** Sends API keys vouched for (`trustedUser`), all keys together: reported, never checked. */
+  trusted: CellCounts;
+  /** The busiest hour of verified codes in the last LEARNED_VOLUME_DAYS days, all channels. */
+  learnedPeak: number;
   /** By block (the number without its last 6 digits). */
   blocks: Map<string, CellCounts>;
   /** By range tag (an HMAC of the number without its last 3 digits). */

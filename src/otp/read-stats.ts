@@ -6,7 +6,7 @@ import {
   type PumpingThresholds,
   type StatsReport,
 } from '../stats/pumping-report.ts';
-import type { FraudGuardPolicy } from './fraud-guard-policy.ts';
+import { baseForExpectedVolume, type FraudGuardPolicy } from './fraud-guard-policy.ts';
 import { type CellBudget, cellBudget } from './guard-budget.ts';
 import type { CellCounts, Clock, CountryCells, GuardCellsReader, StatsReader } from './ports.ts';
 
@@ -22,9 +22,18 @@ export interface ReadStatsDeps {
 export const WORST_CELLS = 5;
 
 export interface CountryGuardView {
+  /**
+   * Codes per hour the guard expects here: `declared` (FRAUD_GUARD_EXPECTED), `learned` (the
+   * busiest hour of verified codes in the last 7 days), and the country `base` the larger buys.
+   */
+  expected: { declared: number; learned: number; base: number };
   /** The country cell now (over FRAUD_GUARD_WINDOW, not `hours`). */
   budget: CellBudget;
   overdraft: CellBudget;
+  /** Sends whose caller solved a challenge once the plain cells refused. */
+  challenged: CellBudget;
+  /** Sends API keys vouched for (each key has its own budget, not shown here). */
+  trusted: { sent: number; verified: number };
   worstBlocks: (CellBudget & { block: string })[];
   /** Ranges by HMAC tag: the store never holds a range in clear. */
   worstRanges: (CellBudget & { rangeTag: string })[];
@@ -68,12 +77,17 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
       ...entry,
       refused: refusals.get(entry.country)?.refused ?? {},
       shadow: refusals.get(entry.country)?.shadow ?? {},
-      guard: guardView(cells.get(entry.country), deps.guardPolicy),
+      challenged: refusals.get(entry.country)?.challenged ?? {},
+      guard: guardView(entry.country, cells.get(entry.country), deps.guardPolicy),
     })),
   };
 }
 
-function guardView(cells: CountryCells | undefined, policy: FraudGuardPolicy): CountryGuardView {
+function guardView(
+  country: string,
+  cells: CountryCells | undefined,
+  policy: FraudGuardPolicy,
+): CountryGuardView {
   const empty: CellCounts = { sent: 0, verified: 0 };
   const worst = <K extends string>(byId: Map<string, CellCounts> | undefined, base: number, key: K) =>
     [...(byId ?? new Map<string, CellCounts>())]
@@ -84,9 +98,19 @@ function guardView(cells: CountryCells | undefined, policy: FraudGuardPolicy): C
       .filter((entry) => entry.unverified > 0)
       .sort((a, b) => b.unverified - a.unverified)
       .slice(0, WORST_CELLS);
+  const declared = policy.expected.get(country) ?? 0;
+  const learned = cells?.learnedPeak ?? 0;
+  const base = Math.max(policy.countryBase, baseForExpectedVolume(Math.max(declared, learned)));
+  const trusted = cells?.trusted ?? empty;
   return {
-    budget: cellBudget(cells?.country ?? empty, policy.countryBase, policy.credit),
+    expected: { declared, learned, base },
+    budget: cellBudget(cells?.country ?? empty, base, policy.credit),
     overdraft: cellBudget(cells?.overdraft ?? empty, policy.overdraftBase, policy.credit),
+    challenged: cellBudget(cells?.challenged ?? empty, policy.challengedBase, policy.credit),
+    trusted: {
+      sent: Math.round(trusted.sent * 100) / 100,
+      verified: Math.round(trusted.verified * 100) / 100,
+    },
     worstBlocks: worst(cells?.blocks, policy.blockBase, 'block'),
     worstRanges: worst(cells?.ranges, policy.rangeBase, 'rangeTag'),
   };

@@ -1,13 +1,15 @@
 import type { RefusedNumberType } from '../phone/number-kind.ts';
+import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { generateCode } from './generate-code.ts';
+import { challengeInstead, sendStanding } from './guard-standing.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
 import { refusedNumberType } from './number-for-channel.ts';
 import { sendTerms } from './otp-policy.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
-import type { RequestCodeDeps } from './request-code.ts';
+import type { GuardPass, RequestCodeDeps } from './request-code.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber } from './test-numbers.ts';
 
@@ -16,13 +18,15 @@ export interface OpenedVerification {
   verificationId: string;
   ref: VerificationRef;
   binding: VerificationBinding;
-  /** HMAC tag of the network whose sends this one counts against. */
+  /** HMAC tag of the network whose sends this one counts against: the one that requested it. */
   networkTag: string;
 }
 
 export type ReissueCodeOutcome =
   | { kind: 'switched'; channel: Channel; expiresInSeconds: number; resendAfterSeconds: number }
   | { kind: 'not_found' }
+  | { kind: 'country_not_allowed'; country: string }
+  | { kind: 'challenge_required'; scope: SendScope }
   | { kind: 'invalid_binding'; field: string; problem: string }
   | { kind: 'unsupported_number'; numberType: RefusedNumberType }
   | { kind: 'fallback_too_soon'; retryAfterSeconds: number }
@@ -42,6 +46,7 @@ export async function reissueCode(
   verification: OpenedVerification,
   channel: Channel,
   mode: ReissueMode,
+  guard: GuardPass,
   deps: RequestCodeDeps,
 ): Promise<ReissueCodeOutcome> {
   const { policy } = deps;
@@ -55,6 +60,9 @@ export async function reissueCode(
     return { kind: 'invalid_binding', field: 'channel', problem: 'must be sms when a transaction is bound' };
   }
   if (!binding.testNumber) {
+    // The allowlist as it is now: a country removed mid-attack gets no more switches or calls.
+    if (!countryAllowed(ref.country, deps.allowedCountries))
+      return { kind: 'country_not_allowed', country: ref.country };
     const numberType = refusedNumberType(e164, channel, deps.voiceToFixedLines);
     if (numberType !== undefined) return { kind: 'unsupported_number', numberType };
   }
@@ -68,6 +76,7 @@ export async function reissueCode(
     deps.hasher.limitTag('prefix', numberRange(e164)),
     binding.transaction && deps.hasher.transactionTag(ref.verificationTag, binding.transaction),
   ]);
+  const standing = await sendStanding(guard, deps.hasher);
   const admission = await deps.admission.reissue(
     {
       phoneTag: ref.phoneTag,
@@ -78,10 +87,13 @@ export async function reissueCode(
       testNumber: binding.testNumber,
       networkTag,
       cells: { channel, country: ref.country, rangeTag, block: numberBlock(e164) },
+      standing,
       ...sendTerms(policy, nowMs),
     },
     mode,
   );
+  const challenge = challengeInstead(admission, standing);
+  if (challenge) return challenge;
   if (admission.kind !== 'issued') return admission;
   deps.log.detail(`channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`);
   const done = {

@@ -7,6 +7,7 @@ import type { Channel, RequestedChannel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
 import { generateCode } from './generate-code.ts';
+import { challengeInstead, sendStanding } from './guard-standing.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
@@ -22,6 +23,7 @@ import type {
   SendAdmission,
   SendCells,
   SendScope,
+  SendStanding,
   SentMessageLog,
   VerificationBinding,
 } from './ports.ts';
@@ -73,7 +75,21 @@ export interface CodeRequest {
   /** Bound to the verification and handed to the receipt signer on approval. */
   nonce?: string | undefined;
   transaction?: Transaction | undefined;
+  /** What the caller brings to the fraud guard's refusals (./guard-standing.ts). */
+  guard: GuardPass;
 }
+
+/**
+ * `solved`: the caller solved a challenge for this request. `challenge_on_refusal`: it did not,
+ * and a guard refusal is to be answered with a challenge (TURNSTILE_MODE=pressure). `none`: no
+ * challenge can be offered. `vouched`: an API key's caller vouches for the user (`trustedUser`);
+ * `keyId` names the key (its SHA-256 digest), whose own budget bounds what it vouches for.
+ */
+export type GuardPass =
+  | { kind: 'none' }
+  | { kind: 'challenge_on_refusal' }
+  | { kind: 'solved' }
+  | { kind: 'vouched'; keyId: string };
 
 export type RequestCodeOutcome =
   | {
@@ -94,6 +110,8 @@ export type RequestCodeOutcome =
   | { kind: 'country_not_allowed'; country: string }
   | { kind: 'unsupported_number'; numberType: RefusedNumberType }
   | { kind: 'rate_limited'; scope: SendScope; retryAfterSeconds: number }
+  /** The guard refused (`scope`); solving a challenge and asking again may open its challenged cell. */
+  | { kind: 'challenge_required'; scope: SendScope }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   | { kind: 'sms_failed'; providerStatus: number }
@@ -193,6 +211,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     transaction && deps.hasher.transactionTag(verificationTag, transaction),
     fallback && deps.fallbackTickets.seal({ verificationId, networkTag }),
   ]);
+  const standing = await sendStanding(request.guard, deps.hasher);
   const admission = await deps.admission.admit({
     phoneTag,
     verificationTag,
@@ -203,8 +222,11 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     testNumber: testNumber !== undefined,
     networkTag,
     cells: { channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
+    standing,
     ...sendTerms(policy, nowMs),
   });
+  const challenge = challengeInstead(admission, standing);
+  if (challenge) return challenge;
   if (admission.kind === 'rate_limited' && (admission.scope === 'phone' || admission.scope === 'ip')) {
     // Remembered so this caller's next requests cost no round trip until the window ends.
     const caller = admission.scope === 'phone' ? phoneTag : networkTag;

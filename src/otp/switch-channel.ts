@@ -2,7 +2,7 @@ import { clientNetwork } from '../net/client-network.ts';
 import type { Channel } from './channel.ts';
 import type { ManageVerificationDeps } from './manage-verification.ts';
 import { type ReissueCodeOutcome, reissueCode } from './reissue-code.ts';
-import type { RequestCodeDeps } from './request-code.ts';
+import type { GuardPass, RequestCodeDeps } from './request-code.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
 export type SwitchChannelDeps = RequestCodeDeps & ManageVerificationDeps;
@@ -11,6 +11,8 @@ export interface ChannelSwitch {
   verificationId: string;
   channel: Channel;
   clientIp: string;
+  /** As for a request: a switch is a send, and meets the guard's ways through like one. */
+  guard: GuardPass;
 }
 
 export type SwitchChannelOutcome =
@@ -50,10 +52,14 @@ export async function switchChannel(
   const binding = await deps.bindingSeal.open(request.verificationId, read.state.sealedBinding);
   if (!binding) throw new Error('verification binding does not open');
   deps.log.subject(ref.country, binding.e164);
+  // Charged to the network that requested the verification, not to whoever switches: one solved
+  // token or one request must not buy sends from rotating addresses.
+  const requester = read.state.requesterNetworkTag ?? networkTag;
   return reissueCode(
-    { verificationId: request.verificationId, ref, binding, networkTag },
+    { verificationId: request.verificationId, ref, binding, networkTag: requester },
     request.channel,
     { by: 'user', fallbackDelaySeconds: deps.policy.fallbackDelaySeconds },
+    request.guard,
     deps,
   );
 }

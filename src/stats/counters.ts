@@ -44,6 +44,8 @@ export type ScopeCounts = Record<string, number>;
 export interface CountryRefusals {
   refused: ScopeCounts;
   shadow: ScopeCounts;
+  /** Guard refusals answered with a challenge (TURNSTILE_MODE=pressure), by scope. */
+  challenged: ScopeCounts;
 }
 
 /** What one read of the hourly hashes gives: counters and refusals per country. */

@@ -323,7 +323,10 @@ describe('the binding at rest and at the door', () => {
     );
     const phone = uniquePhone();
     expect(
-      await requestCode({ phone, clientIp: '203.0.113.9', channel: 'sms', nonce: 'has space' }, services),
+      await requestCode(
+        { phone, clientIp: '203.0.113.9', channel: 'sms', nonce: 'has space', guard: { kind: 'none' } },
+        services,
+      ),
     ).toEqual({
       kind: 'invalid_binding',
       field: 'nonce',
@@ -331,7 +334,13 @@ describe('the binding at rest and at the door', () => {
     });
     expect(
       await requestCode(
-        { phone, clientIp: '203.0.113.9', channel: 'sms', transaction: { ...ACME, payee: 'line\nbreak' } },
+        {
+          phone,
+          clientIp: '203.0.113.9',
+          channel: 'sms',
+          transaction: { ...ACME, payee: 'line\nbreak' },
+          guard: { kind: 'none' },
+        },
         services,
       ),
     ).toMatchObject({ kind: 'invalid_binding', field: 'transaction.payee' });

@@ -310,7 +310,12 @@ describe("the audience of a caller's receipts", () => {
 
 describe('client IP', () => {
   const browser: Caller = { kind: 'browser', receiptAudience: 'test-backend' };
-  const server: Caller = { kind: 'server', admin: false, receiptAudience: 'test-backend' };
+  const server: Caller = {
+    kind: 'server',
+    admin: false,
+    receiptAudience: 'test-backend',
+    keyId: 'a'.repeat(64),
+  };
   const resolve = (headers: Record<string, string>, caller: Caller) =>
     resolveClientIp(new Headers(headers), caller);
 

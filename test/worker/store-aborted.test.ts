@@ -40,6 +40,9 @@ const admissionSettings = {
     overdraftBase: 10,
     credit: 1,
     healthyMinVerified: 5,
+    expected: new Map(),
+    challengedBase: 150,
+    trustedBase: 200,
   },
 } as const;
 
@@ -85,6 +88,7 @@ describe("the client's synthetic Aborted result", () => {
           maxFailuresPerClient: 10,
           networkTag: 'ip-tag',
           cells: { channel: 'sms', country: 'US', rangeTag: 'range-tag', block: '+1415555' },
+          standing: { kind: 'plain', challengeOnRefusal: false },
           ttlSeconds: 300,
           resendCooldownSeconds: 60,
           maxFailures: 20,

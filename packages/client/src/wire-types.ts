@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'invalid_signature'
   | 'captcha_failed'
+  | 'challenge_required'
   | 'country_not_allowed'
   | 'not_found'
   | 'verification_not_found'
@@ -37,7 +38,16 @@ export type ErrorCode =
  * `prefix`, `country`, `global`) or one of the fraud guard's cells (`range`, `block`, `country`,
  * `global`).
  */
-export type RateLimitScope = 'phone' | 'ip' | 'prefix' | 'country' | 'global' | 'range' | 'block';
+export type RateLimitScope =
+  | 'phone'
+  | 'ip'
+  | 'prefix'
+  | 'country'
+  | 'global'
+  | 'range'
+  | 'block'
+  | 'challenged'
+  | 'trusted';
 
 /** The body of `POST /otp/request`. */
 export interface OtpRequestBody {
@@ -60,8 +70,16 @@ export interface OtpRequestBody {
   nonce?: string;
   /** The payment the code confirms: named in the SMS, copied into the receipt's `transaction` claim. */
   transaction?: Transaction;
-  /** From the Turnstile widget, when the service checks browsers. */
+  /**
+   * From the Turnstile widget, when the service checks browsers: on every request
+   * (TURNSTILE_MODE=always), or with the same request again after a `challenge_required` error.
+   */
   turnstileToken?: string;
+  /**
+   * API-key callers only: your app already trusts this user; the send spends your key's own
+   * fraud-guard budget instead of the country's.
+   */
+  trustedUser?: boolean;
 }
 
 /** A payment to confirm (PSD2 dynamic linking). Sent and compared exactly as written. */
@@ -156,6 +174,8 @@ export interface OtpApiError {
   scope?: RateLimitScope;
   /** With `captcha_failed`: Cloudflare Turnstile's error codes, e.g. `timeout-or-duplicate`. */
   reasons?: string[];
+  /** With `challenge_required`: the widget to render; send the same request again with its token. */
+  challenge?: { type: 'turnstile'; siteKey?: string };
   /** With `invalid_request`: which field is wrong and why. */
   issues?: { field: string; problem: string }[];
 }

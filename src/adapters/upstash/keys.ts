@@ -81,6 +81,28 @@ export function guardNumberKey(prefix: string, channel: string, phoneTag: string
   return `${prefix}guard-number:${channel}:${phoneTag}`;
 }
 
+/**
+ * A country's learned volume: one hash field per UTC day index (`floor(epoch ms / 86,400,000)`),
+ * the most codes verified in one hour of that day, all channels (check-code raises it on each
+ * approval; admit-send reads the last LEARNED_VOLUME_DAYS). TTL = those days plus two.
+ */
+export function guardPeakKey(prefix: string, country: string) {
+  return `${prefix}guard-peak:${country}`;
+}
+
+/** The UTC day a time falls in, as the learned peaks' fields name it. */
+export function utcDayIndex(nowMs: number): number {
+  return Math.floor(nowMs / 86_400_000);
+}
+
+/**
+ * The cells of the API keys whose callers vouch for their users (`trustedUser`), in one fixed
+ * guard window: `{keyTag}:s|v` per key (keyTag: an HMAC of the key's digest). TTL as the cells.
+ */
+export function guardTrustedKey(prefix: string, windowIndex: number) {
+  return `${prefix}guard-trusted:${windowIndex}`;
+}
+
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */
 export const STATS_TTL_SECONDS = 8 * 24 * 60 * 60;
 

@@ -1,5 +1,5 @@
 import type { Rate } from '../../config/rate.ts';
-import type { FraudGuardPolicy } from '../../otp/fraud-guard-policy.ts';
+import { type FraudGuardPolicy, LEARNED_VOLUME_DAYS } from '../../otp/fraud-guard-policy.ts';
 import type {
   AdmissionOutcome,
   IssuedSend,
@@ -14,11 +14,14 @@ import {
   clientFailuresKey,
   guardCellsKey,
   guardNumberKey,
+  guardPeakKey,
+  guardTrustedKey,
   numberKeys,
   STATS_TTL_SECONDS,
   sendLimitKey,
   statsField,
   statsHourKey,
+  utcDayIndex,
   VERIFICATION_RETENTION_SECONDS,
   verificationKey,
 } from './keys.ts';
@@ -65,8 +68,9 @@ export function createUpstashSendAdmission(
       country: send.cells.country,
       global: 'all',
     };
+    const declared = guard.expected.get(send.cells.country) ?? 0;
     const limits = PLAIN_LIMITS.map((scope) => {
-      const rate = rates[scope];
+      const rate = countryCapFor(scope, rates[scope], declared);
       const position = windowPosition(send.nowMs, rate.windowSeconds);
       return {
         scope,
@@ -79,6 +83,11 @@ export function createUpstashSendAdmission(
     const cellsWindow = windowPosition(send.nowMs, guard.windowSeconds);
     const guardKey = guardCellsKey(keyPrefix, send.cells.channel, send.cells.country, cellsWindow.index);
     const guardMark = guardNumberKey(keyPrefix, send.cells.channel, send.phoneTag);
+    const trustedCells = [
+      guardTrustedKey(keyPrefix, cellsWindow.index),
+      guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
+    ] as const;
+    const { standing } = send;
     const reply = await calls.script(
       ADMIT_SEND_SCRIPT,
       [
@@ -92,6 +101,8 @@ export function createUpstashSendAdmission(
         clientFailuresKey(keyPrefix, send.phoneTag, send.networkTag),
         number.active,
         guardMark,
+        guardPeakKey(keyPrefix, send.cells.country),
+        ...trustedCells,
       ],
       [
         send.codeHash,
@@ -129,10 +140,19 @@ export function createUpstashSendAdmission(
         send.cells.channel,
         send.fallbackTicket ?? '',
         mode?.by === 'service' ? 1 : 0,
+        declared,
+        utcDayIndex(send.nowMs),
+        LEARNED_VOLUME_DAYS,
+        standing.kind === 'challenged' ? 1 : '',
+        standing.kind === 'trusted' ? standing.keyTag : '',
+        guard.challengedBase,
+        guard.trustedBase,
+        standing.kind === 'plain' && standing.challengeOnRefusal ? 1 : '',
+        send.networkTag,
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-    const [kind, detail, extra, counted] = reply.map(String);
+    const [kind, detail, extra, charged] = reply.map(String);
     switch (kind) {
       case 'issued': {
         const issued: IssuedSend = {
@@ -147,14 +167,15 @@ export function createUpstashSendAdmission(
                 ...limits.map((limit) => limit.current),
                 number.active,
                 guardMark,
+                trustedCells[0],
               ],
               [
                 send.verificationTag,
                 statsField(send.cells.country, 'sent'),
                 send.cells.rangeTag,
                 send.cells.block,
-                extra === '1' ? 1 : 0,
-                counted === '1' ? 1 : 0,
+                charged ?? '',
+                standing.kind === 'trusted' ? standing.keyTag : '',
               ],
             );
           },
@@ -178,7 +199,12 @@ export function createUpstashSendAdmission(
         const scope = sendScope(detail);
         const plain = extra === 'limit' ? limits.find((limit) => limit.scope === scope) : undefined;
         const position = plain ? plain.position : cellsWindow;
-        return { kind: 'rate_limited', scope, retryAfterSeconds: position.retryAfterSeconds };
+        return {
+          kind: 'rate_limited',
+          scope,
+          retryAfterSeconds: position.retryAfterSeconds,
+          byGuard: plain === undefined,
+        };
       }
       default:
         throw unexpectedReply(kind ?? 'empty');
@@ -197,6 +223,17 @@ export function createUpstashSendAdmission(
       return outcome;
     },
   };
+}
+
+/**
+ * A declared country's absolute cap (RATE_LIMIT_SEND_PER_COUNTRY) is at least twice its declared
+ * hourly volume: the operator said it expects that many, and a cap below it would refuse the
+ * very launch the declaration is for.
+ */
+function countryCapFor(scope: PlainLimit, rate: Rate, declared: number): Rate {
+  const floor = Math.ceil((2 * declared * rate.windowSeconds) / 3600);
+  if (scope !== 'country' || rate.limit >= floor) return rate;
+  return { ...rate, limit: floor };
 }
 
 /** admit-send's ARGV[42]: '' for a new verification, else the wait since the last code (ms). */

@@ -10,8 +10,8 @@ import {
 import { statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
-/** `US:sent`, or `US:refused:range` / `US:shadow:range` (admit-send's refusal counters). */
-const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow):([a-z]+))$/;
+/** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
+const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
@@ -34,10 +34,10 @@ export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPre
               read.counts.set(country, perCountry);
             }
             perCountry[metric] += count;
-          } else if ((kind === 'refused' || kind === 'shadow') && scope) {
+          } else if ((kind === 'refused' || kind === 'shadow' || kind === 'challenged') && scope) {
             let refusals = read.refusals.get(country);
             if (!refusals) {
-              refusals = { refused: {}, shadow: {} } satisfies CountryRefusals;
+              refusals = { refused: {}, shadow: {}, challenged: {} } satisfies CountryRefusals;
               read.refusals.set(country, refusals);
             }
             refusals[kind][scope] = (refusals[kind][scope] ?? 0) + count;

@@ -1,4 +1,5 @@
 import { CHANNELS } from '../../otp/channel.ts';
+import { LEARNED_VOLUME_DAYS } from '../../otp/fraud-guard-policy.ts';
 import type {
   AccessPolicy,
   CancelOutcome,
@@ -13,9 +14,12 @@ import {
   clientFailuresKey,
   guardCellsKey,
   guardNumberKey,
+  guardPeakKey,
+  guardTrustedKey,
   numberKeys,
   STATS_TTL_SECONDS,
   statsHourKey,
+  utcDayIndex,
   verificationKey,
   verifyIpKey,
 } from './keys.ts';
@@ -58,6 +62,9 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
               guardCellsKey(keyPrefix, channel, ref.country, cellsWindow.previousIndex),
               guardNumberKey(keyPrefix, channel, ref.phoneTag),
             ]),
+            guardPeakKey(keyPrefix, ref.country),
+            guardTrustedKey(keyPrefix, cellsWindow.index),
+            guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
           ],
           [
             candidate.codeHash,
@@ -75,6 +82,8 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             cellsWindow.previousIndex,
             candidate.transactionTag ?? '',
             ...channels,
+            utcDayIndex(policy.nowMs),
+            (LEARNED_VOLUME_DAYS + 2) * 86_400,
           ],
         ),
       );
@@ -106,7 +115,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
         keyPrefix,
       ]);
       if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-      const [kind, status, attempts, expiresAt, delivery, sealed] = reply.map(String);
+      const [kind, status, attempts, expiresAt, delivery, sealed, requester] = reply.map(String);
       switch (kind) {
         case 'found': {
           if (!isStoredStatus(status) || sealed === undefined) throw unexpectedReply(`status ${status}`);
@@ -118,6 +127,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
               expiresAtMs: Number(expiresAt),
               deliveryStatus: delivery === '' ? undefined : delivery,
               sealedBinding: sealed,
+              requesterNetworkTag: requester === '' ? undefined : requester,
             },
           };
         }

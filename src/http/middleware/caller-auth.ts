@@ -37,7 +37,12 @@ export function identifyCaller(): MiddlewareHandler<AppEnv> {
         c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
         return errorResponse(c, 'unauthorized');
       }
-      caller = { kind: 'server', admin: key.admin, receiptAudience: key.audience ?? deploymentAudience };
+      caller = {
+        kind: 'server',
+        admin: key.admin,
+        receiptAudience: key.audience ?? deploymentAudience,
+        keyId: key.keyId,
+      };
     }
 
     const ip = resolveClientIp(c.req.raw.headers, caller);

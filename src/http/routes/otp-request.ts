@@ -4,8 +4,8 @@ import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse, invalidFieldResponse } from '../error-response.ts';
+import { challengeResponse, guardPass } from '../guard-pass.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
-import { requireHuman } from '../require-human.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -22,6 +22,7 @@ export const otpRequestDoc: DocumentedRoute = {
     'invalid_phone',
     'unauthorized',
     'captcha_failed',
+    'challenge_required',
     'country_not_allowed',
     'payload_too_large',
     'unsupported_media_type',
@@ -40,15 +41,13 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, channel, turnstileToken, locale, nonce, transaction } = c.req.valid('json');
-    // Before the use case: a bot without a token costs no store round trip.
-    const notHuman = await requireHuman(c, turnstileToken);
-    if (notHuman) return notHuman;
-
-    const outcome = await requestCode(
-      { phone, channel, clientIp: c.get('clientIp'), locale, nonce, transaction },
-      c.get('services'),
-    );
+    const { phone, channel, turnstileToken, trustedUser, locale, nonce, transaction } = c.req.valid('json');
+    // Before the use case: a bot with a bad token costs no store round trip.
+    const guard = await guardPass(c, { turnstileToken, trustedUser });
+    if (guard instanceof Response) return guard;
+    const clientIp = c.get('clientIp');
+    const request = { phone, channel, clientIp, locale, nonce, transaction, guard };
+    const outcome = await requestCode(request, c.get('services'));
     switch (outcome.kind) {
       case 'sent': {
         c.get('log').outcome = 'sent';
@@ -67,6 +66,8 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
       case 'rate_limited':
         return rateLimitedResponse(c, outcome);
+      case 'challenge_required':
+        return challengeResponse(c, outcome.scope);
       case 'resend_too_soon':
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'locked':

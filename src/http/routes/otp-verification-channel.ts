@@ -4,6 +4,7 @@ import { switchChannel } from '../../otp/switch-channel.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse, invalidFieldResponse } from '../error-response.ts';
+import { challengeResponse, guardPass } from '../guard-pass.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { channelSwitchBody, channelSwitchedResponse, verificationPath } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
@@ -13,13 +14,16 @@ export const channelSwitchDoc: DocumentedRoute = {
   path: '/otp/verifications/{verificationId}/channel',
   summary: 'Send a new code over another channel ("call me instead")',
   description:
-    'For a user whose code did not arrive: a fresh code on the same verification over another channel, allowed OTP_FALLBACK_DELAY_SECONDS after its last code (429 fallback_too_soon before that). The previous code stops working; wrong guesses already made still count. A switch is a send: every send limit applies. Unknown, replaced, approved, canceled or expired verifications: 404.',
+    'For a user whose code did not arrive: a fresh code on the same verification over another channel, allowed OTP_FALLBACK_DELAY_SECONDS after its last code (429 fallback_too_soon before that). The previous code stops working; wrong guesses already made still count. A switch is a send: the same bot check, every send limit and the fraud guard apply, charged to the network that requested the verification. Unknown, replaced, approved, canceled or expired verifications: 404.',
   pathParams: verificationPath,
   requestBody: channelSwitchBody,
   success: { status: 200, description: 'The new code went out.', schema: channelSwitchedResponse },
   errors: [
     'invalid_request',
     'unauthorized',
+    'captcha_failed',
+    'challenge_required',
+    'country_not_allowed',
     'verification_not_found',
     'payload_too_large',
     'unsupported_media_type',
@@ -39,23 +43,19 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
   zValidator('json', channelSwitchBody, validationHook),
   async (c) => {
     const verificationId = c.req.param('verificationId');
-    const { channel } = c.req.valid('json');
-    const outcome = await switchChannel(
-      { verificationId, channel, clientIp: c.get('clientIp') },
-      c.get('services'),
-    );
+    const { channel, turnstileToken, trustedUser } = c.req.valid('json');
+    const guard = await guardPass(c, { turnstileToken, trustedUser });
+    if (guard instanceof Response) return guard;
+    const request = { verificationId, channel, clientIp: c.get('clientIp'), guard };
+    const outcome = await switchChannel(request, c.get('services'));
     switch (outcome.kind) {
       case 'switched': {
         c.get('log').outcome = 'sent';
         const { expiresInSeconds, resendAfterSeconds } = outcome;
-        const body = {
-          verificationId,
-          status: 'pending' as const,
-          channel,
-          expiresInSeconds,
-          resendAfterSeconds,
-        };
-        return c.json(body, 200);
+        return c.json(
+          { verificationId, status: 'pending', channel, expiresInSeconds, resendAfterSeconds },
+          200,
+        );
       }
       case 'not_found':
         return errorResponse(c, 'verification_not_found');
@@ -65,6 +65,10 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
       case 'channel_unavailable':
       case 'sms_failed':
         return errorResponse(c, outcome.kind);
+      case 'country_not_allowed':
+        return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
+      case 'challenge_required':
+        return challengeResponse(c, outcome.scope);
       case 'fallback_too_soon':
         return errorResponse(c, 'fallback_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':

@@ -32,7 +32,18 @@
  *          fallback delay (ms) since its last code    ARGV[43] the channel the code goes out on (`k`)
  * ARGV[44] a new verification's sealed fallback ticket (`f`, channel `auto`), '' when none
  * ARGV[45] '1' for the service's own switch (`auto` after a failed SMS): it needs `f` and takes it
- * Returns {'issued', shadow scope or '', overdraft 0|1, counted 0|1} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ * KEYS[20] the country's learned peaks (`guard-peak:{country}`: per UTC day, its busiest hour's
+ *          verified codes, written by check-code)
+ * KEYS[21] the trusted keys' cells, current window; KEYS[22] previous window (`{keyTag}:s|v`)
+ * ARGV[46] the country's declared hourly volume (FRAUD_GUARD_EXPECTED), 0 when undeclared
+ * ARGV[47] today's UTC day index      ARGV[48] days of peaks to read (today and this many before)
+ * ARGV[49] '1' when the caller solved a challenge for this request (siteverify passed)
+ * ARGV[50] the API key's tag when its caller vouches for the user (`trustedUser`), else ''
+ * ARGV[51] base of the challenged cell   ARGV[52] base of a trusted key's cell
+ * ARGV[53] '1' when a guard refusal will be answered with a challenge (counted as `challenged:`)
+ * ARGV[54] HMAC tag of the requesting network, kept in the record (`n`) so a later channel switch
+ *          is charged to it
+ * Returns {'issued', shadow scope or '', tier, charged} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'not_found', 0} | {'fallback_wait', ms} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
@@ -43,6 +54,21 @@
  * (only healthy countries pass above it) and the hard cap is 2x. The code's hash keeps the guard
  * window index `w` and whether the overdraft admitted it (`o`), so check-code credits `verified`
  * to the very cells and window the send counted in.
+ *
+ * Tiers (the record's `o`, docs/abuse-defense.md): `0` the plain cells, `1` the country's overdraft,
+ * `c` the challenged cell (`h:s|v` in the country hash: only a request whose caller solved a
+ * challenge after the plain cells refused it counts there, so plain requests cannot fill it), `t`
+ * a trusted key's cell (`{keyTag}:s|v` in KEYS[21]: the range, block and country cells are
+ * skipped, and `t:s|v` in the country hash only reports it). `charged` names exactly what the
+ * send counted, for revoke-code: `rbc` (range, block, country), `rbco` (+ overdraft), `c` (a
+ * resend: the country only), `h` (challenged), `t` (trusted), '' (nothing: a test number, `off`).
+ *
+ * Narrow cells blame only under pressure: while the country cell has room, its range and block
+ * cells are not checked (a stranger's two unverified requests must not refuse a range's other 999
+ * numbers); once it is out of room, a send must pass its range and block, and only a clean block
+ * may borrow from the overdraft. A single range is still bounded by RATE_LIMIT_SEND_PER_PREFIX.
+ * The country's base is the larger of FRAUD_GUARD_COUNTRY_BASE and a quarter of its expected
+ * hourly volume: declared (ARGV[46]) or learned (the busiest hour of verified codes in KEYS[20]).
  *
  * A number counts once per guard window in its range and block: a counted send writes the
  * number's guard mark (KEYS[19]: `w` its window, `o` its overdraft flag); a send to a number whose
@@ -114,58 +140,90 @@ for i = 1, 5 do
   end
 end
 local range, block = 'r:' .. ARGV[26], 'b:' .. ARGV[27]
-local overdraft = 0
+local trustedTag = ARGV[50]
+local tier = '0'
 local shadow = ''
 local mark = {false, false}
-if not test then
+if not test and trustedTag == '' then
   mark = redis.call('HMGET', KEYS[19], 'w', 'o')
 end
 local resend = mark[1] and tonumber(ARGV[25]) - tonumber(mark[1]) <= 1
+local weight = tonumber(ARGV[23])
+local credit = tonumber(ARGV[32])
+local function window(key, before, fields)
+  local a = redis.call('HMGET', key, unpack(fields))
+  local b = redis.call('HMGET', before, unpack(fields))
+  local values = {}
+  for i = 1, #fields do
+    values[i] = tonumber(a[i] or '0') + tonumber(b[i] or '0') * weight
+  end
+  return values
+end
+local function unverified(values, i)
+  return math.max(0, values[i] - values[i + 1])
+end
+local function room(values, i, base)
+  return unverified(values, i) < tonumber(base) + credit * values[i + 1]
+end
 if mode ~= 'off' then
-  local fields = {range .. ':s', range .. ':v', block .. ':s', block .. ':v', 'c:s', 'c:v', 'o:s', 'o:v'}
-  local now = redis.call('HMGET', KEYS[15], unpack(fields))
-  local before = redis.call('HMGET', KEYS[16], unpack(fields))
-  local weight = tonumber(ARGV[23])
-  local credit = tonumber(ARGV[32])
-  local function value(i)
-    return tonumber(now[i] or '0') + tonumber(before[i] or '0') * weight
-  end
-  local function unverified(i)
-    return math.max(0, value(i) - value(i + 1))
-  end
-  local function room(i, base)
-    return unverified(i) < tonumber(base) + credit * value(i + 1)
-  end
   local refusal = nil
-  if resend then
-    if not room(5, ARGV[30]) then
-      refusal = 'country'
+  if trustedTag ~= '' then
+    local key = window(KEYS[21], KEYS[22], {trustedTag .. ':s', trustedTag .. ':v'})
+    if not room(key, 1, ARGV[52]) then
+      refusal = 'trusted'
+    else
+      tier = 't'
     end
-  elseif not room(1, ARGV[28]) then
-    refusal = 'range'
-  elseif not room(3, ARGV[29]) then
-    refusal = 'block'
-  elseif not room(5, ARGV[30]) then
-    if unverified(3) < 1 and room(7, ARGV[31]) then
-      overdraft = 1
+  else
+    local cells = window(KEYS[15], KEYS[16],
+      {range .. ':s', range .. ':v', block .. ':s', block .. ':v', 'c:s', 'c:v', 'o:s', 'o:v', 'h:s', 'h:v'})
+    local expected = tonumber(ARGV[46])
+    local days = tonumber(ARGV[48])
+    local today = tonumber(ARGV[47])
+    local peakDays = {}
+    for d = 0, days do
+      peakDays[d + 1] = tostring(today - d)
+    end
+    for _, peak in ipairs(redis.call('HMGET', KEYS[20], unpack(peakDays))) do
+      expected = math.max(expected, tonumber(peak or '0'))
+    end
+    local countryBase = math.max(tonumber(ARGV[30]), math.ceil(expected / 4))
+    if room(cells, 5, countryBase) then
+      tier = '0'
+    elseif resend then
+      refusal = 'country'
+    elseif not room(cells, 1, ARGV[28]) then
+      refusal = 'range'
+    elseif not room(cells, 3, ARGV[29]) then
+      refusal = 'block'
+    elseif unverified(cells, 3) < 1 and room(cells, 7, ARGV[31]) then
+      tier = '1'
     else
       refusal = 'country'
     end
-  end
-  if not refusal and globalCount >= tonumber(ARGV[20]) then
-    local verified = value(6)
-    if verified < unverified(5) or verified < tonumber(ARGV[33]) then
-      refusal = 'global'
+    if not refusal and globalCount >= tonumber(ARGV[20]) then
+      local verified = cells[6]
+      if verified < unverified(cells, 5) or verified < tonumber(ARGV[33]) then
+        refusal = 'global'
+      end
+    end
+    if refusal and mode == 'enforce' and ARGV[49] == '1' then
+      if room(cells, 9, ARGV[51]) then
+        refusal = nil
+        tier = 'c'
+      else
+        refusal = 'challenged'
+      end
     end
   end
   if refusal then
     if mode == 'enforce' then
-      count('refused:', refusal)
+      count(ARGV[53] == '1' and 'challenged:' or 'refused:', refusal)
       return {'limited', refusal, 'guard'}
     end
     count('shadow:', refusal)
     shadow = refusal
-    overdraft = 0
+    if trustedTag ~= '' then tier = 't' else tier = '0' end
   end
 end
 if cooldown > 0 then
@@ -174,13 +232,13 @@ end
 if switching then
   redis.call('HDEL', KEYS[1], 'm', 'f')
 else
-  redis.call('HSET', KEYS[1], 'a', 0, 's', 'pending')
+  redis.call('HSET', KEYS[1], 'a', 0, 's', 'pending', 'n', ARGV[54])
   if ARGV[44] ~= '' then
     redis.call('HSET', KEYS[1], 'f', ARGV[44])
   end
 end
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'c', ARGV[39], 'e', ARGV[40], 'k', ARGV[43],
-  't', test and 1 or 0, 'w', ARGV[25], 'o', overdraft, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])
+  't', test and 1 or 0, 'w', ARGV[25], 'o', tier, 'r', ARGV[26], 'b', ARGV[27], 'x', ARGV[37])
 if ARGV[41] ~= '' then
   redis.call('HSET', KEYS[1], 'p', ARGV[41])
 end
@@ -192,27 +250,40 @@ for i = 1, 5 do
 end
 if test then
   count('', 'test_sent')
-  return {'issued', '', 0, 0}
+  return {'issued', '', tier, ''}
+end
+count('', 'sent')
+if mode == 'off' then
+  return {'issued', '', tier, ''}
+end
+if tier == 't' then
+  redis.call('HSET', KEYS[1], 'q', trustedTag)
+  redis.call('HINCRBY', KEYS[21], trustedTag .. ':s', 1)
+  redis.call('EXPIRE', KEYS[21], ARGV[24])
+  redis.call('HINCRBY', KEYS[15], 't:s', 1)
+  redis.call('EXPIRE', KEYS[15], ARGV[24])
+  return {'issued', shadow, tier, 't'}
+end
+if tier == 'c' then
+  redis.call('HINCRBY', KEYS[15], 'h:s', 1)
+  redis.call('EXPIRE', KEYS[15], ARGV[24])
+  return {'issued', shadow, tier, 'h'}
 end
 if resend then
   redis.call('HSET', KEYS[1], 'w', mark[1], 'o', mark[2])
-  if mode ~= 'off' then
-    redis.call('HINCRBY', KEYS[15], 'c:s', 1)
-    redis.call('EXPIRE', KEYS[15], ARGV[24])
-  end
-  count('', 'sent')
-  return {'issued', shadow, 0, 0}
+  redis.call('HINCRBY', KEYS[15], 'c:s', 1)
+  redis.call('EXPIRE', KEYS[15], ARGV[24])
+  return {'issued', shadow, tier, 'c'}
 end
 redis.call('HINCRBY', KEYS[15], range .. ':s', 1)
 redis.call('HINCRBY', KEYS[15], block .. ':s', 1)
 redis.call('HINCRBY', KEYS[15], 'c:s', 1)
-if overdraft == 1 then
+if tier == '1' then
   redis.call('HINCRBY', KEYS[15], 'o:s', 1)
 end
 redis.call('EXPIRE', KEYS[15], ARGV[24])
 redis.call('DEL', KEYS[19])
-redis.call('HSET', KEYS[19], 'w', ARGV[25], 'o', overdraft)
+redis.call('HSET', KEYS[19], 'w', ARGV[25], 'o', tier)
 redis.call('EXPIRE', KEYS[19], ARGV[24])
-count('', 'sent')
-return {'issued', shadow, overdraft, 1}
+return {'issued', shadow, tier, tier == '1' and 'rbco' or 'rbc'}
 `;

@@ -14,12 +14,14 @@
  * ARGV[7] failure window (s)     ARGV[8] verifies per IP               ARGV[9] IP window (s)
  * ARGV[10] country (stats field `{country}:verified`, `:test_verified` for a test number)
  * ARGV[11] stats TTL (s)         ARGV[12] current guard window index   ARGV[13] previous one
- * ARGV[14] HMAC of the verify's transaction, '' when it sent none
+ * ARGV[14] HMAC of the verify's transaction, '' when it sent none   ARGV[19] TTL of the peaks (s)
  * KEYS[9] the number's guard mark (admit-send: the window its counted send is in, credited yet)
  * KEYS[7..9] are the id's sealed channel's; KEYS[10..15] the same three for the other two channels,
  * in ARGV[15..17]'s order (the id's channel first): the record's `k` (the channel its current code
  * went out on, after a channel switch) picks the three the approval credits, so verified is
  * credited to the channel whose send it redeems. The Worker cannot know `k` before this round trip.
+ * KEYS[16] the country's learned peaks (`guard-peak:{country}`)   ARGV[18] today's UTC day index
+ * KEYS[17] the trusted keys' cells, current window; KEYS[18] previous window
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
  *       | {'transaction_mismatch', 0}
@@ -43,6 +45,13 @@
  * the owner's verification clears a stranger's unverified send to the number, and a number that
  * verifies many codes in a window earns its cells one credit, not one per code.
  *
+ * The record's tier `o` says which cells admitted the send: `0`/`1` the plain cells (and the
+ * overdraft), credited as above; `c` the challenged cell `h:v`, and `t` its key's cell in the
+ * trusted hash (`{q}:v`) plus `t:v` in the country hash, each once, when the code is approved
+ * (an approval happens once per code). A real approval also raises today's learned peak of the
+ * country (KEYS[16]) to this hour's verified count when it is higher: the busiest hour of verified
+ * codes is what admit-send learns a country's normal volume from.
+ *
  * A success deletes the code (single use) and both failure counters: NIST counts consecutive
  * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
  * shipped in the Worker bundle and to Redis.)
@@ -57,7 +66,7 @@
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
-local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p', 'k')
+local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p', 'k', 'q')
 if rec[3] ~= 'pending' or not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[2]
     or tonumber(rec[4]) <= tonumber(ARGV[3]) then
   return {'not_found', 0}
@@ -88,7 +97,7 @@ if rec[1] == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'h')
   redis.call('DEL', KEYS[3], KEYS[4])
   local test = rec[5] == '1'
-  redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
+  local verifiedThisHour = redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   local cell = nil
   local base = 7
@@ -99,14 +108,35 @@ if rec[1] == ARGV[1] then
   end
   if test then
     return {'approved', rec[10]}
-  elseif rec[6] == ARGV[12] then
+  end
+  if verifiedThisHour > tonumber(redis.call('HGET', KEYS[16], ARGV[18]) or '0') then
+    redis.call('HSET', KEYS[16], ARGV[18], verifiedThisHour)
+    redis.call('EXPIRE', KEYS[16], ARGV[19])
+  end
+  local current = rec[6] == ARGV[12]
+  if current then
     cell = KEYS[base]
   elseif rec[6] == ARGV[13] then
     cell = KEYS[base + 1]
   end
+  if not cell or redis.call('EXISTS', cell) == 0 then
+    return {'approved', rec[10]}
+  end
+  if rec[7] == 'c' then
+    redis.call('HINCRBY', cell, 'h:v', 1)
+    return {'approved', rec[10]}
+  end
+  if rec[7] == 't' then
+    local trusted = current and KEYS[17] or KEYS[18]
+    if rec[13] and redis.call('EXISTS', trusted) == 1 then
+      redis.call('HINCRBY', trusted, rec[13] .. ':v', 1)
+    end
+    redis.call('HINCRBY', cell, 't:v', 1)
+    return {'approved', rec[10]}
+  end
   local markKey = KEYS[base + 2]
   local mark = redis.call('HMGET', markKey, 'w', 'c')
-  if cell and mark[1] == rec[6] and not mark[2] and redis.call('EXISTS', cell) == 1 then
+  if mark[1] == rec[6] and not mark[2] then
     redis.call('HSET', markKey, 'c', 1)
     redis.call('HINCRBY', cell, 'r:' .. rec[8] .. ':v', 1)
     redis.call('HINCRBY', cell, 'b:' .. rec[9] .. ':v', 1)

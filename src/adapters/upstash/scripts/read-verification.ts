@@ -8,7 +8,8 @@
  * KEYS[1] verification record   KEYS[2] the number's active pointer   KEYS[3] verify counter of the client network
  * ARGV[1] tag of the verification id   ARGV[2] verifies per IP   ARGV[3] IP window (s)
  * ARGV[4] the key prefix, for the delivery record
- * Returns {'found', status, attempts, expires_ms, delivery status or '', sealed binding}
+ * Returns {'found', status, attempts, expires_ms, delivery status or '', sealed binding,
+ *          the requesting network's tag or ''}
  *       | {'not_found', 0} | {'ip_limited', pttl_ms}
  *
  * The one key built inside a script: the delivery record `{prefix}delivery:{m}` is named by the
@@ -17,7 +18,7 @@
  * key-based locking (none here does); the alternative was a second round trip per status read.
  */
 export const READ_VERIFICATION_SCRIPT = `
-local rec = redis.call('HMGET', KEYS[1], 's', 'a', 'e', 'm', 'x')
+local rec = redis.call('HMGET', KEYS[1], 's', 'a', 'e', 'm', 'x', 'n')
 if not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[1] then
   return {'not_found', 0}
 end
@@ -32,5 +33,5 @@ local delivery = ''
 if rec[4] then
   delivery = redis.call('HGET', ARGV[4] .. 'delivery:' .. rec[4], 'status') or ''
 end
-return {'found', rec[1], rec[2] or '0', rec[3], delivery, rec[5]}
+return {'found', rec[1], rec[2] or '0', rec[3], delivery, rec[5], rec[6] or ''}
 `;
