@@ -17,7 +17,8 @@ export interface DemoPageOptions {
   /** Digits per code: the code field's maxlength and pattern. */
   otpLength: number;
   /** Only when the bot check is configured: the page then loads Cloudflare's widget. */
-  turnstile: { siteKey: string; action: string } | undefined;
+  /** `mode`: `pressure` shows the widget only when the API answers `challenge_required`. */
+  turnstile: { siteKey: string; action: string; mode: 'always' | 'pressure' } | undefined;
   /** Link to the API reference when /docs is served. */
   docsPath: string | undefined;
   /** Development only: the Plivo sandbox's inbox, where the SMS really goes. */
@@ -52,6 +53,7 @@ export function renderDemoPage(options: DemoPageOptions) {
       data-fallback-delay-seconds="${options.fallbackDelaySeconds}"
       data-turnstile-site-key="${turnstile?.siteKey ?? ''}"
       data-turnstile-action="${turnstile?.action ?? ''}"
+      data-turnstile-mode="${turnstile?.mode ?? ''}"
     >
       <h1>${appName}</h1>
       <p class="lead">Verify your phone number with a one-time code${onlySms ? ' by SMS' : ''}.</p>

@@ -16,7 +16,7 @@ export const demoRoutes = new Hono<AppEnv>().get('/', (c) => {
   if (!config.pages.demo) return errorResponse(c, 'not_found');
   const turnstile = config.access.turnstile;
   const widget = turnstile?.siteKey
-    ? { siteKey: turnstile.siteKey, action: turnstile.expectedAction }
+    ? { siteKey: turnstile.siteKey, action: turnstile.expectedAction, mode: turnstile.mode }
     : undefined;
   // The very rule POST /otp/request and the channel switch apply, so the page never offers a 422.
   const { delivery } = c.get('services');

@@ -52,6 +52,8 @@ const otpLength = Number(root.dataset.otpLength);
 const fallbackDelaySeconds = Number(root.dataset.fallbackDelaySeconds) || 0;
 const siteKey = root.dataset.turnstileSiteKey ?? '';
 const turnstileAction = root.dataset.turnstileAction ?? '';
+// `pressure`: the widget shows only when the API asks for a challenge (403 challenge_required).
+const challengeOnDemand = root.dataset.turnstileMode === 'pressure';
 const requestForm = element('request-form', HTMLFormElement);
 const verifyForm = element('verify-form', HTMLFormElement);
 const approved = element('approved', HTMLElement);
@@ -88,13 +90,16 @@ let currentChannel: Channel = plan.channels[0];
 let followUpChannel: Channel | undefined;
 let turnstileToken = '';
 let widgetId: string | undefined;
+/** The request a challenge interrupted: sent again, with the token, once the visitor solves it. */
+let afterChallenge: (() => void) | undefined;
+let challengeShown = false;
 let webOtp: AbortController | undefined;
 
 function showStep(step: Step): void {
   requestForm.hidden = step !== 'request';
   verifyForm.hidden = step !== 'verify';
   approved.hidden = step !== 'approved';
-  if (turnstileBox) turnstileBox.hidden = step === 'approved';
+  if (turnstileBox) turnstileBox.hidden = step === 'approved' || (challengeOnDemand && !challengeShown);
   root.dataset.step = step;
 }
 
@@ -163,10 +168,9 @@ function resetTurnstile(): void {
 
 async function requestCode(button: HTMLButtonElement, asked: ChannelPlan): Promise<void> {
   const body: { phone: string; channel: string; turnstileToken?: string } = { phone, channel: asked.value };
-  if (siteKey) {
-    if (!turnstileToken) return say('Please complete the "are you human" check first.', 'error');
-    body.turnstileToken = turnstileToken;
-  }
+  if (siteKey && !challengeOnDemand && !turnstileToken)
+    return say('Please complete the "are you human" check first.', 'error');
+  if (siteKey && turnstileToken) body.turnstileToken = turnstileToken;
   const idle = setBusy(button, 'Sending…');
   const result = await postJson<CodeSent>('/otp/request', body);
   idle();
@@ -181,6 +185,13 @@ async function requestCode(button: HTMLButtonElement, asked: ChannelPlan): Promi
     enterVerifyStep(result.data.resendAfterSeconds);
     say(sentSentence(currentChannel, phone, duration(result.data.expiresInSeconds)));
     return;
+  }
+  if (result.error.code === 'challenge_required' && siteKey) {
+    // The service is under pressure: a person confirms and the same request goes again.
+    challengeShown = true;
+    if (turnstileBox) turnstileBox.hidden = false;
+    afterChallenge = () => void requestCode(button, asked);
+    return say('Many codes are being requested right now: please confirm you are a person.');
   }
   // A code already on its way belongs to a verification this page no longer holds (it was
   // reloaded): only a new request, once the cooldown is over, gives a code it can verify.
@@ -241,8 +252,19 @@ async function switchChannel(channel: Channel, button: HTMLButtonElement): Promi
   // it made that switch, and announce it as the service's own: reads pause until the answer.
   watch.stop();
   const idle = setBusy(button, 'Sending…');
-  const result = await postJson<ChannelSwitched>(`/otp/verifications/${verificationId}/channel`, { channel });
+  // A switch is a send: it meets the same bot check as a request.
+  const body = turnstileToken ? { channel, turnstileToken } : { channel };
+  const result = await postJson<ChannelSwitched>(`/otp/verifications/${verificationId}/channel`, body);
   idle();
+  if (siteKey) resetTurnstile();
+  if (!result.ok && result.error.code === 'challenge_required' && siteKey) {
+    challengeShown = true;
+    if (turnstileBox) turnstileBox.hidden = false;
+    afterChallenge = () => void switchChannel(channel, button);
+    fallback.offer(currentChannel, 0);
+    watch.start();
+    return say('Many codes are being requested right now: please confirm you are a person.');
+  }
   if (result.ok) {
     // Any switch ends the service's own follow-up.
     plan = onlyOver(result.data.channel);
@@ -374,6 +396,9 @@ if (siteKey) {
       ...(turnstileAction ? { action: turnstileAction } : {}),
       callback: (token) => {
         turnstileToken = token;
+        const retry = afterChallenge;
+        afterChallenge = undefined;
+        retry?.();
       },
       'expired-callback': () => {
         turnstileToken = '';

@@ -61,6 +61,8 @@ export function errorSentence(error: PageError, channel: Channel = 'sms'): Error
       return later('The code went out moments ago: give it a little time to arrive.');
     case 'captcha_failed':
       return now('The "are you human" check did not pass. Complete it again, then retry.');
+    case 'challenge_required':
+      return now('Please complete the "are you human" check, then retry.');
     case 'unavailable':
       return later('The service is busy or briefly unavailable.');
     case 'sms_failed':
