@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GuardPass } from '../otp/request-code.ts';
+import type { GuardPass } from '../otp/guard-standing.ts';
 import type { AppEnv } from './app-env.ts';
 import { UNKNOWN_CLIENT_IP } from './client-ip.ts';
 import { errorResponse } from './error-response.ts';

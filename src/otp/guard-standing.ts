@@ -1,6 +1,17 @@
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { AdmissionOutcome, ReissueOutcome, SendScope, SendStanding } from './ports.ts';
-import type { GuardPass } from './request-code.ts';
+
+/**
+ * `solved`: the caller solved a challenge for this request. `challenge_on_refusal`: it did not,
+ * and a guard refusal is to be answered with a challenge (TURNSTILE_MODE=pressure). `none`: no
+ * challenge can be offered. `vouched`: an API key's caller vouches for the user (`trustedUser`);
+ * `keyId` names the key (its SHA-256 digest), whose own budget bounds what it vouches for.
+ */
+export type GuardPass =
+  | { kind: 'none' }
+  | { kind: 'challenge_on_refusal' }
+  | { kind: 'solved' }
+  | { kind: 'vouched'; keyId: string };
 
 /**
  * The standing a send takes to the guard (SendStanding) from what its caller brought (GuardPass).

@@ -3,13 +3,13 @@ import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { generateCode } from './generate-code.ts';
-import { challengeInstead, sendStanding } from './guard-standing.ts';
+import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
 import { refusedNumberType } from './number-for-channel.ts';
 import { sendTerms } from './otp-policy.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
-import type { GuardPass, RequestCodeDeps } from './request-code.ts';
+import type { RequestCodeDeps } from './request-code.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber } from './test-numbers.ts';
 

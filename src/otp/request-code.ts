@@ -7,7 +7,7 @@ import type { Channel, RequestedChannel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
 import { generateCode } from './generate-code.ts';
-import { challengeInstead, sendStanding } from './guard-standing.ts';
+import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
 import { numberBlock, numberRange } from './number-cells.ts';
@@ -78,18 +78,6 @@ export interface CodeRequest {
   /** What the caller brings to the fraud guard's refusals (./guard-standing.ts). */
   guard: GuardPass;
 }
-
-/**
- * `solved`: the caller solved a challenge for this request. `challenge_on_refusal`: it did not,
- * and a guard refusal is to be answered with a challenge (TURNSTILE_MODE=pressure). `none`: no
- * challenge can be offered. `vouched`: an API key's caller vouches for the user (`trustedUser`);
- * `keyId` names the key (its SHA-256 digest), whose own budget bounds what it vouches for.
- */
-export type GuardPass =
-  | { kind: 'none' }
-  | { kind: 'challenge_on_refusal' }
-  | { kind: 'solved' }
-  | { kind: 'vouched'; keyId: string };
 
 export type RequestCodeOutcome =
   | {

@@ -1,8 +1,9 @@
 import { clientNetwork } from '../net/client-network.ts';
 import type { Channel } from './channel.ts';
+import type { GuardPass } from './guard-standing.ts';
 import type { ManageVerificationDeps } from './manage-verification.ts';
 import { type ReissueCodeOutcome, reissueCode } from './reissue-code.ts';
-import type { GuardPass, RequestCodeDeps } from './request-code.ts';
+import type { RequestCodeDeps } from './request-code.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
 export type SwitchChannelDeps = RequestCodeDeps & ManageVerificationDeps;

@@ -4,8 +4,8 @@ import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse, invalidFieldResponse } from '../error-response.ts';
-import { challengeResponse, guardPass } from '../guard-pass.ts';
-import { rateLimitedResponse } from '../rate-limited-response.ts';
+import { guardPass } from '../guard-pass.ts';
+import { sendRefusalResponse } from '../rate-limited-response.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -41,13 +41,11 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
   '/otp/request',
   zValidator('json', otpRequestBody, validationHook),
   async (c) => {
-    const { phone, channel, turnstileToken, trustedUser, locale, nonce, transaction } = c.req.valid('json');
+    const { turnstileToken, trustedUser, ...fields } = c.req.valid('json');
     // Before the use case: a bot with a bad token costs no store round trip.
     const guard = await guardPass(c, { turnstileToken, trustedUser });
     if (guard instanceof Response) return guard;
-    const clientIp = c.get('clientIp');
-    const request = { phone, channel, clientIp, locale, nonce, transaction, guard };
-    const outcome = await requestCode(request, c.get('services'));
+    const outcome = await requestCode({ ...fields, clientIp: c.get('clientIp'), guard }, c.get('services'));
     switch (outcome.kind) {
       case 'sent': {
         c.get('log').outcome = 'sent';
@@ -62,16 +60,13 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
       case 'channel_unavailable':
       case 'sms_failed': // the log's detail already holds the provider's words (the adapter wrote them)
         return errorResponse(c, outcome.kind);
-      case 'country_not_allowed':
-        return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
       case 'rate_limited':
-        return rateLimitedResponse(c, outcome);
       case 'challenge_required':
-        return challengeResponse(c, outcome.scope);
+      case 'locked':
+      case 'country_not_allowed':
+        return sendRefusalResponse(c, outcome);
       case 'resend_too_soon':
         return errorResponse(c, 'resend_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
-      case 'locked':
-        return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'sms_uncertain': {
         const { retryAfterSeconds, verificationId } = outcome;
         return errorResponse(c, 'unavailable', { retryAfterSeconds, extra: { verificationId } });

@@ -4,8 +4,8 @@ import { switchChannel } from '../../otp/switch-channel.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse, invalidFieldResponse } from '../error-response.ts';
-import { challengeResponse, guardPass } from '../guard-pass.ts';
-import { rateLimitedResponse } from '../rate-limited-response.ts';
+import { guardPass } from '../guard-pass.ts';
+import { sendRefusalResponse } from '../rate-limited-response.ts';
 import { channelSwitchBody, channelSwitchedResponse, verificationPath } from '../schemas.ts';
 import { validationHook } from '../validation-hook.ts';
 
@@ -42,18 +42,18 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
   '/otp/verifications/:verificationId/channel',
   zValidator('json', channelSwitchBody, validationHook),
   async (c) => {
-    const verificationId = c.req.param('verificationId');
-    const { channel, turnstileToken, trustedUser } = c.req.valid('json');
+    const { turnstileToken, trustedUser, ...body } = c.req.valid('json');
     const guard = await guardPass(c, { turnstileToken, trustedUser });
     if (guard instanceof Response) return guard;
-    const request = { verificationId, channel, clientIp: c.get('clientIp'), guard };
+    const request = { ...c.req.param(), ...body, clientIp: c.get('clientIp'), guard };
     const outcome = await switchChannel(request, c.get('services'));
     switch (outcome.kind) {
       case 'switched': {
         c.get('log').outcome = 'sent';
-        const { expiresInSeconds, resendAfterSeconds } = outcome;
+        const { verificationId } = request;
+        const { channel, expiresInSeconds: ttl, resendAfterSeconds } = outcome;
         return c.json(
-          { verificationId, status: 'pending', channel, expiresInSeconds, resendAfterSeconds },
+          { verificationId, status: 'pending', channel, expiresInSeconds: ttl, resendAfterSeconds },
           200,
         );
       }
@@ -65,16 +65,13 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
       case 'channel_unavailable':
       case 'sms_failed':
         return errorResponse(c, outcome.kind);
-      case 'country_not_allowed':
-        return errorResponse(c, 'country_not_allowed', { extra: { country: outcome.country } });
-      case 'challenge_required':
-        return challengeResponse(c, outcome.scope);
       case 'fallback_too_soon':
         return errorResponse(c, 'fallback_too_soon', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':
-        return rateLimitedResponse(c, outcome);
+      case 'challenge_required':
       case 'locked':
-        return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
+      case 'country_not_allowed':
+        return sendRefusalResponse(c, outcome);
       case 'sms_uncertain':
         return errorResponse(c, 'unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
     }
