@@ -241,4 +241,19 @@ describe('channel "auto": SMS first, a call when Plivo reports the SMS failed', 
     ]);
     expect(await callsTo(phone)).toEqual([]);
   });
+
+  it('re-checks the allowlist: a country removed since the request gets no automatic call', async () => {
+    const before = testApp({ ...VOICE, ALLOWED_COUNTRIES: 'US,CA' });
+    const phone = failingSmsNumber();
+    await requestAuto(before, phone);
+    const { failed } = await reportsOf(phone);
+    // The operator removes the country mid-attack; the deployment keeps its store.
+    const after = testApp({ ...VOICE, ALLOWED_COUNTRIES: 'CA', KEY_PREFIX: before.env.KEY_PREFIX as string });
+    const { result, lines } = await captureLogs(() => deliver(after, failed));
+    expect(result).toEqual({ status: 200, body: { status: 'recorded' } });
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ detail: expect.stringMatching(/auto call: country_not_allowed$/) }),
+    ]);
+    expect(await callsTo(phone)).toEqual([]);
+  });
 });
