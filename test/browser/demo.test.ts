@@ -245,3 +245,73 @@ describe('demo page with Turnstile configured', () => {
     await page.close();
   });
 });
+
+describe('demo page with Turnstile in pressure mode', () => {
+  beforeAll(async () => {
+    // A country base of 1 and no overdraft: the second code of a country meets the guard.
+    stack = await startDevStack(
+      {
+        TURNSTILE_SITE_KEY: '1x00000000000000000000AA',
+        TURNSTILE_MODE: 'pressure',
+        FRAUD_GUARD_COUNTRY_BASE: '1',
+        FRAUD_GUARD_OVERDRAFT: '0',
+      },
+      { TURNSTILE_SECRET_KEY: TURNSTILE_TEST_SECRETS.alwaysPasses },
+      { turnstile: true },
+    );
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('shows no widget until the API asks for a challenge, then renders it and sends the same request again with its token', async () => {
+    // Someone else's unverified code fills the country's budget.
+    const earlier = await fetch(`${stack.workerUrl}/otp/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: uniqueUsNumber().e164 }),
+    });
+    expect(earlier.status).toBe(200);
+
+    const page = await browser.newPage();
+    const seen = watchPage(page, stack.workerUrl);
+    const cspViolations = await watchCspViolations(page);
+    await page.route(
+      (url) => url.origin === 'https://challenges.cloudflare.com',
+      (route) => route.fulfill({ contentType: 'text/javascript', body: FAKE_TURNSTILE_LOADER }),
+    );
+    const bodies: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/otp/request')) bodies.push(request.postData() ?? '');
+    });
+    await page.goto(`${stack.workerUrl}/`);
+    await page.locator('#demo[data-ready="true"]').waitFor();
+    // The loader is there, the widget is not: most visitors never see a challenge.
+    expect(await page.isVisible('#turnstile')).toBe(false);
+    expect(await page.textContent('#turnstile')).toBe('');
+
+    const phone = uniqueUsNumber();
+    await page.fill('#phone', phone.e164);
+    await page.click('#send');
+    await page.locator('#code').waitFor({ state: 'visible' });
+    expect(await page.textContent('#turnstile')).toBe(
+      'Fake Turnstile (1x00000000000000000000AA, otp-request)',
+    );
+    expect(bodies.map((body) => JSON.parse(body))).toEqual([
+      { phone: phone.e164, channel: 'sms' },
+      {
+        phone: phone.e164,
+        channel: 'sms',
+        turnstileToken: expect.stringMatching(/^stand-in:solved\?hostname=127\.0\.0\.1&action=otp-request/),
+      },
+    ]);
+    await page.fill('#code', await latestSmsCode(stack.sandboxUrl, phone.e164));
+    await page.click('#verify');
+    await page.locator('#approved').waitFor({ state: 'visible' });
+    expect(await cspViolations()).toEqual([]);
+    expect(seen.pageErrors).toEqual([]);
+    // The challenge answer is a 403 the page handles; the browser logs every 4xx fetch as an error.
+    expect(seen.consoleErrors.filter((text) => !/status of 403/.test(text))).toEqual([]);
+    await page.close();
+  });
+});

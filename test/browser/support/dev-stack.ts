@@ -20,6 +20,8 @@ export interface DevStackOptions {
    * the voice channel is off. Default false: no PUBLIC_BASE_URL, as `npm run dev` runs.
    */
   publicBaseUrl?: boolean;
+  /** Starts the Turnstile siteverify stand-in and points TURNSTILE_SITEVERIFY_URL at it. */
+  turnstile?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function startDevStack(
   const ownUrl: Record<string, string> =
     port === undefined ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
   const stack = await startLocalStack({
+    turnstile: options.turnstile ?? false,
     redisRest: { token: redisRestToken },
     plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
     worker: {

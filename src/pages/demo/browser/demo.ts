@@ -186,13 +186,9 @@ async function requestCode(button: HTMLButtonElement, asked: ChannelPlan): Promi
     say(sentSentence(currentChannel, phone, duration(result.data.expiresInSeconds)));
     return;
   }
-  if (result.error.code === 'challenge_required' && siteKey) {
-    // The service is under pressure: a person confirms and the same request goes again.
-    challengeShown = true;
-    if (turnstileBox) turnstileBox.hidden = false;
-    afterChallenge = () => void requestCode(button, asked);
-    return say('Many codes are being requested right now: please confirm you are a person.');
-  }
+  // The service is under pressure: a person confirms and the same request goes again.
+  if (result.error.code === 'challenge_required' && siteKey)
+    return challenge(() => void requestCode(button, asked));
   // A code already on its way belongs to a verification this page no longer holds (it was
   // reloaded): only a new request, once the cooldown is over, gives a code it can verify.
   if (result.error.code === 'resend_too_soon' && root.dataset.step === 'verify') {
@@ -258,12 +254,9 @@ async function switchChannel(channel: Channel, button: HTMLButtonElement): Promi
   idle();
   if (siteKey) resetTurnstile();
   if (!result.ok && result.error.code === 'challenge_required' && siteKey) {
-    challengeShown = true;
-    if (turnstileBox) turnstileBox.hidden = false;
-    afterChallenge = () => void switchChannel(channel, button);
     fallback.offer(currentChannel, 0);
     watch.start();
-    return say('Many codes are being requested right now: please confirm you are a person.');
+    return challenge(() => void switchChannel(channel, button));
   }
   if (result.ok) {
     // Any switch ends the service's own follow-up.
@@ -388,25 +381,45 @@ element('change-number', HTMLButtonElement).addEventListener('click', () => {
 });
 element('start-over', HTMLButtonElement).addEventListener('click', startOver);
 
+let turnstileLoaded = false;
+
+function renderWidget(): void {
+  widgetId = window.turnstile?.render('#turnstile', {
+    sitekey: siteKey,
+    ...(turnstileAction ? { action: turnstileAction } : {}),
+    callback: (token) => {
+      turnstileToken = token;
+      const retry = afterChallenge;
+      afterChallenge = undefined;
+      retry?.();
+    },
+    'expired-callback': () => {
+      turnstileToken = '';
+    },
+    'error-callback': () => {
+      turnstileToken = '';
+    },
+  });
+}
+
+/**
+ * The API asked for a challenge (TURNSTILE_MODE=pressure): show the widget, and send `retry` again
+ * once the visitor has solved it.
+ */
+function challenge(retry: () => void): void {
+  challengeShown = true;
+  if (turnstileBox) turnstileBox.hidden = false;
+  afterChallenge = retry;
+  if (widgetId === undefined && turnstileLoaded) renderWidget();
+  say('Many codes are being requested right now: please confirm you are a person.');
+}
+
 if (siteKey) {
   // Turnstile's loader (rendered after this script, with `onload=otpDemoTurnstileReady`) calls it.
+  // In pressure mode the widget waits for the API's challenge: most visitors never see it.
   window.otpDemoTurnstileReady = () => {
-    widgetId = window.turnstile?.render('#turnstile', {
-      sitekey: siteKey,
-      ...(turnstileAction ? { action: turnstileAction } : {}),
-      callback: (token) => {
-        turnstileToken = token;
-        const retry = afterChallenge;
-        afterChallenge = undefined;
-        retry?.();
-      },
-      'expired-callback': () => {
-        turnstileToken = '';
-      },
-      'error-callback': () => {
-        turnstileToken = '';
-      },
-    });
+    turnstileLoaded = true;
+    if (!challengeOnDemand || challengeShown) renderWidget();
   };
 }
 
