@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { solvedToken } from '../../local/stand-ins/turnstile-tokens.ts';
 import { classifyNumberKind } from '../../src/phone/number-kind.ts';
 import { parsePhone } from '../../src/phone/parse-phone.ts';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
@@ -19,6 +20,7 @@ import {
 const API_KEY = 'stats-test-api-key-0123456789';
 const ADMIN_KEY = 'stats-test-admin-key-01234567';
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const DAY_MS = 86_400_000;
 
 // One clock per file: every counter lands in the same UTC hour even if the run crosses hh:00.
 const NOW = Date.now();
@@ -74,9 +76,13 @@ interface CountryStats {
   country: string;
   refused: Record<string, number>;
   shadow: Record<string, number>;
+  challenged: Record<string, number>;
   guard: {
+    expected: { declared: number; learned: number; base: number };
     budget: CellBudget;
     overdraft: CellBudget;
+    challenged: CellBudget;
+    trusted: { sent: number; verified: number };
     worstBlocks: (CellBudget & { block: string })[];
     worstRanges: (CellBudget & { rangeTag: string })[];
   };
@@ -96,7 +102,10 @@ interface StatsBody {
   since: string;
   thresholds: { minSent: number; verifyRate: number };
   countries: CountryStats[];
-  totals: Omit<CountryStats, 'country' | 'flagged' | 'reason' | 'refused' | 'shadow' | 'guard'>;
+  totals: Omit<
+    CountryStats,
+    'country' | 'flagged' | 'reason' | 'refused' | 'shadow' | 'challenged' | 'guard'
+  >;
 }
 
 async function stats(app: TestApp, query = '?hours=1'): Promise<StatsBody> {
@@ -132,9 +141,14 @@ describe('GET /admin/stats', () => {
         reason: null,
         refused: {},
         shadow: {},
+        challenged: {},
         guard: expect.objectContaining({
+          // Nothing declared; today's busiest hour so far: this one, 1 verified code. Base 15 stands.
+          expected: { declared: 0, learned: 1, base: 15 },
           budget: { unverified: 2, verified: 1, limit: 16, underPressure: false },
           overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
+          challenged: { unverified: 0, verified: 0, limit: 150, underPressure: false },
+          trusted: { sent: 0, verified: 0 },
         }),
       },
       {
@@ -151,9 +165,13 @@ describe('GET /admin/stats', () => {
         reason: null,
         refused: {},
         shadow: {},
+        challenged: {},
         guard: {
+          expected: { declared: 0, learned: 1, base: 15 },
           budget: { unverified: 0, verified: 1, limit: 16, underPressure: false },
           overdraft: { unverified: 0, verified: 0, limit: 10, underPressure: false },
+          challenged: { unverified: 0, verified: 0, limit: 150, underPressure: false },
+          trusted: { sent: 0, verified: 0 },
           worstBlocks: [],
           worstRanges: [],
         },
@@ -241,14 +259,16 @@ describe('GET /admin/stats', () => {
     expect(two.roundTrips).toBe(2);
   });
 
-  it('shows refusals by scope, the budget of each country now, and its worst blocks and ranges', async () => {
-    const app = statsApp();
-    const range = `+1415${200 + Math.floor(Math.random() * 700)}${Math.floor(Math.random() * 10)}`;
+  it('shows refusals by scope, the budget of each country now at its effective base, and its worst blocks and ranges', async () => {
+    // A country base of 2: the range's own two codes put the country under pressure, so the range's
+    // budget (base 2) decides the rest. With the default 15 the country would admit all seven.
+    const app = statsApp({ FRAUD_GUARD_COUNTRY_BASE: '2' });
+    const range = `+1415${200 + Math.floor(Math.random() * 700)}${1 + Math.floor(Math.random() * 9)}`;
     const statuses = [];
     for (let index = 0; index < 7; index += 1) {
       const response = await app.post(
         '/otp/request',
-        { phone: `${range}${String(index * 101).padStart(3, '0')}` },
+        { phone: `${range}${String(index * 101 + 2).padStart(3, '0')}` },
         { 'cf-connecting-ip': `192.0.2.${index + 1}` },
       );
       statuses.push(response.status);
@@ -258,8 +278,9 @@ describe('GET /admin/stats', () => {
     const body = await stats(app);
     expect(body.guardMode).toBe('enforce');
     const us = body.countries.find((entry) => entry.country === 'US');
-    expect(us).toMatchObject({ sent: 2, refused: { range: 5 }, shadow: {} });
-    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 15, underPressure: false });
+    expect(us).toMatchObject({ sent: 2, refused: { range: 5 }, shadow: {}, challenged: {} });
+    expect(us?.guard.expected).toEqual({ declared: 0, learned: 0, base: 2 });
+    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 2, underPressure: true });
     expect(us?.guard.worstBlocks).toEqual([
       { block: range.slice(0, -3), unverified: 2, verified: 0, limit: 5, underPressure: false },
     ]);
@@ -274,6 +295,78 @@ describe('GET /admin/stats', () => {
     ]);
     // The range itself never appears in clear.
     expect(JSON.stringify(body)).not.toContain(range);
+  });
+
+  it('shows what the guard expects of each country: declared, learned over the last 7 days, and the base the larger buys, which the budget uses', async () => {
+    const app = statsApp({ FRAUD_GUARD_EXPECTED: 'US:100' });
+    const prefix = app.env.KEY_PREFIX as string;
+    const today = Math.floor(NOW / DAY_MS);
+    // France declared nothing. Its busiest hour 3 days ago (120 verified codes) is learned; the one
+    // 9 days ago (1000) is older than the days the guard reads.
+    await redis(['HSET', `${prefix}guard-peak:FR`, String(today - 3), 120, String(today - 9), 1000]);
+    await sendCode(app, uniquePhone());
+    await sendCode(app, frenchMobile(), { verify: true });
+    // A verified code raises today's peak to this hour's verified count.
+    expect(await redis(['HGET', `${prefix}guard-peak:FR`, String(today)])).toBe('1');
+    expect(await redis(['EXISTS', `${prefix}guard-peak:US`])).toBe(0);
+
+    const byCountry = Object.fromEntries((await stats(app)).countries.map((entry) => [entry.country, entry]));
+    // US: max(15, ceil(100 / 4)) = 25; nothing verified, so nothing learned.
+    expect(byCountry.US?.guard.expected).toEqual({ declared: 100, learned: 0, base: 25 });
+    expect(byCountry.US?.guard.budget).toEqual({
+      unverified: 1,
+      verified: 0,
+      limit: 25,
+      underPressure: false,
+    });
+    // FR: max(15, ceil(120 / 4)) = 30, plus 1 for its verified code.
+    expect(byCountry.FR?.guard.expected).toEqual({ declared: 0, learned: 120, base: 30 });
+    expect(byCountry.FR?.guard.budget).toEqual({
+      unverified: 0,
+      verified: 1,
+      limit: 31,
+      underPressure: false,
+    });
+  });
+
+  it('counts guard refusals answered with a challenge apart from refusals, by scope, and shows the challenged cell', async () => {
+    const app = statsApp({
+      FRAUD_GUARD_COUNTRY_BASE: '2',
+      TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',
+      TURNSTILE_SITE_KEY: '0x4AAAAAAAstats-site-key',
+      TURNSTILE_MODE: 'pressure',
+    });
+    const range = `+1415${200 + Math.floor(Math.random() * 700)}${1 + Math.floor(Math.random() * 9)}`;
+    let ip = 0;
+    const ask = (index: number, turnstileToken?: string) => {
+      ip += 1;
+      const phone = `${range}${String(index).padStart(3, '0')}`;
+      return app.post('/otp/request', { phone, turnstileToken }, { 'cf-connecting-ip': `192.0.2.${ip}` });
+    };
+    const plain = [];
+    for (const index of [102, 203, 304, 405, 506]) {
+      const response = await ask(index);
+      const body = (await response.json()) as { error?: { code: string } };
+      plain.push(`${response.status} ${body.error?.code ?? 'sent'}`);
+    }
+    // Country base 2: from the third on, the range would refuse; each is answered with a challenge.
+    expect(plain).toEqual(['200 sent', '200 sent', ...Array(3).fill('403 challenge_required')]);
+    // Two retried with a solved challenge are sent from the challenged cell; one is verified.
+    const token = () => solvedToken({ hostname: 'localhost', action: 'otp-request' });
+    const solved = await ask(304, token());
+    expect(solved.status).toBe(200);
+    const { verificationId } = (await solved.json()) as { verificationId: string };
+    const code = await latestCode(`${range}304`);
+    expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(200);
+    expect((await ask(405, token())).status).toBe(200);
+
+    const us = (await stats(app)).countries.find((entry) => entry.country === 'US');
+    expect(us).toMatchObject({ sent: 4, verified: 1, refused: {}, challenged: { range: 3 } });
+    expect(us?.guard.challenged).toEqual({ unverified: 1, verified: 1, limit: 151, underPressure: false });
+    // The plain cells hold the plain sends only; the learned peak (1) buys no more than base 2.
+    expect(us?.guard.budget).toEqual({ unverified: 2, verified: 0, limit: 2, underPressure: true });
+    expect(us?.guard.expected).toEqual({ declared: 0, learned: 1, base: 2 });
+    expect(us?.guard.trusted).toEqual({ sent: 0, verified: 0 });
   });
 
   it('is 401 without a valid key and 403 with a key that is not an admin key, and reads nothing', async () => {

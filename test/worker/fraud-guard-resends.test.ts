@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshBritishBlocks, freshUsRange, numberInBlock } from './support/numbers.ts';
+import { freshBlocks, freshBritishBlocks, freshUsRange, numberInBlock } from './support/numbers.ts';
 import {
   clearSmsFaults,
   injectSmsFault,
@@ -15,6 +15,10 @@ import {
  * nor are refused by the guard's shared budgets, so a stranger requesting codes for someone's
  * number cannot lock the owner or the owner's range out. Real Redis and Plivo sandbox, fixed clock,
  * default guard settings; cooldowns off so the rounds need no waiting.
+ *
+ * A range's budget decides only while its country is under pressure (no room in the country cell,
+ * default base 15 plus one per verified code): tests of it first bring the country to its limit
+ * with unverified codes in other blocks (unverifiedElsewhere), then read the refusal's scope.
  */
 
 const HOUR_MS = 3_600_000;
@@ -81,6 +85,7 @@ function prefixOf(app: TestApp): string {
 /**
  * The guard's counts in one window of the US: the range's (the app's key prefix is fresh, so the
  * one range the test uses is the only `r:` cell), its block's and the country's sent and verified.
+ * After unverifiedElsewhere only `country` is the test's alone.
  */
 async function usCells(app: TestApp, windowIndex = WINDOW) {
   const flat = (await redis(['HGETALL', `${prefixOf(app)}guard:sms:US:${windowIndex}`])) as string[];
@@ -94,6 +99,21 @@ async function usCells(app: TestApp, windowIndex = WINDOW) {
     block: { s: sum(/^b:.*:s$/), v: sum(/^b:.*:v$/) },
     country: { s: sum(/^c:s$/), v: sum(/^c:v$/) },
   };
+}
+
+/**
+ * Other traffic in the country: `count` codes nobody verifies, one per fresh US block other than
+ * `besides` (the test's block), so the test's range and block get none of them.
+ */
+async function unverifiedElsewhere(app: TestApp, count: number, besides: string): Promise<void> {
+  const blocks = freshBlocks('US', count + 1).filter((block) => block !== besides);
+  const phones = blocks.slice(0, count).map((block) => numberInBlock(block, 246, 813));
+  expect(await outcomes(app, phones)).toEqual(Array(count).fill('sent'));
+}
+
+/** The block of a fresh US range (`+1415EEEL`): the number without its last 6 digits, `+1415E`. */
+function blockOf(range: string): string {
+  return range.slice(0, 6);
 }
 
 /** The guard marks of the app's numbers, field by field. */
@@ -124,16 +144,25 @@ async function smsTo(phones: string[], baseline = 0): Promise<number> {
 }
 
 describe('a stranger cannot spend a range budget through one number', () => {
-  it('a stranger hammering one number up to its per-phone limit refuses no other number of the range', async () => {
+  it('a stranger hammering one number up to its per-phone limit counts it once: under pressure its range is not blamed for the rest of the range', async () => {
     const app = guardApp();
-    const { number } = freshUsRange();
+    const { range, number } = freshUsRange();
     const victim = number(0);
     const before = await smsTo([victim]);
     // RATE_LIMIT_SEND_PER_PHONE is 5/1h: the sixth is the per-phone limit, not the guard.
     expect(await outcomes(app, Array(6).fill(victim))).toEqual([...Array(5).fill('sent'), 'phone']);
     expect(await smsTo([victim], before)).toBe(5);
-    // The victim counts once of the range's base of 2: one more number fits, then the range is full.
-    expect(await outcomes(app, [number(1), number(2)])).toEqual(['sent', 'range']);
+    expect(await usCells(app)).toEqual({
+      range: { s: 1, v: 0 },
+      block: { s: 1, v: 0 },
+      country: { s: 5, v: 0 },
+    });
+    // 10 unverified codes elsewhere: the country at its base of 15, so ranges are checked now.
+    await unverifiedElsewhere(app, 10, blockOf(range));
+    expect((await usCells(app)).country).toEqual({ s: 15, v: 0 });
+    // The range holds the victim once, under its base of 2: another number of it is not refused
+    // for its range (five counts would be). Its block is not clean, so it cannot borrow: the country's.
+    expect(await outcomes(app, [number(1)])).toEqual(['country']);
   });
 
   it('resends to one number count once in its range and block, each in the country, and mark the number', async () => {
@@ -148,40 +177,39 @@ describe('a stranger cannot spend a range budget through one number', () => {
     expect(await outcomes(app, [phone, phone])).toEqual(['sent', 'phone']);
   });
 
-  it("the owner verifying clears the stranger's unverified send: the range is whole again", async () => {
+  it("the owner verifying clears the stranger's unverified send: under pressure the range holds its base plus the owner's credit", async () => {
     const app = guardApp();
-    const { number } = freshUsRange();
+    const { range, number } = freshUsRange();
     const victim = number(7);
     expect(await outcomes(app, [victim, victim])).toEqual(['sent', 'sent']);
     await requestAndVerify(app, victim);
     const cleared = { s: 1, v: 1 };
     expect(await usCells(app)).toEqual({ range: cleared, block: cleared, country: { s: 3, v: 1 } });
     expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0', c: '1' }]);
-    // u = 0 and one credit: the range holds 3 unverified sends of other numbers.
-    expect(await outcomes(app, [number(1), number(2), number(3), number(4)])).toEqual([
-      'sent',
-      'sent',
-      'sent',
-      'range',
-    ]);
+    expect(await outcomes(app, [number(1), number(2)])).toEqual(['sent', 'sent']);
+    // The country: 5 sent, 1 verified, so 4 unverified of its 15 + 1; 12 more leave it no room.
+    await unverifiedElsewhere(app, 12, blockOf(range));
+    expect((await usCells(app)).country).toEqual({ s: 17, v: 1 });
+    // u = 2 under the range's 2 + 1: not blamed (had the stranger's send stayed, 3 unverified and
+    // no credit would be). The block is not clean: the country's refusal.
+    expect(await outcomes(app, [number(3)])).toEqual(['country']);
   });
 });
 
 describe('a number earns its cells one credit per window', () => {
   it('three verified codes of one number credit the range, block and country once', async () => {
     const app = guardApp();
-    const { number } = freshUsRange();
+    const { range, number } = freshUsRange();
     const owner = number(9);
     for (let code = 0; code < 3; code += 1) await requestAndVerify(app, owner);
     const once = { s: 1, v: 1 };
     expect(await usCells(app)).toEqual({ range: once, block: once, country: { s: 3, v: 1 } });
-    // One credit, not three: the range holds base 2 + 1 unverified sends of other numbers.
-    expect(await outcomes(app, [number(1), number(2), number(3), number(4)])).toEqual([
-      'sent',
-      'sent',
-      'sent',
-      'range',
-    ]);
+    expect(await outcomes(app, [number(1), number(2), number(3)])).toEqual(['sent', 'sent', 'sent']);
+    // The country: 6 sent, 1 verified, so 5 unverified of its 15 + 1; 11 more leave it no room.
+    await unverifiedElsewhere(app, 11, blockOf(range));
+    expect((await usCells(app)).country).toEqual({ s: 17, v: 1 });
+    // One credit, not three: 3 unverified is the range's limit 2 + 1, so it is blamed.
+    expect(await outcomes(app, [number(4)])).toEqual(['range']);
   });
 });
 
@@ -225,34 +253,46 @@ describe('a Plivo 4xx', () => {
     expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0', c: '1' }]);
   });
 
-  it('on a resend takes back nothing from the guard: the first send stays counted, and is credited once', async () => {
+  it('on a resend gives back its country count; the first send stays counted and is credited once', async () => {
     const app = guardApp();
     const phone = freshUsRange().number(12);
     expect((await request(app, phone)).outcome).toBe('sent');
     await injectSmsFault({ status: 400, count: 1 });
     expect((await request(app, phone)).outcome).toBe('sms_failed');
     const counted = { s: 1, v: 0 };
-    // The refused resend's country count stays (erring on the side of counting, never of lending).
-    expect(await usCells(app)).toEqual({ range: counted, block: counted, country: { s: 2, v: 0 } });
+    // The refused resend charged the country alone, and gave it back: nobody received it.
+    expect(await usCells(app)).toEqual({ range: counted, block: counted, country: counted });
+    // The first send's count and the number's mark stay: the next send is still a resend.
     expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0' }]);
     await requestAndVerify(app, phone);
     const credited = { s: 1, v: 1 };
-    expect(await usCells(app)).toEqual({ range: credited, block: credited, country: { s: 3, v: 1 } });
+    expect(await usCells(app)).toEqual({ range: credited, block: credited, country: { s: 2, v: 1 } });
+    expect(await guardMarks(app)).toEqual([{ w: String(WINDOW), o: '0', c: '1' }]);
   });
 });
 
 describe('the price of counting a number once, and its bound', () => {
-  it('an attacker resending to the numbers it got admitted gets at most the per-phone limit each', async () => {
-    // Resends to a number are the per-phone limit's to bound, not the guard's: a pumped range
-    // costs at most its base (2 numbers) x RATE_LIMIT_SEND_PER_PHONE (5) = 10 SMS per hour.
-    const app = guardApp();
+  it('an attacker resending to the numbers it got admitted in one range gets at most the per-phone limit each, and RATE_LIMIT_SEND_PER_PREFIX in all', async () => {
+    // Resends are not checked in the range, and while the country has room nothing in the range
+    // is: the plain limits bound them. A declared US (600 an hour: country base 150) keeps the
+    // country cell out of it.
+    const app = guardApp({ FRAUD_GUARD_EXPECTED: 'US:600' });
     const { number } = freshUsRange();
-    const phones = Array.from({ length: 20 }, (_, index) => number(index * 3));
-    const before = await smsTo(phones);
+    const held = [number(3), number(6)];
+    const more = [number(9), number(12)];
+    const before = await smsTo([...held, ...more]);
     const answers = [];
-    for (let round = 0; round < 6; round += 1) answers.push(...(await outcomes(app, phones)));
-    expect(answers.filter((answer) => answer === 'sent')).toHaveLength(10);
-    expect(await smsTo(phones, before)).toBe(10);
+    for (let round = 0; round < 6; round += 1) answers.push(...(await outcomes(app, held)));
+    // 5 each (RATE_LIMIT_SEND_PER_PHONE), then the per-phone limit.
+    expect(answers).toEqual([...Array(10).fill('sent'), 'phone', 'phone']);
+    const later = [];
+    for (let round = 0; round < 6; round += 1) later.push(...(await outcomes(app, more)));
+    // 5 more make the range's 15 (RATE_LIMIT_SEND_PER_PREFIX): then every send, resend or not, is refused.
+    expect(later).toEqual([...Array(5).fill('sent'), ...Array(7).fill('prefix')]);
+    expect(await smsTo([...held, ...more], before)).toBe(15);
+    // The range and block count each number once; the country counts every send.
+    const four = { s: 4, v: 0 };
+    expect(await usCells(app)).toEqual({ range: four, block: four, country: { s: 15, v: 0 } });
   });
 
   it('resends spend the country budget: an attacker resending across many blocks stays within base + overdraft', async () => {
