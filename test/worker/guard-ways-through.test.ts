@@ -171,6 +171,20 @@ describe('home-market budgets', () => {
       base: 15,
     });
   }, 120_000);
+
+  it('a number verifying many codes in an hour teaches the learned volume once', async () => {
+    const app = guardApp();
+    const [repeated, other] = usNumbers(2) as [string, string];
+    for (let round = 0; round < 3; round += 1) {
+      const sent = await answer(await request(app, { phone: repeated }));
+      await verifyLatest(app, repeated, sent.verificationId);
+    }
+    const sent = await answer(await request(app, { phone: other }));
+    await verifyLatest(app, other, sent.verificationId);
+    const day = String(Math.floor(START / DAY_MS));
+    expect(await redis(['HGET', `${app.env.KEY_PREFIX as string}guard-peak:US`, day])).toBe('2');
+    expect(await statsField(app, 'US:verified')).toBe(4);
+  });
 });
 
 describe('no cheap lockout', () => {

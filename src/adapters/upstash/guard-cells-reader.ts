@@ -74,12 +74,12 @@ function addHash(read: CountryCells, hash: Record<string, unknown> | null | unde
   }
 }
 
-/** The busiest hour of verified codes over the days admit-send reads (today and 7 before). */
+/** The busiest hour of verified codes over the days admit-send reads (today and the 6 before). */
 function learnedPeak(hash: Record<string, unknown> | null | undefined, today: number): number {
   let peak = 0;
   for (const [day, value] of Object.entries(hash ?? {})) {
     const age = today - Number(day);
-    if (age >= 0 && age <= LEARNED_VOLUME_DAYS) peak = Math.max(peak, Number(value) || 0);
+    if (age >= 0 && age < LEARNED_VOLUME_DAYS) peak = Math.max(peak, Number(value) || 0);
   }
   return peak;
 }

@@ -36,7 +36,7 @@
  *          verified codes, written by check-code)
  * KEYS[21] the trusted keys' cells, current window; KEYS[22] previous window (`{keyTag}:s|v`)
  * ARGV[46] the country's declared hourly volume (FRAUD_GUARD_EXPECTED), 0 when undeclared
- * ARGV[47] today's UTC day index      ARGV[48] days of peaks to read (today and this many before)
+ * ARGV[47] today's UTC day index      ARGV[48] days of peaks to read (today and the days before it)
  * ARGV[49] '1' when the caller solved a challenge for this request (siteverify passed)
  * ARGV[50] the API key's tag when its caller vouches for the user (`trustedUser`), else ''
  * ARGV[51] base of the challenged cell   ARGV[52] base of a trusted key's cell
@@ -63,10 +63,12 @@
  * send counted, for revoke-code: `rbc` (range, block, country), `rbco` (+ overdraft), `c` (a
  * resend: the country only), `h` (challenged), `t` (trusted), '' (nothing: a test number, `off`).
  *
- * Narrow cells blame only under pressure: while the country cell has room, its range and block
- * cells are not checked (a stranger's two unverified requests must not refuse a range's other 999
- * numbers); once it is out of room, a send must pass its range and block, and only a clean block
- * may borrow from the overdraft. A single range is still bounded by RATE_LIMIT_SEND_PER_PREFIX.
+ * Narrow cells blame only past the country's base: while the country's unverified sends are below
+ * its base, a first send is admitted whatever its range and block hold (a stranger's two
+ * unverified requests must not refuse a range's other 999 numbers); past it, a send must pass its
+ * range and block (credit earned by real users' verifications does not reopen an attacker's dirty
+ * cells), then the country's room, and once the country has none only a clean block may borrow
+ * from the overdraft. A single range is bounded by RATE_LIMIT_SEND_PER_PREFIX meanwhile.
  * The country's base is the larger of FRAUD_GUARD_COUNTRY_BASE and a quarter of its expected
  * hourly volume: declared (ARGV[46]) or learned (the busiest hour of verified codes in KEYS[20]).
  *
@@ -181,21 +183,23 @@ if mode ~= 'off' then
     local days = tonumber(ARGV[48])
     local today = tonumber(ARGV[47])
     local peakDays = {}
-    for d = 0, days do
+    for d = 0, days - 1 do
       peakDays[d + 1] = tostring(today - d)
     end
     for _, peak in ipairs(redis.call('HMGET', KEYS[20], unpack(peakDays))) do
       expected = math.max(expected, tonumber(peak or '0'))
     end
     local countryBase = math.max(tonumber(ARGV[30]), math.ceil(expected / 4))
-    if room(cells, 5, countryBase) then
+    if resend then
+      if not room(cells, 5, countryBase) then refusal = 'country' end
+    elseif unverified(cells, 5) < countryBase then
       tier = '0'
-    elseif resend then
-      refusal = 'country'
     elseif not room(cells, 1, ARGV[28]) then
       refusal = 'range'
     elseif not room(cells, 3, ARGV[29]) then
       refusal = 'block'
+    elseif room(cells, 5, countryBase) then
+      tier = '0'
     elseif unverified(cells, 3) < 1 and room(cells, 7, ARGV[31]) then
       tier = '1'
     else

@@ -48,9 +48,11 @@
  * The record's tier `o` says which cells admitted the send: `0`/`1` the plain cells (and the
  * overdraft), credited as above; `c` the challenged cell `h:v`, and `t` its key's cell in the
  * trusted hash (`{q}:v`) plus `t:v` in the country hash, each once, when the code is approved
- * (an approval happens once per code). A real approval also raises today's learned peak of the
- * country (KEYS[16]) to this hour's verified count when it is higher: the busiest hour of verified
- * codes is what admit-send learns a country's normal volume from.
+ * (an approval happens once per code). An approval that credits the plain cells (once per number
+ * and window) or the challenged cell also counts in the hour's `{country}:learned` and raises
+ * today's learned peak of the country (KEYS[16]) to it when higher: the busiest hour is what
+ * admit-send learns a country's normal volume from, and a number verifying many codes teaches it
+ * once, a trusted key's users (who skip the country's cells) not at all.
  *
  * A success deletes the code (single use) and both failure counters: NIST counts consecutive
  * failures, and a success ends the run. (Comments live here, not in the Lua text: the text is
@@ -97,7 +99,7 @@ if rec[1] == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'h')
   redis.call('DEL', KEYS[3], KEYS[4])
   local test = rec[5] == '1'
-  local verifiedThisHour = redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
+  redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   local cell = nil
   local base = 7
@@ -109,10 +111,6 @@ if rec[1] == ARGV[1] then
   if test then
     return {'approved', rec[10]}
   end
-  if verifiedThisHour > tonumber(redis.call('HGET', KEYS[16], ARGV[18]) or '0') then
-    redis.call('HSET', KEYS[16], ARGV[18], verifiedThisHour)
-    redis.call('EXPIRE', KEYS[16], ARGV[19])
-  end
   local current = rec[6] == ARGV[12]
   if current then
     cell = KEYS[base]
@@ -122,8 +120,16 @@ if rec[1] == ARGV[1] then
   if not cell or redis.call('EXISTS', cell) == 0 then
     return {'approved', rec[10]}
   end
+  local function learn()
+    local verifiedThisHour = redis.call('HINCRBY', KEYS[6], ARGV[10] .. ':learned', 1)
+    if verifiedThisHour > tonumber(redis.call('HGET', KEYS[16], ARGV[18]) or '0') then
+      redis.call('HSET', KEYS[16], ARGV[18], verifiedThisHour)
+      redis.call('EXPIRE', KEYS[16], ARGV[19])
+    end
+  end
   if rec[7] == 'c' then
     redis.call('HINCRBY', cell, 'h:v', 1)
+    learn()
     return {'approved', rec[10]}
   end
   if rec[7] == 't' then
@@ -138,6 +144,7 @@ if rec[1] == ARGV[1] then
   local mark = redis.call('HMGET', markKey, 'w', 'c')
   if mark[1] == rec[6] and not mark[2] then
     redis.call('HSET', markKey, 'c', 1)
+    learn()
     redis.call('HINCRBY', cell, 'r:' .. rec[8] .. ':v', 1)
     redis.call('HINCRBY', cell, 'b:' .. rec[9] .. ':v', 1)
     redis.call('HINCRBY', cell, 'c:v', 1)
