@@ -20,7 +20,21 @@ export interface DevStackOptions {
    * the voice channel is off. Default false: no PUBLIC_BASE_URL, as `npm run dev` runs.
    */
   publicBaseUrl?: boolean;
+  /**
+   * The Worker exactly as `npm run dev` runs it with the sandbox (wrangler.toml's [env.dev], so
+   * ENVIRONMENT development and its RECEIPT_ISSUER): none of the test defaults below, and the
+   * sender settings local/dev.ts gives it, so every channel works. Implies `publicBaseUrl`.
+   */
+  asNpmRunDev?: boolean;
 }
+
+/** What local/dev.ts hands the Worker when it runs the Plivo sandbox (keep the two alike). */
+const NPM_RUN_DEV_SENDERS = {
+  PLIVO_SENDER: 'OTPEDGE',
+  PLIVO_VOICE_SRC: '+14155550100',
+  PLIVO_WHATSAPP_SRC: '+14155550100',
+  PLIVO_WHATSAPP_TEMPLATE: 'otp_login',
+};
 
 /**
  * What `npm run dev` runs, on free ports and with fresh secrets: a throwaway redis-server behind
@@ -33,18 +47,19 @@ export async function startDevStack(
   options: DevStackOptions = {},
 ): Promise<DevStack> {
   const redisRestToken = 'browser-test-redis-token';
-  const port = options.publicBaseUrl ? await findFreePort() : undefined;
+  const port = options.publicBaseUrl || options.asNpmRunDev ? await findFreePort() : undefined;
   const ownUrl: Record<string, string> =
     port === undefined ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
+  const testDefaults: Record<string, string> = options.asNpmRunDev
+    ? NPM_RUN_DEV_SENDERS
+    : { ENVIRONMENT: 'test', PLIVO_SENDER: '+14155550100', RECEIPT_ISSUER: 'https://otp.browser.test' };
   const stack = await startLocalStack({
     redisRest: { token: redisRestToken },
     plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
     worker: {
       port,
       vars: {
-        ENVIRONMENT: 'test',
-        PLIVO_SENDER: '+14155550100',
-        RECEIPT_ISSUER: 'https://otp.browser.test',
+        ...testDefaults,
         ...ownUrl,
         ...vars,
       },
