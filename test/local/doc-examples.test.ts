@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GUIDES } from '../../src/http/guides.ts';
 import { documentedFiles, fencedBlocks, parseCurlBlock } from '../support/doc-examples.ts';
 
 /**
@@ -114,5 +115,13 @@ describe('links in the docs', () => {
     const readme = readFileSync('README.md', 'utf8');
     const linked = [...readme.matchAll(/\]\(([^)#\s]+)/g)].map((match) => match[1]);
     expect(files.filter((file) => file !== 'README.md' && !linked.includes(file))).toEqual([]);
+  });
+});
+
+describe('the API reference (/docs, from /openapi.json)', () => {
+  it('names guides that exist in the repository', () => {
+    const named = [...GUIDES.matchAll(/`([\w/.-]+\.md)`/g)].map((match) => match[1] ?? '');
+    expect(named.length).toBeGreaterThan(3);
+    expect(named.filter((file) => !existsSync(file))).toEqual([]);
   });
 });
