@@ -6,11 +6,11 @@ import './zod-messages.ts';
 
 /**
  * Every setting the Worker reads from its vars and secrets, with its default. Values arrive as
- * strings (Worker vars) so numbers are coerced. The README and .dev.vars.example document the
- * same table; keep the three in step.
+ * strings (Worker vars) so numbers are coerced. docs/configuration.md and .dev.vars.example
+ * document the same table; keep the three in step (test/local/docs-match-config.test.ts checks).
  *
  * `zod/mini`, not classic zod: the classic `z` namespace cannot be tree-shaken and alone costs
- * ~92 KB gzip, most of the Worker's 135 KiB budget (figures in README "Bundle size").
+ * ~92 KB gzip, most of the Worker's 135 KiB budget (figures in docs/benchmarks.md, "Bundle size").
  */
 const integer = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);

@@ -3,6 +3,7 @@ import { SEND_SCOPES } from '../otp/ports.ts';
 import { VERSION } from '../version.ts';
 import type { DocumentedRoute } from './documented-route.ts';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
+import { GUIDES } from './guides.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -52,8 +53,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
     info: {
       title: 'otp-edge',
       version: VERSION,
-      description:
-        'SMS one-time-password verification at the edge. Every error body is `{"error": {"code", "message", ...}}`; `code` is stable, `message` is for humans.',
+      description: `SMS one-time-password verification at the edge. Every error body is \`{"error": {"code", "message", ...}}\`; \`code\` is stable, \`message\` is for humans. ${GUIDES}`,
     },
     paths,
     components: { schemas: { ...schemas, Error: errorSchema(Object.keys(ERROR_CODES) as ErrorCode[]) } },

@@ -22,7 +22,21 @@ export interface DevStackOptions {
   publicBaseUrl?: boolean;
   /** Starts the Turnstile siteverify stand-in and points TURNSTILE_SITEVERIFY_URL at it. */
   turnstile?: boolean;
+  /**
+   * The Worker exactly as `npm run dev` runs it with the sandbox (wrangler.toml's [env.dev], so
+   * ENVIRONMENT development and its RECEIPT_ISSUER): none of the test defaults below, and the
+   * sender settings local/dev.ts gives it, so every channel works. Implies `publicBaseUrl`.
+   */
+  asNpmRunDev?: boolean;
 }
+
+/** What local/dev.ts hands the Worker when it runs the Plivo sandbox (keep the two alike). */
+const NPM_RUN_DEV_SENDERS = {
+  PLIVO_SENDER: 'OTPEDGE',
+  PLIVO_VOICE_SRC: '+14155550100',
+  PLIVO_WHATSAPP_SRC: '+14155550100',
+  PLIVO_WHATSAPP_TEMPLATE: 'otp_login',
+};
 
 /**
  * What `npm run dev` runs, on free ports and with fresh secrets: a throwaway redis-server behind
@@ -35,9 +49,12 @@ export async function startDevStack(
   options: DevStackOptions = {},
 ): Promise<DevStack> {
   const redisRestToken = 'browser-test-redis-token';
-  const port = options.publicBaseUrl ? await findFreePort() : undefined;
+  const port = options.publicBaseUrl || options.asNpmRunDev ? await findFreePort() : undefined;
   const ownUrl: Record<string, string> =
     port === undefined ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
+  const testDefaults: Record<string, string> = options.asNpmRunDev
+    ? NPM_RUN_DEV_SENDERS
+    : { ENVIRONMENT: 'test', PLIVO_SENDER: '+14155550100', RECEIPT_ISSUER: 'https://otp.browser.test' };
   const stack = await startLocalStack({
     turnstile: options.turnstile ?? false,
     redisRest: { token: redisRestToken },
@@ -45,9 +62,7 @@ export async function startDevStack(
     worker: {
       port,
       vars: {
-        ENVIRONMENT: 'test',
-        PLIVO_SENDER: '+14155550100',
-        RECEIPT_ISSUER: 'https://otp.browser.test',
+        ...testDefaults,
         ...ownUrl,
         ...vars,
       },

@@ -116,7 +116,7 @@ describe('receipt signer', () => {
     const signer = createReceiptSigner(settings(key), clock, countingRandom);
     const jwks = buildJwks(key, []);
     const forAttempt = await signer.sign(subject({ nonce: 'attempt-1', transaction: TRANSACTION }));
-    // What the README's backend does after jwtVerify: compare the claims with its own records.
+    // What docs/api.md's backend does after jwtVerify: compare the claims with its own records.
     const accepts = async (token: string, expected: { nonce: string; amount: string }) => {
       const { payload } = await verifyAsCustomer(token, jwks, clock);
       const transaction = payload.transaction as typeof TRANSACTION | undefined;
