@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { startDefaultStack } from './pumping/default-stack.ts';
+import { type DefaultStack, startDefaultStack } from './pumping/default-stack.ts';
 import { overallVerdict, percent, renderScenario, type ScenarioResult, verdicts } from './pumping/render.ts';
 import { type Scenario, selectScenarios } from './pumping/scenarios.ts';
 import { simulate } from './pumping/simulation.ts';
@@ -59,11 +59,7 @@ async function main() {
   let redisVersion = 'unknown';
   for (const scenario of scenarios) {
     console.log(`pumping: "${scenario.name}": starting a fresh stack…`);
-    const stack = await startDefaultStack({
-      storeLatencyMs,
-      smsLatencyMs,
-      settings: workerSettings(scenario),
-    });
+    const stack = await startStack(scenario);
     try {
       redisVersion = await stack.redisVersion();
       stack.markStart();
@@ -95,6 +91,27 @@ async function main() {
   if (!values['no-write']) {
     writeSection(values.section, markdown);
     console.log(`pumping: wrote the "${values.section}" section of bench/results.md`);
+  }
+}
+
+const STACK_START_ATTEMPTS = 3;
+
+/**
+ * A fresh stack for the scenario. The free port `wrangler dev` is given is only free when it is
+ * chosen: on a machine shared with other runs another process can take it first ("Address already
+ * in use"), so a failed start is tried again, a bounded number of times.
+ */
+async function startStack(scenario: Scenario): Promise<DefaultStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDefaultStack({ storeLatencyMs, smsLatencyMs, settings: workerSettings(scenario) });
+    } catch (error) {
+      if (attempt >= STACK_START_ATTEMPTS) throw error;
+      const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      console.log(
+        `pumping: the stack did not start (${reason}); trying again (${attempt + 1} of ${STACK_START_ATTEMPTS})`,
+      );
+    }
   }
 }
 
