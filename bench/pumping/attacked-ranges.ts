@@ -55,9 +55,24 @@ export function isMobileOf(e164: string, country: string): boolean {
   return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 }
 
-/** Whether `e164` lies in one of the attacker's blocks (legitimate users are drawn outside them). */
-export function inAttackedBlock(e164: string): boolean {
-  return ATTACKED_COUNTRIES.some((target) =>
+/** Whether `e164` lies in one of `targets`' blocks (legitimate users are drawn outside the attacker's). */
+export function inBlocksOf(targets: readonly AttackedCountry[], e164: string): boolean {
+  return targets.some((target) =>
     target.blocks.some((block) => e164.startsWith(`+${block}`) && e164.length === block.length + 7),
   );
+}
+
+/** Whether `e164` lies in one of the six countries' attacked blocks. */
+export function inAttackedBlock(e164: string): boolean {
+  return inBlocksOf(ATTACKED_COUNTRIES, e164);
+}
+
+/** The block of a number: its E.164 digits without the + and the last 6 digits. */
+export function blockOf(e164: string): string {
+  return e164.slice(1, -6);
+}
+
+/** The 1000-number range of a number: its E.164 digits without the + and the last 3 digits. */
+export function rangeOf(e164: string): string {
+  return e164.slice(1, -3);
 }

@@ -1,14 +1,17 @@
 /**
  * A fresh local stack (new redis-server, REST server, Plivo sandbox, `wrangler dev`) running the
  * Worker with the default configuration: `[env.dev]` of wrangler.toml exactly as `npm run dev` runs
- * it (ALLOWED_COUNTRIES=*, every limit at its default). The harness adds only what it needs: the
- * secrets every run needs, a sender, and an API key so it may name each end user's IP in
- * X-End-User-IP (wrangler dev sets CF-Connecting-IP from the socket: 127.0.0.1 for everyone).
+ * it (ALLOWED_COUNTRIES=*, every limit at its default), plus only what a scenario changes
+ * (worker-settings.ts: its vars, the Turnstile stand-in). The harness adds what it needs: the
+ * secrets every run needs, a sender, and an API key so a backend caller may name each end user's
+ * IP in X-End-User-IP. A browser caller sends its own CF-Connecting-IP, which `wrangler dev`
+ * passes through (without one it would set 127.0.0.1 from the socket for everyone).
  */
 import { randomBytes } from 'node:crypto';
 import { startLocalStack } from '../../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../../scripts/keygen.ts';
 import type { SentSms } from './tally.ts';
+import type { WorkerSettings } from './worker-settings.ts';
 
 export interface DefaultStack {
   workerUrl: string;
@@ -24,6 +27,8 @@ export interface DefaultStack {
 export interface DefaultStackOptions {
   storeLatencyMs: number;
   smsLatencyMs: number;
+  /** A scenario's changes to the default configuration; none by default. */
+  settings?: WorkerSettings;
 }
 
 export async function startDefaultStack(options: DefaultStackOptions): Promise<DefaultStack> {
@@ -32,6 +37,7 @@ export async function startDefaultStack(options: DefaultStackOptions): Promise<D
   const receiptKey = await generateReceiptKey();
   const messages: SentSms[] = [];
   let origin = performance.now();
+  const settings = options.settings ?? { vars: {}, secrets: {}, turnstileStandIn: false };
   const stack = await startLocalStack({
     redisRest: { token: restToken, latencyMs: options.storeLatencyMs },
     plivo: {
@@ -44,8 +50,11 @@ export async function startDefaultStack(options: DefaultStackOptions): Promise<D
         messages.push({ atMs: performance.now() - origin, dst: `+${message.dst.replace(/^\+/, '')}` }),
       log: () => undefined,
     },
+    turnstile: settings.turnstileStandIn,
     worker: {
+      vars: settings.vars,
       secrets: {
+        ...settings.secrets,
         OTP_SECRET: generateOtpSecret(),
         RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
         API_KEYS: apiKey,

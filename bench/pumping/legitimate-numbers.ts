@@ -12,7 +12,11 @@ import type { SeededRandom } from './seeded-random.ts';
 
 const MAX_DRAWS_PER_NUMBER = 20_000;
 
-export function legitimateNumberSource(random: SeededRandom): (country: CountryCode) => string {
+/** `avoid`: numbers users never get (default: the six countries' attacked blocks). */
+export function legitimateNumberSource(
+  random: SeededRandom,
+  avoid: (e164: string) => boolean = inAttackedBlock,
+): (country: CountryCode) => string {
   const drawn = new Set<string>();
   return (country) => {
     const example = getExampleNumber(country, mobileExamples);
@@ -26,7 +30,7 @@ export function legitimateNumberSource(random: SeededRandom): (country: CountryC
       const candidate = `+${example.countryCallingCode}${digits}`;
       if (
         !drawn.has(candidate) &&
-        !inAttackedBlock(candidate) &&
+        !avoid(candidate) &&
         isMobileOf(candidate, country) &&
         classifyNumberKind(candidate).kind === 'allowed'
       ) {

@@ -1,7 +1,7 @@
 /**
  * What a simulation amounted to. SMS counts come from the Plivo sandbox (every message it accepted,
  * seen through its `onMessage` hook: the ground truth of what would have been billed), not from the
- * Worker's answers; the answers give the refusals and the users served.
+ * Worker's answers; the answers give the refusals, the challenges and the users served.
  */
 import type { SimulationRecord } from './simulation.ts';
 
@@ -18,25 +18,52 @@ export interface TimelineRow {
   attackSms: number;
   usersArrived: number;
   usersServed: number;
+  /** Users who meant to verify and were not served. */
   usersRefused: number;
+  /** Users asked for a challenge. */
+  usersAsked: number;
+  /** Users who never verify, whatever their request's answer. */
+  usersAbandoning: number;
+}
+
+/** The Retry-After values one kind of refusal carried, s. */
+export interface RetryAfterRange {
+  min: number;
+  max: number;
 }
 
 export interface Tally {
+  /** The attacker's (or stranger's) requests, not counting a retry after a challenge. */
   attackRequests: number;
   attackSms: number;
   attackSmsShare: number;
   attackSmsByCountry: Map<string, number>;
   maxAttackSmsPerCountry: number;
-  /** Requests the Worker answered 200 to, which should match attackSms. */
+  /** Requests the Worker answered 200 to (after a challenge, if any), which should match attackSms. */
   attackAccepted: number;
+  /** Requests whose first answer asked for a challenge, and those the attacker solved and sent again. */
+  attackAsked: number;
+  attackSolved: number;
+  /** Last answers' refusals (after a challenge, if any). */
   attackRefusals: Map<string, number>;
   users: number;
+  /** Users who mean to verify: the share served counts these. */
+  usersVerifying: number;
+  usersAbandoning: number;
   usersRequestOk: number;
   usersServed: number;
+  /** Served / users who mean to verify. */
   usersServedShare: number;
+  /** Users whose first answer asked for a challenge, by how; and those who solved it and asked again. */
+  usersAsked: number;
+  usersAskedBy: Map<string, number>;
+  usersSolved: number;
+  /** Why users (abandoning ones included, for their request) were not served. */
   userRefusals: Map<string, number>;
-  /** Users served, by country: [served, users]. */
-  usersByCountry: Map<string, [served: number, users: number]>;
+  /** Users who mean to verify, served, by country: [served, verifying]. */
+  usersByCountry: Map<string, [served: number, verifying: number]>;
+  /** Retry-After by refusal, over the attacker's and the users' last answers. */
+  retryAfter: Map<string, RetryAfterRange>;
   timeline: TimelineRow[];
   /** Messages to numbers that neither the attacker nor a user asked for (should be none). */
   strayMessages: number;
@@ -61,15 +88,34 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
     } else if (!userNumbers.has(message.dst)) strayMessages += 1;
   }
 
+  const retryAfter = new Map<string, RetryAfterRange>();
+  const noteRetryAfter = (refusal: string | undefined, seconds: number | undefined) => {
+    if (refusal === undefined || seconds === undefined) return;
+    const range = retryAfter.get(refusal);
+    retryAfter.set(refusal, {
+      min: Math.min(range?.min ?? seconds, seconds),
+      max: Math.max(range?.max ?? seconds, seconds),
+    });
+  };
+
   const attackRefusals = new Map<string, number>();
-  for (const call of record.attack) if (call.refusal !== undefined) increment(attackRefusals, call.refusal);
+  for (const call of record.attack) {
+    if (call.refusal !== undefined) increment(attackRefusals, call.refusal);
+    noteRetryAfter(call.refusal, call.retryAfterSeconds);
+  }
   const userRefusals = new Map<string, number>();
+  const usersAskedBy = new Map<string, number>();
   const usersByCountry = new Map<string, [number, number]>();
   for (const user of record.users) {
-    const refusal = user.request.refusal ?? (user.smsReceived ? user.verify?.refusal : 'no SMS in the inbox');
+    if (user.asked !== undefined) increment(usersAskedBy, user.asked);
+    const refusal =
+      user.request.refusal ??
+      (user.abandons ? undefined : user.smsReceived ? user.verify?.refusal : 'no SMS in the inbox');
     if (refusal !== undefined) increment(userRefusals, refusal);
-    const [served, users] = usersByCountry.get(user.country) ?? [0, 0];
-    usersByCountry.set(user.country, [served + (user.servedAtMs === undefined ? 0 : 1), users + 1]);
+    noteRetryAfter(user.request.refusal, user.request.retryAfterSeconds);
+    if (user.abandons) continue;
+    const [served, verifying] = usersByCountry.get(user.country) ?? [0, 0];
+    usersByCountry.set(user.country, [served + (user.servedAtMs === undefined ? 0 : 1), verifying + 1]);
   }
 
   const bucketMs = bucketSeconds * 1000;
@@ -83,6 +129,8 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
       usersArrived: 0,
       usersServed: 0,
       usersRefused: 0,
+      usersAsked: 0,
+      usersAbandoning: 0,
     }),
   );
   const rowAt = (atMs: number) =>
@@ -99,7 +147,9 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
     const row = rowAt(user.atMs);
     if (!row) continue;
     row.usersArrived += 1;
-    if (user.servedAtMs === undefined) row.usersRefused += 1;
+    if (user.asked !== undefined) row.usersAsked += 1;
+    if (user.abandons) row.usersAbandoning += 1;
+    else if (user.servedAtMs === undefined) row.usersRefused += 1;
     else row.usersServed += 1;
   }
 
@@ -107,7 +157,8 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
   while (timeline.length > 1 && isEmpty(timeline[timeline.length - 1])) timeline.pop();
 
   const attackRequests = record.attack.length;
-  const usersServed = record.users.filter((user) => user.servedAtMs !== undefined).length;
+  const verifying = record.users.filter((user) => !user.abandons);
+  const usersServed = verifying.filter((user) => user.servedAtMs !== undefined).length;
   return {
     attackRequests,
     attackSms,
@@ -115,13 +166,21 @@ export function tally(record: SimulationRecord, messages: readonly SentSms[], bu
     attackSmsByCountry,
     maxAttackSmsPerCountry: Math.max(0, ...attackSmsByCountry.values()),
     attackAccepted: record.attack.filter((call) => call.status === 200).length,
+    attackAsked: record.attack.filter((call) => call.asked !== undefined).length,
+    attackSolved: record.attack.filter((call) => call.solved).length,
     attackRefusals,
     users: record.users.length,
+    usersVerifying: verifying.length,
+    usersAbandoning: record.users.length - verifying.length,
     usersRequestOk: record.users.filter((user) => user.request.status === 200).length,
     usersServed,
-    usersServedShare: record.users.length === 0 ? 0 : usersServed / record.users.length,
+    usersServedShare: verifying.length === 0 ? 0 : usersServed / verifying.length,
+    usersAsked: record.users.filter((user) => user.asked !== undefined).length,
+    usersAskedBy,
+    usersSolved: record.users.filter((user) => user.solved).length,
     userRefusals,
     usersByCountry,
+    retryAfter,
     timeline,
     strayMessages,
   };
