@@ -23,7 +23,6 @@ import type {
   SendAdmission,
   SendCells,
   SendScope,
-  SendStanding,
   SentMessageLog,
   VerificationBinding,
 } from './ports.ts';

@@ -190,14 +190,23 @@ describe('API keys in the config', () => {
     const admin = digestApiKeys(`${ADMIN_KEY},${API_KEY}`, true);
     if (!plain.ok || !admin.ok) throw new Error('keys refused');
     const accepted = [...plain.digests, ...admin.digests.slice(0, 1)];
-    expect(await matchApiKey(API_KEY, accepted)).toEqual({ admin: false });
-    expect(await matchApiKey(ADMIN_KEY, accepted)).toEqual({ admin: true });
+    // keyId: the key's digest, which names it to the guard's per-key budget (never the key itself).
+    const apiKeyId = plain.digests[0]?.sha256Hex;
+    const adminKeyId = admin.digests[0]?.sha256Hex;
+    expect(await matchApiKey(API_KEY, accepted)).toEqual({ admin: false, keyId: apiKeyId });
+    expect(await matchApiKey(ADMIN_KEY, accepted)).toEqual({ admin: true, keyId: adminKeyId });
     expect(await matchApiKey(UNKNOWN_KEY, accepted)).toBeUndefined();
     expect(await matchApiKey('', accepted)).toBeUndefined();
     expect(await matchApiKey(API_KEY, [])).toBeUndefined();
     // Listed both ways: admin wins, whichever list comes first.
-    expect(await matchApiKey(API_KEY, [...plain.digests, ...admin.digests])).toEqual({ admin: true });
-    expect(await matchApiKey(API_KEY, [...admin.digests, ...plain.digests])).toEqual({ admin: true });
+    expect(await matchApiKey(API_KEY, [...plain.digests, ...admin.digests])).toEqual({
+      admin: true,
+      keyId: apiKeyId,
+    });
+    expect(await matchApiKey(API_KEY, [...admin.digests, ...plain.digests])).toEqual({
+      admin: true,
+      keyId: apiKeyId,
+    });
   });
 });
 
@@ -236,13 +245,19 @@ describe("the audience of a caller's receipts", () => {
     const identify = callerOf(AUDIENCES);
     expect(await identify(bearer(API_KEY))).toEqual({
       status: 200,
-      caller: { kind: 'server', admin: false, receiptAudience: 'https://shop.example.com/login' },
+      caller: {
+        kind: 'server',
+        admin: false,
+        receiptAudience: 'https://shop.example.com/login',
+        keyId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     });
     expect((await identify(bearer(SECOND_API_KEY))).caller.receiptAudience).toBe('test-backend');
     expect((await identify(bearer(ADMIN_KEY))).caller).toEqual({
       kind: 'server',
       admin: true,
       receiptAudience: 'admin-console',
+      keyId: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect((await identify()).caller).toEqual({ kind: 'browser', receiptAudience: 'test-backend' });
   });
