@@ -4,7 +4,7 @@
 // fallback_url, send_digits, sip_headers, ...) are ignored, as Plivo ignores what it does not know.
 
 import { type CallbackMethod, isHttpUrl, isJsonContentType, parseMethod } from './message-api.ts';
-import { isPhoneNumber, phoneDigits } from './messages.ts';
+import { isPhoneNumber, phoneDigits, refusalOfNumber } from './messages.ts';
 
 /** How Plivo requests a call's answer and hangup URLs: as for message callbacks. */
 export type HttpMethod = CallbackMethod;
@@ -53,6 +53,8 @@ export function validateCallBody(body: Record<string, unknown>): CallParse {
     return fail("multiple destinations (to joined with '<') are not supported by the sandbox");
   if (!isPhoneNumber(to.value)) return fail('invalid to: expected a phone number with its country code');
   if (phoneDigits(from.value) === phoneDigits(to.value)) return fail('from and to cannot be same');
+  const refused = refusalOfNumber('to', to.value);
+  if (refused !== null) return fail(refused);
 
   const answerUrl = requiredString(body.answer_url, 'answer_url');
   if (!answerUrl.ok) return answerUrl;

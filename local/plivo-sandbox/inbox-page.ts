@@ -11,6 +11,7 @@ import type { SandboxMessage } from './messages.ts';
 import {
   FAILED_DST_SUFFIX,
   FAILED_ERROR_CODE,
+  REFUSED_NUMBER_SUFFIX,
   UNDELIVERED_DST_SUFFIX,
   UNDELIVERED_ERROR_CODE,
 } from './messages.ts';
@@ -86,7 +87,8 @@ export function renderInboxPage(
   Status callbacks go to the message's <code>url</code>, signed with the auth token (V3 and V2).</p>
   <p><strong>Test numbers for calls.</strong> A <code>to</code> ending in <code>${FAILED_TO_SUFFIX}</code> fails,
   <code>${BUSY_TO_SUFFIX}</code> is busy, <code>${NO_ANSWER_TO_SUFFIX}</code> is not answered (no answer URL request);
-  any other is answered: the answer URL is requested (signed), its <code>&lt;Speak&gt;</code> text recorded, then the hangup URL.</p>
+  any other is answered: the answer URL is requested (signed), its <code>&lt;Speak&gt;</code> text recorded, then the hangup URL.
+  A <code>dst</code> or <code>to</code> ending in <code>${REFUSED_NUMBER_SUFFIX}</code> is refused by the API itself (400), with an error naming the number.</p>
   <p><strong>For tests.</strong> <code>GET /__sandbox/messages?dst=…</code> · <code>DELETE /__sandbox/messages</code> ·
   <code>GET /__sandbox/calls?to=…</code> · <code>DELETE /__sandbox/calls</code> ·
   <code>GET /__sandbox/requests</code> · <code>POST /__sandbox/faults[?api=call] {"status":500,"count":1,"delayMs":0}</code> ·

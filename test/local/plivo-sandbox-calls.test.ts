@@ -280,6 +280,15 @@ describe('test numbers', () => {
     expect(receiver.received.filter((request) => request.path === '/answer')).toEqual([]);
   });
 
+  it("refuses a to ending 0020 with a 400 whose text names the number, as a provider's refusal may", async () => {
+    const response = await makeCall({ to: '+15557650020' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      "to +15557650020 is not allowed by the account's geo permissions (sandbox test number)",
+    );
+    expect(await callsTo()).toEqual([]);
+  });
+
   it.each(['+15557650000', '+15557650001'])(
     'answers a call to the SMS test number %s (its SMS fails, its phone rings: what a fallback to voice is for)',
     async (to) => {

@@ -1,6 +1,6 @@
 import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
 import type { VoiceAnswerSeal } from '../../otp/voice-answer-seal.ts';
-import { plivoEndpoint, postToPlivo, refusalResult } from './plivo-api-call.ts';
+import { plivoEndpoint, postToPlivo, providerErrorText, refusalResult } from './plivo-api-call.ts';
 
 export interface PlivoCallSettings {
   baseUrl: string;
@@ -51,7 +51,7 @@ export function createPlivoCallPlacer(
       }
       // A call has no delivery reports to track: no message id.
       if (answer.status === 201 || answer.status === 200) return { kind: 'accepted', messageId: undefined };
-      log.detail(`plivo call refused ${answer.status}: ${answer.text.slice(0, 200)}`);
+      log.detail(`plivo call refused ${answer.status}: ${providerErrorText(answer.text)}`);
       return refusalResult(answer.status);
     },
   };
