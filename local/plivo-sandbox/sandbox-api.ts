@@ -2,6 +2,7 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isJsonContentType } from '../support/browser-lockdown.ts';
 import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
 import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
@@ -101,6 +102,11 @@ async function armFault(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // JSON only, as the REST server: a page's no-cors POST (text/plain, a form) cannot arm a fault.
+  if (!isJsonContentType(request.headers['content-type'])) {
+    sendPlivoError(response, 415, 'content type must be application/json');
+    return;
+  }
   const body = await readBody(request);
   const parsed = body.tooLarge
     ? { ok: false as const, error: 'request body too large' }

@@ -9,6 +9,8 @@ export type FaultTarget = 'message' | 'call';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {
+  /** The address the sandbox listens on (a local name for the browser lockdown). */
+  bindHost: string;
   authId: string;
   authToken: string;
   latencyMs: number;

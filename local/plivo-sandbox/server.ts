@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { CALL_PATH, handleMakeCall } from './call-endpoint.ts';
@@ -78,6 +79,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
   const messages = new MessageStore();
   const calls = new CallStore();
   const context: SandboxContext = {
+    bindHost: host,
     authId: options.authId,
     authToken: options.authToken,
     latencyMs,
@@ -164,6 +166,14 @@ export async function routeRequest(
   response: ServerResponse,
 ): Promise<void> {
   const method = request.method ?? 'GET';
+  // Any web page in the developer's browser can reach this port: refuse rebinding pages (a Host
+  // that is not a local name) and other origins, before anything (local/support/browser-lockdown.ts).
+  // The inbox page's own requests carry this server's origin and pass.
+  const lockdown = checkBrowserLockdown(request, { bindHost: context.bindHost, allowOwnOrigin: true });
+  if (!lockdown.ok) {
+    sendPlivoError(response, lockdown.status, lockdown.reason, { connection: 'close' });
+    return;
+  }
   // Only the path and query matter; a fixed base keeps a hostile Host header out of URL parsing.
   const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
 
