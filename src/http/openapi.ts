@@ -99,6 +99,11 @@ function errorSchema(codes: readonly ErrorCode[]): JsonObject {
             description:
               "With `rate_limited`: which limit refused. `phone`, `ip` (the client network: an IPv4 address or an IPv6 /64), `prefix`, `country` and `global` are plain limits; `range`, `block`, `country` and `global` are also the fraud guard's cells, refused while their unverified sends are over budget.",
           },
+          hint: {
+            type: 'string',
+            description:
+              'Development deployments only (ENVIRONMENT=development), with `rate_limited`, `resend_too_soon` and `too_many_attempts`: how to reset the local limits at once.',
+          },
           issues: {
             type: 'array',
             description: 'With `invalid_request`: which field is wrong and why.',

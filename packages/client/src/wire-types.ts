@@ -158,4 +158,9 @@ export interface OtpApiError {
   reasons?: string[];
   /** With `invalid_request`: which field is wrong and why. */
   issues?: { field: string; problem: string }[];
+  /**
+   * Development deployments only (`npm run dev`), with `rate_limited`, `resend_too_soon` and
+   * `too_many_attempts`: how to reset the local limits at once. Never sent in production.
+   */
+  hint?: string;
 }
