@@ -20,7 +20,11 @@ export interface InboxPageOptions {
   authId: string;
   /** Per-response CSP nonce for the inline style and script. */
   nonce: string;
+  /** Offer "Reset local limits" (the sandbox runs beside npm run dev's own Redis). */
+  limitReset?: boolean;
 }
+
+export const RESET_LIMITS_LABEL = 'Reset local limits';
 
 export const EMPTY_INBOX_TEXT = 'No messages yet — request a code and it will appear here.';
 
@@ -48,12 +52,17 @@ export function inboxFingerprint(messages: readonly Tracked[], calls: readonly T
   return `${part(messages)}|${part(calls)}`;
 }
 
-export function renderInboxPage(
-  messages: readonly SandboxMessage[],
-  calls: readonly SandboxCall[],
-  options: InboxPageOptions,
-): string {
-  const nonce = escapeHtml(options.nonce);
+function inboxTitle(messages: readonly SandboxMessage[], calls: readonly SandboxCall[]): string {
+  return `SMS inbox (${messages.length + calls.length}) · Plivo sandbox`;
+}
+
+/**
+ * The list alone, as `<main id="inbox">` with the title and fingerprint it goes with: what the page
+ * script swaps in (`GET /?part=inbox`). A fragment, not the whole page: the page's nonce changes
+ * with every response, and Chromium checks the `<style>` of a parsed page against the live page's
+ * CSP, reporting a violation on every refresh.
+ */
+export function renderInboxList(messages: readonly SandboxMessage[], calls: readonly SandboxCall[]): string {
   const sections: string[] = [];
   if (messages.length > 0) {
     sections.push(`<h2>Messages</h2><ol class="messages">${messages.map(renderMessage).join('')}</ol>`);
@@ -63,12 +72,23 @@ export function renderInboxPage(
   }
   const list =
     sections.length === 0 ? `<p class="empty">${escapeHtml(EMPTY_INBOX_TEXT)}</p>` : sections.join('');
+  const fingerprint = escapeHtml(inboxFingerprint(messages, calls));
+  const title = escapeHtml(inboxTitle(messages, calls));
+  return `<main id="inbox" data-fingerprint="${fingerprint}" data-title="${title}">${list}</main>`;
+}
+
+export function renderInboxPage(
+  messages: readonly SandboxMessage[],
+  calls: readonly SandboxCall[],
+  options: InboxPageOptions,
+): string {
+  const nonce = escapeHtml(options.nonce);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>SMS inbox (${messages.length + calls.length}) · Plivo sandbox</title>
+<title>${escapeHtml(inboxTitle(messages, calls))}</title>
 <link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -76,9 +96,14 @@ export function renderInboxPage(
 <header>
   <h1>SMS inbox</h1><span class="meta">with WhatsApp and voice calls</span>
   <span class="meta">Plivo sandbox · account <code>${escapeHtml(options.authId)}</code> · <span id="live">live</span></span>
-  <button id="clear" type="button">Clear inbox</button>
+  <span class="actions">${
+    options.limitReset
+      ? `<button id="reset-limits" type="button" title="Deletes the local Worker's send limits, cooldowns, failure counts and fraud-guard cells in the local Redis; codes already sent keep working">${RESET_LIMITS_LABEL}</button> `
+      : ''
+  }<button id="clear" type="button">Clear inbox</button></span>
+  <output id="action-result" class="meta" aria-live="polite"></output>
 </header>
-<main id="inbox">${list}</main>
+${renderInboxList(messages, calls)}
 <footer>
   <p><strong>Test numbers.</strong> A destination ending in <code>${FAILED_DST_SUFFIX}</code> fails
   (queued → failed, ErrorCode ${FAILED_ERROR_CODE}); one ending in <code>${UNDELIVERED_DST_SUFFIX}</code> is undelivered
@@ -92,7 +117,8 @@ export function renderInboxPage(
   <p><strong>For tests.</strong> <code>GET /__sandbox/messages?dst=…</code> · <code>DELETE /__sandbox/messages</code> ·
   <code>GET /__sandbox/calls?to=…</code> · <code>DELETE /__sandbox/calls</code> ·
   <code>GET /__sandbox/requests</code> · <code>POST /__sandbox/faults[?api=call] {"status":500,"count":1,"delayMs":0}</code> ·
-  <code>DELETE /__sandbox/faults</code></p>
+  <code>DELETE /__sandbox/faults</code> · <code>POST /__sandbox/limits/reset</code> (with <code>npm run dev</code>:
+  the local Worker's limits, cooldowns and fraud-guard cells; <code>npm run local:reset-limits</code>)</p>
 </footer>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
@@ -171,7 +197,8 @@ h1 { margin: 0; font-size: 1.3rem; }
 .meta { color: var(--muted); }
 #live::before { content: "● "; color: #12b76a; }
 #live.offline::before { color: #f04438; }
-#clear { margin-left: auto; font: inherit; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--ink); cursor: pointer; }
+.actions { margin-left: auto; display: flex; gap: .5rem; }
+#clear, #reset-limits { font: inherit; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--ink); cursor: pointer; }
 main { max-width: 52rem; margin: 1.5rem auto; padding: 0 1rem; }
 .empty { text-align: center; color: var(--muted); font-size: 1.1rem; padding: 4rem 1rem; border: 2px dashed var(--line); border-radius: 12px; }
 .messages { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; }
@@ -214,13 +241,13 @@ const SCRIPT = `
   }
 
   async function refresh() {
-    const page = await fetch('/', { cache: 'no-store' });
-    const next = new DOMParser().parseFromString(await page.text(), 'text/html');
+    const part = await fetch('/?part=inbox', { cache: 'no-store' });
+    const next = new DOMParser().parseFromString(await part.text(), 'text/html');
     const inbox = next.getElementById('inbox');
     if (!inbox) return;
     document.getElementById('inbox').replaceWith(document.adoptNode(inbox));
-    document.title = next.title;
-    fingerprint = next.body.dataset.fingerprint;
+    document.title = inbox.dataset.title;
+    fingerprint = inbox.dataset.fingerprint;
     for (const item of document.querySelectorAll('.message')) {
       if (!seen.has(item.dataset.uuid)) item.classList.add('arrived');
       seen.add(item.dataset.uuid);
@@ -248,6 +275,29 @@ const SCRIPT = `
       live.textContent = 'sandbox unreachable';
       live.classList.add('offline');
     }
+  }
+
+  const result = document.getElementById('action-result');
+  const reset = document.getElementById('reset-limits');
+  if (reset) {
+    reset.addEventListener('click', async () => {
+      reset.disabled = true;
+      try {
+        const response = await fetch('/__sandbox/limits/reset', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        const body = await response.json();
+        result.textContent = response.ok
+          ? 'Local limits reset (' + body.deleted + ' keys deleted): send and verify as if for the first time.'
+          : 'Reset failed: ' + body.error;
+      } catch {
+        result.textContent = 'Reset failed: the sandbox is unreachable.';
+      } finally {
+        reset.disabled = false;
+      }
+    });
   }
 
   document.getElementById('clear').addEventListener('click', async () => {

@@ -61,9 +61,36 @@ export async function handleSandboxApi(
       return true;
     }
 
+    case '/__sandbox/limits/reset':
+      if (method === 'POST') await resetLimits(context, request, response);
+      else sendMethodNotAllowed(response, ['POST']);
+      return true;
+
     default:
       return false;
   }
+}
+
+/**
+ * The dev Worker's limits, cooldowns, failure counts and fraud-guard cells in the local Redis,
+ * deleted (local/limit-reset.ts); verifications stay. JSON only, like every POST here, so no other
+ * page can send it without a preflight (local/support/browser-lockdown.ts).
+ */
+async function resetLimits(context: SandboxContext, request: IncomingMessage, response: ServerResponse) {
+  if (!isJsonContentType(request.headers['content-type'])) {
+    sendPlivoError(response, 415, 'content type must be application/json');
+    return;
+  }
+  await readBody(request);
+  if (!context.resetLimits) {
+    sendPlivoError(
+      response,
+      404,
+      'no local Redis to reset: this sandbox was not started by npm run dev with its own Redis REST server',
+    );
+    return;
+  }
+  sendJson(response, 200, await context.resetLimits());
 }
 
 /**

@@ -25,4 +25,6 @@ export interface SandboxContext {
   onMessage: (message: SandboxMessage) => void;
   onCall: (call: SandboxCall) => void;
   log: (line: string) => void;
+  /** Present when the sandbox runs beside the local Redis (npm run dev): see PlivoSandboxOptions. */
+  resetLimits: (() => Promise<{ deleted: number; patterns: string[] }>) | undefined;
 }

@@ -81,6 +81,21 @@ export function guardNumberKey(prefix: string, channel: string, phoneTag: string
   return `${prefix}guard-number:${channel}:${phoneTag}`;
 }
 
+/**
+ * SCAN MATCH patterns of every key that holds a caller back: the plain send limits' windows, the
+ * resend cooldowns, the failure counters (number-wide and per network), the verify-per-IP windows,
+ * and the fraud guard's cells and number marks. What "reset local limits" deletes for a developer
+ * (local/limit-reset.ts, never in a deployment). Verifications, active pointers, voice-answer
+ * claims, stats and delivery records are none of these: a code in flight still verifies after a
+ * reset, and the admin report keeps its history.
+ */
+export function callerLimitKeyPatterns(prefix: string): string[] {
+  const literal = prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+  return ['limit:', 'cooldown:', 'failures:', 'verify-ip:', 'guard:', 'guard-number:'].map(
+    (family) => `${literal}${family}*`,
+  );
+}
+
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */
 export const STATS_TTL_SECONDS = 8 * 24 * 60 * 60;
 
