@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { parsePhone } from '../phone/parse-phone.ts';
 import type { AppEnv } from './app-env.ts';
 import { ERROR_CODES, type ErrorCode, errorBody } from './error-codes.ts';
 
@@ -46,4 +47,14 @@ export function invalidFieldResponse(
   { field, problem }: { field: string; problem: string },
 ) {
   return errorResponse(c, 'invalid_request', { extra: { issues: [{ field, problem }] } });
+}
+
+/**
+ * `400 invalid_phone` with what is wrong with the number (too short, too long, not a valid number
+ * for its country...), as libphonenumber sees it, in the shape of the schema's issues.
+ */
+export function invalidPhoneResponse(c: Context<AppEnv>, phone: string) {
+  const parsed = parsePhone(phone);
+  const problem = parsed.ok ? 'not a number this service can use' : parsed.problem;
+  return errorResponse(c, 'invalid_phone', { extra: { issues: [{ field: 'phone', problem }] } });
 }

@@ -169,10 +169,12 @@ export const otpApprovedResponse = z
 export const verificationResponse = z
   .object({
     verificationId,
-    status: z.enum(['pending', 'approved', 'canceled', 'expired']).register(z.globalRegistry, {
-      description:
-        '`pending`: the code can be verified; `approved`: it was; `canceled`: DELETE was called; `expired`: its lifetime passed.',
-    }),
+    status: z
+      .enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts_reached'])
+      .register(z.globalRegistry, {
+        description:
+          '`pending`: the code can be verified; `approved`: it was; `canceled`: DELETE was called; `expired`: its lifetime passed; `max_attempts_reached`: its code took OTP_MAX_ATTEMPTS wrong guesses (or a verify named another transaction) and can never be approved: request a new code.',
+      }),
     attemptsRemaining: z.int().register(z.globalRegistry, {
       description: 'Wrong guesses left on this code (0 once it is no longer pending).',
     }),

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'resend_too_soon'
   | 'fallback_too_soon'
   | 'too_many_attempts'
+  | 'max_attempts_reached'
   | 'rate_limited'
   | 'internal_error'
   | 'sms_failed'
@@ -111,7 +112,11 @@ export interface OtpApproved {
 /** `GET /otp/verifications/{id}`. */
 export interface OtpVerification {
   verificationId: string;
-  status: 'pending' | 'approved' | 'canceled' | 'expired';
+  /**
+   * `max_attempts_reached`: the code took every wrong guess it was allowed and can never be
+   * approved; request a new code.
+   */
+  status: 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
   /** Wrong guesses left on the code (0 once it is no longer pending). */
   attemptsRemaining: number;
   /** ISO 8601. */
@@ -148,7 +153,10 @@ export interface OtpApiError {
   code: ErrorCode;
   /** For humans, in English; may change. */
   message: string;
-  /** With `resend_too_soon`, `too_many_attempts`, `rate_limited`, `unavailable`: when to try again. */
+  /**
+   * With `resend_too_soon`, `too_many_attempts`, `rate_limited`, `unavailable`: when to try again;
+   * with `max_attempts_reached`: when a new code may be requested (absent: now).
+   */
   retryAfterSeconds?: number;
   /** With `invalid_code`: wrong guesses left for this code. */
   attemptsRemaining?: number;
@@ -156,7 +164,7 @@ export interface OtpApiError {
   scope?: RateLimitScope;
   /** With `captcha_failed`: Cloudflare Turnstile's error codes, e.g. `timeout-or-duplicate`. */
   reasons?: string[];
-  /** With `invalid_request`: which field is wrong and why. */
+  /** With `invalid_request` and `invalid_phone`: which field is wrong and why. */
   issues?: { field: string; problem: string }[];
   /**
    * Development deployments only (`npm run dev`), with `rate_limited`, `resend_too_soon` and
