@@ -133,7 +133,7 @@ function renderMessage(message: SandboxMessage): string {
       : `via Powerpack <code>${escapeHtml(message.powerpackUuid ?? '')}</code>`;
   const details = [`<code>${escapeHtml(message.uuid)}</code>`, `log ${escapeHtml(String(message.log))}`];
   if (message.messageExpiry !== null) details.push(`expires after ${message.messageExpiry} s`);
-  if (message.url !== null) details.push(`callbacks to <code>${escapeHtml(message.url)}</code>`);
+  if (message.url !== null) details.push(`callbacks to ${urlCode(message.url)}`);
   return `<li class="message" data-uuid="${escapeHtml(message.uuid)}">
 <div class="head">
   <span class="to">To <strong>${escapeHtml(message.dst)}</strong></span>
@@ -163,9 +163,9 @@ function renderWhatsAppBubble(message: SandboxMessage): string {
 function renderCall(call: SandboxCall): string {
   const details = [
     `<code>${escapeHtml(call.uuid)}</code>`,
-    `answer URL <code>${escapeHtml(call.answerUrl)}</code> (${escapeHtml(call.answerMethod)})`,
+    `answer URL ${urlCode(call.answerUrl)} (${escapeHtml(call.answerMethod)})`,
   ];
-  if (call.hangupUrl !== null) details.push(`hangup URL <code>${escapeHtml(call.hangupUrl)}</code>`);
+  if (call.hangupUrl !== null) details.push(`hangup URL ${urlCode(call.hangupUrl)}`);
   if (call.voice !== null && call.language !== null) {
     details.push(`voice ${escapeHtml(call.voice)}, ${escapeHtml(call.language)}`);
   }
@@ -185,6 +185,14 @@ function renderCall(call: SandboxCall): string {
 ${spoken}
 <div class="details">${details.join(' · ')}</div>
 </li>`;
+}
+
+/**
+ * A URL on one line, cut with an ellipsis, the whole of it in the tooltip: a call's answer URL holds
+ * a sealed token of some 150 characters, which wrapped over three lines of every call.
+ */
+function urlCode(url: string): string {
+  return `<code class="url" title="${escapeHtml(url)}">${escapeHtml(url)}</code>`;
 }
 
 const STYLE = `
@@ -222,6 +230,7 @@ h2 { font-size: 1rem; color: var(--muted); margin: 1.5rem 0 .5rem; }
 .bubble { margin: .75rem 0; padding: 1rem 1.25rem; border-radius: 16px 16px 16px 4px; background: var(--bubble); font: 1.35rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 .code { background: #fdb022; color: #1d2330; font-weight: 700; font-size: 1.25em; letter-spacing: .12em; padding: 0 .2em; border-radius: 4px; }
 .details { font-size: .8rem; overflow-wrap: anywhere; }
+.details code.url { display: inline-block; max-width: min(100%, 32rem); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; overflow-wrap: normal; vertical-align: bottom; }
 footer { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 `;
