@@ -4,6 +4,7 @@
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
 import net from 'node:net';
+import path from 'node:path';
 import { devEnvironmentVar, ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
 import { startLocalStack } from './stack.ts';
 import { findFreePort } from './support/processes.ts';
@@ -84,7 +85,8 @@ async function main() {
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
     worker: {
       port: workerPort,
-      envFiles: [DEV_VARS],
+      // Absolute: wrangler runs in the repository root, which need not be this process's directory.
+      envFiles: [path.resolve(DEV_VARS)],
       secrets: senderSecrets,
       output: 'console',
       persistTo: '.wrangler/state',
