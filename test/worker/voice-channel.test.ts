@@ -116,7 +116,7 @@ describe('channel voice', () => {
     expect(digitsOf(await spoken(await replay(app, answer)))).toHaveLength(12);
   });
 
-  it('stores the single use under voice-answer:{tag}, no code in it', async () => {
+  it("stores the single use under voice-answer:{tag}: the spoken code's HMAC and the CallUUID, no code in it", async () => {
     const app = voiceApp();
     const { call } = await requestCall(app, uniquePhone());
     const answer = await answerRequestOf(call);
@@ -124,8 +124,8 @@ describe('channel voice', () => {
     const keys = (await redis(['KEYS', `${app.env.KEY_PREFIX as string}voice-answer:*`])) as string[];
     expect(keys).toHaveLength(1);
     const value = String(await redis(['GET', keys[0] ?? '']));
-    expect(value).toMatch(/^[0-9a-f-]{36}$/);
-    expect(value).not.toContain(digitsOf(text).slice(0, 6));
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43} [0-9a-f-]{36}$/);
+    expect(value.split(' ')[0]).not.toContain(digitsOf(text).slice(0, 6));
   });
 
   it('fixed lines get calls only with VOICE_TO_FIXED_LINES=on; premium rate never', async () => {

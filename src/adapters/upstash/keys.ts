@@ -33,8 +33,9 @@ export function verificationKey(prefix: string, verificationTag: string) {
 }
 
 /**
- * Present once a code call's answer URL was answered (value: the CallUUID): a URL speaks once.
- * TTL = until the code expires (after it, the URL's expiry refuses it anyway).
+ * Present once a code call's answer URL was answered (value: `{code HMAC} {CallUUID}`): each code
+ * is spoken once; a later code of the same verification (a switch back to voice) replaces it.
+ * TTL = until the spoken code expires (after it, the URL's expiry refuses it anyway).
  */
 export function voiceAnswerKey(prefix: string, verificationTag: string) {
   return `${prefix}voice-answer:${verificationTag}`;
