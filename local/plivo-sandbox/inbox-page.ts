@@ -6,7 +6,13 @@
 // /__sandbox/calls every 2 s and, when anything changed, swapping in a freshly rendered list, so
 // there is one rendering path (this file) and it always escapes.
 
-import { BUSY_TO_SUFFIX, FAILED_TO_SUFFIX, NO_ANSWER_TO_SUFFIX, type SandboxCall } from './calls.ts';
+import {
+  BUSY_TO_SUFFIX,
+  FAILED_TO_SUFFIX,
+  MACHINE_TO_SUFFIX,
+  NO_ANSWER_TO_SUFFIX,
+  type SandboxCall,
+} from './calls.ts';
 import type { SandboxMessage } from './messages.ts';
 import {
   FAILED_DST_SUFFIX,
@@ -112,6 +118,8 @@ ${renderInboxList(messages, calls)}
   Status callbacks go to the message's <code>url</code>, signed with the auth token (V3 and V2).</p>
   <p><strong>Test numbers for calls.</strong> A <code>to</code> ending in <code>${FAILED_TO_SUFFIX}</code> fails,
   <code>${BUSY_TO_SUFFIX}</code> is busy, <code>${NO_ANSWER_TO_SUFFIX}</code> is not answered (no answer URL request);
+  <code>${MACHINE_TO_SUFFIX}</code> is answered by a voicemail (with <code>machine_detection=hangup</code> Plivo hangs up before any XML;
+  with <code>true</code> the answer URL gets <code>Machine=true</code>; without, the XML is played into the voicemail);
   any other is answered: the answer URL is requested (signed), its <code>&lt;Speak&gt;</code> text recorded, then the hangup URL.
   A <code>dst</code> or <code>to</code> ending in <code>${REFUSED_NUMBER_SUFFIX}</code> is refused by the API itself (400), with an error naming the number.</p>
   <p><strong>For tests.</strong> <code>GET /__sandbox/messages?dst=…</code> · <code>DELETE /__sandbox/messages</code> ·
@@ -168,6 +176,15 @@ function renderCall(call: SandboxCall): string {
   if (call.hangupUrl !== null) details.push(`hangup URL ${urlCode(call.hangupUrl)}`);
   if (call.voice !== null && call.language !== null) {
     details.push(`voice ${escapeHtml(call.voice)}, ${escapeHtml(call.language)}`);
+  }
+  if (call.machineDetection !== null)
+    details.push(`machine detection <code>${escapeHtml(call.machineDetection)}</code>`);
+  if (call.answeredBy === 'machine') {
+    details.push(
+      call.spokenText === ''
+        ? 'answered by a voicemail: nothing spoken'
+        : 'answered by a voicemail: spoken into it',
+    );
   }
   const spoken =
     call.error !== null

@@ -488,7 +488,8 @@ export interface VoiceAnswerLedger {
 
 /** A call's answer request, read and authenticated. */
 export type CallAnswerReading =
-  | { kind: 'answer'; callUuid: string }
+  /** `machine`: the provider's machine detection says a voicemail answered. */
+  | { kind: 'answer'; callUuid: string; machine: boolean }
   | { kind: 'invalid_signature'; reason: CallbackSignatureProblem };
 
 /** Plivo's side of a code call: believing its answer requests, and writing what the call says. */
