@@ -30,8 +30,9 @@ const NOT_INTERNATIONAL =
  */
 export function parsePhone(input: string): PhoneParseResult {
   const trimmed = input.trim();
-  if (trimmed.length > MAX_INPUT_LENGTH || !INTERNATIONAL_SHAPE.test(trimmed))
-    return { ok: false, problem: NOT_INTERNATIONAL };
+  if (trimmed.length > MAX_INPUT_LENGTH)
+    return { ok: false, problem: `too long to be a phone number (at most ${MAX_INPUT_LENGTH} characters)` };
+  if (!INTERNATIONAL_SHAPE.test(trimmed)) return { ok: false, problem: NOT_INTERNATIONAL };
   const digits = trimmed.replace(SEPARATORS, '');
   // `extract: false`: the whole string must be the number, not merely contain one.
   const parsed = parsePhoneNumberFromString(digits, { extract: false });
