@@ -105,6 +105,7 @@ export async function measureOtpEdgeCpu(
       roundTripsPerCall: (statsAfter.requests - statsBefore.requests) / options.calls,
     });
   };
+  // One client IP per call, as CF-Connecting-IP: wrangler dev passes a client's own through.
   const post = (path: string, ip: string, body: unknown) =>
     fetch(`${stack.workerUrl}${path}`, {
       method: 'POST',

@@ -106,7 +106,11 @@ export function numberSource(offset: number): () => string {
   };
 }
 
-/** A distinct client IP per index (10.0.0.0/8). */
+/**
+ * A distinct client IP per index (10.0.0.0/8), sent as CF-Connecting-IP: `wrangler dev` passes a
+ * client's own header through (it sets it from the socket only when there is none), so each flow
+ * is its own client to the limits, as on Cloudflare (test/browser/wrangler-client-ip.test.ts).
+ */
 export function clientIpFor(index: number): string {
   return `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
 }

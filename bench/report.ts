@@ -2,7 +2,24 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
+/** The figures the README quotes: tracked, rewritten only by a run given `--write`. */
 export const RESULTS_FILE = new URL('./results.md', import.meta.url);
+/** Where a run writes by default: untracked (.gitignore), so trying a bench leaves `git status` clean. */
+export const LOCAL_RESULTS_FILE = new URL('./results.local.md', import.meta.url);
+
+/**
+ * Where a bench's figures go: the tracked bench/results.md only when asked (`--write`), nowhere with
+ * `--no-write`, else the untracked bench/results.local.md.
+ */
+export function resultsDestination(flags: { write?: boolean; 'no-write'?: boolean }): URL | undefined {
+  if (flags['no-write']) return undefined;
+  return flags.write ? RESULTS_FILE : LOCAL_RESULTS_FILE;
+}
+
+/** `bench/results.md`, for a log line. */
+export function repoPath(file: URL): string {
+  return `bench/${file.pathname.slice(file.pathname.lastIndexOf('/') + 1)}`;
+}
 
 export function machineLines(redisVersion: string): string[] {
   const cpus = os.cpus();
@@ -28,16 +45,18 @@ function sections(text: string): { title: string; body: string }[] {
 }
 
 /**
- * Replaces the `## {title}` section of bench/results.md (or adds it, last or `first`); the rest of
- * the file stays, except that `keepOnly` drops every section whose title starts with none of its
- * entries (the bench rewrites its own part but keeps the soak's and the pumping runs').
+ * Replaces the `## {title}` section of `file` (default bench/results.md) (or adds it, last or
+ * `first`); the rest of the file stays, except that `keepOnly` drops every section whose title
+ * starts with none of its entries (the bench rewrites its own part but keeps the soak's and the
+ * pumping runs').
  */
 export function writeSection(
   title: string,
   body: string,
-  options: { keepOnly?: string[]; first?: boolean } = {},
+  options: { keepOnly?: string[]; first?: boolean; file?: URL } = {},
 ): void {
-  const existing = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
+  const file = options.file ?? RESULTS_FILE;
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const next = `## ${title}\n\n${body.trim()}\n\n`;
   let parts = sections(existing);
   if (options.keepOnly) {
@@ -55,5 +74,5 @@ export function writeSection(
     .filter((part) => part.title !== '')
     .map((part) => part.body.trimEnd())
     .join('\n\n');
-  writeFileSync(RESULTS_FILE, `${head}${text}\n`);
+  writeFileSync(file, `${head}${text}\n`);
 }

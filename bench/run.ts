@@ -2,13 +2,15 @@
  * `npm run bench`: complete OTP flows (request → read the SMS → verify) against the Worker under
  * `wrangler dev`, at a few concurrency levels, on the real local stack with artificial store and SMS
  * latencies. Reports throughput, latency percentiles, errors, store round trips and Redis commands
- * per flow (from the REST server's counters) and the bundle size; writes bench/results.md.
+ * per flow (from the REST server's counters) and the bundle size. Writes them to
+ * bench/results.local.md (untracked), or with --write to the tracked bench/results.md (the figures
+ * the README quotes: for a run worth keeping), or nowhere with --no-write.
  *
  * Then the Worker's CPU time per request by endpoint, against a hello-world Worker under the same
  * `wrangler dev` (bench/endpoint-cpu.ts).
  *
  *   npm run bench -- [--store-latency-ms 20] [--sms-latency-ms 60] [--levels 1,8,32] [--flows 200]
- *     [--cpu-calls 200]
+ *     [--cpu-calls 200] [--write | --no-write]
  *
  * Not part of `npm test`: the figures depend on the machine, so nothing here asserts.
  */
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { measureBundle } from './bundle-size.ts';
 import { type EndpointCpu, IDLE_SAMPLE_MS, measureHelloWorldCpu, measureOtpEdgeCpu } from './endpoint-cpu.ts';
 import { clientIpFor, type FlowResult, numberSource, percentile, pool, runFlow } from './flows.ts';
-import { machineLines, markdownTable, ms, writeSection } from './report.ts';
+import { machineLines, markdownTable, ms, repoPath, resultsDestination, writeSection } from './report.ts';
 import { startBenchStack } from './stack.ts';
 
 const { values } = parseArgs({
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     levels: { type: 'string', default: '1,8,32' },
     flows: { type: 'string', default: '200' },
     'cpu-calls': { type: 'string', default: '200' },
+    write: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
   strict: true,
@@ -155,9 +158,10 @@ async function main() {
   const bundle = await measureBundle();
   const markdown = renderResults(levelResults, endpointCpu, bundle, startedAt, redisVersion);
   console.log(`\n${markdown}`);
-  if (!values['no-write']) {
-    writeSection('Load benchmark', markdown, { keepOnly: ['Soak', 'SMS pumping'], first: true });
-    console.log('bench: wrote bench/results.md');
+  const file = resultsDestination(values);
+  if (file) {
+    writeSection('Load benchmark', markdown, { keepOnly: ['Soak', 'SMS pumping'], first: true, file });
+    console.log(`bench: wrote ${repoPath(file)}`);
   }
 }
 

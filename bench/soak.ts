@@ -1,17 +1,19 @@
 /**
  * `npm run bench:soak`: steady, low-concurrency OTP flows for a few minutes against the Worker under
  * `wrangler dev`, sampling latency, workerd's memory and Redis's size every 15 s; then it waits out
- * the (short) TTLs and checks that Redis is back to holding nothing without an expiry. Appends a
- * "Soak" section to bench/results.md.
+ * the (short) TTLs and checks that Redis is back to holding nothing without an expiry. Writes a
+ * "Soak" section to bench/results.local.md (untracked), or with --write to the tracked
+ * bench/results.md, or nowhere with --no-write.
  *
  *   npm run bench:soak -- [--minutes 3] [--concurrency 4] [--store-latency-ms 20] [--sms-latency-ms 60]
+ *     [--write | --no-write]
  *
  * Short TTLs (codes 5 s, every rate window 10 s) so that "everything expired" is reached within the
  * run; a key with no TTL at the end is a leak: nothing else removes it.
  */
 import { parseArgs } from 'node:util';
 import { clientIpFor, type FlowResult, numberSource, percentile, runFlow } from './flows.ts';
-import { machineLines, markdownTable, ms, writeSection } from './report.ts';
+import { machineLines, markdownTable, ms, repoPath, resultsDestination, writeSection } from './report.ts';
 import { type BenchStack, startBenchStack } from './stack.ts';
 
 const { values } = parseArgs({
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     'store-latency-ms': { type: 'string', default: '20' },
     'sms-latency-ms': { type: 'string', default: '60' },
     'sample-seconds': { type: 'string', default: '15' },
+    write: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
   strict: true,
@@ -208,9 +211,10 @@ async function main() {
 
   const markdown = render(samples, all, families, afterWait, startedAt, redisVersion);
   console.log(`\n${markdown}`);
-  if (!values['no-write']) {
-    writeSection('Soak', markdown);
-    console.log('soak: wrote the Soak section of bench/results.md');
+  const file = resultsDestination(values);
+  if (file) {
+    writeSection('Soak', markdown, { file });
+    console.log(`soak: wrote the Soak section of ${repoPath(file)}`);
   }
 }
 

@@ -58,3 +58,13 @@ function parseEnvFile(text: string): Record<string, string> {
   }
   return values;
 }
+
+/**
+ * A `"string"` setting of wrangler.toml's [env.dev.vars] (what `npm run dev` runs), read as text:
+ * importing wrangler to parse it would add seconds to every start.
+ */
+export function devEnvironmentVar(name: string): string | undefined {
+  const toml = readFileSync(new URL('../wrangler.toml', import.meta.url), 'utf8');
+  const table = /^\[env\.dev\.vars\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(toml)?.[1] ?? '';
+  return new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, 'm').exec(table)?.[1];
+}

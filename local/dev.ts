@@ -4,7 +4,8 @@
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
 import net from 'node:net';
-import { ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
+import path from 'node:path';
+import { devEnvironmentVar, ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
 import { startLocalStack } from './stack.ts';
 import { findFreePort } from './support/processes.ts';
 
@@ -76,13 +77,16 @@ async function main() {
       };
   // The stack's URLs and tokens go in last, over .dev.vars.
   const stack = await startLocalStack({
+    // The KEY_PREFIX the Worker runs with (.dev.vars over [env.dev]): what "Reset local limits" clears.
+    limitResetKeyPrefix: devVars.values.KEY_PREFIX ?? devEnvironmentVar('KEY_PREFIX') ?? 'otp:',
     redisRest: useRealRedis ? false : { token: restToken ?? '', port: ports.rest },
     plivo: useRealPlivo
       ? false
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
     worker: {
       port: workerPort,
-      envFiles: [DEV_VARS],
+      // Absolute: wrangler runs in the repository root, which need not be this process's directory.
+      envFiles: [path.resolve(DEV_VARS)],
       secrets: senderSecrets,
       output: 'console',
       persistTo: '.wrangler/state',
@@ -99,6 +103,9 @@ async function main() {
       `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
       `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
+      ...(stack.plivo && stack.redisRest
+        ? ['  Limits in the way?   npm run local:reset-limits (or the inbox\'s "Reset local limits")']
+        : []),
       '  Ctrl-C stops all of them.',
       '',
     ].join('\n'),

@@ -5,6 +5,7 @@
  * stand-ins, and the Worker under `wrangler dev` wired to them. Each part is optional; whatever
  * started is stopped by close(), newest first, and a part that fails to start stops the others.
  */
+import { createLimitReset } from './limit-reset.ts';
 import { type PlivoSandbox, type PlivoSandboxOptions, startPlivoSandbox } from './plivo-sandbox/server.ts';
 import {
   type LocalRedisRest,
@@ -26,6 +27,11 @@ export interface LocalStackOptions {
   callbackRelay?: boolean;
   /** `wrangler dev`, wired to the parts above; its own `secrets` override that wiring. */
   worker?: WranglerDevOptions | false;
+  /**
+   * The Worker's KEY_PREFIX: with it, and both the REST server and the sandbox started here, the
+   * sandbox offers "Reset local limits" for the keys under it (local/limit-reset.ts).
+   */
+  limitResetKeyPrefix?: string;
 }
 
 /** A part is there exactly when the options asked for it. */
@@ -66,7 +72,17 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
       wiring.UPSTASH_REDIS_REST_URL = redisRest.server.url;
       wiring.UPSTASH_REDIS_REST_TOKEN = options.redisRest.token;
     }
-    const plivo = options.plivo ? await started(startPlivoSandbox(options.plivo)) : undefined;
+    const resetLimits =
+      redisRest && options.redisRest && options.limitResetKeyPrefix !== undefined
+        ? createLimitReset({
+            restUrl: redisRest.server.url,
+            token: options.redisRest.token,
+            keyPrefix: options.limitResetKeyPrefix,
+          })
+        : undefined;
+    const plivo = options.plivo
+      ? await started(startPlivoSandbox({ resetLimits, ...options.plivo }))
+      : undefined;
     if (plivo && options.plivo) {
       wiring.PLIVO_BASE_URL = plivo.url;
       wiring.PLIVO_AUTH_ID = options.plivo.authId;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, startChild } from './support/processes.ts';
+import { createDevOutputFilter, type DevOutputFilter } from './wrangler-output.ts';
 
 export interface WranglerDevOptions {
   /** Non-secret settings, passed as `--var NAME:VALUE`; they override wrangler.toml's [vars]. */
@@ -24,9 +25,10 @@ export interface WranglerDevOptions {
   /** Default 127.0.0.1. */
   ip?: string;
   /**
-   * `console`: wrangler's output goes on to this process's (npm run dev), less its own access
-   * line per request: the Worker already logs every request once, as one JSON line. `capture`
-   * (default): its output is kept for the error message if it fails to start (tests).
+   * `console`: wrangler's output goes on to this process's (npm run dev), less what the developer
+   * need not read (local/wrangler-output.ts: its banner, build progress, bindings table, access
+   * lines; warnings and errors go through). `capture` (default): its output is kept for the error
+   * message if it fails to start (tests).
    */
   output?: 'console' | 'capture';
   /** Local storage directory; default a throwaway one, removed by stop(). */
@@ -95,9 +97,10 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: capture,
   });
+  const filter = createDevOutputFilter();
   if (!capture) {
-    forwardLines(wrangler.child.stdout, process.stdout);
-    forwardLines(wrangler.child.stderr, process.stderr);
+    forwardLines(wrangler.child.stdout, process.stdout, filter);
+    forwardLines(wrangler.child.stderr, process.stderr, filter);
   }
   const { exited } = wrangler;
 
@@ -113,10 +116,12 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const url = `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
   try {
     await waitUntilAnswering(`${url}/health`, exited, options.readyTimeoutMs ?? 90_000);
+    filter.ready();
   } catch (error) {
     await stop();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(capture ? `${message}\nwrangler output:\n${wrangler.output().trim()}` : message);
+    // Everything wrangler said, what the console filter held back included.
+    throw new Error(`${message}\nwrangler output:\n${wrangler.output().trim()}`);
   }
 
   wrangler.unref();
@@ -157,12 +162,13 @@ function toEnvFile(values: Record<string, string>): string {
     .concat('\n');
 }
 
-// wrangler's own access line, e.g. `[wrangler:info] POST /otp/request 200 OK (53ms)`.
-const WRANGLER_ACCESS_LINE = /^\[wrangler:info\] [A-Z]+ \S+ \d{3} /;
-
-function forwardLines(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream): void {
+function forwardLines(
+  from: NodeJS.ReadableStream | null,
+  to: NodeJS.WritableStream,
+  filter: DevOutputFilter,
+): void {
   if (!from) return;
   createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-    if (!WRANGLER_ACCESS_LINE.test(line)) to.write(`${line}\n`);
+    if (filter.keep(line)) to.write(`${line}\n`);
   });
 }

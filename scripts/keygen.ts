@@ -1,8 +1,11 @@
 /**
- * Makes a receipt signing key (ES256, P-256) and prints it ready to paste into .dev.vars or
- * `wrangler secret put`. With --otp-secret it also makes the OTP_SECRET that keys the code hashes.
+ * Makes the two secrets a deployment needs, OTP_SECRET (keys the code hashes) and
+ * RECEIPT_SIGNING_KEY (ES256, P-256), and prints them ready to paste into .dev.vars or
+ * `wrangler secret put`. A rotation of the receipt key must keep OTP_SECRET (changing it voids
+ * every code already sent), so --receipt-key-only prints the signing key alone. --otp-secret, from
+ * when the default was the key alone, still works and prints both.
  *
- *   node scripts/keygen.ts [--otp-secret]
+ *   node scripts/keygen.ts [--receipt-key-only]
  */
 import { type KeyedJwk, parseSigningKey, publicJwk } from '../src/receipt/signing-key.ts';
 
@@ -48,25 +51,39 @@ function base64url(bytes: Uint8Array): string {
     .replace(/=+$/, '');
 }
 
-async function main(): Promise<void> {
+const FLAGS = ['--receipt-key-only', '--otp-secret'] as const;
+
+/** The lines `npm run keygen` prints: dotenv syntax, comments saying where each value goes. */
+export async function keygenOutput(args: readonly string[]): Promise<string> {
+  const unknown = args.filter((arg) => !(FLAGS as readonly string[]).includes(arg));
+  if (unknown.length > 0)
+    throw new Error(`unknown option ${unknown.join(' ')}; options: ${FLAGS.join(', ')}`);
+  const lines: string[] = [];
+  if (!args.includes('--receipt-key-only')) {
+    lines.push(
+      '# Keys the stored code hashes. Changing it voids codes already sent, so keep it across key rotations.',
+      `OTP_SECRET=${generateOtpSecret()}`,
+      '# Deploy: npx wrangler secret put OTP_SECRET',
+      '',
+    );
+  }
   const key = await generateReceiptKey();
-  const lines = [
+  lines.push(
     `# Receipt signing key ${key.privateJwk.kid} (ES256). Secret: .dev.vars locally, a wrangler secret when deployed.`,
     `RECEIPT_SIGNING_KEY='${JSON.stringify(key.privateJwk)}'`,
     '# public key, for RECEIPT_PREVIOUS_PUBLIC_KEYS when you rotate this one out:',
     `# ${JSON.stringify(key.publicJwk)}`,
     '# Deploy: npx wrangler secret put RECEIPT_SIGNING_KEY  (paste the JSON, without the quotes)',
-  ];
-  if (process.argv.includes('--otp-secret')) {
-    lines.push(
-      '# Keys the stored code hashes. Changing it voids codes already sent, so keep it across key rotations.',
-      `OTP_SECRET=${generateOtpSecret()}`,
-      '# Deploy: npx wrangler secret put OTP_SECRET',
-    );
-  } else {
-    lines.push('# (run with --otp-secret to also make an OTP_SECRET)');
-  }
-  console.log(lines.join('\n'));
+  );
+  if (args.includes('--receipt-key-only')) lines.push('# (a rotation: OTP_SECRET stays as it is)');
+  return lines.join('\n');
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    console.log(await keygenOutput(process.argv.slice(2)));
+  } catch (error) {
+    console.error(`keygen: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+}

@@ -4,7 +4,7 @@
 // fallback_url, send_digits, sip_headers, ...) are ignored, as Plivo ignores what it does not know.
 
 import { type CallbackMethod, isHttpUrl, isJsonContentType, parseMethod } from './message-api.ts';
-import { isPhoneNumber, phoneDigits } from './messages.ts';
+import { isPhoneNumber, phoneDigits, refusalOfNumber } from './messages.ts';
 
 /** How Plivo requests a call's answer and hangup URLs: as for message callbacks. */
 export type HttpMethod = CallbackMethod;
@@ -18,7 +18,10 @@ export interface CallRequest {
   hangupMethod: HttpMethod;
   timeLimit: number | null;
   ringTimeout: number | null;
+  /** Plivo's answering-machine detection: `hangup` on a machine, or `true` to tell the answer URL. */
   machineDetection: 'true' | 'hangup' | null;
+  /** How long detection listens, in ms (Plivo: 2000-10000, default 5000). */
+  machineDetectionTimeMs: number;
 }
 
 export type CallParse = { ok: true; request: CallRequest } | { ok: false; error: string };
@@ -27,6 +30,11 @@ export type CallParse = { ok: true; request: CallRequest } | { ok: false; error:
 // says; ring_timeout defaults to 120 s.
 const MAX_TIME_LIMIT_SECONDS = 86_400;
 const MAX_RING_TIMEOUT_SECONDS = 120;
+// plivo-node `calls.create`: machine_detection_time "should be an integer >= 2000 and <= 10000 and the
+// unit is ms. The default value is 5000 ms."
+const MIN_MACHINE_DETECTION_MS = 2_000;
+const MAX_MACHINE_DETECTION_MS = 10_000;
+const DEFAULT_MACHINE_DETECTION_MS = 5_000;
 
 export function parseCallRequest(contentType: string | undefined, rawBody: string): CallParse {
   if (!isJsonContentType(contentType)) return fail('content type must be application/json');
@@ -53,6 +61,8 @@ export function validateCallBody(body: Record<string, unknown>): CallParse {
     return fail("multiple destinations (to joined with '<') are not supported by the sandbox");
   if (!isPhoneNumber(to.value)) return fail('invalid to: expected a phone number with its country code');
   if (phoneDigits(from.value) === phoneDigits(to.value)) return fail('from and to cannot be same');
+  const refused = refusalOfNumber('to', to.value);
+  if (refused !== null) return fail(refused);
 
   const answerUrl = requiredString(body.answer_url, 'answer_url');
   if (!answerUrl.ok) return answerUrl;
@@ -76,6 +86,16 @@ export function validateCallBody(body: Record<string, unknown>): CallParse {
   }
   const machineDetection = parseMachineDetection(body.machine_detection);
   if (machineDetection === undefined) return fail('invalid machine_detection: expected true or hangup');
+  const machineDetectionTime = optionalInteger(
+    body.machine_detection_time,
+    MIN_MACHINE_DETECTION_MS,
+    MAX_MACHINE_DETECTION_MS,
+  );
+  if (machineDetectionTime === undefined) {
+    return fail(
+      `machine_detection_time must be an integer between ${MIN_MACHINE_DETECTION_MS} and ${MAX_MACHINE_DETECTION_MS}`,
+    );
+  }
 
   return {
     ok: true,
@@ -89,6 +109,7 @@ export function validateCallBody(body: Record<string, unknown>): CallParse {
       timeLimit,
       ringTimeout,
       machineDetection,
+      machineDetectionTimeMs: machineDetectionTime ?? DEFAULT_MACHINE_DETECTION_MS,
     },
   };
 }

@@ -59,6 +59,8 @@ export async function handleMakeCall(
     voice: null,
     speech: [],
     status: 'queued',
+    answeredBy: null,
+    machineDetection: placed.machineDetection,
     error: null,
     receivedAt,
   };

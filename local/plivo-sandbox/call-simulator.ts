@@ -8,6 +8,7 @@ import { BackgroundRuns, describeError } from './background-runs.ts';
 import type { CallRequest } from './call-api.ts';
 import { buildSignedCallback, plivoTimestamp, sendCallback } from './callbacks.ts';
 import {
+  answeredByMachine,
   type CallOutcome,
   type CallStatus,
   type SandboxCall,
@@ -26,6 +27,8 @@ export interface CallSimulatorOptions {
 }
 
 const ANSWER_TIMEOUT_MS = 5_000;
+// The sandbox's own name for a call machine detection hung up; Plivo's documentation names no cause.
+const MACHINE_HANGUP_CAUSE = 'MACHINE_DETECTED';
 // A rough speaking rate, only to fill Duration with something plausible.
 const CHARACTERS_PER_SECOND = 15;
 
@@ -66,8 +69,23 @@ export class CallSimulator {
     }
 
     const answeredAt = new Date();
-    this.#options.onUpdate(call.uuid, { status: 'in-progress' });
-    const result = await this.#answer(call, request, signal);
+    const machine = answeredByMachine(call.to);
+    this.#options.onUpdate(call.uuid, { status: 'in-progress', answeredBy: machine ? 'machine' : 'human' });
+    if (machine && request.machineDetection === 'hangup') {
+      // Plivo's `hangup`: detection listens, finds a machine and hangs up before any XML is
+      // fetched; only the hangup URL hears of it, with Machine=true.
+      const seconds = Math.ceil(request.machineDetectionTimeMs / 1000);
+      this.#options.onUpdate(call.uuid, { status: 'completed' });
+      const detected = { status: 'completed' as const, hangupCause: MACHINE_HANGUP_CAUSE };
+      await this.#hangup(call, request, detected, { startedAt, answeredAt, seconds }, signal, [
+        ['Machine', 'true'],
+      ]);
+      return;
+    }
+    // `true`: the answer URL hears that a machine answered and decides; without detection a
+    // voicemail is played the XML like a person.
+    const told: CallbackParam[] = machine && request.machineDetection === 'true' ? [['Machine', 'true']] : [];
+    const result = await this.#answer(call, request, signal, told);
     if (typeof result === 'string') {
       this.#options.log(`call ${call.uuid} failed: ${result}`);
       this.#options.onUpdate(call.uuid, { status: 'failed', error: result });
@@ -90,11 +108,17 @@ export class CallSimulator {
   }
 
   /** The played instructions, or why the call could not be played. */
-  async #answer(call: SandboxCall, request: CallRequest, signal: AbortSignal): Promise<Played | string> {
+  async #answer(
+    call: SandboxCall,
+    request: CallRequest,
+    signal: AbortSignal,
+    extra: CallbackParam[],
+  ): Promise<Played | string> {
     const params: CallbackParam[] = [
       ...callParams(call),
       ['CallStatus', 'in-progress'],
       ['Event', 'StartApp'],
+      ...extra,
     ];
     const outgoing = buildSignedCallback(
       this.#options.authToken,
@@ -129,6 +153,7 @@ export class CallSimulator {
     outcome: { status: CallStatus; hangupCause: string },
     timing: { startedAt: Date; answeredAt: Date | null; seconds: number },
     signal: AbortSignal,
+    extra: CallbackParam[] = [],
   ): Promise<void> {
     if (request.hangupUrl === null) return;
     const endedAt = new Date(timing.startedAt.getTime() + timing.seconds * 1000);
@@ -141,6 +166,7 @@ export class CallSimulator {
       ['BillDuration', String(timing.seconds)],
       ['StartTime', plivoTimestamp(timing.startedAt)],
       ['EndTime', plivoTimestamp(endedAt)],
+      ...extra,
     ];
     if (timing.answeredAt) params.push(['AnswerTime', plivoTimestamp(timing.answeredAt)]);
     const outgoing = buildSignedCallback(

@@ -3,7 +3,11 @@
 //   to ending in 0010 -> failed     (the network refused it: HangupCause UNALLOCATED_NUMBER)
 //   to ending in 0011 -> busy       (HangupCause USER_BUSY)
 //   to ending in 0012 -> no-answer  (rang out: HangupCause NO_ANSWER)
-//   any other to      -> answered: the answer URL is requested and its XML played, then completed
+//   to ending in 0013 -> answered by a machine (voicemail): with machine_detection `hangup` Plivo
+//                        hangs up at once (no answer URL; the hangup URL gets Machine=true), with
+//                        `true` the answer URL gets Machine=true, without detection the answer URL
+//                        is requested as for a person and its XML is played into the voicemail
+//   any other to      -> answered by a person: the answer URL is requested and its XML played, then completed
 // None of the first three requests the answer URL: nobody picked up. The inbox page footer says the same.
 // Apart from the SMS test numbers (0000 failed, 0001 undelivered) on purpose: a number whose SMS
 // fails but whose phone rings is what a fallback from SMS to a call is for.
@@ -37,6 +41,10 @@ export interface SandboxCall {
   voice: Voice | null;
   speech: SpokenPart[];
   status: CallStatus;
+  /** Who picked up: a person, or a machine (voicemail; `to` ending 0013); null until answered or when nobody did. */
+  answeredBy: 'human' | 'machine' | null;
+  /** The machine detection the call was placed with (`machine_detection`), null without. */
+  machineDetection: 'true' | 'hangup' | null;
   /** Why a call failed (answer URL unreachable, XML refused...), for the developer reading the inbox. */
   error: string | null;
   /** ISO 8601 */
@@ -51,6 +59,12 @@ export interface CallOutcome {
 export const FAILED_TO_SUFFIX = '0010';
 export const BUSY_TO_SUFFIX = '0011';
 export const NO_ANSWER_TO_SUFFIX = '0012';
+export const MACHINE_TO_SUFFIX = '0013';
+
+/** Whether a voicemail, not a person, picks up this call. */
+export function answeredByMachine(to: string): boolean {
+  return phoneDigits(to).endsWith(MACHINE_TO_SUFFIX);
+}
 
 /** The outcome of a call nobody answers, or null when the callee picks up. */
 export function unansweredOutcomeFor(to: string): CallOutcome | null {

@@ -5,7 +5,7 @@
 // Fields the sandbox does not model (dlt_*, trackable, media_urls, ...) are ignored, as Plivo ignores
 // parameters it does not know.
 
-import { isPhoneNumber, type MessageType, phoneDigits } from './messages.ts';
+import { isPhoneNumber, type MessageType, phoneDigits, refusalOfNumber } from './messages.ts';
 import { parseWhatsAppTemplate, type WhatsAppTemplate } from './whatsapp-template.ts';
 
 export type CallbackMethod = 'GET' | 'POST';
@@ -72,6 +72,8 @@ export function validateSendBody(body: Record<string, unknown>): ParseResult {
     return fail("multiple destinations (dst joined with '<') are not supported by the sandbox");
   if (!isPhoneNumber(dst)) return fail('invalid dst: expected a phone number in E.164 format, + optional');
   if (src !== null && phoneDigits(src) === phoneDigits(dst)) return fail('src and dst cannot be same');
+  const refused = refusalOfNumber('dst', dst);
+  if (refused !== null) return fail(refused);
 
   const type = body.type ?? 'sms';
   if (type !== 'sms' && type !== 'whatsapp') return fail('invalid type: only sms and whatsapp are supported');

@@ -53,6 +53,19 @@ export function isPhoneNumber(value: string): boolean {
   return E164_WITH_OPTIONAL_PLUS.test(value);
 }
 
+/**
+ * A `dst` (Message API) or `to` (Call API) ending in 0020 is refused outright, 400, with an error
+ * text that names the number, as a provider's refusal may (a number outside the account's geo
+ * permissions): what the service must not write to its logs in clear.
+ */
+export const REFUSED_NUMBER_SUFFIX = '0020';
+
+/** The API's refusal of such a number, or null. */
+export function refusalOfNumber(field: 'dst' | 'to', value: string): string | null {
+  if (!phoneDigits(value).endsWith(REFUSED_NUMBER_SUFFIX)) return null;
+  return `${field} ${value} is not allowed by the account's geo permissions (sandbox test number)`;
+}
+
 /** Newest-first list that forgets its oldest entries, so a long-running sandbox stays small. */
 export class BoundedList<T> {
   readonly #capacity: number;

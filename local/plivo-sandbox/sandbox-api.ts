@@ -2,6 +2,7 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isJsonContentType } from '../support/browser-lockdown.ts';
 import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
 import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
@@ -60,9 +61,36 @@ export async function handleSandboxApi(
       return true;
     }
 
+    case '/__sandbox/limits/reset':
+      if (method === 'POST') await resetLimits(context, request, response);
+      else sendMethodNotAllowed(response, ['POST']);
+      return true;
+
     default:
       return false;
   }
+}
+
+/**
+ * The dev Worker's limits, cooldowns, failure counts and fraud-guard cells in the local Redis,
+ * deleted (local/limit-reset.ts); verifications stay. JSON only, like every POST here, so no other
+ * page can send it without a preflight (local/support/browser-lockdown.ts).
+ */
+async function resetLimits(context: SandboxContext, request: IncomingMessage, response: ServerResponse) {
+  if (!isJsonContentType(request.headers['content-type'])) {
+    sendPlivoError(response, 415, 'content type must be application/json');
+    return;
+  }
+  await readBody(request);
+  if (!context.resetLimits) {
+    sendPlivoError(
+      response,
+      404,
+      'no local Redis to reset: this sandbox was not started by npm run dev with its own Redis REST server',
+    );
+    return;
+  }
+  sendJson(response, 200, await context.resetLimits());
 }
 
 /**
@@ -101,6 +129,11 @@ async function armFault(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // JSON only, as the REST server: a page's no-cors POST (text/plain, a form) cannot arm a fault.
+  if (!isJsonContentType(request.headers['content-type'])) {
+    sendPlivoError(response, 415, 'content type must be application/json');
+    return;
+  }
   const body = await readBody(request);
   const parsed = body.tooLarge
     ? { ok: false as const, error: 'request body too large' }

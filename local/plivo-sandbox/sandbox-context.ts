@@ -9,6 +9,8 @@ export type FaultTarget = 'message' | 'call';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {
+  /** The address the sandbox listens on (a local name for the browser lockdown). */
+  bindHost: string;
   authId: string;
   authToken: string;
   latencyMs: number;
@@ -23,4 +25,6 @@ export interface SandboxContext {
   onMessage: (message: SandboxMessage) => void;
   onCall: (call: SandboxCall) => void;
   log: (line: string) => void;
+  /** Present when the sandbox runs beside the local Redis (npm run dev): see PlivoSandboxOptions. */
+  resetLimits: (() => Promise<{ deleted: number; patterns: string[] }>) | undefined;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { CALL_PATH, handleMakeCall } from './call-endpoint.ts';
@@ -13,7 +14,7 @@ import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { sendHtml, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
-import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
+import { inboxContentSecurityPolicy, renderInboxList, renderInboxPage } from './inbox-page.ts';
 import { handleSendMessage, MESSAGE_PATH } from './message-endpoint.ts';
 import type { SandboxMessage } from './messages.ts';
 import { MessageStore, SendAttemptLog } from './messages.ts';
@@ -43,6 +44,11 @@ export interface PlivoSandboxOptions {
   onCall?: (call: SandboxCall) => void;
   /** Where brief diagnostics go (failed callbacks, handler errors). Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Resets the dev Worker's limits in the local Redis (local/limit-reset.ts): what the inbox's
+   * "Reset local limits" button and `POST /__sandbox/limits/reset` run. Without it they answer 404.
+   */
+  resetLimits?: () => Promise<{ deleted: number; patterns: string[] }>;
 }
 
 export interface PlivoSandbox {
@@ -78,6 +84,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
   const messages = new MessageStore();
   const calls = new CallStore();
   const context: SandboxContext = {
+    bindHost: host,
     authId: options.authId,
     authToken: options.authToken,
     latencyMs,
@@ -101,6 +108,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     onMessage: options.onMessage ?? (() => {}),
     onCall: options.onCall ?? (() => {}),
     log,
+    resetLimits: options.resetLimits,
   };
 
   const server = createServer((request, response) => {
@@ -164,6 +172,14 @@ export async function routeRequest(
   response: ServerResponse,
 ): Promise<void> {
   const method = request.method ?? 'GET';
+  // Any web page in the developer's browser can reach this port: refuse rebinding pages (a Host
+  // that is not a local name) and other origins, before anything (local/support/browser-lockdown.ts).
+  // The inbox page's own requests carry this server's origin and pass.
+  const lockdown = checkBrowserLockdown(request, { bindHost: context.bindHost, allowOwnOrigin: true });
+  if (!lockdown.ok) {
+    sendPlivoError(response, lockdown.status, lockdown.reason, { connection: 'close' });
+    return;
+  }
   // Only the path and query matter; a fixed base keeps a hostile Host header out of URL parsing.
   const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
 
@@ -182,7 +198,7 @@ export async function routeRequest(
   }
 
   if (url.pathname === '/') {
-    if (method === 'GET' || method === 'HEAD') serveInbox(context, response);
+    if (method === 'GET' || method === 'HEAD') serveInbox(context, response, url.searchParams.get('part'));
     else sendMethodNotAllowed(response, ['GET', 'HEAD']);
     return;
   }
@@ -191,15 +207,19 @@ export async function routeRequest(
   sendPlivoError(response, 404, 'not found');
 }
 
-function serveInbox(context: SandboxContext, response: ServerResponse): void {
+function serveInbox(context: SandboxContext, response: ServerResponse, part: string | null): void {
+  const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+  if (part === 'inbox') {
+    // Markup only, no style or script: the page script parses it inertly and adopts the list.
+    const html = renderInboxList(context.messages.list(), context.calls.list());
+    sendHtml(response, html, { ...headers, 'content-security-policy': "default-src 'none'" });
+    return;
+  }
   const nonce = randomBytes(16).toString('base64');
   const html = renderInboxPage(context.messages.list(), context.calls.list(), {
     authId: context.authId,
     nonce,
+    limitReset: context.resetLimits !== undefined,
   });
-  sendHtml(response, html, {
-    'content-security-policy': inboxContentSecurityPolicy(nonce),
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  });
+  sendHtml(response, html, { ...headers, 'content-security-policy': inboxContentSecurityPolicy(nonce) });
 }

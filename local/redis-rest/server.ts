@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { checkBrowserLockdown, isJsonContentType } from '../support/browser-lockdown.ts';
 import { FaultInjector, parseFaultPlan } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { createTokenCheck } from './auth.ts';
@@ -183,20 +184,15 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
     sendJson(response, 200, '{"result":"OK"}');
   }
 
+  const bindHost = options.host ?? '127.0.0.1';
+
   async function handle(request: IncomingMessage, response: ServerResponse) {
-    // Browsers put an Origin on every cross-origin request and on every POST; @upstash/redis
-    // never sends one. Refusing it first keeps any web page open on this machine from driving
-    // Redis, whatever it knows or guesses about the token.
-    if (request.headers.origin !== undefined) {
-      return sendJson(
-        response,
-        403,
-        errorJson('Forbidden: browser requests (with an Origin header) are refused'),
-        {
-          connection: 'close',
-        },
-      );
-    }
+    // Before the token: a rebinding page (Host not a local name) or any page at all (an Origin,
+    // which @upstash/redis never sends) cannot drive Redis, whatever it knows or guesses of the
+    // token (local/support/browser-lockdown.ts).
+    const lockdown = checkBrowserLockdown(request, { bindHost, allowOwnOrigin: false });
+    if (!lockdown.ok)
+      return sendJson(response, lockdown.status, errorJson(lockdown.reason), { connection: 'close' });
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const protocolKind = PROTOCOL_ROUTES.get(path);
@@ -243,10 +239,4 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
       pool.close();
     },
   };
-}
-
-// A page's no-cors fetch can only send text/plain, form or multipart bodies; requiring JSON (which
-// @upstash/redis always declares) means a browser needs a CORS preflight, which is never granted.
-function isJsonContentType(header: string | undefined): boolean {
-  return header?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }

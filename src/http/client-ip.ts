@@ -3,8 +3,9 @@ import type { Caller } from './app-env.ts';
 
 /**
  * The client IP when CF-Connecting-IP is missing or unusable. On Cloudflare the header is always
- * set (and a client's own is overwritten); `wrangler dev` sets it from the socket too. It is
- * missing when tests call the app directly. A fixed value, not a request header, so every such
+ * set (and a client's own is overwritten). `wrangler dev` sets it from the socket only when the
+ * request has none: a local client's own CF-Connecting-IP is passed through unchanged
+ * (test/browser/wrangler-client-ip.test.ts). It is missing when tests call the app directly. A fixed value, not a request header, so every such
  * request shares one per-IP limit instead of choosing its own; it is a valid literal so code that
  * keys on IPs keeps working, and it is never sent to siteverify.
  */

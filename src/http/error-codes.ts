@@ -8,7 +8,7 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, message: 'The request body is not valid.' },
   invalid_phone: {
     status: 400,
-    message: 'Enter the phone number in international format, starting with + and the country code.',
+    message: 'This phone number is not valid: `issues` says why.',
   },
   invalid_code: { status: 400, message: 'That code is not correct.' },
   unauthorized: { status: 401, message: 'A valid API key is required.' },
@@ -42,7 +42,14 @@ export const ERROR_CODES = {
     status: 429,
     message: 'The code was sent moments ago. Wait a little before asking for it another way.',
   },
-  too_many_attempts: { status: 429, message: 'Too many wrong codes. Request a new code later.' },
+  too_many_attempts: {
+    status: 429,
+    message: 'Too many wrong codes for this number. Wait before requesting a new code.',
+  },
+  max_attempts_reached: {
+    status: 429,
+    message: 'This code had too many wrong guesses and no longer works. Request a new code.',
+  },
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   sms_failed: { status: 502, message: 'The code could not be sent to this number.' },

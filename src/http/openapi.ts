@@ -4,6 +4,7 @@ import { VERSION } from '../version.ts';
 import type { DocumentedRoute } from './documented-route.ts';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { GUIDES } from './guides.ts';
+import { REQUEST_EXAMPLES } from './schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -14,10 +15,25 @@ type JsonObject = Record<string, unknown>;
  * Worker serves (src/http/routes/openapi-document.ts); the Worker bundle never imports this file.
  */
 export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonObject {
-  const { schemas } = z.toJSONSchema(z.globalRegistry, {
-    target: 'draft-2020-12',
-    uri: (id) => `#/components/schemas/${id}`,
-  }) as { schemas: Record<string, JsonObject> };
+  // A request body is described as the client sends it (`io: input`: a field with a default, such
+  // as `channel`, is optional), every other schema as the API answers it (a default is filled in).
+  const requestIds = new Set(routes.flatMap((route) => idOf(route.requestBody) ?? []));
+  const [outputs, inputs] = (['output', 'input'] as const).map(
+    (io) =>
+      (
+        z.toJSONSchema(z.globalRegistry, {
+          target: 'draft-2020-12',
+          io,
+          uri: (id) => `#/components/schemas/${id}`,
+        }) as { schemas: Record<string, JsonObject> }
+      ).schemas,
+  );
+  const schemas = Object.fromEntries(
+    Object.entries(outputs ?? {}).map(([id, output]) => [
+      id,
+      requestIds.has(id) ? (inputs?.[id] ?? output) : output,
+    ]),
+  );
   for (const schema of Object.values(schemas)) delete schema.$schema;
 
   const paths: Record<string, Record<string, JsonObject>> = {};
@@ -35,9 +51,15 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
       },
     };
     if (route.requestBody) {
+      const examples = REQUEST_EXAMPLES[idOf(route.requestBody) ?? ''];
       operation.requestBody = {
         required: true,
-        content: { [route.requestMediaType ?? 'application/json']: { schema: schemaRef(route.requestBody) } },
+        content: {
+          [route.requestMediaType ?? 'application/json']: {
+            schema: schemaRef(route.requestBody),
+            ...(examples ? { examples } : {}),
+          },
+        },
       };
     }
     const parameters = [
@@ -55,9 +77,17 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[]): JsonOb
       version: VERSION,
       description: `SMS one-time-password verification at the edge. Every error body is \`{"error": {"code", "message", ...}}\`; \`code\` is stable, \`message\` is for humans. ${GUIDES}`,
     },
+    // Relative: the deployment that serves this document (OpenAPI 3.1 resolves a relative server
+    // URL against the document's own URL), so a snippet or "Try it" reaches the API it describes,
+    // whatever its host. /docs passes the page's origin to Scalar for the same reason.
+    servers: [{ url: '/', description: 'This deployment (the origin serving this document)' }],
     paths,
     components: { schemas: { ...schemas, Error: errorSchema(Object.keys(ERROR_CODES) as ErrorCode[]) } },
   };
+}
+
+function idOf(schema: z.ZodMiniType | undefined): string | undefined {
+  return schema === undefined ? undefined : z.globalRegistry.get(schema)?.id;
 }
 
 function parametersOf(object: z.ZodMiniObject, location: 'path' | 'query'): JsonObject[] {
@@ -98,6 +128,11 @@ function errorSchema(codes: readonly ErrorCode[]): JsonObject {
             enum: [...SEND_SCOPES],
             description:
               "With `rate_limited`: which limit refused. `phone`, `ip` (the client network: an IPv4 address or an IPv6 /64), `prefix`, `country` and `global` are plain limits; `range`, `block`, `country` and `global` are also the fraud guard's cells, refused while their unverified sends are over budget.",
+          },
+          hint: {
+            type: 'string',
+            description:
+              'Development deployments only (ENVIRONMENT=development), with `rate_limited`, `resend_too_soon` and `too_many_attempts`: how to reset the local limits at once.',
           },
           issues: {
             type: 'array',

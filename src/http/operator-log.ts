@@ -1,6 +1,6 @@
 import type { OperatorLog } from '../otp/ports.ts';
+import { maskPhone } from '../phone/mask-phone.ts';
 import type { RequestLog } from './app-env.ts';
-import { maskPhone } from './middleware/request-log.ts';
 
 /** What the use cases tell operators, written into this request's log line; the number masked. */
 export function operatorLog(log: RequestLog): OperatorLog {

@@ -85,7 +85,7 @@ export const transactionBinding = z
 const channel = z._default(z.enum(REQUESTED_CHANNELS), 'sms').register(z.globalRegistry, {
   description:
     'How the code goes out: `sms` (default), `voice` (a call that speaks the digits twice), `whatsapp` (an authentication template), or `auto`: an SMS, and a call with a fresh code by itself when Plivo reports the SMS failed or undelivered (needs the voice settings and PUBLIC_BASE_URL; without them `auto` is SMS only, and the answer has no `fallback`). A channel whose settings the deployment lacks answers 422 channel_unavailable. A `transaction` is named only in an SMS, so it requires `sms`.',
-  examples: ['voice'],
+  examples: ['sms'],
 });
 
 export const otpRequestBody = z
@@ -98,7 +98,11 @@ export const otpRequestBody = z
     turnstileToken: z.optional(turnstileToken),
     trustedUser: z.optional(trustedUser),
   })
-  .register(z.globalRegistry, { id: 'OtpRequest' });
+  .register(z.globalRegistry, { id: 'OtpRequest', examples: [{ phone: '+14155552671' }] });
+
+/** What an id looks like in examples: the shape of a real one, which no deployment issued. */
+export const EXAMPLE_VERIFICATION_ID =
+  'wq1Ag3x0L7cW2kq9V8mZbQkR1aUH0c2yM9kJtq3n4o5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f2G3h4I5j6K7l';
 
 // 90 characters as issued; the bound keeps anything else cheap to refuse.
 const verificationId = z
@@ -107,7 +111,7 @@ const verificationId = z
   .register(z.globalRegistry, {
     description:
       'From POST /otp/request: the only handle on the verification (128 random bits; treat it like a secret).',
-    examples: ['wq1Ag3x0L7cW2kq9V8mZbQkR1aUH0c2yM9kJtq3n4o5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f2G3h4I5j6K7l'],
+    examples: [EXAMPLE_VERIFICATION_ID],
   });
 
 export const verificationPath = z.strictObject({ verificationId });
@@ -124,7 +128,10 @@ export const otpVerifyBody = z
       }),
     transaction: z.optional(transactionBinding),
   })
-  .register(z.globalRegistry, { id: 'OtpVerify' });
+  .register(z.globalRegistry, {
+    id: 'OtpVerify',
+    examples: [{ verificationId: EXAMPLE_VERIFICATION_ID, code: '123456' }],
+  });
 
 export const otpPendingResponse = z
   .object({
@@ -152,7 +159,7 @@ export const channelSwitchBody = z
     turnstileToken: z.optional(turnstileToken),
     trustedUser: z.optional(trustedUser),
   })
-  .register(z.globalRegistry, { id: 'ChannelSwitch' });
+  .register(z.globalRegistry, { id: 'ChannelSwitch', examples: [{ channel: 'voice' }] });
 
 export const channelSwitchedResponse = z
   .object({
@@ -177,10 +184,12 @@ export const otpApprovedResponse = z
 export const verificationResponse = z
   .object({
     verificationId,
-    status: z.enum(['pending', 'approved', 'canceled', 'expired']).register(z.globalRegistry, {
-      description:
-        '`pending`: the code can be verified; `approved`: it was; `canceled`: DELETE was called; `expired`: its lifetime passed.',
-    }),
+    status: z
+      .enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts_reached'])
+      .register(z.globalRegistry, {
+        description:
+          '`pending`: the code can be verified; `approved`: it was; `canceled`: DELETE was called; `expired`: its lifetime passed; `max_attempts_reached`: its code took OTP_MAX_ATTEMPTS wrong guesses (or a verify named another transaction) and can never be approved: request a new code.',
+      }),
     attemptsRemaining: z.int().register(z.globalRegistry, {
       description: 'Wrong guesses left on this code (0 once it is no longer pending).',
     }),
@@ -354,3 +363,52 @@ export const adminStatsResponse = z
     totals: z.object(statsCounts),
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
+
+/**
+ * The named request examples /openapi.json shows per request body (by its schema id): each one a
+ * body the API answers 200 to (test/worker/openapi-examples.test.ts sends every one), with the
+ * verification id and code of a real request in place of the placeholders. `voice` and `auto`
+ * need the voice settings; `npm run dev` has them.
+ */
+export const REQUEST_EXAMPLES: Readonly<
+  Record<string, Readonly<Record<string, { summary: string; value: unknown }>>>
+> = {
+  OtpRequest: {
+    sms: { summary: 'A code by SMS', value: { phone: '+14155552671' } },
+    login: {
+      summary: 'Bound to your login attempt, in Brazilian Portuguese',
+      value: { phone: '+14155552671', locale: 'pt-BR', nonce: 'login-7f3a9c2e' },
+    },
+    payment: {
+      summary: 'Confirming a payment (SMS only)',
+      value: {
+        phone: '+14155552671',
+        channel: 'sms',
+        nonce: 'pay-2b81d4',
+        transaction: { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' },
+      },
+    },
+    voice: { summary: 'A code by voice call', value: { phone: '+14155552671', channel: 'voice' } },
+    auto: {
+      summary: 'SMS, then a call if the SMS fails',
+      value: { phone: '+14155552671', channel: 'auto' },
+    },
+  },
+  OtpVerify: {
+    code: {
+      summary: 'The code the user typed',
+      value: { verificationId: EXAMPLE_VERIFICATION_ID, code: '123456' },
+    },
+    payment: {
+      summary: 'With the payment it confirms, checked again',
+      value: {
+        verificationId: EXAMPLE_VERIFICATION_ID,
+        code: '123456',
+        transaction: { amount: '1250.00', currency: 'EUR', payee: 'ACME Ltd' },
+      },
+    },
+  },
+  ChannelSwitch: {
+    voice: { summary: '"Call me instead"', value: { channel: 'voice' } },
+  },
+};

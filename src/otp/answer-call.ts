@@ -19,22 +19,27 @@ export interface CallAnswerRequest {
   expiresAtMs: number;
   token: string;
   callUuid: string;
+  /** The provider says a machine (voicemail) picked up. */
+  machine: boolean;
 }
 
 /** `silent`: the call hangs up without a word; `reason` is for the log only. */
 export type CallAnswerOutcome =
   | { kind: 'speak'; prompt: VoicePrompt }
-  | { kind: 'silent'; reason: 'expired' | 'unreadable' | Exclude<VoiceAnswerClaim, 'speak'> };
+  | { kind: 'silent'; reason: 'expired' | 'unreadable' | 'machine' | Exclude<VoiceAnswerClaim, 'speak'> };
 
 /**
  * What a code call says when the callee picks up: the code of the URL's sealed token, once, while
- * the code is alive and its verification still pending with that very code. Anything else speaks
- * nothing, so a replayed, stale or forged URL never reads a code to whoever answers.
+ * the code is alive and its verification still pending with that very code, and never to a
+ * voicemail (it would keep the code in clear for whoever reaches the mailbox; the code is not spent
+ * then, and the user can ask for it another way). Anything else speaks nothing, so a replayed,
+ * stale or forged URL never reads a code to whoever answers.
  */
 export async function answerCall(
   request: CallAnswerRequest,
   deps: AnswerCallDeps,
 ): Promise<CallAnswerOutcome> {
+  if (request.machine) return { kind: 'silent', reason: 'machine' };
   const nowMs = deps.clock.nowMs();
   if (!Number.isSafeInteger(request.expiresAtMs) || nowMs >= request.expiresAtMs) {
     return { kind: 'silent', reason: 'expired' };

@@ -76,12 +76,15 @@ export async function readVerification(
   const binding = await deps.bindingSeal.open(lookup.verificationId, state.sealedBinding);
   if (!binding) throw new Error('verification binding does not open');
   deps.log.subject(ref.country, binding.e164);
+  // A code that took every attempt can never be approved: say so rather than `pending`, whatever
+  // its expiry (the reason it failed is the more useful of the two).
+  const usedUp = state.status === 'pending' && state.attemptsUsed >= deps.policy.maxAttempts;
   const expired = state.status === 'pending' && policy.nowMs >= state.expiresAtMs;
   return {
     kind: 'found',
     view: {
       verificationId: lookup.verificationId,
-      status: expired ? 'expired' : state.status,
+      status: usedUp ? 'max_attempts_reached' : expired ? 'expired' : state.status,
       attemptsRemaining:
         state.status === 'pending' ? Math.max(0, deps.policy.maxAttempts - state.attemptsUsed) : 0,
       expiresAtMs: state.expiresAtMs,

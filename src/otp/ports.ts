@@ -181,9 +181,11 @@ export interface CheckPolicy extends AccessPolicy {
 }
 
 /**
- * `too_many_attempts` without a wait: the code is burned (its attempts used up), a new code helps;
- * with one: the number is locked (failure cap), or this client network is over its own cap on the
- * number (`scope` says which, for the log). `rate_limited`: the client network's verify limit.
+ * `max_attempts_reached`: the code is burned (its attempts used up, or a transaction mismatch
+ * voided it); only a new code helps, after `retryAfterSeconds` when the number's resend cooldown
+ * still runs. `too_many_attempts`: the number is locked (failure cap), or this client network is
+ * over its own cap on the number (`scope` says which, for the log); a new code does not help before
+ * `retryAfterSeconds`. `rate_limited`: the client network's verify limit.
  * `transaction_mismatch`: the verify named another transaction than the one the code was sent
  * for; the code is burned unevaluated (a changed amount or payee voids the code, PSD2 RTS art. 5).
  */
@@ -193,14 +195,19 @@ export type CheckOutcome =
   | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'not_found' }
   | { kind: 'transaction_mismatch' }
-  | { kind: 'too_many_attempts'; retryAfterSeconds?: number; scope: 'code' | 'number' | 'client' }
+  | { kind: 'max_attempts_reached'; retryAfterSeconds: number | undefined }
+  | { kind: 'too_many_attempts'; retryAfterSeconds: number; scope: 'number' | 'client' }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
-export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired';
+/**
+ * `max_attempts_reached`: pending, but its code took OTP_MAX_ATTEMPTS wrong guesses (or was voided
+ * by a transaction mismatch): it can never be approved; a new request starts a new verification.
+ */
+export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
 
-/** As stored: `expired` is for the use case to tell from `expiresAtMs`. */
+/** As stored: `expired` and `max_attempts_reached` are for the use case to tell from the rest. */
 export interface VerificationState {
-  status: Exclude<VerificationStatus, 'expired'>;
+  status: Exclude<VerificationStatus, 'expired' | 'max_attempts_reached'>;
   /** Wrong guesses against its code. */
   attemptsUsed: number;
   expiresAtMs: number;
@@ -518,7 +525,8 @@ export interface VoiceAnswerLedger {
 
 /** A call's answer request, read and authenticated. */
 export type CallAnswerReading =
-  | { kind: 'answer'; callUuid: string }
+  /** `machine`: the provider's machine detection says a voicemail answered. */
+  | { kind: 'answer'; callUuid: string; machine: boolean }
   | { kind: 'invalid_signature'; reason: CallbackSignatureProblem };
 
 /** Plivo's side of a code call: believing its answer requests, and writing what the call says. */

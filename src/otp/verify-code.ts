@@ -50,7 +50,9 @@ export type VerifyCodeOutcome =
   | { kind: 'invalid_code'; attemptsRemaining: number }
   | { kind: 'not_found' }
   | { kind: 'transaction_mismatch' }
-  | { kind: 'too_many_attempts'; retryAfterSeconds?: number }
+  /** The code is used up: request a new one (after `retryAfterSeconds`, the cooldown, if set). */
+  | { kind: 'max_attempts_reached'; retryAfterSeconds: number | undefined }
+  | { kind: 'too_many_attempts'; retryAfterSeconds: number }
   | { kind: 'rate_limited'; scope: 'ip'; retryAfterSeconds: number };
 
 /**
@@ -135,6 +137,9 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     case 'too_many_attempts':
       deps.log.detail(`too many attempts: ${checked.scope}`);
       return { kind: 'too_many_attempts', retryAfterSeconds: checked.retryAfterSeconds };
+    case 'max_attempts_reached':
+      deps.log.detail('code used up');
+      return checked;
     default:
       return checked;
   }

@@ -152,14 +152,16 @@ describe('demo page', () => {
     await page.close();
   });
 
-  it('explains an invalid phone number in a sentence', async () => {
+  it('explains an invalid phone number in a sentence: what is wrong with it', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.workerUrl}/`);
     await page.locator('#demo[data-ready="true"]').waitFor();
     await page.fill('#phone', '+1 000');
     await page.click('#send');
     await page.waitForFunction(() => !document.getElementById('message')?.hidden);
-    expect(await page.textContent('#message')).toContain('international format');
+    expect(await page.textContent('#message')).toContain(
+      'That phone number is too short for country code +1.',
+    );
     expect(await page.isVisible('#request-form')).toBe(true);
     await page.close();
   });

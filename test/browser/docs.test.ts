@@ -64,6 +64,55 @@ describe('API reference (/docs)', () => {
     await page.close();
   });
 
+  it("shows snippets with this deployment's host in fetch, Python and curl, and its Try it sends the documented example: 200", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${stack.workerUrl}/docs`);
+    await page.locator('body[data-docs="ready"]').waitFor({ timeout: 60_000 });
+    const title = /^Send a verification code by SMS/;
+    await page.getByText(title).first().click();
+    const operation = page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: title }) })
+      .last();
+
+    // JavaScript's fetch first, with the host: a snippet that runs when pasted.
+    const snippet = operation.locator('pre').filter({ hasText: '/otp/request' }).first();
+    await snippet.waitFor();
+    expect(await snippet.textContent()).toContain(`fetch('${stack.workerUrl}/otp/request'`);
+    const clients = page.getByRole('tab');
+    await clients.first().waitFor();
+    expect((await clients.allTextContents()).map((name) => name.trim()).slice(0, 3)).toEqual([
+      'JavaScript',
+      'Python',
+      'Shell',
+    ]);
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await operation
+      .locator('pre')
+      .filter({ hasText: `requests.post("${stack.workerUrl}/otp/request"` })
+      .first()
+      .waitFor();
+    await page.getByRole('tab', { name: 'Shell' }).click();
+    await operation
+      .locator('pre')
+      .filter({ hasText: `curl ${stack.workerUrl}/otp/request` })
+      .first()
+      .waitFor();
+
+    // "Test Request", then send the example as it stands: the Worker on this page's origin answers 200.
+    const answered = page.waitForResponse(
+      (response) =>
+        response.url() === `${stack.workerUrl}/otp/request` && response.request().method() === 'POST',
+    );
+    await operation.getByRole('button', { name: 'Test Request' }).click();
+    await page.getByRole('button', { name: /^Send/ }).first().click();
+    const response = await answered;
+    expect(response.request().postDataJSON()).toEqual({ phone: '+14155552671' });
+    expect(response.status()).toBe(200);
+    await page.getByText('200 OK').first().waitFor();
+    await page.close();
+  });
+
   it('keeps a visible link to /openapi.json when the reference UI cannot load', async () => {
     const page = await browser.newPage();
     await page.route('**/assets/scalar/**', (route) => route.abort('failed'));

@@ -49,10 +49,12 @@ interface SeenRequest {
 
 /**
  * Plays the otp-edge API with the Worker's own error envelope (`errorBody`): the request endpoint
- * is in its resend cooldown, verify approves, and any other path is a proxy's HTML error page.
+ * is in its resend cooldown, verify approves, a path under `/stalled` never answers, and any other
+ * path is a proxy's HTML error page.
  */
 function startStandInApi(seen: SeenRequest[]): Server {
   return createServer(async (request, response) => {
+    if (request.url?.startsWith('/stalled/')) return;
     let text = '';
     for await (const chunk of request) text += chunk;
     seen.push({
@@ -79,17 +81,22 @@ function startStandInApi(seen: SeenRequest[]): Server {
 const consumerScript = `
 import { createOtpClient, OtpClientError } from '@otp-edge/client';
 
-const baseUrl = process.argv[2];
+const [baseUrl, closedUrl] = process.argv.slice(2);
 const otp = createOtpClient({ baseUrl: baseUrl + '/', apiKey: 'consumer-key-0123456789abcdef' });
 const sent = await otp.requestCode('+14155552671', { endUserIp: '198.51.100.7' });
 const checked = await otp.verifyCode('vid-0123456789abcdefghijk', '123456');
-let thrown;
-try {
-  await createOtpClient({ baseUrl: baseUrl + '/behind-a-proxy' }).requestCode('+14155552671');
-} catch (error) {
-  thrown = { isOtpClientError: error instanceof OtpClientError, name: error.name, status: error.status };
+async function thrownBy(options) {
+  try {
+    await createOtpClient(options).requestCode('+14155552671');
+    return 'nothing thrown';
+  } catch (error) {
+    return { isOtpClientError: error instanceof OtpClientError, name: error.name, code: error.code, status: error.status ?? null };
+  }
 }
-console.log(JSON.stringify({ sent, checked, thrown }));
+const thrown = await thrownBy({ baseUrl: baseUrl + '/behind-a-proxy' });
+const unreachable = await thrownBy({ baseUrl: closedUrl });
+const stalled = await thrownBy({ baseUrl: baseUrl + '/stalled', timeoutMs: 300 });
+console.log(JSON.stringify({ sent, checked, thrown, unreachable, stalled }));
 `;
 
 // Uses every export the way the README shows; only the declarations in the tarball back it.
@@ -100,6 +107,7 @@ import {
   type OtpApiError,
   type OtpApproved,
   OtpClientError,
+  type OtpClientErrorCode,
   type OtpPending,
   type OtpResult,
   type RateLimitScope,
@@ -109,6 +117,7 @@ const otp = createOtpClient({
   baseUrl: 'https://otp.example.com',
   apiKey: 'consumer-key-0123456789abcdef',
   fetch: (request: Request) => fetch(request),
+  timeoutMs: 5000,
 });
 const sent: OtpResult<OtpPending> = await otp.requestCode('+14155552671', { endUserIp: '198.51.100.7' });
 if (sent.ok) {
@@ -135,7 +144,11 @@ if (checked.ok) {
 try {
   await otp.requestCode('+14155552671');
 } catch (error) {
-  if (error instanceof OtpClientError) console.log(error.status);
+  if (error instanceof OtpClientError) {
+    const code: OtpClientErrorCode = error.code;
+    const status: number | undefined = error.status;
+    if (code === 'network_error' || code === 'timeout') console.log('try again later', status);
+  }
 }
 `;
 
@@ -228,9 +241,18 @@ describe('@otp-edge/client, packed and installed', () => {
     const seen: SeenRequest[] = [];
     const server = startStandInApi(seen);
     await once(server, 'listening');
+    // A port that was just free: nothing listens there, so a connection is refused.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const { stdout } = await runIn('node', ['consumer.mjs', `http://127.0.0.1:${port}`], consumer);
+      const { stdout } = await runIn(
+        'node',
+        ['consumer.mjs', `http://127.0.0.1:${port}`, `http://127.0.0.1:${closedPort}`],
+        consumer,
+      );
       expect(JSON.parse(stdout)).toEqual({
         sent: {
           ok: false,
@@ -245,7 +267,10 @@ describe('@otp-edge/client, packed and installed', () => {
           ok: true,
           data: { status: 'approved', receipt: 'header.payload.signature', expiresInSeconds: 600 },
         },
-        thrown: { isOtpClientError: true, name: 'OtpClientError', status: 502 },
+        thrown: { isOtpClientError: true, name: 'OtpClientError', code: 'invalid_response', status: 502 },
+        // fetch's own `TypeError: fetch failed` never reaches the caller: the documented error does.
+        unreachable: { isOtpClientError: true, name: 'OtpClientError', code: 'network_error', status: null },
+        stalled: { isOtpClientError: true, name: 'OtpClientError', code: 'timeout', status: null },
       });
       expect(seen[0]).toMatchObject({
         method: 'POST',
@@ -264,6 +289,7 @@ describe('@otp-edge/client, packed and installed', () => {
       expect(seen[2]).toMatchObject({ url: '/behind-a-proxy/otp/request' });
       expect(seen[2]?.headers.authorization).toBeUndefined();
     } finally {
+      server.closeAllConnections();
       server.close();
     }
   });

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevVars, LOCAL_REST_TOKEN_KEY } from '../../local/dev-vars.ts';
 
-// `npm run dev` (local/dev.ts): the REST token it keeps per checkout, and what it says when a port
-// it needs is taken.
+// `npm run dev` (local/dev.ts): the REST token it keeps per checkout, what it says when a port it
+// needs is taken, and how little it prints before it is ready.
 
 const DEV = path.resolve(import.meta.dirname, '../../local/dev.ts');
 let scratch: string;
@@ -101,4 +101,52 @@ describe('npm run dev with a port in use', () => {
       expect(output).not.toContain('created .dev.vars');
     },
   );
+});
+
+describe('npm run dev before it is ready', () => {
+  let child: ReturnType<typeof spawn> | undefined;
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+  });
+
+  it('prints at most 15 lines up to its banner: the URLs, no bindings table, no warning to ignore', async () => {
+    const cwd = mkdtempSync(path.join(scratch, 'quiet-'));
+    child = spawn(process.execPath, [DEV], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', REDIS_REST_PORT: '0', PLIVO_SANDBOX_PORT: '0', WORKER_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const banner = new Promise<void>((resolve, reject) => {
+      let pending = '';
+      const read = (chunk: Buffer) => {
+        pending += chunk.toString();
+        const complete = pending.split('\n');
+        pending = complete.pop() ?? '';
+        lines.push(...complete);
+        if (complete.some((line) => line.includes('Ctrl-C stops all of them.'))) resolve();
+      };
+      child?.stdout?.on('data', read);
+      child?.stderr?.on('data', read);
+      child?.once('exit', (code) => reject(new Error(`npm run dev exited ${code}:\n${lines.join('\n')}`)));
+    });
+    await banner;
+    const printed = lines.slice(0, lines.findIndex((line) => line.includes('Ctrl-C stops all of them.')) + 1);
+    const report = printed.join('\n');
+    expect(printed.length, report).toBeLessThanOrEqual(15);
+    expect(report).toMatch(/API \(wrangler dev\)\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(report).toMatch(/SMS inbox\s+http:\/\/127\.0\.0\.1:\d+\//);
+    for (const noise of [
+      'following bindings',
+      'Environment Variable',
+      'WARNING',
+      'RECEIPT_AUDIENCE',
+      'update available',
+    ])
+      expect(report).not.toContain(noise);
+  }, 180_000);
 });

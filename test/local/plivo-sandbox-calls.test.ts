@@ -116,6 +116,11 @@ describe('Call API', () => {
     ['a time_limit of 0', { time_limit: 0 }],
     ['a ring_timeout above 120', { ring_timeout: 121 }],
     ['an unknown machine_detection', { machine_detection: 'maybe' }],
+    ['a machine_detection_time under 2000 ms', { machine_detection: 'hangup', machine_detection_time: 1999 }],
+    [
+      'a machine_detection_time over 10000 ms',
+      { machine_detection: 'hangup', machine_detection_time: 10001 },
+    ],
   ];
   it.each(refused)("refuses %s with Plivo's 400 JSON and places no call", async (_name, change) => {
     const response = await makeCall(change);
@@ -278,6 +283,66 @@ describe('test numbers', () => {
     if (hangup) await expectValidV3(hangup, `${receiver.base}/hangup`);
     expect((await settled()).status).toBe(status);
     expect(receiver.received.filter((request) => request.path === '/answer')).toEqual([]);
+  });
+
+  describe('a call a voicemail answers (to ending 0013)', () => {
+    const VOICEMAIL = '+15557650013';
+
+    it('with machine_detection hangup: hung up before any XML, the hangup URL told Machine=true', async () => {
+      await makeCall({
+        to: VOICEMAIL,
+        hangup_url: `${receiver.base}/hangup`,
+        machine_detection: 'hangup',
+        machine_detection_time: 3000,
+      });
+      const [hangup] = await receiver.waitFor('/hangup', 1);
+      expect(hangup?.fields).toMatchObject({
+        Machine: 'true',
+        HangupCause: 'MACHINE_DETECTED',
+        Duration: '3',
+      });
+      if (hangup) await expectValidV3(hangup, `${receiver.base}/hangup`);
+      expect(await settled()).toMatchObject({
+        status: 'completed',
+        answeredBy: 'machine',
+        machineDetection: 'hangup',
+        spokenText: '',
+      });
+      expect(receiver.received.filter((request) => request.path === '/answer')).toEqual([]);
+    });
+
+    it('with machine_detection true: the answer URL is told Machine=true and decides', async () => {
+      await makeCall({ to: VOICEMAIL, machine_detection: 'true' });
+      const [answer] = await receiver.waitFor('/answer', 1);
+      expect(answer?.fields).toMatchObject({ Machine: 'true', CallStatus: 'in-progress' });
+      if (answer) await expectValidV3(answer, `${receiver.base}/answer`);
+      expect(await settled()).toMatchObject({ answeredBy: 'machine', machineDetection: 'true' });
+    });
+
+    it('without machine detection: the XML is played into the voicemail, as to a person', async () => {
+      await makeCall({ to: VOICEMAIL });
+      const [answer] = await receiver.waitFor('/answer', 1);
+      expect(answer?.fields.Machine).toBeUndefined();
+      const call = await settled();
+      expect(call).toMatchObject({ answeredBy: 'machine', machineDetection: null, status: 'completed' });
+      expect(call.spokenText).toContain('4, 8, 2, 9, 1, 3');
+    });
+
+    it('a person answers any other number, detection or not, and is never told Machine', async () => {
+      await makeCall({ machine_detection: 'hangup' });
+      const [answer] = await receiver.waitFor('/answer', 1);
+      expect(answer?.fields.Machine).toBeUndefined();
+      expect(await settled()).toMatchObject({ answeredBy: 'human', machineDetection: 'hangup' });
+    });
+  });
+
+  it("refuses a to ending 0020 with a 400 whose text names the number, as a provider's refusal may", async () => {
+    const response = await makeCall({ to: '+15557650020' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      "to +15557650020 is not allowed by the account's geo permissions (sandbox test number)",
+    );
+    expect(await callsTo()).toEqual([]);
   });
 
   it.each(['+15557650000', '+15557650001'])(

@@ -137,7 +137,11 @@ describe('fault injection', () => {
     for (const fault of [{ status: 200 }, { status: 500, count: 0 }, { delayMs: -1 }, {}, [], 'x']) {
       expect((await armFault(fault)).status).toBe(400);
     }
-    const notJson = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: '{' });
+    const notJson = await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     expect((await send()).status).toBe(202);
   });

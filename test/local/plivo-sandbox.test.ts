@@ -266,6 +266,14 @@ describe('validation, Plivo style', () => {
     expect(await expectPlivoError(await send({ ...validSend, log: 'x' }), 400)).toMatch(/log/);
   });
 
+  it("refuses a dst ending 0020 with an error naming the number, as a provider's refusal may", async () => {
+    const error = await expectPlivoError(await send({ ...validSend, dst: '15557650020' }), 400);
+    expect(error).toBe(
+      "dst 15557650020 is not allowed by the account's geo permissions (sandbox test number)",
+    );
+    expect(sandbox.messages()).toEqual([]);
+  });
+
   it('rejects a body over 64 KiB without storing it', async () => {
     const response = await send({ ...validSend, padding: 'x'.repeat(70_000) });
     expect(response.status).toBe(413);

@@ -201,14 +201,14 @@ describe('a verify that names another transaction', () => {
       const stats = (await redis(['HGETALL', `${prefix}stats:${hourBucket(Date.now())}`])) as string[];
       expect(stats).not.toContain('US:verified');
       expect(await (await app.call(`/otp/verifications/${verificationId}`)).json()).toMatchObject({
-        status: 'pending',
+        status: 'max_attempts_reached',
         attemptsRemaining: 0,
       });
 
       // Voided, not merely refused: the right transaction with the right code no longer approves.
       const after = await app.post('/otp/verify', { verificationId, code, transaction: ACME });
       expect(after.status).toBe(429);
-      expect(await after.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
+      expect(await after.json()).toMatchObject({ error: { code: 'max_attempts_reached' } });
     },
   );
 

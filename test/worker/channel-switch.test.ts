@@ -90,6 +90,30 @@ describe('channel switch ("call me instead")', () => {
     expect(claims.amr).toEqual(['voice']);
   });
 
+  it('voice, then SMS, then voice again: the second call speaks its own code once; neither URL speaks on a replay', async () => {
+    const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone, {}, { channel: 'voice' });
+    const firstAnswer = await answerRequestOf(await callTo(phone));
+    const firstCode = digitsOf(await spoken(await replay(app, firstAnswer))).slice(0, 6);
+    expect(firstCode).toMatch(/^\d{6}$/);
+
+    app.now += 1_000;
+    expect((await switchTo(app, verificationId, 'sms')).status).toBe(200);
+    app.now += 1_000;
+    expect((await switchTo(app, verificationId, 'voice')).status).toBe(200);
+    const secondAnswer = await answerRequestOf(await callTo(phone));
+    expect(secondAnswer.path).not.toBe(firstAnswer.path);
+    const secondCode = digitsOf(await spoken(await replay(app, secondAnswer))).slice(0, 6);
+    // Placed, paid, and it speaks: the claim is the code's, not the verification's.
+    expect(secondCode).toMatch(/^\d{6}$/);
+
+    // A replay of either URL hears nothing: the second's code was spoken, the first's is replaced.
+    for (const answer of [secondAnswer, firstAnswer])
+      expect(await spoken(await replay(app, answer))).toBe('');
+    expect((await verify(app, verificationId, secondCode)).status).toBe(200);
+  });
+
   it('refuses the channel the code already went out on (400): a resend is the cooldown’s business', async () => {
     const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0' });
     const verificationId = await startVerification(app, uniquePhone());

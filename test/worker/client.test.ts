@@ -146,7 +146,24 @@ describe('@otp-edge/client', () => {
       fetch: async () => new Response('<html>502 Bad Gateway</html>', { status: 502 }),
     });
     await expect(client.requestCode(uniquePhone())).rejects.toThrow(OtpClientError);
-    await expect(client.requestCode(uniquePhone())).rejects.toMatchObject({ status: 502 });
+    await expect(client.requestCode(uniquePhone())).rejects.toMatchObject({
+      code: 'invalid_response',
+      status: 502,
+    });
+  });
+
+  it("throws OtpClientError network_error, not fetch's TypeError, when no answer comes back", async () => {
+    const failure = new TypeError('fetch failed');
+    const client = createOtpClient({
+      baseUrl: 'https://otp.test',
+      fetch: async () => {
+        throw failure;
+      },
+    });
+    const thrown = await client.verifyCode('some-id', '123456').catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(OtpClientError);
+    expect(thrown).toMatchObject({ code: 'network_error', status: undefined, cause: failure });
+    expect((thrown as OtpClientError).message).toBe('POST /otp/verify: fetch failed');
   });
 
   it('exposes the error shape as a type', () => {

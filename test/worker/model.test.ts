@@ -220,11 +220,17 @@ async function runSequence(sequence: Sequence, secret: string): Promise<void> {
         expected.push(LOCKED);
       } else if (alive !== 'no') {
         if (current.attempts >= maxAttempts) {
+          // A new code may be asked for at once once the cooldown has passed (no Retry-After),
+          // else after it; at the edge of the cooldown either answer is right.
+          const cooling =
+            cooldownSeconds > 0 && model.lastIssue
+              ? stillThere(model.lastIssue, cooldownSeconds * 1000, window)
+              : 'no';
           expected.push({
             label: 'burned',
             status: 429,
-            errorCode: 'too_many_attempts',
-            retryAfter: false,
+            errorCode: 'max_attempts_reached',
+            ...(cooling === 'maybe' ? {} : { retryAfter: cooling === 'yes' }),
             apply() {},
           });
         } else if (candidate === current.code) {

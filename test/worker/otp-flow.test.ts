@@ -101,6 +101,30 @@ describe('POST /otp/request → SMS → POST /otp/verify', () => {
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_phone' } });
     }
   });
+
+  it("says what is wrong with a number, from libphonenumber's verdict, not only its format", async () => {
+    const app = testApp();
+    const problems: Record<string, string> = {
+      '+1415': 'too short for country code +1',
+      '+1 415 555 2671 99': 'too long for country code +1',
+      '+33 6 12 34': 'too short for a number in France (+33)',
+      '+1 200 555 0100': 'not a valid number for country code +1',
+      '+999 1234 5678': 'not a number: no country calling code follows the +',
+      '4155552671':
+        'not in international format: + and the country code, then digits (spaces, dashes, dots and brackets may separate them)',
+    };
+    for (const [phone, problem] of Object.entries(problems)) {
+      const response = await app.post('/otp/request', { phone });
+      expect(response.status, phone).toBe(400);
+      expect(await response.json(), phone).toEqual({
+        error: {
+          code: 'invalid_phone',
+          message: 'This phone number is not valid: `issues` says why.',
+          issues: [{ field: 'phone', problem }],
+        },
+      });
+    }
+  });
 });
 
 describe('the SMS Plivo is asked to send', () => {
@@ -146,7 +170,64 @@ describe('attempt limits', () => {
 
     const right = await app.post('/otp/verify', { verificationId, code });
     expect(right.status).toBe(429);
-    expect(await right.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
+    expect(await right.json()).toMatchObject({ error: { code: 'max_attempts_reached' } });
+  });
+
+  it('a used-up code says to request a new one: after the cooldown (Retry-After) while it runs', async () => {
+    const app = testApp({ OTP_MAX_ATTEMPTS: '2', OTP_RESEND_COOLDOWN_SECONDS: '120' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone);
+    const code = await latestCode(phone);
+    for (let guess = 0; guess < 2; guess += 1)
+      expect((await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) })).status).toBe(400);
+
+    const burned = await app.post('/otp/verify', { verificationId, code });
+    expect(burned.status).toBe(429);
+    const retryAfter = Number(burned.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(100);
+    expect(retryAfter).toBeLessThanOrEqual(120);
+    expect(await burned.json()).toEqual({
+      error: {
+        code: 'max_attempts_reached',
+        message: 'This code had too many wrong guesses and no longer works. Request a new code.',
+        retryAfterSeconds: retryAfter,
+      },
+    });
+    // What the wait is for: a request before it is the cooldown's 429.
+    expect((await app.post('/otp/request', { phone })).status).toBe(429);
+  });
+
+  it('a used-up code after the cooldown: no Retry-After, and a new code can be requested at once', async () => {
+    const app = testApp({ OTP_MAX_ATTEMPTS: '1', OTP_RESEND_COOLDOWN_SECONDS: '1' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone);
+    const code = await latestCode(phone);
+    expect((await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) })).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+
+    const burned = await app.post('/otp/verify', { verificationId, code });
+    expect(burned.status).toBe(429);
+    expect(burned.headers.get('retry-after')).toBeNull();
+    expect(await burned.json()).toEqual({
+      error: {
+        code: 'max_attempts_reached',
+        message: 'This code had too many wrong guesses and no longer works. Request a new code.',
+      },
+    });
+    expect((await app.post('/otp/request', { phone })).status).toBe(200);
+  });
+
+  it('GET shows a used-up verification as max_attempts_reached, not pending', async () => {
+    const app = testApp({ OTP_MAX_ATTEMPTS: '2' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone);
+    const code = await latestCode(phone);
+    const read = async () =>
+      (await (await app.call(`/otp/verifications/${verificationId}`)).json()) as Record<string, unknown>;
+    await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) });
+    expect(await read()).toMatchObject({ status: 'pending', attemptsRemaining: 1 });
+    await app.post('/otp/verify', { verificationId, code: wrongCodeFor(code) });
+    expect(await read()).toMatchObject({ status: 'max_attempts_reached', attemptsRemaining: 0 });
   });
 
   it('a resend replaces the old verification at once and does not reset the failure count', async () => {

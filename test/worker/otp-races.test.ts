@@ -37,7 +37,7 @@ describe('races against the real store', () => {
     const evaluated = bodies.filter((body) => body.error.code === 'invalid_code');
     expect(evaluated).toHaveLength(5);
     expect(evaluated.map((body) => body.error.attemptsRemaining).sort()).toEqual([0, 1, 2, 3, 4]);
-    expect(bodies.filter((body) => body.error.code === 'too_many_attempts')).toHaveLength(45);
+    expect(bodies.filter((body) => body.error.code === 'max_attempts_reached')).toHaveLength(45);
 
     expect((await app.post('/otp/verify', { verificationId, code })).status).toBe(429);
   });

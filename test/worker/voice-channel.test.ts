@@ -1,7 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { relayUrl, replay } from './support/callbacks.ts';
+import { fieldsOf, type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
 import { captureLogs } from './support/logs.ts';
-import { redis, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
+import { plivoUrl, redis, startVerification, type TestApp, testApp, uniquePhone } from './support/stack.ts';
 import { answerRequestOf, callTo, digitsOf, type SandboxCall, spoken } from './support/voice-calls.ts';
 
 /**
@@ -116,7 +117,7 @@ describe('channel voice', () => {
     expect(digitsOf(await spoken(await replay(app, answer)))).toHaveLength(12);
   });
 
-  it('stores the single use under voice-answer:{tag}, no code in it', async () => {
+  it("stores the single use under voice-answer:{tag}: the spoken code's HMAC and the CallUUID, no code in it", async () => {
     const app = voiceApp();
     const { call } = await requestCall(app, uniquePhone());
     const answer = await answerRequestOf(call);
@@ -124,8 +125,59 @@ describe('channel voice', () => {
     const keys = (await redis(['KEYS', `${app.env.KEY_PREFIX as string}voice-answer:*`])) as string[];
     expect(keys).toHaveLength(1);
     const value = String(await redis(['GET', keys[0] ?? '']));
-    expect(value).toMatch(/^[0-9a-f-]{36}$/);
-    expect(value).not.toContain(digitsOf(text).slice(0, 6));
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43} [0-9a-f-]{36}$/);
+    expect(value.split(' ')[0]).not.toContain(digitsOf(text).slice(0, 6));
+  });
+
+  it('asks Plivo for answering-machine detection (hangup): a voicemail is hung up on and hears no code', async () => {
+    const app = voiceApp();
+    // The sandbox's voicemail: a number ending 0013.
+    const phone = `${uniquePhone().slice(0, -4)}0013`;
+    const { verificationId, call } = await requestCall(app, phone);
+    const placed = await settledCall(phone);
+    expect(placed).toMatchObject({
+      machineDetection: 'hangup',
+      answeredBy: 'machine',
+      status: 'completed',
+      spokenText: '',
+    });
+    // Plivo never asked what to say, and the code is not spent: the user may ask for it another way.
+    const relayed = (await (await fetch(`${relayUrl}/__relay/requests`)).json()) as { path: string }[];
+    expect(relayed.map((request) => request.path)).not.toContain(new URL(call.answerUrl).pathname);
+    const status = await app.call(`/otp/verifications/${verificationId}`, {
+      headers: { 'cf-connecting-ip': '203.0.113.7' },
+    });
+    expect(await status.json()).toMatchObject({ status: 'pending', attemptsRemaining: 5 });
+  });
+
+  it('an answer request saying Machine=true speaks nothing and spends nothing: the person who answers later hears the code', async () => {
+    const app = voiceApp();
+    const phone = uniquePhone();
+    const { call } = await requestCall(app, phone);
+    // The same signed answer URL, asked for by a call a voicemail answers with machine_detection
+    // `true` (Plivo then tells the answer URL Machine=true instead of hanging up).
+    const voicemail = `${uniquePhone().slice(0, -4)}0013`;
+    const bindings = env as unknown as Record<string, string>;
+    const placed = await fetch(`${plivoUrl}/v1/Account/${bindings.PLIVO_AUTH_ID}/Call/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${btoa(`${bindings.PLIVO_AUTH_ID}:${bindings.PLIVO_AUTH_TOKEN}`)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        from: VOICE_SRC,
+        to: voicemail,
+        answer_url: call.answerUrl,
+        machine_detection: 'true',
+      }),
+    });
+    expect(placed.status).toBe(201);
+    const answers = await waitForAnswers(new URL(call.answerUrl).pathname, 2);
+    const toMachine = answers.find((answer) => fieldsOf(answer).get('Machine') === 'true');
+    const toPerson = answers.find((answer) => fieldsOf(answer).get('Machine') === null);
+    if (!toMachine || !toPerson) throw new Error('expected one answer request from each call');
+    expect(await spoken(await replay(app, toMachine))).toBe('');
+    expect(digitsOf(await spoken(await replay(app, toPerson)))).toMatch(/^\d{12}$/);
   });
 
   it('fixed lines get calls only with VOICE_TO_FIXED_LINES=on; premium rate never', async () => {
@@ -157,3 +209,28 @@ describe('channel voice', () => {
     expect(answer.status).toBe(404);
   });
 });
+
+/** The sandbox's record of the newest call to `phone`, once it has ended. */
+async function settledCall(phone: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [call] = (await (
+      await fetch(`${plivoUrl}/__sandbox/calls?to=${encodeURIComponent(phone)}`)
+    ).json()) as Record<string, unknown>[];
+    if (call && !['queued', 'in-progress'].includes(String(call.status))) return call;
+    if (Date.now() > deadline) throw new Error(`the call to ${phone} did not end`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `count` answer requests the sandbox sent to this answer URL path, as the relay recorded them. */
+async function waitForAnswers(path: string, count: number): Promise<RelayedCallback[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const all = (await (await fetch(`${relayUrl}/__relay/requests`)).json()) as RelayedCallback[];
+    const found = all.filter((request) => request.path === path);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`only ${found.length} answer requests for ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,4 +1,4 @@
-import { type OtpResult, readResult } from './otp-result.ts';
+import { type OtpResult, readResult, transportError } from './otp-result.ts';
 import type {
   OtpApproved,
   OtpCanceled,
@@ -17,6 +17,12 @@ export interface OtpClientOptions {
   apiKey?: string;
   /** Default: the global `fetch`. Tests pass one that calls the app directly. */
   fetch?: (request: Request) => Promise<Response>;
+  /**
+   * How long one call may take, answer body included, before it throws `OtpClientError` with code
+   * `timeout`. Default 10000: longer than the API's own deadlines (Plivo 5 s, the store 1.5 s), so
+   * a slow SMS provider is answered by the API's 503, not by this timeout.
+   */
+  timeoutMs?: number;
 }
 
 export interface RequestCodeOptions {
@@ -68,9 +74,12 @@ export interface OtpClient {
   ): Promise<OtpResult<OtpChannelSwitched>>;
 }
 
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 export function createOtpClient(options: OtpClientOptions): OtpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const send = options.fetch ?? ((request: Request) => fetch(request));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   async function call<T>(
     method: 'POST' | 'GET' | 'DELETE',
@@ -82,9 +91,20 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     if (body) headers.set('content-type', 'application/json');
     if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
     if (endUserIp) headers.set('x-end-user-ip', endUserIp);
-    const response = await send(
-      new Request(`${baseUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : null }),
-    );
+    const signal = AbortSignal.timeout(timeoutMs);
+    const request = new Request(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body ? JSON.stringify(body) : null,
+      signal,
+    });
+    let response: Response;
+    try {
+      response = await send(request);
+    } catch (cause) {
+      // A custom fetch may not honour the signal's reason: the signal itself says it timed out.
+      throw transportError(signal.aborted ? signal.reason : cause, `${method} ${path}`);
+    }
     return readResult<T>(response, `${method} ${path}`);
   }
   const verificationPath = (id: string) => `/otp/verifications/${encodeURIComponent(id)}`;

@@ -14,13 +14,14 @@
  */
 export {
   createOtpClient,
+  DEFAULT_TIMEOUT_MS,
   type OtpClient,
   type OtpClientOptions,
   type RequestCodeOptions,
   type VerifyCodeOptions,
   type VerifyCodeWithTransactionOptions,
 } from './create-otp-client.ts';
-export { OtpClientError } from './otp-client-error.ts';
+export { OtpClientError, type OtpClientErrorCode } from './otp-client-error.ts';
 export type { OtpResult } from './otp-result.ts';
 export type {
   ErrorCode,

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'resend_too_soon'
   | 'fallback_too_soon'
   | 'too_many_attempts'
+  | 'max_attempts_reached'
   | 'rate_limited'
   | 'internal_error'
   | 'sms_failed'
@@ -129,7 +130,11 @@ export interface OtpApproved {
 /** `GET /otp/verifications/{id}`. */
 export interface OtpVerification {
   verificationId: string;
-  status: 'pending' | 'approved' | 'canceled' | 'expired';
+  /**
+   * `max_attempts_reached`: the code took every wrong guess it was allowed and can never be
+   * approved; request a new code.
+   */
+  status: 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
   /** Wrong guesses left on the code (0 once it is no longer pending). */
   attemptsRemaining: number;
   /** ISO 8601. */
@@ -166,7 +171,10 @@ export interface OtpApiError {
   code: ErrorCode;
   /** For humans, in English; may change. */
   message: string;
-  /** With `resend_too_soon`, `too_many_attempts`, `rate_limited`, `unavailable`: when to try again. */
+  /**
+   * With `resend_too_soon`, `too_many_attempts`, `rate_limited`, `unavailable`: when to try again;
+   * with `max_attempts_reached`: when a new code may be requested (absent: now).
+   */
   retryAfterSeconds?: number;
   /** With `invalid_code`: wrong guesses left for this code. */
   attemptsRemaining?: number;
@@ -176,6 +184,11 @@ export interface OtpApiError {
   reasons?: string[];
   /** With `challenge_required`: the widget to render; send the same request again with its token. */
   challenge?: { type: 'turnstile'; siteKey?: string };
-  /** With `invalid_request`: which field is wrong and why. */
+  /** With `invalid_request` and `invalid_phone`: which field is wrong and why. */
   issues?: { field: string; problem: string }[];
+  /**
+   * Development deployments only (`npm run dev`), with `rate_limited`, `resend_too_soon` and
+   * `too_many_attempts`: how to reset the local limits at once. Never sent in production.
+   */
+  hint?: string;
 }

@@ -16,7 +16,16 @@ export function createPlivoCallAnswers(authToken: string): CallAnswerChannel {
       const signature = await verifyPlivoSignature(callback, signedUrl, authToken, { acceptV2: false });
       if (signature.kind === 'invalid') return { kind: 'invalid_signature', reason: signature.reason };
       const callUuid = callback.params.find(([key]) => key === 'CallUUID')?.[1] ?? '';
-      return { kind: 'answer', callUuid: CALL_UUID.test(callUuid) ? callUuid.toLowerCase() : 'unknown' };
+      // Calls are placed with machine_detection=hangup, so a machine should never get here; if
+      // Plivo asks anyway, it says so with Machine=true (plivo-node's calls.create documentation).
+      const machine = callback.params.some(
+        ([key, value]) => key === 'Machine' && value.toLowerCase() === 'true',
+      );
+      return {
+        kind: 'answer',
+        callUuid: CALL_UUID.test(callUuid) ? callUuid.toLowerCase() : 'unknown',
+        machine,
+      };
     },
     render(prompt) {
       if (!prompt) return HANGUP;

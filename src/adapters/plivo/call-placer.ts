@@ -1,6 +1,6 @@
 import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
 import type { VoiceAnswerSeal } from '../../otp/voice-answer-seal.ts';
-import { plivoEndpoint, postToPlivo, refusalResult } from './plivo-api-call.ts';
+import { plivoEndpoint, postToPlivo, providerErrorText, refusalResult } from './plivo-api-call.ts';
 
 export interface PlivoCallSettings {
   baseUrl: string;
@@ -21,6 +21,12 @@ export interface PlivoCallPlacer {
 const TIME_LIMIT_SECONDS = 60;
 /** A user who has not picked up after this long is not looking at the login page any more. */
 const RING_TIMEOUT_SECONDS = 30;
+/**
+ * How long Plivo's answering-machine detection listens before the call goes on (its default, 2000
+ * to 10000 ms): a code spoken into a voicemail would sit in a mailbox, in clear, for anyone who
+ * reaches it. With `hangup`, a machine ends the call before Plivo even asks what to say.
+ */
+const MACHINE_DETECTION_MS = 5_000;
 
 /**
  * Plivo's Call API over plain fetch (docs/plivo.md, "Placing a code call"). The answer URL holds
@@ -43,6 +49,8 @@ export function createPlivoCallPlacer(
         answer_method: 'POST',
         time_limit: TIME_LIMIT_SECONDS,
         ring_timeout: RING_TIMEOUT_SECONDS,
+        machine_detection: 'hangup',
+        machine_detection_time: MACHINE_DETECTION_MS,
       };
       const answer = await postToPlivo(settings, endpoint, body);
       if (answer.kind === 'unanswered') {
@@ -51,7 +59,7 @@ export function createPlivoCallPlacer(
       }
       // A call has no delivery reports to track: no message id.
       if (answer.status === 201 || answer.status === 200) return { kind: 'accepted', messageId: undefined };
-      log.detail(`plivo call refused ${answer.status}: ${answer.text.slice(0, 200)}`);
+      log.detail(`plivo call refused ${answer.status}: ${providerErrorText(answer.text)}`);
       return refusalResult(answer.status);
     },
   };

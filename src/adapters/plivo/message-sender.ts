@@ -1,5 +1,5 @@
 import type { CodeDispatch, DeliveryResult, OperatorLog } from '../../otp/ports.ts';
-import { plivoEndpoint, postToPlivo, refusalResult } from './plivo-api-call.ts';
+import { plivoEndpoint, postToPlivo, providerErrorText, refusalResult } from './plivo-api-call.ts';
 import { whatsAppLanguage } from './whatsapp-language.ts';
 
 export interface PlivoSettings {
@@ -90,12 +90,12 @@ export function createPlivoMessageSender(
       // that only reports about its own messages count.
       if (answer.status === 202 || answer.status === 200)
         return { kind: 'accepted', messageId: parseMessageUuid(answer.text) };
-      // Plivo's error text explains the refusal to the operator, never to the caller. It describes
-      // parameters, not the message text, so it carries no code; still, cap its length.
+      // Plivo's error text explains the refusal to the operator, never to the caller (masked and
+      // capped: providerErrorText).
       logFailure({
         status: answer.status,
         reason: 'refused',
-        providerError: parseProviderError(answer.text),
+        providerError: providerErrorText(answer.text),
       });
       return refusalResult(answer.status);
     },
@@ -124,14 +124,4 @@ function parseMessageUuid(text: string): string | undefined {
     // Accepted without a readable id: the SMS went out, it just cannot be tracked.
   }
   return undefined;
-}
-
-function parseProviderError(text: string): string {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && 'error' in parsed) return String(parsed.error).slice(0, 200);
-  } catch {
-    // Not JSON: fall through to a size-capped raw excerpt.
-  }
-  return text.slice(0, 200);
 }

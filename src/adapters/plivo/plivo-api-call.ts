@@ -1,4 +1,5 @@
 import type { DeliveryResult } from '../../otp/ports.ts';
+import { maskPhoneNumbers } from '../../phone/mask-phone.ts';
 
 /** Where and as whom to call Plivo's REST API (Basic auth: Auth ID and Auth Token). */
 export interface PlivoAccount {
@@ -51,4 +52,23 @@ export function refusalResult(status: number): DeliveryResult {
   if (status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
   if (status >= 500) return { kind: 'uncertain', reason: 'server_error', status };
   return { kind: 'rejected', status };
+}
+
+/**
+ * Plivo's error text for the operator's log line: the `error` field of its JSON answer (else the raw
+ * body), capped, with every phone number masked. Plivo's errors describe parameters, so they may
+ * echo the `to` or `dst` they refused; they never hold a code (it is sent only inside the message
+ * text or sealed in the answer URL, and neither comes back).
+ */
+export function providerErrorText(text: string): string {
+  let error = text;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'error' in parsed)
+      error = typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error);
+  } catch {
+    // Not JSON (a proxy's page): its raw start, masked and capped like the rest.
+  }
+  // Masked first: a cap could cut a number short enough to escape the mask.
+  return maskPhoneNumbers(error).slice(0, 200);
 }

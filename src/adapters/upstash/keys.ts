@@ -33,8 +33,9 @@ export function verificationKey(prefix: string, verificationTag: string) {
 }
 
 /**
- * Present once a code call's answer URL was answered (value: the CallUUID): a URL speaks once.
- * TTL = until the code expires (after it, the URL's expiry refuses it anyway).
+ * Present once a code call's answer URL was answered (value: `{code HMAC} {CallUUID}`): each code
+ * is spoken once; a later code of the same verification (a switch back to voice) replaces it.
+ * TTL = until the spoken code expires (after it, the URL's expiry refuses it anyway).
  */
 export function voiceAnswerKey(prefix: string, verificationTag: string) {
   return `${prefix}voice-answer:${verificationTag}`;
@@ -101,6 +102,21 @@ export function utcDayIndex(nowMs: number): number {
  */
 export function guardTrustedKey(prefix: string, windowIndex: number) {
   return `${prefix}guard-trusted:${windowIndex}`;
+}
+
+/**
+ * SCAN MATCH patterns of every key that holds a caller back: the plain send limits' windows, the
+ * resend cooldowns, the failure counters (number-wide and per network), the verify-per-IP windows,
+ * and the fraud guard's cells, number marks and trusted keys' cells. What "reset local limits" deletes for a developer
+ * (local/limit-reset.ts, never in a deployment). Verifications, active pointers, voice-answer
+ * claims, stats and delivery records are none of these: a code in flight still verifies after a
+ * reset, and the admin report keeps its history.
+ */
+export function callerLimitKeyPatterns(prefix: string): string[] {
+  const literal = prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+  return ['limit:', 'cooldown:', 'failures:', 'verify-ip:', 'guard:', 'guard-number:', 'guard-trusted:'].map(
+    (family) => `${literal}${family}*`,
+  );
 }
 
 /** Eight days: GET /admin/stats reads up to 168 hours back, plus a day of margin. */

@@ -25,6 +25,7 @@ import {
 } from './keys.ts';
 import { CANCEL_VERIFICATION_SCRIPT } from './scripts/cancel-verification.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
+import { READ_COOLDOWN_SCRIPT } from './scripts/read-cooldown.ts';
 import { READ_VERIFICATION_SCRIPT } from './scripts/read-verification.ts';
 import { windowPosition } from './sliding-window.ts';
 import { type StoreCalls, unexpectedReply } from './store-call.ts';
@@ -96,8 +97,14 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
           return { kind };
         case 'wrong':
           return { kind: 'invalid_code', attemptsRemaining: Math.max(0, Number(value)) };
-        case 'burned':
-          return { kind: 'too_many_attempts', scope: 'code' };
+        case 'burned': {
+          // A second round trip, on this path only: when may the number get a new code?
+          const cooldownMs = Number(await calls.script(READ_COOLDOWN_SCRIPT, [number.cooldown], []));
+          return {
+            kind: 'max_attempts_reached',
+            retryAfterSeconds: cooldownMs > 0 ? Math.ceil(cooldownMs / 1000) : undefined,
+          };
+        }
         case 'locked':
           return { kind: 'too_many_attempts', scope: 'number', retryAfterSeconds: pttlToSeconds(value) };
         case 'client_locked':
@@ -165,8 +172,10 @@ function scriptReply(reply: unknown): [kind: string, value: string] {
   return [String(reply[0]), String(reply[1])];
 }
 
-/** What the record's `s` may hold; `expired` is not stored, it is read from the expiry. */
-function isStoredStatus(status: string | undefined): status is Exclude<VerificationStatus, 'expired'> {
+/** What the record's `s` may hold; `expired` and `max_attempts_reached` are read from `e` and `a`. */
+function isStoredStatus(
+  status: string | undefined,
+): status is Exclude<VerificationStatus, 'expired' | 'max_attempts_reached'> {
   return status === 'pending' || status === 'approved' || status === 'canceled';
 }
 

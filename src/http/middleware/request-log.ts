@@ -3,15 +3,6 @@ import { routePath } from 'hono/route';
 import type { AppEnv, RequestLog } from '../app-env.ts';
 
 /**
- * Keeps the country code and the last two digits: enough to tell numbers apart in an incident,
- * not enough to contact anyone.
- */
-export function maskPhone(e164: string): string {
-  if (e164.length <= 6) return '+***';
-  return `${e164.slice(0, 3)}${'*'.repeat(e164.length - 5)}${e164.slice(-2)}`;
-}
-
-/**
  * One JSON line per request, whatever happened: what the handlers, the configuration check and the
  * error handler found goes into this line, never into a second one. Errors (a 5xx) go to
  * `console.error`, so Workers Logs can filter on the level.

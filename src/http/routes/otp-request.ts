@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { requestCode } from '../../otp/request-code.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
-import { errorResponse, invalidFieldResponse } from '../error-response.ts';
+import { errorResponse, invalidFieldResponse, invalidPhoneResponse } from '../error-response.ts';
 import { guardPass } from '../guard-pass.ts';
 import { sendRefusalResponse } from '../rate-limited-response.ts';
 import { otpPendingResponse, otpRequestBody } from '../schemas.ts';
@@ -49,13 +49,13 @@ export const otpRequestRoutes = new Hono<AppEnv>().post(
     switch (outcome.kind) {
       case 'sent': {
         c.get('log').outcome = 'sent';
-        const { verificationId, channel, fallback, expiresInSeconds: ttl, resendAfterSeconds } = outcome;
-        const pending = { verificationId, status: 'pending' as const, channel, fallback };
-        return c.json({ ...pending, expiresInSeconds: ttl, resendAfterSeconds }, 200);
+        const { kind: _sent, verificationId, channel, fallback, ...times } = outcome;
+        return c.json({ verificationId, status: 'pending' as const, channel, fallback, ...times }, 200);
       }
       case 'invalid_binding':
         return invalidFieldResponse(c, outcome);
       case 'invalid_phone':
+        return invalidPhoneResponse(c, fields.phone);
       case 'unsupported_number':
       case 'channel_unavailable':
       case 'sms_failed': // the log's detail already holds the provider's words (the adapter wrote them)

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { readVerification } from '../../otp/manage-verification.ts';
+import { maskPhone } from '../../phone/mask-phone.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { DocumentedRoute } from '../documented-route.ts';
 import { errorResponse } from '../error-response.ts';
-import { maskPhone } from '../middleware/request-log.ts';
 import { rateLimitedResponse } from '../rate-limited-response.ts';
 import { verificationPath, verificationResponse } from '../schemas.ts';
 

@@ -13,7 +13,7 @@ export const otpVerifyDoc: DocumentedRoute = {
   path: '/otp/verify',
   summary: 'Check a code and get a signed receipt',
   description:
-    'Checks, counts and consumes the code of one verification in one atomic step. On success the receipt is a JWT your backend verifies with /.well-known/jwks.json. An unknown, expired, canceled, approved or replaced verification is 404 and spends nothing.',
+    'Checks, counts and consumes the code of one verification in one atomic step. On success the receipt is a JWT your backend verifies with /.well-known/jwks.json. An unknown, expired, canceled, approved or replaced verification is 404 and spends nothing. A code that took OTP_MAX_ATTEMPTS wrong guesses is `max_attempts_reached`: request a new code, after `Retry-After` when the resend cooldown still runs.',
   requestBody: otpVerifyBody,
   success: {
     status: 200,
@@ -28,6 +28,7 @@ export const otpVerifyDoc: DocumentedRoute = {
     'transaction_mismatch',
     'payload_too_large',
     'unsupported_media_type',
+    'max_attempts_reached',
     'too_many_attempts',
     'rate_limited',
     'unavailable',
@@ -51,16 +52,11 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
       c.get('services'),
     );
     switch (outcome.kind) {
-      case 'approved':
+      case 'approved': {
         c.get('log').outcome = 'approved';
-        return c.json(
-          {
-            status: 'approved' as const,
-            receipt: outcome.receipt.token,
-            expiresInSeconds: outcome.receipt.expiresInSeconds,
-          },
-          200,
-        );
+        const { token: receipt, expiresInSeconds } = outcome.receipt;
+        return c.json({ status: 'approved' as const, receipt, expiresInSeconds }, 200);
+      }
       case 'invalid_request':
         return invalidFieldResponse(c, outcome);
       case 'invalid_code':
@@ -69,8 +65,9 @@ export const otpVerifyRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'verification_not_found');
       case 'transaction_mismatch':
         return errorResponse(c, 'transaction_mismatch');
+      case 'max_attempts_reached':
       case 'too_many_attempts':
-        return errorResponse(c, 'too_many_attempts', { retryAfterSeconds: outcome.retryAfterSeconds });
+        return errorResponse(c, outcome.kind, { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'rate_limited':
         return rateLimitedResponse(c, outcome);
     }

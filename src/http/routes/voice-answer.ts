@@ -40,10 +40,8 @@ export const voiceAnswerRoutes = new Hono<AppEnv>().post(
       log.detail = `plivo signature ${reading.reason}`;
       return errorResponse(c, 'invalid_signature');
     }
-    const outcome = await answerCall(
-      { expiresAtMs: Number(expiry), token, callUuid: reading.callUuid },
-      services,
-    );
+    const { callUuid, machine } = reading;
+    const outcome = await answerCall({ expiresAtMs: Number(expiry), token, callUuid, machine }, services);
     // Never the XML or the prompt: they hold the code.
     log.outcome = outcome.kind === 'speak' ? 'spoken' : 'silent';
     if (outcome.kind === 'silent') log.detail = outcome.reason;

@@ -47,6 +47,8 @@ export function testApp(
   return {
     env: appEnv,
     call,
+    // The app is called directly, not behind Cloudflare or wrangler dev: CF-Connecting-IP is what
+    // the edge would set, and a test names another client by passing its own.
     post: (path, body, headers = {}) =>
       call(path, {
         method: 'POST',

@@ -10,6 +10,8 @@ export interface PageError {
   message?: string;
   retryAfterSeconds?: number;
   attemptsRemaining?: number;
+  /** With `invalid_request` and `invalid_phone`: which field and what is wrong with it. */
+  issues?: { field: string; problem: string }[];
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: PageError };

@@ -30,10 +30,14 @@ const NOT_SENT: Record<Channel, string> = {
  */
 export function errorSentence(error: PageError, channel: Channel = 'sms'): ErrorSentence {
   switch (error.code) {
-    case 'invalid_phone':
+    case 'invalid_phone': {
+      const problem = error.issues?.[0]?.problem;
       return now(
-        'That does not look like a phone number we can use. Type it in international format: + then the country code, for example +1 415 555 2671.',
+        problem
+          ? `That phone number is ${problem}. Type it with + and the country code, for example +1 415 555 2671.`
+          : 'That does not look like a phone number we can use. Type it in international format: + then the country code, for example +1 415 555 2671.',
       );
+    }
     case 'invalid_code': {
       const left = error.attemptsRemaining;
       if (typeof left !== 'number') return now('That code is not correct. Check the SMS and try again.');
@@ -49,6 +53,12 @@ export function errorSentence(error: PageError, channel: Channel = 'sms'): Error
       return later('A code was sent to this number a moment ago.');
     case 'too_many_attempts':
       return later('Too many wrong codes for this number.');
+    case 'max_attempts_reached':
+      return error.retryAfterSeconds
+        ? later(
+            'That code had too many wrong guesses and no longer works: request a new code once the wait is over.',
+          )
+        : now('That code had too many wrong guesses and no longer works. Request a new code.');
     case 'rate_limited':
       return later('Too many requests right now.');
     case 'country_not_allowed':

@@ -4,7 +4,7 @@ import { plural } from './wording.ts';
 
 /** What the page reads from GET /otp/verifications/{id}. */
 export interface VerificationState {
-  status: 'pending' | 'approved' | 'canceled' | 'expired';
+  status: 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
   attemptsRemaining: number;
   /** The channel the current code went out on; it changes when the service switches by itself. */
   channel: Channel;
@@ -33,7 +33,9 @@ export function createStatusLines(statusLine: HTMLElement, deliveryStatus: HTMLE
   };
   return {
     show({ status, attemptsRemaining, delivery }, channel, after) {
-      const parts = [`Status: ${status}`];
+      const parts = [
+        `Status: ${status === 'max_attempts_reached' ? 'code used up, request a new one' : status}`,
+      ];
       if (status === 'pending') parts.push(`${plural(attemptsRemaining, 'attempt', 'attempts')} left`);
       statusLine.textContent = parts.join(' · ');
       statusLine.dataset.status = status;

@@ -12,6 +12,38 @@ declare global {
   }
 }
 
+/**
+ * The snippets offered: JavaScript's fetch (browsers, Node, Workers), Python's requests and curl;
+ * fetch first. Every other client Scalar knows (as of @scalar/api-reference 1.76) is hidden, so
+ * the "Client Libraries" box holds these three and nothing to scroll past.
+ */
+const OFFERED_CLIENTS = ['js/fetch', 'python/requests', 'shell/curl'] as const;
+type ScalarOptions = Extract<Parameters<typeof createApiReference>[1], { hiddenClients?: unknown }>;
+const HIDDEN_CLIENTS: ScalarOptions['hiddenClients'] = {
+  c: true,
+  clojure: true,
+  csharp: true,
+  dart: true,
+  fsharp: true,
+  go: true,
+  http: true,
+  java: true,
+  julia: true,
+  kotlin: true,
+  node: true,
+  objc: true,
+  ocaml: true,
+  php: true,
+  powershell: true,
+  r: true,
+  ruby: true,
+  rust: true,
+  swift: true,
+  js: ['axios', 'jquery', 'ofetch', 'xhr'],
+  python: ['python3', 'aiohttp', 'httpx_sync', 'httpx_async'],
+  shell: ['httpie', 'wget'],
+};
+
 const fallback = document.getElementById('docs-fallback');
 const status = document.getElementById('docs-status');
 
@@ -36,6 +68,12 @@ if (!scalar) {
       mcp: { disabled: true },
       showDeveloperTools: 'never',
       hideClientButton: false,
+      // The document's server is relative (`/`: whoever serves it). This page is served by the
+      // same Worker, so its origin is the API's: snippets show the host and "Try it" calls it.
+      servers: [{ url: window.location.origin, description: 'This deployment' }],
+      featuredClients: [...OFFERED_CLIENTS],
+      hiddenClients: HIDDEN_CLIENTS,
+      defaultHttpClient: { targetKey: 'js', clientKey: 'fetch' },
       onLoaded: () => {
         if (fallback) fallback.hidden = true;
         document.body.dataset.docs = 'ready';
