@@ -21,8 +21,4 @@ export class FormParams {
   all(name: string): string[] {
     return this.#params.getAll(name);
   }
-
-  has(name: string): boolean {
-    return this.get(name) !== null;
-  }
 }
