@@ -3,9 +3,9 @@
 // else, so an armed fault is used up by any request, valid or not), account id in the path (404:
 // there is no such account to authenticate against), Basic credentials (401), body size (413).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { credentialsMatch, parseBasicAuth, secretsEqual } from '../support/basic-auth.ts';
 import type { FaultInjector } from '../support/faults.ts';
 import type { BodyText } from '../support/http.ts';
 import { readBody } from './http-io.ts';
@@ -97,35 +97,4 @@ const FAULT_ERROR_TEXT: Record<number, string> = {
 
 export function faultErrorText(status: number): string {
   return `${FAULT_ERROR_TEXT[status] ?? 'error'} (sandbox fault injection)`;
-}
-
-export interface BasicCredentials {
-  user: string;
-  password: string;
-}
-
-export function parseBasicAuth(header: string | undefined): BasicCredentials | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match?.[1]) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/**
- * Constant-time in content and length: both sides are hashed first, because timingSafeEqual
- * itself throws (early) on a length mismatch.
- */
-export function secretsEqual(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-export function credentialsMatch(given: BasicCredentials | null, expected: BasicCredentials): boolean {
-  if (!given) return false;
-  // Evaluate both comparisons so the time taken does not reveal which half was wrong.
-  const userMatches = secretsEqual(given.user, expected.user);
-  const passwordMatches = secretsEqual(given.password, expected.password);
-  return userMatches && passwordMatches;
 }

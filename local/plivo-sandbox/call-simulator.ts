@@ -4,7 +4,7 @@
 // Parameters: Plivo's XML request reference ("Parameters Plivo sends for voice calls").
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from './background-runs.ts';
+import { BackgroundRuns, describeError } from '../support/background-runs.ts';
 import type { CallRequest } from './call-api.ts';
 import { buildSignedCallback, plivoTimestamp, sendCallback } from './callbacks.ts';
 import {

@@ -12,7 +12,8 @@
 // Apart from the SMS test numbers (0000 failed, 0001 undelivered) on purpose: a number whose SMS
 // fails but whose phone rings is what a fallback from SMS to a call is for.
 
-import { BoundedList, phoneDigits } from './messages.ts';
+import { BoundedList } from '../support/bounded-list.ts';
+import { phoneDigits } from './messages.ts';
 import type { Voice } from './plivo-xml.ts';
 
 export type CallStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'busy' | 'no-answer';

@@ -4,7 +4,7 @@
 // Sequence 1, 2, 3 arrive in that order even with no delay between steps.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from './background-runs.ts';
+import { BackgroundRuns, describeError } from '../support/background-runs.ts';
 import { buildSignedCallback, type CallbackTarget, sendCallback, statusCallbackParams } from './callbacks.ts';
 import { type DeliveryStep, deliveryStepsFor, type MessageStatus, type SandboxMessage } from './messages.ts';
 import type { SignedMethod } from './signature-v3.ts';

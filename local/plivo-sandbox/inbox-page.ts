@@ -6,6 +6,7 @@
 // /__sandbox/calls every 2 s and, when anything changed, swapping in a freshly rendered list, so
 // there is one rendering path (this file) and it always escapes.
 
+import { escapeHtml, highlightCodes } from '../support/html-text.ts';
 import {
   BUSY_TO_SUFFIX,
   FAILED_TO_SUFFIX,
@@ -339,30 +340,3 @@ const SCRIPT = `
   setInterval(poll, 2000);
 })();
 `;
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Safe in element content and in quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
-}
-
-// An OTP is a standalone run of 4 to 8 digits; longer runs are phone numbers and stay plain.
-const CODE_LIKE = /(?<![0-9])[0-9]{4,8}(?![0-9])/g;
-
-/** The message text escaped, with code-like digit runs wrapped in <mark class="code"> so they stand out. */
-export function highlightCodes(text: string): string {
-  let html = '';
-  let last = 0;
-  for (const match of text.matchAll(CODE_LIKE)) {
-    html += `${escapeHtml(text.slice(last, match.index))}<mark class="code">${match[0]}</mark>`;
-    last = match.index + match[0].length;
-  }
-  return html + escapeHtml(text.slice(last));
-}

@@ -1,6 +1,7 @@
 // The records the sandbox keeps (re-exported from server.ts, which is what other code imports),
 // the bounded newest-first lists that hold them, and how phone numbers are compared.
 
+import { BoundedList } from '../support/bounded-list.ts';
 import type { WhatsAppTemplate } from './whatsapp-template.ts';
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
@@ -64,34 +65,6 @@ export const REFUSED_NUMBER_SUFFIX = '0020';
 export function refusalOfNumber(field: 'dst' | 'to', value: string): string | null {
   if (!phoneDigits(value).endsWith(REFUSED_NUMBER_SUFFIX)) return null;
   return `${field} ${value} is not allowed by the account's geo permissions (sandbox test number)`;
-}
-
-/** Newest-first list that forgets its oldest entries, so a long-running sandbox stays small. */
-export class BoundedList<T> {
-  readonly #capacity: number;
-  #items: T[] = [];
-
-  constructor(capacity: number) {
-    this.#capacity = capacity;
-  }
-
-  add(item: T): void {
-    this.#items.unshift(item);
-    if (this.#items.length > this.#capacity) this.#items.length = this.#capacity;
-  }
-
-  find(predicate: (item: T) => boolean): T | undefined {
-    return this.#items.find(predicate);
-  }
-
-  /** Newest first; a copy, so callers cannot reorder the store. */
-  list(): T[] {
-    return [...this.#items];
-  }
-
-  clear(): void {
-    this.#items = [];
-  }
 }
 
 /** Enough for any test run or dev session; the oldest messages go first. */

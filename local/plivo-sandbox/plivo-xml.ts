@@ -2,7 +2,9 @@
 // <Speak>, <Wait> and <Hangup>, the three elements a spoken code needs. Anything else (another
 // element, SSML inside <Speak>, a malformed document) is refused with a reason, as Plivo ends the
 // call and logs an XML error when it cannot run what it got. Deliberately small and strict: no
-// DTD, no CDATA, no namespaces, so nothing here expands or fetches anything.
+// DTD, no CDATA, no namespaces (local/support/xml-reader.ts), so nothing here expands or fetches anything.
+
+import { readXmlDocument, type XmlElement } from '../support/xml-reader.ts';
 
 export type Voice = 'WOMAN' | 'MAN';
 
@@ -38,16 +40,10 @@ const LANGUAGE_CODE = /^[a-z]{2,3}-[A-Z]{2}$/;
 const MAX_LOOP = 10_000;
 const MAX_WAIT_SECONDS = 86_400;
 
-interface Element {
-  name: string;
-  attributes: Map<string, string>;
-  children: (Element | string)[];
-}
-
 export function parsePlivoXml(source: string): PlivoXmlParse {
-  let root: Element;
+  let root: XmlElement;
   try {
-    root = new XmlReader(source).document();
+    root = readXmlDocument(source);
   } catch (error) {
     return { ok: false, error: `invalid XML: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -66,7 +62,7 @@ export function parsePlivoXml(source: string): PlivoXmlParse {
   return { ok: true, instructions };
 }
 
-function readInstruction(element: Element): CallInstruction | string {
+function readInstruction(element: XmlElement): CallInstruction | string {
   switch (element.name) {
     case 'Speak':
       return readSpeak(element);
@@ -89,7 +85,7 @@ function readInstruction(element: Element): CallInstruction | string {
   }
 }
 
-function readSpeak(element: Element): SpeakInstruction | string {
+function readSpeak(element: XmlElement): SpeakInstruction | string {
   const unknown = unknownAttribute(element, ['voice', 'language', 'loop']);
   if (unknown) return unknown;
   if (element.children.some((child) => typeof child !== 'string')) {
@@ -106,7 +102,7 @@ function readSpeak(element: Element): SpeakInstruction | string {
   return { kind: 'speak', text, voice, language, loop };
 }
 
-function unknownAttribute(element: Element, allowed: readonly string[]): string | null {
+function unknownAttribute(element: XmlElement, allowed: readonly string[]): string | null {
   for (const name of element.attributes.keys()) {
     if (!allowed.includes(name)) return `<${element.name}> has no attribute ${name}`;
   }
@@ -114,7 +110,7 @@ function unknownAttribute(element: Element, allowed: readonly string[]): string 
 }
 
 function integerAttribute(
-  element: Element,
+  element: XmlElement,
   name: string,
   fallback: number,
   min: number,
@@ -126,136 +122,4 @@ function integerAttribute(
     return `<${element.name} ${name}="${raw}">: expected an integer between ${min} and ${max}`;
   }
   return Number(raw);
-}
-
-const NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** A reader for the XML subset above: elements, attributes, text, the five entities and character references. */
-class XmlReader {
-  readonly #source: string;
-  #at = 0;
-
-  constructor(source: string) {
-    this.#source = source;
-  }
-
-  document(): Element {
-    if (this.#source.startsWith('\uFEFF')) this.#at = 1;
-    if (this.#source.startsWith('<?xml', this.#at)) {
-      const end = this.#source.indexOf('?>', this.#at);
-      if (end < 0) throw new Error('unterminated XML declaration');
-      this.#at = end + 2;
-    }
-    this.#skipMisc();
-    const root = this.#element();
-    this.#skipMisc();
-    if (this.#at < this.#source.length) throw new Error('content after the root element');
-    return root;
-  }
-
-  #skipMisc(): void {
-    for (;;) {
-      this.#skipWhitespace();
-      if (!this.#source.startsWith('<!--', this.#at)) return;
-      this.#comment();
-    }
-  }
-
-  #comment(): void {
-    const end = this.#source.indexOf('-->', this.#at + 4);
-    if (end < 0) throw new Error('unterminated comment');
-    this.#at = end + 3;
-  }
-
-  #skipWhitespace(): void {
-    while (/\s/.test(this.#source[this.#at] ?? '')) this.#at += 1;
-  }
-
-  #name(): string {
-    NAME.lastIndex = this.#at;
-    const match = NAME.exec(this.#source);
-    if (!match) throw new Error(`expected a name at offset ${this.#at}`);
-    this.#at = NAME.lastIndex;
-    return match[0];
-  }
-
-  #expect(text: string): void {
-    if (!this.#source.startsWith(text, this.#at)) throw new Error(`expected "${text}" at offset ${this.#at}`);
-    this.#at += text.length;
-  }
-
-  #element(): Element {
-    this.#expect('<');
-    const name = this.#name();
-    const attributes = new Map<string, string>();
-    for (;;) {
-      this.#skipWhitespace();
-      if (this.#source.startsWith('/>', this.#at)) {
-        this.#at += 2;
-        return { name, attributes, children: [] };
-      }
-      if (this.#source.startsWith('>', this.#at)) {
-        this.#at += 1;
-        break;
-      }
-      const attribute = this.#name();
-      if (attributes.has(attribute)) throw new Error(`<${name}> repeats the attribute ${attribute}`);
-      this.#skipWhitespace();
-      this.#expect('=');
-      this.#skipWhitespace();
-      const quote = this.#source[this.#at];
-      if (quote !== '"' && quote !== "'")
-        throw new Error(`attribute ${attribute} of <${name}> must be quoted`);
-      const end = this.#source.indexOf(quote, this.#at + 1);
-      if (end < 0) throw new Error(`unterminated attribute ${attribute}`);
-      const raw = this.#source.slice(this.#at + 1, end);
-      if (raw.includes('<')) throw new Error(`"<" in attribute ${attribute}`);
-      attributes.set(attribute, decodeEntities(raw));
-      this.#at = end + 1;
-    }
-    const children: (Element | string)[] = [];
-    for (;;) {
-      if (this.#at >= this.#source.length) throw new Error(`<${name}> is never closed`);
-      if (this.#source.startsWith('</', this.#at)) {
-        this.#at += 2;
-        const closing = this.#name();
-        if (closing !== name) throw new Error(`</${closing}> closes <${name}>`);
-        this.#skipWhitespace();
-        this.#expect('>');
-        return { name, attributes, children };
-      }
-      if (this.#source.startsWith('<!--', this.#at)) {
-        this.#comment();
-        continue;
-      }
-      if (this.#source.startsWith('<!', this.#at) || this.#source.startsWith('<?', this.#at)) {
-        throw new Error('CDATA, DTDs and processing instructions are not accepted');
-      }
-      if (this.#source.startsWith('<', this.#at)) {
-        children.push(this.#element());
-        continue;
-      }
-      const next = this.#source.indexOf('<', this.#at);
-      const end = next < 0 ? this.#source.length : next;
-      children.push(decodeEntities(this.#source.slice(this.#at, end)));
-      this.#at = end;
-    }
-  }
-}
-
-function decodeEntities(raw: string): string {
-  return raw.replace(/&([^;&\s]*);?/g, (whole, reference: string) => {
-    if (!whole.endsWith(';')) throw new Error(`bare "&" (write &amp;)`);
-    const named = ENTITIES[reference];
-    if (named !== undefined) return named;
-    const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(reference);
-    const codePoint = numeric
-      ? Number.parseInt(numeric[1] ?? numeric[2] ?? '', numeric[1] ? 16 : 10)
-      : Number.NaN;
-    if (!Number.isInteger(codePoint) || codePoint > 0x10ffff || codePoint === 0) {
-      throw new Error(`unknown entity &${reference};`);
-    }
-    return String.fromCodePoint(codePoint);
-  });
 }

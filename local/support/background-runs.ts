@@ -1,4 +1,4 @@
-// The lifecycles the sandbox plays after answering a request (a message's status callbacks, a
+// The lifecycles a sandbox plays after answering a request (a message's status callbacks, a
 // call's answer and hangup requests): each can be cancelled, all at once, so one test's late
 // traffic cannot reach the next test or outlive close().
 

@@ -1,0 +1,62 @@
+// What every request to Twilio's Messages and Calls APIs goes through before its parameters are
+// read, in this order: artificial latency, an injected fault (an outage comes before anything else,
+// so an armed fault is used up by any request, valid or not), credentials and the account in the
+// path (20003, 401), body size (413, the sandbox's own limit).
+
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultInjector } from '../support/faults.ts';
+import { authenticate } from './credentials.ts';
+import { FormParams } from './form-params.ts';
+import { readBody } from './http-io.ts';
+import type { SandboxContext } from './sandbox-context.ts';
+import { faultError, type TwilioError, twilioError } from './twilio-errors.ts';
+
+export type Admission =
+  | { admitted: true; params: FormParams; delayedByFault: boolean; credentials: 'auth-token' | 'api-key' }
+  | { admitted: false; error: TwilioError; params: FormParams; delayedByFault: boolean };
+
+const AUTHENTICATION_MESSAGES = {
+  'no-credentials': 'Authentication Error - No credentials provided',
+  'wrong-credentials': 'Authenticate',
+  'other-account': 'Authenticate: the credentials do not belong to the account in the path',
+} as const;
+
+export async function admitApiRequest(
+  context: SandboxContext,
+  faults: FaultInjector,
+  request: IncomingMessage,
+  encodedAccountSid: string,
+): Promise<Admission> {
+  const body = await readBody(request);
+  const params = new FormParams(request.headers['content-type'], body.text);
+  if (context.latencyMs > 0) await sleep(context.latencyMs, undefined, { signal: context.shutdown });
+  const fault = faults.take();
+  const delayedByFault = fault !== null && fault.delayMs > 0;
+  if (delayedByFault) await sleep(fault.delayMs, undefined, { signal: context.shutdown });
+  if (fault?.status != null)
+    return { admitted: false, error: faultError(fault.status), params, delayedByFault };
+
+  const authentication = authenticate(
+    context.account,
+    request.headers.authorization,
+    decodeOrEmpty(encodedAccountSid),
+  );
+  if (!authentication.ok) {
+    const error = twilioError(20003, AUTHENTICATION_MESSAGES[authentication.reason]);
+    return { admitted: false, error, params, delayedByFault };
+  }
+  if (body.tooLarge) {
+    const error = { status: 413, code: 413, message: 'request body too large for the sandbox' };
+    return { admitted: false, error, params, delayedByFault };
+  }
+  return { admitted: true, params, delayedByFault, credentials: authentication.via };
+}
+
+function decodeOrEmpty(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return '';
+  }
+}

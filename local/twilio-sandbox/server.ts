@@ -1,0 +1,250 @@
+// A local stand-in for Twilio's Programmable Messaging and Voice REST APIs (2010-04-01): the wire
+// protocol of api.twilio.com, so an adapter that speaks Twilio with plain fetch works against it
+// with only the base URL changed. Messages and calls land in memory and in an inbox page, status
+// callbacks and TwiML requests go out signed with X-Twilio-Signature, numbers script the outcomes,
+// and tests can inject faults and latency. Locked down against web pages (browser-lockdown.ts).
+
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import { FaultInjector } from '../support/faults.ts';
+import { closeServer, listen } from '../support/http.ts';
+import { lockdownRefusal } from './browser-lockdown.ts';
+import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
+import { CallSimulator } from './call-simulator.ts';
+import { CallStore, type SandboxCall } from './calls.ts';
+import { ACCOUNT_SID, API_KEY_SID, type ApiKey } from './credentials.ts';
+import { DeliverySimulator } from './delivery-simulator.ts';
+import { sendHtml, sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
+import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
+import { handleCreateMessage, MESSAGES_PATH } from './message-endpoint.ts';
+import { MESSAGING_SERVICE_SID } from './message-request.ts';
+import { type ApiRequestRecord, MessageStore, RequestLog, type SandboxMessage } from './messages.ts';
+import { clearCalls, clearMessages, handleSandboxApi } from './sandbox-api.ts';
+import type { SandboxContext } from './sandbox-context.ts';
+import { DEFAULT_GEO_DENIED_PREFIXES } from './scripted-numbers.ts';
+import { twilioError } from './twilio-errors.ts';
+
+export type { CallStatus, SandboxCall, SpokenPart } from './calls.ts';
+export type { ApiKey } from './credentials.ts';
+export type { ApiRequestRecord, MessageStatus, SandboxMessage } from './messages.ts';
+
+export interface TwilioSandboxOptions {
+  /** AC followed by 32 hex digits. */
+  accountSid: string;
+  /** Authenticates API requests with the Account SID and signs every webhook. */
+  authToken: string;
+  /** API keys of this account (SK + 32 hex digits, and a secret); none by default. */
+  apiKeys?: readonly ApiKey[];
+  /** The account's numbers (E.164, also the caller IDs calls may use) and alphanumeric sender IDs. Default DEFAULT_SENDERS. */
+  senders?: readonly string[];
+  /** Messaging Services of the account (MG + 32 hex digits); their sender pool is `senders`. Default one. */
+  messagingServiceSids?: readonly string[];
+  /** To prefixes the account's geo permissions refuse (21408, 21215). Default +882 and +883. */
+  geoDeniedPrefixes?: readonly string[];
+  /** 0 = a random free port (the default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Artificial delay on every Messages and Calls API request, to emulate the distance to Twilio. Default 0. */
+  latencyMs?: number;
+  /** Gap between a message's status changes. Default 200. */
+  callbackDelayMs?: number;
+  /** How long a call rings before it is answered (or given up). Default 100. */
+  callAnswerDelayMs?: number;
+  /** Called for each accepted message (the CLI prints them). */
+  onMessage?: (message: SandboxMessage) => void;
+  /** Called for each accepted call, before it rings. */
+  onCall?: (call: SandboxCall) => void;
+  /** Where brief diagnostics go (failed callbacks, unplayable TwiML, handler errors). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface TwilioSandbox {
+  /** http://127.0.0.1:PORT, no trailing slash: use it in place of https://api.twilio.com. */
+  url: string;
+  /** Newest first. */
+  messages(): SandboxMessage[];
+  /** Newest first. */
+  calls(): SandboxCall[];
+  /** Every Messages and Calls API request, newest first. */
+  requests(): ApiRequestRecord[];
+  /** Forgets messages, calls and requests, disarms faults and stops pending callbacks and calls. */
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SENDERS: readonly string[] = ['+14155550100', 'OTPEDGE'];
+export const DEFAULT_MESSAGING_SERVICE_SID = 'MG00000000000000000000000000000001';
+export const DEFAULT_CALLBACK_DELAY_MS = 200;
+export const DEFAULT_CALL_ANSWER_DELAY_MS = 100;
+
+export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise<TwilioSandbox> {
+  const port = options.port ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  const latencyMs = options.latencyMs ?? 0;
+  const callbackDelayMs = options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS;
+  const callAnswerDelayMs = options.callAnswerDelayMs ?? DEFAULT_CALL_ANSWER_DELAY_MS;
+  const apiKeys = options.apiKeys ?? [];
+  const senders = options.senders ?? DEFAULT_SENDERS;
+  const messagingServiceSids = options.messagingServiceSids ?? [DEFAULT_MESSAGING_SERVICE_SID];
+  const geoDeniedPrefixes = options.geoDeniedPrefixes ?? DEFAULT_GEO_DENIED_PREFIXES;
+  requireMatch('accountSid', options.accountSid, ACCOUNT_SID);
+  if (typeof options.authToken !== 'string' || options.authToken === '') {
+    throw new TypeError('authToken must be a non-empty string');
+  }
+  for (const key of apiKeys) {
+    requireMatch('apiKeys[].sid', key.sid, API_KEY_SID);
+    if (key.secret === '') throw new TypeError(`the secret of API key ${key.sid} is empty`);
+  }
+  for (const sid of messagingServiceSids) requireMatch('messagingServiceSids[]', sid, MESSAGING_SERVICE_SID);
+  for (const sender of senders)
+    requireMatch('senders[]', sender, /^(\+[1-9][0-9]{1,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/);
+  for (const prefix of geoDeniedPrefixes) requireMatch('geoDeniedPrefixes[]', prefix, /^\+[0-9]{1,14}$/);
+  requireInteger('port', port, 0, 65_535);
+  requireInteger('latencyMs', latencyMs, 0, Number.MAX_SAFE_INTEGER);
+  requireInteger('callbackDelayMs', callbackDelayMs, 0, Number.MAX_SAFE_INTEGER);
+  requireInteger('callAnswerDelayMs', callAnswerDelayMs, 0, Number.MAX_SAFE_INTEGER);
+
+  const log = options.log ?? ((line: string) => process.stderr.write(`[twilio-sandbox] ${line}\n`));
+  const shutdown = new AbortController();
+  const messages = new MessageStore();
+  const calls = new CallStore();
+  const account = { sid: options.accountSid, authToken: options.authToken, apiKeys };
+  const context: SandboxContext = {
+    account,
+    pool: { senders, messagingServiceSids, geoDeniedPrefixes },
+    latencyMs,
+    messages,
+    calls,
+    requests: new RequestLog(),
+    faults: { message: new FaultInjector(), call: new FaultInjector() },
+    delivery: new DeliverySimulator({
+      accountSid: account.sid,
+      authToken: account.authToken,
+      stepDelayMs: callbackDelayMs,
+      onStatus: (sid, change) => messages.update(sid, change),
+      log,
+    }),
+    callSimulator: new CallSimulator({
+      accountSid: account.sid,
+      authToken: account.authToken,
+      answerDelayMs: callAnswerDelayMs,
+      onUpdate: (sid, change) => calls.update(sid, change),
+      log,
+    }),
+    shutdown: shutdown.signal,
+    onMessage: options.onMessage ?? (() => {}),
+    onCall: options.onCall ?? (() => {}),
+    log,
+  };
+
+  const server = createServer((request, response) => {
+    routeRequest(context, request, response).catch((error: unknown) => {
+      // Nobody left to answer: the sandbox is closing, or the client hung up mid-request.
+      if (shutdown.signal.aborted || response.socket === null || response.socket.destroyed) return;
+      log(
+        `request ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      if (!response.headersSent) sendTwilioError(response, twilioError(20500, 'internal sandbox error'));
+      else response.destroy();
+    });
+  });
+  // Unparseable HTTP never reaches the handler: answer it like any other bad request.
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ code: 400, message: 'bad request', more_info: null, status: 400 });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  const url = await listen(server, port, host);
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    messages: () => messages.list(),
+    calls: () => calls.list(),
+    requests: () => context.requests.list(),
+    clear: () => {
+      context.faults.message.clear();
+      context.faults.call.clear();
+      void clearMessages(context);
+      void clearCalls(context);
+    },
+    close: () => {
+      closing ??= (async () => {
+        shutdown.abort();
+        await Promise.all([closeServer(server), context.delivery.close(), context.callSimulator.close()]);
+      })();
+      return closing;
+    },
+  };
+}
+
+function requireMatch(name: string, value: unknown, pattern: RegExp): void {
+  if (typeof value !== 'string' || !pattern.test(value))
+    throw new TypeError(`${name} is not valid: ${String(value)}`);
+}
+
+function requireInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
+  }
+}
+
+async function routeRequest(
+  context: SandboxContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  // Only the path and query matter; a fixed base keeps the Host header out of URL parsing.
+  const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
+  const refusal = lockdownRefusal(request, url.pathname);
+  if (refusal) {
+    request.resume();
+    return sendSandboxError(response, refusal.status, refusal.message, { connection: 'close' });
+  }
+
+  const messagesAccount = MESSAGES_PATH.exec(url.pathname)?.[1];
+  if (messagesAccount !== undefined) {
+    if (method === 'POST') await handleCreateMessage(context, request, response, messagesAccount);
+    else sendMethodNotAllowed(response, ['POST']);
+    return;
+  }
+  const callsAccount = CALLS_PATH.exec(url.pathname)?.[1];
+  if (callsAccount !== undefined) {
+    if (method === 'POST') await handleCreateCall(context, request, response, callsAccount);
+    else sendMethodNotAllowed(response, ['POST']);
+    return;
+  }
+  if (url.pathname.startsWith('/2010-04-01/')) {
+    return sendTwilioError(
+      response,
+      twilioError(20404, `The requested resource ${url.pathname} was not found`),
+    );
+  }
+
+  if (url.pathname === '/') {
+    if (method === 'GET' || method === 'HEAD') serveInbox(context, response);
+    else sendMethodNotAllowed(response, ['GET', 'HEAD']);
+    return;
+  }
+  if (await handleSandboxApi(context, request, response, url)) return;
+  sendSandboxError(response, 404, 'not found');
+}
+
+function serveInbox(context: SandboxContext, response: ServerResponse): void {
+  const nonce = randomBytes(16).toString('base64');
+  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
+    accountSid: context.account.sid,
+    geoDeniedPrefixes: context.pool.geoDeniedPrefixes,
+    nonce,
+  });
+  sendHtml(response, html, {
+    'content-security-policy': inboxContentSecurityPolicy(nonce),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+}
