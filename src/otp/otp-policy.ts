@@ -27,6 +27,7 @@ export function sendTerms(policy: OtpPolicy, nowMs: number) {
     ttlSeconds: policy.ttlSeconds,
     resendCooldownSeconds: policy.resendCooldownSeconds,
     maxFailures: policy.maxFailuresPerDay,
+    maxAttempts: policy.maxAttempts,
     maxFailuresPerClient: policy.maxFailuresPerClient,
     nowMs,
     hourBucket: hourBucket(nowMs),

@@ -293,6 +293,8 @@ export interface SendRequest {
   ttlSeconds: number;
   resendCooldownSeconds: number;
   maxFailures: number;
+  /** Wrong guesses per code: a channel switch on a used-up verification sends nothing. */
+  maxAttempts: number;
   /** A client network over its own failure cap on this number gets no new code for it. */
   maxFailuresPerClient: number;
   nowMs: number;
@@ -336,6 +338,8 @@ export type AdmissionOutcome =
 export type ReissueOutcome =
   | Exclude<AdmissionOutcome, { kind: 'resend_too_soon' }>
   | { kind: 'not_found' }
+  /** Its code took every wrong guess it may: attempts carry over, so a new one could never verify. */
+  | { kind: 'max_attempts_reached' }
   | { kind: 'fallback_too_soon'; retryAfterSeconds: number };
 
 export type ReissueMode =

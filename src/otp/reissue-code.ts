@@ -25,6 +25,7 @@ export interface OpenedVerification {
 export type ReissueCodeOutcome =
   | { kind: 'switched'; channel: Channel; expiresInSeconds: number; resendAfterSeconds: number }
   | { kind: 'not_found' }
+  | { kind: 'max_attempts_reached' }
   | { kind: 'country_not_allowed'; country: string }
   | { kind: 'challenge_required'; scope: SendScope }
   | { kind: 'invalid_binding'; field: string; problem: string }

@@ -160,6 +160,19 @@ describe('channel switch ("call me instead")', () => {
     expect((await verify(app, verificationId, await latestCode(phone))).status).toBe(200);
   });
 
+  it('on a used-up verification sends nothing (429 max_attempts_reached): its attempts carry over, so a new code could never verify', async () => {
+    const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0', OTP_MAX_ATTEMPTS: '2' });
+    const phone = uniquePhone();
+    const verificationId = await startVerification(app, phone);
+    const code = await latestCode(phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let guess = 0; guess < 2; guess += 1) await verify(app, verificationId, wrong);
+    const refused = await switchTo(app, verificationId, 'voice');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: 'max_attempts_reached' } });
+    await expect(callTo(phone)).rejects.toThrow(/no call/);
+  });
+
   it('speaks the new code in the language the request asked for, not only the number’s country', async () => {
     const app = switchApp({ OTP_FALLBACK_DELAY_SECONDS: '0' });
     const phone = uniquePhone();

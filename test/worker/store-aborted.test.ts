@@ -89,6 +89,7 @@ describe("the client's synthetic Aborted result", () => {
           networkTag: 'ip-tag',
           cells: { channel: 'sms', country: 'US', rangeTag: 'range-tag', block: '+1415555' },
           standing: { kind: 'plain', challengeOnRefusal: false },
+          maxAttempts: 5,
           ttlSeconds: 300,
           resendCooldownSeconds: 60,
           maxFailures: 20,

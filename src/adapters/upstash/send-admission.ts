@@ -149,6 +149,7 @@ export function createUpstashSendAdmission(
         guard.trustedBase,
         standing.kind === 'plain' && standing.challengeOnRefusal ? 1 : '',
         send.networkTag,
+        send.maxAttempts,
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -184,6 +185,8 @@ export function createUpstashSendAdmission(
       }
       case 'not_found':
         return { kind: 'not_found' };
+      case 'used_up':
+        return { kind: 'max_attempts_reached' };
       case 'fallback_wait':
         return {
           kind: 'fallback_too_soon',
@@ -213,7 +216,11 @@ export function createUpstashSendAdmission(
   return {
     async admit(send) {
       const outcome = await admitOrReissue(send, undefined);
-      if (outcome.kind === 'not_found' || outcome.kind === 'fallback_too_soon')
+      if (
+        outcome.kind === 'not_found' ||
+        outcome.kind === 'fallback_too_soon' ||
+        outcome.kind === 'max_attempts_reached'
+      )
         throw unexpectedReply(outcome.kind);
       return outcome;
     },

@@ -25,7 +25,6 @@ import {
 } from './keys.ts';
 import { CANCEL_VERIFICATION_SCRIPT } from './scripts/cancel-verification.ts';
 import { CHECK_CODE_SCRIPT } from './scripts/check-code.ts';
-import { READ_COOLDOWN_SCRIPT } from './scripts/read-cooldown.ts';
 import { READ_VERIFICATION_SCRIPT } from './scripts/read-verification.ts';
 import { windowPosition } from './sliding-window.ts';
 import { type StoreCalls, unexpectedReply } from './store-call.ts';
@@ -66,6 +65,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             guardPeakKey(keyPrefix, ref.country),
             guardTrustedKey(keyPrefix, cellsWindow.index),
             guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
+            number.cooldown,
           ],
           [
             candidate.codeHash,
@@ -98,8 +98,8 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
         case 'wrong':
           return { kind: 'invalid_code', attemptsRemaining: Math.max(0, Number(value)) };
         case 'burned': {
-          // A second round trip, on this path only: when may the number get a new code?
-          const cooldownMs = Number(await calls.script(READ_COOLDOWN_SCRIPT, [number.cooldown], []));
+          // When the number may get a new code: the cooldown's PTTL, read in the same script.
+          const cooldownMs = Number(value);
           return {
             kind: 'max_attempts_reached',
             retryAfterSeconds: cooldownMs > 0 ? Math.ceil(cooldownMs / 1000) : undefined,

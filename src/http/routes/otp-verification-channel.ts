@@ -30,6 +30,7 @@ export const channelSwitchDoc: DocumentedRoute = {
     'unsupported_number',
     'channel_unavailable',
     'fallback_too_soon',
+    'max_attempts_reached',
     'rate_limited',
     'too_many_attempts',
     'sms_failed',
@@ -50,12 +51,8 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
     switch (outcome.kind) {
       case 'switched': {
         c.get('log').outcome = 'sent';
-        const { verificationId } = request;
-        const { channel, expiresInSeconds: ttl, resendAfterSeconds } = outcome;
-        return c.json(
-          { verificationId, status: 'pending', channel, expiresInSeconds: ttl, resendAfterSeconds },
-          200,
-        );
+        const { kind: _switched, ...switched } = outcome;
+        return c.json({ verificationId: request.verificationId, status: 'pending', ...switched }, 200);
       }
       case 'not_found':
         return errorResponse(c, 'verification_not_found');
@@ -63,6 +60,7 @@ export const channelSwitchRoutes = new Hono<AppEnv>().post(
         return invalidFieldResponse(c, outcome);
       case 'unsupported_number':
       case 'channel_unavailable':
+      case 'max_attempts_reached':
       case 'sms_failed':
         return errorResponse(c, outcome.kind);
       case 'fallback_too_soon':

@@ -43,8 +43,10 @@
  * ARGV[53] '1' when a guard refusal will be answered with a challenge (counted as `challenged:`)
  * ARGV[54] HMAC tag of the requesting network, kept in the record (`n`) so a later channel switch
  *          is charged to it
+ * ARGV[55] wrong guesses per code: a switch on a verification that used them all is `used_up`
+ *          (attempts carry over, so its new code could never verify: nothing is sent)
  * Returns {'issued', shadow scope or '', tier, charged} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
- *       | {'not_found', 0} | {'fallback_wait', ms} (channel switch only)
+ *       | {'not_found', 0} | {'fallback_wait', ms} | {'used_up', 0} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
  *
@@ -96,10 +98,13 @@
 export const ADMIT_SEND_SCRIPT = `
 local switching = ARGV[42] ~= ''
 if switching then
-  local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e', 'f')
+  local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e', 'f', 'a')
   if rec[1] ~= 'pending' or redis.call('GET', KEYS[18]) ~= ARGV[36]
       or tonumber(rec[3]) <= tonumber(ARGV[39]) or (ARGV[45] == '1' and not rec[4]) then
     return {'not_found', 0}
+  end
+  if tonumber(rec[5] or '0') >= tonumber(ARGV[55]) then
+    return {'used_up', 0}
   end
   local wait = tonumber(rec[2]) + tonumber(ARGV[42]) - tonumber(ARGV[39])
   if wait > 0 then

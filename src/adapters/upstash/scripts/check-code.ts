@@ -22,8 +22,9 @@
  * credited to the channel whose send it redeems. The Worker cannot know `k` before this round trip.
  * KEYS[16] the country's learned peaks (`guard-peak:{country}`)   ARGV[18] today's UTC day index
  * KEYS[17] the trusted keys' cells, current window; KEYS[18] previous window
+ * KEYS[19] the number's resend cooldown: a used-up code's answer says when a new one may be asked
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
- *       | {'burned', 0} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
+ *       | {'burned', cooldown pttl_ms (-2: none)} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
  *       | {'transaction_mismatch', 0}
  *
  * `not_found` comes first and writes nothing: an unknown, replaced, canceled, approved or expired
@@ -88,7 +89,7 @@ if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[6]) then
 end
 local maxAttempts = tonumber(ARGV[4])
 if tonumber(rec[2] or '0') >= maxAttempts then
-  return {'burned', 0}
+  return {'burned', redis.call('PTTL', KEYS[19])}
 end
 if ARGV[14] ~= '' and rec[11] ~= ARGV[14] then
   redis.call('HSET', KEYS[1], 'a', maxAttempts)
