@@ -6,7 +6,7 @@
  * over time, and PASS/FAIL against each target; writes the "SMS pumping" section of bench/results.md.
  *
  *   npm run bench:pumping -- [--duration 40] [--concurrency 16] [--seed 1]
- *     [--store-latency-ms 20] [--sms-latency-ms 60] [--section "SMS pumping"] [--no-write]
+ *     [--store-latency-ms 20] [--sms-latency-ms 60] [--section "SMS pumping"] [--write | --no-write]
  *     [--scenario <id or name>]...
  *
  * `--duration` paces the attacks (and the users who arrive during one); a crowd's or a lockout's
@@ -21,7 +21,7 @@ import { type Scenario, selectScenarios } from './pumping/scenarios.ts';
 import { simulate } from './pumping/simulation.ts';
 import { tally } from './pumping/tally.ts';
 import { workerSettings } from './pumping/worker-settings.ts';
-import { machineLines, writeSection } from './report.ts';
+import { machineLines, repoPath, resultsDestination, writeSection } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     'store-latency-ms': { type: 'string', default: '20' },
     'sms-latency-ms': { type: 'string', default: '60' },
     section: { type: 'string', default: 'SMS pumping' },
+    write: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     scenario: { type: 'string', multiple: true, default: [] },
   },
@@ -88,9 +89,10 @@ async function main() {
 
   const markdown = render(results, startedAt, redisVersion);
   console.log(`\n${markdown}`);
-  if (!values['no-write']) {
-    writeSection(values.section, markdown);
-    console.log(`pumping: wrote the "${values.section}" section of bench/results.md`);
+  const destination = resultsDestination(values);
+  if (destination) {
+    writeSection(values.section, markdown, { file: destination });
+    console.log(`pumping: wrote the "${values.section}" section of ${repoPath(destination)}`);
   }
 }
 

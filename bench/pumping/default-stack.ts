@@ -1,7 +1,8 @@
 /**
  * A fresh local stack (new redis-server, REST server, Plivo sandbox, `wrangler dev`) running the
- * Worker with the default configuration: `[env.dev]` of wrangler.toml exactly as `npm run dev` runs
- * it (ALLOWED_COUNTRIES=*, every limit at its default), plus only what a scenario changes
+ * Worker with the default configuration: `[env.dev]` of wrangler.toml as `npm run dev` runs it
+ * (ALLOWED_COUNTRIES=*), with the per-client limits put back to production's (`[env.dev]` raises
+ * them for a developer exploring from one address), plus only what a scenario changes
  * (worker-settings.ts: its vars, the Turnstile stand-in). The harness adds what it needs: the
  * secrets every run needs, a sender, and an API key so a backend caller may name each end user's
  * IP in X-End-User-IP. A browser caller sends its own CF-Connecting-IP, which `wrangler dev`
@@ -12,6 +13,13 @@ import { startLocalStack } from '../../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../../scripts/keygen.ts';
 import type { SentSms } from './tally.ts';
 import type { WorkerSettings } from './worker-settings.ts';
+
+/** Production's per-number, per-client and verify limits (wrangler.toml's top level). */
+const PRODUCTION_CLIENT_LIMITS = {
+  RATE_LIMIT_SEND_PER_PHONE: '5/1h',
+  RATE_LIMIT_SEND_PER_IP: '10/1h',
+  RATE_LIMIT_VERIFY_PER_IP: '60/10m',
+};
 
 export interface DefaultStack {
   workerUrl: string;
@@ -52,7 +60,7 @@ export async function startDefaultStack(options: DefaultStackOptions): Promise<D
     },
     turnstile: settings.turnstileStandIn,
     worker: {
-      vars: settings.vars,
+      vars: { ...PRODUCTION_CLIENT_LIMITS, ...settings.vars },
       secrets: {
         ...settings.secrets,
         OTP_SECRET: generateOtpSecret(),
