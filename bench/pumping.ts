@@ -3,7 +3,8 @@
  * configuration plus what each scenario changes (bench/pumping/scenarios.ts), on the real local
  * stack. Each scenario runs on a fresh stack, so one cannot pollute the next. Reports SMS sent to
  * the attacked ranges (counted by the Plivo sandbox), legitimate users served and challenged, both
- * over time, and PASS/FAIL against each target; writes the "SMS pumping" section of bench/results.md.
+ * over time, and PASS/FAIL against each target; writes the "SMS pumping" section of
+ * bench/results.local.md (untracked), or with `--write` of the tracked bench/results.md.
  *
  *   npm run bench:pumping -- [--duration 40] [--concurrency 16] [--seed 1]
  *     [--store-latency-ms 20] [--sms-latency-ms 60] [--section "SMS pumping"] [--write | --no-write]

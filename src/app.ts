@@ -88,7 +88,8 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
   app.use('/otp/*', requireApiKeyWhenConfigured());
   app.use('/otp/request', jsonBodyOnly(MAX_BODY_BYTES_WITH_CAPTCHA));
   app.use('/otp/verify', jsonBodyOnly(MAX_BODY_BYTES));
-  app.use('/otp/verifications/:verificationId/channel', jsonBodyOnly(MAX_BODY_BYTES));
+  // A switch is a send: it may carry a Turnstile token of up to 2,048 characters, like a request.
+  app.use('/otp/verifications/:verificationId/channel', jsonBodyOnly(MAX_BODY_BYTES_WITH_CAPTCHA));
 
   // HTML pages, each behind its setting. Outside the chain below: not API routes for `AppType`.
   app.route('/', demoRoutes);

@@ -317,8 +317,19 @@ const cellBudget = {
 
 const guardView = z
   .object({
+    expected: z.object({ declared: z.int(), learned: z.int(), base: z.int() }).register(z.globalRegistry, {
+      description:
+        'Codes per hour the guard expects here: declared (FRAUD_GUARD_EXPECTED), learned (the busiest hour of verified codes over the last 7 days), and the country base the larger buys: max(FRAUD_GUARD_COUNTRY_BASE, ceil(E / 4)).',
+    }),
     budget: z.object(cellBudget),
     overdraft: z.object(cellBudget),
+    challenged: z.object(cellBudget).register(z.globalRegistry, {
+      description: 'The challenged cell: sends whose caller solved a challenge once the plain cells refused.',
+    }),
+    trusted: z.object({ sent: z.number(), verified: z.number() }).register(z.globalRegistry, {
+      description:
+        'Sends API keys vouched for (trustedUser), all keys together; each key has its own budget.',
+    }),
     worstBlocks: z.array(z.object({ block: z.string(), ...cellBudget })),
     worstRanges: z.array(
       z.object({
@@ -357,6 +368,9 @@ export const adminStatsResponse = z
         reason: z.nullable(z.string()),
         refused: scopeCounts('Requests refused over the hours read, by scope (the `scope` of the 429).'),
         shadow: scopeCounts('With FRAUD_GUARD=shadow: sends the guard would have refused, by scope.'),
+        challenged: scopeCounts(
+          'With TURNSTILE_MODE=pressure: guard refusals answered with a challenge instead, by scope.',
+        ),
         guard: guardView,
       }),
     ),

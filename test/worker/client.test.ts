@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
 import {
+  type ChannelSwitchBody,
   createOtpClient,
   type ErrorCode,
   type OtpApiError,
@@ -19,6 +20,7 @@ import {
 // The Worker's own definitions of what goes over the wire, which the client's plain types must match.
 import type { ErrorCode as WorkerErrorCode } from '../../src/http/error-codes.ts';
 import type {
+  channelSwitchBody,
   channelSwitchedResponse,
   otpApprovedResponse,
   otpPendingResponse,
@@ -44,6 +46,33 @@ function viaApp(app: TestApp): NonNullable<OtpClientOptions['fetch']> {
 }
 
 describe('@otp-edge/client', () => {
+  it('vouches for a trusted user and sends a switch through the same guard options', async () => {
+    // A trusted key's budget of 1: the second vouched send is the key's own refusal, proving the
+    // client sent `trustedUser` (a plain send would not meet that budget at all).
+    const app = testApp({
+      API_KEYS: API_KEY,
+      FRAUD_GUARD_TRUSTED_BASE: '1',
+      PLIVO_VOICE_SRC: '+14155550122',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+      OTP_FALLBACK_DELAY_SECONDS: '0',
+    });
+    const client = createOtpClient({ baseUrl: 'https://otp.test/', apiKey: API_KEY, fetch: viaApp(app) });
+    const sent = await client.requestCode(uniquePhone(), { endUserIp: '198.51.100.31', trustedUser: true });
+    if (!sent.ok) throw new Error(`expected pending, got ${sent.error.code}`);
+    const again = await client.requestCode(uniquePhone(), { endUserIp: '198.51.100.32', trustedUser: true });
+    expect(again).toMatchObject({
+      ok: false,
+      status: 429,
+      error: { code: 'rate_limited', scope: 'trusted' },
+    });
+    const switched = await client.switchChannel(sent.data.verificationId, 'voice', { trustedUser: true });
+    expect(switched).toMatchObject({
+      ok: false,
+      status: 429,
+      error: { code: 'rate_limited', scope: 'trusted' },
+    });
+  });
+
   it('requests a code and verifies it, with typed results', async () => {
     const app = testApp({ API_KEYS: API_KEY });
     const client = createOtpClient({ baseUrl: 'https://otp.test/', apiKey: API_KEY, fetch: viaApp(app) });
@@ -179,6 +208,7 @@ describe('@otp-edge/client', () => {
     expectTypeOf<OtpApproved>().toEqualTypeOf<z.output<typeof otpApprovedResponse>>();
     expectTypeOf<OtpRequestBody>().toEqualTypeOf<z.input<typeof otpRequestBody>>();
     expectTypeOf<OtpVerifyBody>().toEqualTypeOf<z.input<typeof otpVerifyBody>>();
+    expectTypeOf<ChannelSwitchBody>().toEqualTypeOf<z.input<typeof channelSwitchBody>>();
     expectTypeOf<Transaction>().toEqualTypeOf<z.input<typeof transactionBinding>>();
     expectTypeOf<OtpVerification>().toEqualTypeOf<z.output<typeof verificationResponse>>();
     expectTypeOf<OtpCanceled>().toEqualTypeOf<z.output<typeof verificationCanceledResponse>>();

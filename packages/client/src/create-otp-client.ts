@@ -1,5 +1,6 @@
 import { type OtpResult, readResult, transportError } from './otp-result.ts';
 import type {
+  ChannelSwitchBody,
   OtpApproved,
   OtpCanceled,
   OtpChannelSwitched,
@@ -38,6 +39,20 @@ export interface RequestCodeOptions {
   nonce?: string;
   /** The payment the code confirms: named in the SMS and in the receipt's `transaction` claim. */
   transaction?: Transaction;
+  /**
+   * `apiKey` callers only: your app already trusts this user, so the send spends your key's own
+   * fraud-guard budget instead of the country's (a browser caller sending it gets invalid_request).
+   */
+  trustedUser?: boolean;
+}
+
+/** A channel switch is a send: it takes the same bot check and vouching as a request. */
+export interface SwitchChannelOptions {
+  endUserIp?: string;
+  /** From the Turnstile widget (always, or after a `challenge_required` error). */
+  turnstileToken?: string;
+  /** As for requestCode. */
+  trustedUser?: boolean;
 }
 
 export interface VerifyCodeOptions {
@@ -70,7 +85,7 @@ export interface OtpClient {
   switchChannel(
     verificationId: string,
     channel: 'sms' | 'voice' | 'whatsapp',
-    options?: VerifyCodeOptions,
+    options?: SwitchChannelOptions,
   ): Promise<OtpResult<OtpChannelSwitched>>;
 }
 
@@ -110,8 +125,9 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   const verificationPath = (id: string) => `/otp/verifications/${encodeURIComponent(id)}`;
 
   return {
-    requestCode(phone, { turnstileToken, endUserIp, channel, locale, nonce, transaction } = {}) {
+    requestCode(phone, { turnstileToken, endUserIp, channel, locale, nonce, transaction, trustedUser } = {}) {
       const body: OtpRequestBody = { phone };
+      if (trustedUser !== undefined) body.trustedUser = trustedUser;
       if (channel !== undefined) body.channel = channel;
       if (locale !== undefined) body.locale = locale;
       if (nonce !== undefined) body.nonce = nonce;
@@ -130,13 +146,11 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     cancelVerification(verificationId, { endUserIp } = {}) {
       return call<OtpCanceled>('DELETE', verificationPath(verificationId), undefined, endUserIp);
     },
-    switchChannel(verificationId, channel, { endUserIp } = {}) {
-      return call<OtpChannelSwitched>(
-        'POST',
-        `${verificationPath(verificationId)}/channel`,
-        { channel },
-        endUserIp,
-      );
+    switchChannel(verificationId, channel, { endUserIp, turnstileToken, trustedUser } = {}) {
+      const body: ChannelSwitchBody = { channel };
+      if (turnstileToken !== undefined) body.turnstileToken = turnstileToken;
+      if (trustedUser !== undefined) body.trustedUser = trustedUser;
+      return call<OtpChannelSwitched>('POST', `${verificationPath(verificationId)}/channel`, body, endUserIp);
     },
   };
 }

@@ -18,12 +18,14 @@ export {
   type OtpClient,
   type OtpClientOptions,
   type RequestCodeOptions,
+  type SwitchChannelOptions,
   type VerifyCodeOptions,
   type VerifyCodeWithTransactionOptions,
 } from './create-otp-client.ts';
 export { OtpClientError, type OtpClientErrorCode } from './otp-client-error.ts';
 export type { OtpResult } from './otp-result.ts';
 export type {
+  ChannelSwitchBody,
   ErrorCode,
   OtpApiError,
   OtpApproved,

@@ -104,6 +104,15 @@ export interface OtpVerifyBody {
   transaction?: Transaction;
 }
 
+/** The body of `POST /otp/verifications/{id}/channel` ("call me instead"). */
+export interface ChannelSwitchBody {
+  channel: 'sms' | 'voice' | 'whatsapp';
+  /** As for a request: a switch is a send and meets the same bot check. */
+  turnstileToken?: string;
+  /** As for a request: `apiKey` callers only. */
+  trustedUser?: boolean;
+}
+
 /** `POST /otp/request` succeeded: the SMS is on its way. */
 export interface OtpPending {
   /** The only handle on this verification (verify, status, cancel). Keep it like a secret. */
