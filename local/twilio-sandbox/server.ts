@@ -2,14 +2,19 @@
 // protocol of api.twilio.com, so an adapter that speaks Twilio with plain fetch works against it
 // with only the base URL changed. Messages and calls land in memory and in an inbox page, status
 // callbacks and TwiML requests go out signed with X-Twilio-Signature, numbers script the outcomes,
-// and tests can inject faults and latency. Locked down against web pages (browser-lockdown.ts).
+// and tests can inject faults and latency. Locked down against web pages
+// (local/support/browser-lockdown.ts).
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import {
+  checkBrowserLockdown,
+  type LockdownOptions,
+  type LockdownRule,
+} from '../support/browser-lockdown.ts';
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
-import { lockdownRefusal } from './browser-lockdown.ts';
 import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
 import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
@@ -193,6 +198,23 @@ function requireInteger(name: string, value: number, min: number, max: number): 
   }
 }
 
+// Checked before anything else on every path. No bindHost: only loopback names are served. The
+// Twilio API paths keep taking form bodies, as Twilio does; the Origin rule already stops pages there.
+const LOCKDOWN: LockdownOptions = { allowOwnOrigin: true, jsonBodiesUnder: '/__sandbox/' };
+
+// A foreign Host is 421 Misdirected Request here: the request was not meant for this server.
+const LOCKDOWN_REFUSALS: Record<LockdownRule, { status: number; message: string }> = {
+  'foreign-host': {
+    status: 421,
+    message: 'the sandbox answers only requests addressed to a loopback name (Host)',
+  },
+  'foreign-origin': {
+    status: 403,
+    message: 'cross-origin requests are refused (Origin is not the sandbox itself)',
+  },
+  'not-json-body': { status: 415, message: 'the /__sandbox/ API takes application/json bodies only' },
+};
+
 async function routeRequest(
   context: SandboxContext,
   request: IncomingMessage,
@@ -201,8 +223,9 @@ async function routeRequest(
   const method = request.method ?? 'GET';
   // Only the path and query matter; a fixed base keeps the Host header out of URL parsing.
   const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
-  const refusal = lockdownRefusal(request, url.pathname);
-  if (refusal) {
+  const lockdown = checkBrowserLockdown(request, LOCKDOWN);
+  if (!lockdown.ok) {
+    const refusal = LOCKDOWN_REFUSALS[lockdown.rule];
     request.resume();
     return sendSandboxError(response, refusal.status, refusal.message, { connection: 'close' });
   }

@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../local/support/loopback-host.ts';
+import { isLoopbackHost } from '../../local/support/browser-lockdown.ts';
 import { startTwilioSandbox, type TwilioSandbox } from '../../local/twilio-sandbox/server.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, basicAuth, SENDER } from './support/twilio-client.ts';
 
 // What keeps a web page open on this machine from reading the inbox, sending, calling or arming
-// faults: every refusal of browser-lockdown.ts, and proof that nothing happened behind it.
+// faults: every refusal of local/support/browser-lockdown.ts, and proof that nothing happened behind it.
 
 let sandbox: TwilioSandbox;
 let port: number;
