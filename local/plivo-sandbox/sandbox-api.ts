@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType } from '../support/browser-lockdown.ts';
 import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
-import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
+import { sendJson, sendNoContent } from '../support/http-responses.ts';
+import { readBody, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
 import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
 
 export const SANDBOX_API_PREFIX = '/__sandbox/';

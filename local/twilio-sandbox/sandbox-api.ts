@@ -3,7 +3,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
-import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendSandboxError } from './http-io.ts';
+import { sendNoContent } from '../support/http-responses.ts';
+import { readBody, sendJson, sendMethodNotAllowed, sendSandboxError } from './http-io.ts';
 import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
 
 const READ_OR_CLEAR = ['GET', 'HEAD', 'DELETE'];

@@ -15,12 +15,13 @@ import {
 } from '../support/browser-lockdown.ts';
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
+import { sendHtml } from '../support/http-responses.ts';
 import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
 import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
 import { ACCOUNT_SID, API_KEY_SID, type ApiKey } from './credentials.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
-import { sendHtml, sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
+import { sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
 import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
 import { handleCreateMessage, MESSAGES_PATH } from './message-endpoint.ts';
 import { MESSAGING_SERVICE_SID } from './message-request.ts';
