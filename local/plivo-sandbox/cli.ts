@@ -4,13 +4,14 @@
 
 import { startLocalStack } from '../stack.ts';
 import { readCommandLine } from '../support/command-line.ts';
-import { handleStopSignals } from '../support/stop-signals.ts';
 import {
   DEFAULT_CALL_ANSWER_DELAY_MS,
   DEFAULT_CALLBACK_DELAY_MS,
-  type SandboxCall,
-  type SandboxMessage,
-} from './server.ts';
+  SANDBOX_SETTING_OPTIONS,
+  settingsFromCommandLine,
+} from '../support/sandbox-settings.ts';
+import { handleStopSignals } from '../support/stop-signals.ts';
+import type { SandboxCall, SandboxMessage } from './server.ts';
 
 const DEFAULT_PORT = 8790;
 const DEFAULT_AUTH_ID = 'MAsandbox000000000000';
@@ -47,13 +48,9 @@ function describeCall(call: SandboxCall): string {
 }
 
 const { values, count } = readCommandLine(USAGE, {
-  port: { type: 'string' },
-  host: { type: 'string' },
+  ...SANDBOX_SETTING_OPTIONS,
   'auth-id': { type: 'string' },
   'auth-token': { type: 'string' },
-  'latency-ms': { type: 'string' },
-  'callback-delay-ms': { type: 'string' },
-  'call-answer-delay-ms': { type: 'string' },
 });
 const signals = handleStopSignals();
 
@@ -62,21 +59,7 @@ const stack = await startLocalStack({
   plivo: {
     authId,
     authToken: values['auth-token'] || process.env.PLIVO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
-    port: count('port', values.port ?? process.env.PLIVO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
-    host: values.host || '127.0.0.1',
-    latencyMs: count('latency-ms', values['latency-ms'], 0, 600_000),
-    callbackDelayMs: count(
-      'callback-delay-ms',
-      values['callback-delay-ms'],
-      DEFAULT_CALLBACK_DELAY_MS,
-      600_000,
-    ),
-    callAnswerDelayMs: count(
-      'call-answer-delay-ms',
-      values['call-answer-delay-ms'],
-      DEFAULT_CALL_ANSWER_DELAY_MS,
-      600_000,
-    ),
+    ...settingsFromCommandLine(values, count, { variable: 'PLIVO_SANDBOX_PORT', fallback: DEFAULT_PORT }),
     onMessage: (message) => process.stdout.write(describeMessage(message)),
     onCall: (call) => process.stdout.write(describeCall(call)),
   },

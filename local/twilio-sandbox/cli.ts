@@ -3,12 +3,16 @@
 // mail catcher. Not part of `npm run dev` (yet): start it beside the stack when an adapter needs it.
 
 import { readCommandLine } from '../support/command-line.ts';
+import {
+  DEFAULT_CALL_ANSWER_DELAY_MS,
+  DEFAULT_CALLBACK_DELAY_MS,
+  SANDBOX_SETTING_OPTIONS,
+  settingsFromCommandLine,
+} from '../support/sandbox-settings.ts';
 import { handleStopSignals } from '../support/stop-signals.ts';
 import { DEFAULT_GEO_DENIED_PREFIXES } from './scripted-numbers.ts';
 import {
   type ApiKey,
-  DEFAULT_CALL_ANSWER_DELAY_MS,
-  DEFAULT_CALLBACK_DELAY_MS,
   DEFAULT_MESSAGING_SERVICE_SID,
   DEFAULT_SENDERS,
   type SandboxCall,
@@ -62,16 +66,12 @@ function describeCall(call: SandboxCall): string {
 }
 
 const { values, fail, count } = readCommandLine(USAGE, {
-  port: { type: 'string' },
-  host: { type: 'string' },
+  ...SANDBOX_SETTING_OPTIONS,
   'account-sid': { type: 'string' },
   'auth-token': { type: 'string' },
   'api-key': { type: 'string', multiple: true },
   sender: { type: 'string', multiple: true },
   'geo-denied': { type: 'string', multiple: true },
-  'latency-ms': { type: 'string' },
-  'callback-delay-ms': { type: 'string' },
-  'call-answer-delay-ms': { type: 'string' },
 });
 const signals = handleStopSignals();
 
@@ -82,21 +82,7 @@ const sandbox = await startTwilioSandbox({
   apiKeys: apiKeysFrom(values['api-key']),
   senders: values.sender?.length ? values.sender : DEFAULT_SENDERS,
   geoDeniedPrefixes: values['geo-denied']?.length ? values['geo-denied'] : DEFAULT_GEO_DENIED_PREFIXES,
-  port: count('port', values.port ?? process.env.TWILIO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
-  host: values.host || '127.0.0.1',
-  latencyMs: count('latency-ms', values['latency-ms'], 0, 600_000),
-  callbackDelayMs: count(
-    'callback-delay-ms',
-    values['callback-delay-ms'],
-    DEFAULT_CALLBACK_DELAY_MS,
-    600_000,
-  ),
-  callAnswerDelayMs: count(
-    'call-answer-delay-ms',
-    values['call-answer-delay-ms'],
-    DEFAULT_CALL_ANSWER_DELAY_MS,
-    600_000,
-  ),
+  ...settingsFromCommandLine(values, count, { variable: 'TWILIO_SANDBOX_PORT', fallback: DEFAULT_PORT }),
   onMessage: (message) => process.stdout.write(describeMessage(message)),
   onCall: (call) => process.stdout.write(describeCall(call)),
 }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

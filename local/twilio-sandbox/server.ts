@@ -7,7 +7,6 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
 import {
   checkBrowserLockdown,
   type LockdownOptions,
@@ -16,6 +15,8 @@ import {
 import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { sendHtml } from '../support/http-responses.ts';
+import { createSandboxServer } from '../support/sandbox-server.ts';
+import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
 import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
 import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
@@ -35,7 +36,8 @@ export type { CallStatus, SandboxCall, SpokenPart } from './calls.ts';
 export type { ApiKey } from './credentials.ts';
 export type { ApiRequestRecord, MessageStatus, SandboxMessage } from './messages.ts';
 
-export interface TwilioSandboxOptions {
+/** Port, host, latency, callback and answer delays, log: local/support/sandbox-settings.ts. */
+export interface TwilioSandboxOptions extends SandboxSettings {
   /** AC followed by 32 hex digits. */
   accountSid: string;
   /** Authenticates API requests with the Account SID and signs every webhook. */
@@ -48,22 +50,10 @@ export interface TwilioSandboxOptions {
   messagingServiceSids?: readonly string[];
   /** To prefixes the account's geo permissions refuse (21408, 21215). Default +882 and +883. */
   geoDeniedPrefixes?: readonly string[];
-  /** 0 = a random free port (the default). */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Artificial delay on every Messages and Calls API request, to emulate the distance to Twilio. Default 0. */
-  latencyMs?: number;
-  /** Gap between a message's status changes. Default 200. */
-  callbackDelayMs?: number;
-  /** How long a call rings before it is answered (or given up). Default 100. */
-  callAnswerDelayMs?: number;
   /** Called for each accepted message (the CLI prints them). */
   onMessage?: (message: SandboxMessage) => void;
   /** Called for each accepted call, before it rings. */
   onCall?: (call: SandboxCall) => void;
-  /** Where brief diagnostics go (failed callbacks, unplayable TwiML, handler errors). Default: stderr. */
-  log?: (line: string) => void;
 }
 
 export interface TwilioSandbox {
@@ -82,15 +72,9 @@ export interface TwilioSandbox {
 
 export const DEFAULT_SENDERS: readonly string[] = ['+14155550100', 'OTPEDGE'];
 export const DEFAULT_MESSAGING_SERVICE_SID = 'MG00000000000000000000000000000001';
-export const DEFAULT_CALLBACK_DELAY_MS = 200;
-export const DEFAULT_CALL_ANSWER_DELAY_MS = 100;
+export { DEFAULT_CALL_ANSWER_DELAY_MS, DEFAULT_CALLBACK_DELAY_MS } from '../support/sandbox-settings.ts';
 
 export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise<TwilioSandbox> {
-  const port = options.port ?? 0;
-  const host = options.host ?? '127.0.0.1';
-  const latencyMs = options.latencyMs ?? 0;
-  const callbackDelayMs = options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS;
-  const callAnswerDelayMs = options.callAnswerDelayMs ?? DEFAULT_CALL_ANSWER_DELAY_MS;
   const apiKeys = options.apiKeys ?? [];
   const senders = options.senders ?? DEFAULT_SENDERS;
   const messagingServiceSids = options.messagingServiceSids ?? [DEFAULT_MESSAGING_SERVICE_SID];
@@ -107,12 +91,10 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
   for (const sender of senders)
     requireMatch('senders[]', sender, /^(\+[1-9][0-9]{1,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/);
   for (const prefix of geoDeniedPrefixes) requireMatch('geoDeniedPrefixes[]', prefix, /^\+[0-9]{1,14}$/);
-  requireInteger('port', port, 0, 65_535);
-  requireInteger('latencyMs', latencyMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callbackDelayMs', callbackDelayMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callAnswerDelayMs', callAnswerDelayMs, 0, Number.MAX_SAFE_INTEGER);
-
-  const log = options.log ?? ((line: string) => process.stderr.write(`[twilio-sandbox] ${line}\n`));
+  const { port, host, latencyMs, callbackDelayMs, callAnswerDelayMs, log } = resolveSandboxSettings(
+    options,
+    'twilio-sandbox',
+  );
   const shutdown = new AbortController();
   const messages = new MessageStore();
   const calls = new CallStore();
@@ -145,24 +127,13 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
     log,
   };
 
-  const server = createServer((request, response) => {
-    routeRequest(context, request, response).catch((error: unknown) => {
-      // Nobody left to answer: the sandbox is closing, or the client hung up mid-request.
-      if (shutdown.signal.aborted || response.socket === null || response.socket.destroyed) return;
-      log(
-        `request ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      if (!response.headersSent) sendTwilioError(response, twilioError(20500, 'internal sandbox error'));
-      else response.destroy();
-    });
-  });
-  // Unparseable HTTP never reaches the handler: answer it like any other bad request.
-  server.on('clientError', (_error, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify({ code: 400, message: 'bad request', more_info: null, status: 400 });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    );
+  const server = createSandboxServer({
+    route: (request, response) => routeRequest(context, request, response),
+    shutdown: shutdown.signal,
+    log,
+    answerInternalError: (response) =>
+      sendTwilioError(response, twilioError(20500, 'internal sandbox error')),
+    badRequestJson: JSON.stringify({ code: 400, message: 'bad request', more_info: null, status: 400 }),
   });
 
   const url = await listen(server, port, host);
@@ -191,12 +162,6 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
 function requireMatch(name: string, value: unknown, pattern: RegExp): void {
   if (typeof value !== 'string' || !pattern.test(value))
     throw new TypeError(`${name} is not valid: ${String(value)}`);
-}
-
-function requireInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
-  }
 }
 
 // Checked before anything else on every path. No bindHost: only loopback names are served. The
