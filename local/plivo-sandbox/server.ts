@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
-import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { sendHtml } from '../support/http-responses.ts';
+import { newApiFaults } from '../support/sandbox-fault-api.ts';
 import { createSandboxServer } from '../support/sandbox-server.ts';
 import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
 import { CALL_PATH, handleMakeCall } from './call-endpoint.ts';
@@ -74,7 +74,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     messages,
     calls,
     attempts: new SendAttemptLog(),
-    faults: { message: new FaultInjector(), call: new FaultInjector() },
+    faults: newApiFaults(),
     delivery: new DeliverySimulator({
       authToken: options.authToken,
       stepDelayMs: callbackDelayMs,

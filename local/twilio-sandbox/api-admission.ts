@@ -4,8 +4,7 @@
 // path (20003, 401), body size (413, the sandbox's own limit).
 
 import type { IncomingMessage } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultInjector } from '../support/faults.ts';
+import { type FaultInjector, waitOutLatencyAndFault } from '../support/faults.ts';
 import { authenticate } from './credentials.ts';
 import { FormParams } from './form-params.ts';
 import { readBody } from './http-io.ts';
@@ -30,10 +29,7 @@ export async function admitApiRequest(
 ): Promise<Admission> {
   const body = await readBody(request);
   const params = new FormParams(request.headers['content-type'], body.text);
-  if (context.latencyMs > 0) await sleep(context.latencyMs, undefined, { signal: context.shutdown });
-  const fault = faults.take();
-  const delayedByFault = fault !== null && fault.delayMs > 0;
-  if (delayedByFault) await sleep(fault.delayMs, undefined, { signal: context.shutdown });
+  const { fault, delayedByFault } = await waitOutLatencyAndFault(faults, context.latencyMs, context.shutdown);
   if (fault?.status != null)
     return { admitted: false, error: faultError(fault.status), params, delayedByFault };
 

@@ -12,9 +12,9 @@ import {
   type LockdownOptions,
   type LockdownRule,
 } from '../support/browser-lockdown.ts';
-import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
 import { sendHtml } from '../support/http-responses.ts';
+import { newApiFaults } from '../support/sandbox-fault-api.ts';
 import { createSandboxServer } from '../support/sandbox-server.ts';
 import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
 import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
@@ -106,7 +106,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
     messages,
     calls,
     requests: new RequestLog(),
-    faults: { message: new FaultInjector(), call: new FaultInjector() },
+    faults: newApiFaults(),
     delivery: new DeliverySimulator({
       accountSid: account.sid,
       authToken: account.authToken,
