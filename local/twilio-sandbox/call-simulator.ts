@@ -15,7 +15,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackgroundRuns, describeError } from '../support/background-runs.ts';
-import type { CallEvent, CallStatus, SandboxCall, SpokenPart } from './calls.ts';
+import { playCall, spokenText } from '../support/call-speech.ts';
+import type { CallEvent, CallStatus, SandboxCall } from './calls.ts';
 import { API_VERSION, rfc2822 } from './resource-ids.ts';
 import { callOutcomeFor } from './scripted-numbers.ts';
 import type { WebhookParam } from './signature.ts';
@@ -29,14 +30,6 @@ export interface CallSimulatorOptions {
   answerDelayMs: number;
   onUpdate: (sid: string, change: Partial<Omit<SandboxCall, 'sid'>>) => void;
   log: (line: string) => void;
-}
-
-// A rough speaking rate, only to give the call a plausible duration.
-const CHARACTERS_PER_SECOND = 15;
-
-interface Played {
-  speech: SpokenPart[];
-  seconds: number;
 }
 
 type Instructions =
@@ -94,7 +87,7 @@ export class CallSimulator {
     await events.send('answered', 'in-progress', answeredBy);
 
     const instructions = await this.#instructions(call, answeredBy, signal);
-    const played = instructions.ok ? play(instructions.instructions) : { speech: [], seconds: 1 };
+    const played = instructions.ok ? playCall(instructions.instructions) : { speech: [], seconds: 1 };
     if (!instructions.ok) this.#options.log(`call ${call.sid}: ${instructions.error}`);
     const first = played.speech[0];
     this.#options.onUpdate(call.sid, {
@@ -225,26 +218,4 @@ function voiceRequestParams(accountSid: string, call: SandboxCall, status: strin
 function answeredByFor(by: 'human' | 'machine', detection: 'Enable' | 'DetectMessageEnd'): string {
   if (by === 'human') return 'human';
   return detection === 'Enable' ? 'machine_start' : 'machine_end_beep';
-}
-
-/** What the callee hears: every <Say> up to the first <Hangup>, and roughly how long it takes. */
-export function play(instructions: readonly TwimlInstruction[]): Played {
-  const speech: SpokenPart[] = [];
-  let seconds = 0;
-  for (const instruction of instructions) {
-    if (instruction.kind === 'hangup') break;
-    if (instruction.kind === 'pause') {
-      seconds += instruction.lengthSeconds;
-      continue;
-    }
-    const { text, voice, language, loop } = instruction;
-    speech.push({ text, voice, language, loop });
-    seconds += Math.ceil(text.length / CHARACTERS_PER_SECOND) * Math.max(loop, 1);
-  }
-  return { speech, seconds: Math.max(seconds, 1) };
-}
-
-/** Each text as many times as it loops, joined by a space; loop="0" (repeat until hangup) is written once. */
-export function spokenText(speech: readonly SpokenPart[]): string {
-  return speech.flatMap((part) => Array<string>(Math.max(part.loop, 1)).fill(part.text)).join(' ');
 }
