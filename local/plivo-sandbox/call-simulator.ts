@@ -6,8 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackgroundRuns, describeError } from '../support/background-runs.ts';
 import { type PlayedCall, playCall, spokenText } from '../support/call-speech.ts';
+import { deliverWebhook, sendWebhook } from '../support/webhook-request.ts';
 import type { CallRequest } from './call-api.ts';
-import { buildSignedCallback, plivoTimestamp, sendCallback } from './callbacks.ts';
+import { buildSignedCallback, plivoTimestamp } from './callbacks.ts';
 import {
   answeredByMachine,
   type CallOutcome,
@@ -26,7 +27,6 @@ export interface CallSimulatorOptions {
   log: (line: string) => void;
 }
 
-const ANSWER_TIMEOUT_MS = 5_000;
 // The sandbox's own name for a call machine detection hung up; Plivo's documentation names no cause.
 const MACHINE_HANGUP_CAUSE = 'MACHINE_DETECTED';
 
@@ -121,13 +121,7 @@ export class CallSimulator {
     let status: number;
     let body: string;
     try {
-      const response = await fetch(outgoing.url, {
-        method: outgoing.method,
-        headers: outgoing.headers,
-        body: outgoing.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_TIMEOUT_MS)]),
-      });
+      const response = await sendWebhook(outgoing, signal);
       status = response.status;
       body = await response.text();
     } catch (error) {
@@ -167,17 +161,10 @@ export class CallSimulator {
       { url: request.hangupUrl, method: request.hangupMethod },
       params,
     );
-    try {
-      const status = await sendCallback(outgoing, signal);
-      if (status < 200 || status > 299) {
-        this.#options.log(`hangup callback for ${call.uuid} to ${request.hangupUrl}: HTTP ${status}`);
-      }
-    } catch (error) {
-      if (signal.aborted) throw error;
-      this.#options.log(
-        `hangup callback for ${call.uuid} to ${request.hangupUrl} failed: ${describeError(error)}`,
-      );
-    }
+    await deliverWebhook(outgoing, signal, {
+      label: `hangup callback for ${call.uuid} to ${request.hangupUrl}`,
+      log: this.#options.log,
+    });
   }
 }
 

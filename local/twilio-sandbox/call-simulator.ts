@@ -16,12 +16,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackgroundRuns, describeError } from '../support/background-runs.ts';
 import { playCall, spokenText } from '../support/call-speech.ts';
+import { deliverWebhook, sendWebhook } from '../support/webhook-request.ts';
 import type { CallEvent, CallStatus, SandboxCall } from './calls.ts';
 import { API_VERSION, rfc2822 } from './resource-ids.ts';
 import { callOutcomeFor } from './scripted-numbers.ts';
 import type { WebhookParam } from './signature.ts';
 import { MAX_TWIML_BYTES, parseTwiml, type TwimlInstruction } from './twiml.ts';
-import { buildSignedWebhook, sendWebhook } from './webhooks.ts';
+import { buildSignedWebhook } from './webhooks.ts';
 
 export interface CallSimulatorOptions {
   accountSid: string;
@@ -123,28 +124,31 @@ export class CallSimulator {
       { url: call.url, method: call.method },
       params,
     );
-    let answer: Awaited<ReturnType<typeof sendWebhook>>;
+    let status: number;
+    let body: string;
     try {
-      answer = await sendWebhook(webhook, signal);
+      const answer = await sendWebhook(webhook, signal);
+      status = answer.status;
+      body = await answer.text();
     } catch (error) {
       if (signal.aborted) throw error;
       return { ok: false, errorCode: 11200, error: `HTTP retrieval failure: ${describeError(error)}` };
     }
-    if (answer.status < 200 || answer.status > 299) {
+    if (status < 200 || status > 299) {
       return {
         ok: false,
         errorCode: 11200,
-        error: `HTTP retrieval failure: the Url answered HTTP ${answer.status}`,
+        error: `HTTP retrieval failure: the Url answered HTTP ${status}`,
       };
     }
-    if (Buffer.byteLength(answer.body) > MAX_TWIML_BYTES) {
+    if (Buffer.byteLength(body) > MAX_TWIML_BYTES) {
       return {
         ok: false,
         errorCode: null,
         error: `the TwiML is larger than the sandbox's ${MAX_TWIML_BYTES} bytes`,
       };
     }
-    return parseTwiml(answer.body);
+    return parseTwiml(body);
   }
 }
 
@@ -184,19 +188,10 @@ class StatusCallbacks {
       { url, method: this.#call.statusCallbackMethod },
       params,
     );
-    try {
-      const answer = await sendWebhook(webhook, this.#signal);
-      if (answer.status < 200 || answer.status > 299) {
-        this.#options.log(
-          `call status callback ${event} for ${this.#call.sid} to ${url}: HTTP ${answer.status}`,
-        );
-      }
-    } catch (error) {
-      if (this.#signal.aborted) throw error;
-      this.#options.log(
-        `call status callback ${event} for ${this.#call.sid} to ${url} failed: ${describeError(error)}`,
-      );
-    }
+    await deliverWebhook(webhook, this.#signal, {
+      label: `call status callback ${event} for ${this.#call.sid} to ${url}`,
+      log: this.#options.log,
+    });
   }
 }
 
