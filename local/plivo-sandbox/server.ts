@@ -3,11 +3,10 @@
 // page, delivery-status callbacks and answer/hangup requests go out signed like Plivo's, and tests
 // can inject faults and latency.
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
 import { closeServer, listen } from '../support/http.ts';
-import { sendHtml } from '../support/http-responses.ts';
+import { sendInboxList, sendInboxPage } from '../support/inbox/page.ts';
 import { newApiFaults } from '../support/sandbox-fault-api.ts';
 import { createSandboxServer } from '../support/sandbox-server.ts';
 import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
@@ -16,7 +15,7 @@ import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
-import { inboxContentSecurityPolicy, renderInboxList, renderInboxPage } from './inbox-page.ts';
+import { renderInboxList, renderInboxPage } from './inbox-page.ts';
 import { handleSendMessage, MESSAGE_PATH } from './message-endpoint.ts';
 import type { SandboxMessage } from './messages.ts';
 import { MessageStore, SendAttemptLog } from './messages.ts';
@@ -171,18 +170,15 @@ export async function routeRequest(
 }
 
 function serveInbox(context: SandboxContext, response: ServerResponse, part: string | null): void {
-  const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   if (part === 'inbox') {
-    // Markup only, no style or script: the page script parses it inertly and adopts the list.
-    const html = renderInboxList(context.messages.list(), context.calls.list());
-    sendHtml(response, html, { ...headers, 'content-security-policy': "default-src 'none'" });
+    sendInboxList(response, renderInboxList(context.messages.list(), context.calls.list()));
     return;
   }
-  const nonce = randomBytes(16).toString('base64');
-  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
-    authId: context.authId,
-    nonce,
-    limitReset: context.resetLimits !== undefined,
-  });
-  sendHtml(response, html, { ...headers, 'content-security-policy': inboxContentSecurityPolicy(nonce) });
+  sendInboxPage(response, (nonce) =>
+    renderInboxPage(context.messages.list(), context.calls.list(), {
+      authId: context.authId,
+      nonce,
+      limitReset: context.resetLimits !== undefined,
+    }),
+  );
 }

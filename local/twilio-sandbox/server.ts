@@ -5,7 +5,6 @@
 // and tests can inject faults and latency. Locked down against web pages
 // (local/support/browser-lockdown.ts).
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   checkBrowserLockdown,
@@ -13,7 +12,7 @@ import {
   type LockdownRule,
 } from '../support/browser-lockdown.ts';
 import { closeServer, listen } from '../support/http.ts';
-import { sendHtml } from '../support/http-responses.ts';
+import { sendInboxPage } from '../support/inbox/page.ts';
 import { newApiFaults } from '../support/sandbox-fault-api.ts';
 import { createSandboxServer } from '../support/sandbox-server.ts';
 import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
@@ -23,7 +22,7 @@ import { CallStore, type SandboxCall } from './calls.ts';
 import { ACCOUNT_SID, API_KEY_SID, type ApiKey } from './credentials.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
-import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
+import { renderInboxPage } from './inbox-page.ts';
 import { handleCreateMessage, MESSAGES_PATH } from './message-endpoint.ts';
 import { MESSAGING_SERVICE_SID } from './message-request.ts';
 import { type ApiRequestRecord, MessageStore, RequestLog, type SandboxMessage } from './messages.ts';
@@ -225,15 +224,11 @@ async function routeRequest(
 }
 
 function serveInbox(context: SandboxContext, response: ServerResponse): void {
-  const nonce = randomBytes(16).toString('base64');
-  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
-    accountSid: context.account.sid,
-    geoDeniedPrefixes: context.pool.geoDeniedPrefixes,
-    nonce,
-  });
-  sendHtml(response, html, {
-    'content-security-policy': inboxContentSecurityPolicy(nonce),
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  });
+  sendInboxPage(response, (nonce) =>
+    renderInboxPage(context.messages.list(), context.calls.list(), {
+      accountSid: context.account.sid,
+      geoDeniedPrefixes: context.pool.geoDeniedPrefixes,
+      nonce,
+    }),
+  );
 }
