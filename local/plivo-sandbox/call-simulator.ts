@@ -4,9 +4,9 @@
 // Parameters: Plivo's XML request reference ("Parameters Plivo sends for voice calls").
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
 import { type PlayedCall, playCall, spokenText } from '../support/call-speech.ts';
-import { deliverWebhook, sendWebhook } from '../support/webhook-request.ts';
+import { deliverWebhook, fetchWebhookAnswer } from '../support/webhook-request.ts';
 import type { CallRequest } from './call-api.ts';
 import { buildSignedCallback, plivoTimestamp } from './callbacks.ts';
 import {
@@ -118,16 +118,9 @@ export class CallSimulator {
       { url: request.answerUrl, method: request.answerMethod },
       params,
     );
-    let status: number;
-    let body: string;
-    try {
-      const response = await sendWebhook(outgoing, signal);
-      status = response.status;
-      body = await response.text();
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return `answer URL unreachable: ${describeError(error)}`;
-    }
+    const answer = await fetchWebhookAnswer(outgoing, signal);
+    if (!answer.ok) return `answer URL unreachable: ${answer.error}`;
+    const { status, body } = answer;
     if (status < 200 || status > 299) return `answer URL answered HTTP ${status}`;
     if (Buffer.byteLength(body) > MAX_XML_BYTES) return `answer XML larger than ${MAX_XML_BYTES} bytes`;
     const parsed = parsePlivoXml(body);

@@ -46,7 +46,7 @@ function withQuery(url: string, encoded: string): string {
 }
 
 /** One attempt; resolves with the receiver's answer (its body unread), rejects on network errors and the timeout. */
-export function sendWebhook(webhook: OutgoingWebhook, signal: AbortSignal): Promise<Response> {
+function sendWebhook(webhook: OutgoingWebhook, signal: AbortSignal): Promise<Response> {
   return fetch(webhook.url, {
     method: webhook.method,
     headers: webhook.headers,
@@ -54,6 +54,23 @@ export function sendWebhook(webhook: OutgoingWebhook, signal: AbortSignal): Prom
     redirect: 'manual',
     signal: AbortSignal.any([signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
   });
+}
+
+/**
+ * Sends a request whose answer the sandbox reads (a call's document): its status and body, or why
+ * it could not be had (unreachable, timed out, cut off); a cancellation (`signal`) is rethrown.
+ */
+export async function fetchWebhookAnswer(
+  webhook: OutgoingWebhook,
+  signal: AbortSignal,
+): Promise<{ ok: true; status: number; body: string } | { ok: false; error: string }> {
+  try {
+    const response = await sendWebhook(webhook, signal);
+    return { ok: true, status: response.status, body: await response.text() };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { ok: false, error: describeError(error) };
+  }
 }
 
 /**

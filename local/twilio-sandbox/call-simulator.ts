@@ -14,9 +14,9 @@
 // with the error recorded.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
 import { playCall, spokenText } from '../support/call-speech.ts';
-import { deliverWebhook, sendWebhook } from '../support/webhook-request.ts';
+import { deliverWebhook, fetchWebhookAnswer } from '../support/webhook-request.ts';
 import type { CallEvent, CallStatus, SandboxCall } from './calls.ts';
 import { API_VERSION, rfc2822 } from './resource-ids.ts';
 import { callOutcomeFor } from './scripted-numbers.ts';
@@ -124,16 +124,9 @@ export class CallSimulator {
       { url: call.url, method: call.method },
       params,
     );
-    let status: number;
-    let body: string;
-    try {
-      const answer = await sendWebhook(webhook, signal);
-      status = answer.status;
-      body = await answer.text();
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return { ok: false, errorCode: 11200, error: `HTTP retrieval failure: ${describeError(error)}` };
-    }
+    const answer = await fetchWebhookAnswer(webhook, signal);
+    if (!answer.ok) return { ok: false, errorCode: 11200, error: `HTTP retrieval failure: ${answer.error}` };
+    const { status, body } = answer;
     if (status < 200 || status > 299) {
       return {
         ok: false,
