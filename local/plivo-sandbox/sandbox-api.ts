@@ -2,6 +2,7 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cancelAndForget } from '../support/background-runs.ts';
 import { isJsonContentType } from '../support/browser-lockdown.ts';
 import { sendJson, sendNoContent } from '../support/http-responses.ts';
 import { answerFaultApi, type FaultApiOptions } from '../support/sandbox-fault-api.ts';
@@ -96,18 +97,11 @@ async function resetLimits(context: SandboxContext, request: IncomingMessage, re
  * (including its late callbacks) cannot leak into the next. Faults are left armed: they are
  * configuration, cleared on their own.
  */
-export async function clearTraffic(context: SandboxContext): Promise<void> {
-  // Clear synchronously, so a send made right after clear() is not wiped by it; then wait for the
-  // cancelled callbacks to be torn down.
-  const cancelled = context.delivery.cancelAll();
-  context.messages.clear();
-  context.attempts.clear();
-  await cancelled;
+export function clearTraffic(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.delivery, context.messages, context.attempts);
 }
 
 /** Forgets calls and stops the ones still ringing or being played. */
-export async function clearCalls(context: SandboxContext): Promise<void> {
-  const cancelled = context.callSimulator.cancelAll();
-  context.calls.clear();
-  await cancelled;
+export function clearCalls(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.callSimulator, context.calls);
 }

@@ -2,6 +2,7 @@
 // part of Twilio's API; the double underscore keeps it clear of anything Twilio could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cancelAndForget } from '../support/background-runs.ts';
 import { sendNoContent } from '../support/http-responses.ts';
 import { answerFaultApi, type FaultApiOptions } from '../support/sandbox-fault-api.ts';
 import { readBody, sendJson, sendMethodNotAllowed, sendSandboxError } from './http-io.ts';
@@ -66,17 +67,11 @@ export async function handleSandboxApi(
  * Forgets messages and API requests and stops pending status callbacks, so one test's traffic
  * (late callbacks included) cannot leak into the next. Faults stay armed: they are configuration.
  */
-export async function clearMessages(context: SandboxContext): Promise<void> {
-  // Cleared synchronously, so a send made right after is not wiped; then the cancelled callbacks finish tearing down.
-  const cancelled = context.delivery.cancelAll();
-  context.messages.clear();
-  context.requests.clear();
-  await cancelled;
+export function clearMessages(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.delivery, context.messages, context.requests);
 }
 
 /** Forgets calls and stops the ones still ringing or being played. */
-export async function clearCalls(context: SandboxContext): Promise<void> {
-  const cancelled = context.callSimulator.cancelAll();
-  context.calls.clear();
-  await cancelled;
+export function clearCalls(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.callSimulator, context.calls);
 }
