@@ -4,9 +4,8 @@
 // there is no such account to authenticate against), Basic credentials (401), body size (413).
 
 import type { IncomingMessage } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { credentialsMatch, parseBasicAuth, secretsEqual } from '../support/basic-auth.ts';
-import type { FaultInjector } from '../support/faults.ts';
+import { type FaultInjector, waitOutLatencyAndFault } from '../support/faults.ts';
 import type { BodyText } from '../support/http.ts';
 import { readBody } from './http-io.ts';
 import type { SandboxContext } from './sandbox-context.ts';
@@ -46,10 +45,7 @@ export async function admitApiRequest(
   encodedAccountId: string,
 ): Promise<Admission> {
   const body = await readBody(request);
-  if (context.latencyMs > 0) await sleep(context.latencyMs, undefined, { signal: context.shutdown });
-  const fault = faults.take();
-  const delayedByFault = fault !== null && fault.delayMs > 0;
-  if (delayedByFault) await sleep(fault.delayMs, undefined, { signal: context.shutdown });
+  const { fault, delayedByFault } = await waitOutLatencyAndFault(faults, context.latencyMs, context.shutdown);
   const rejection =
     fault?.status != null
       ? { status: fault.status, error: faultErrorText(fault.status) }

@@ -5,10 +5,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../support/http-responses.ts';
 import { admitApiRequest, verdictOf } from './api-admission.ts';
 import { parseCallRequest } from './call-api.ts';
 import type { SandboxCall } from './calls.ts';
-import { sendJson, sendPlivoError } from './http-io.ts';
+import { sendPlivoError } from './http-io.ts';
 import { fieldOf } from './message-endpoint.ts';
 import type { SendAttempt } from './messages.ts';
 import type { SandboxContext } from './sandbox-context.ts';

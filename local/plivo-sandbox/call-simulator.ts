@@ -4,18 +4,19 @@
 // Parameters: Plivo's XML request reference ("Parameters Plivo sends for voice calls").
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
+import { type PlayedCall, playCall, spokenText } from '../support/call-speech.ts';
+import { deliverWebhook, fetchWebhookAnswer } from '../support/webhook-request.ts';
 import type { CallRequest } from './call-api.ts';
-import { buildSignedCallback, plivoTimestamp, sendCallback } from './callbacks.ts';
+import { buildSignedCallback, plivoTimestamp } from './callbacks.ts';
 import {
   answeredByMachine,
   type CallOutcome,
   type CallStatus,
   type SandboxCall,
-  type SpokenPart,
   unansweredOutcomeFor,
 } from './calls.ts';
-import { type CallInstruction, MAX_XML_BYTES, parsePlivoXml } from './plivo-xml.ts';
+import { MAX_XML_BYTES, parsePlivoXml, type Voice } from './plivo-xml.ts';
 import type { CallbackParam } from './signature-v3.ts';
 
 export interface CallSimulatorOptions {
@@ -26,16 +27,8 @@ export interface CallSimulatorOptions {
   log: (line: string) => void;
 }
 
-const ANSWER_TIMEOUT_MS = 5_000;
 // The sandbox's own name for a call machine detection hung up; Plivo's documentation names no cause.
 const MACHINE_HANGUP_CAUSE = 'MACHINE_DETECTED';
-// A rough speaking rate, only to fill Duration with something plausible.
-const CHARACTERS_PER_SECOND = 15;
-
-interface Played {
-  speech: SpokenPart[];
-  seconds: number;
-}
 
 export class CallSimulator {
   readonly #options: CallSimulatorOptions;
@@ -113,7 +106,7 @@ export class CallSimulator {
     request: CallRequest,
     signal: AbortSignal,
     extra: CallbackParam[],
-  ): Promise<Played | string> {
+  ): Promise<PlayedCall<Voice> | string> {
     const params: CallbackParam[] = [
       ...callParams(call),
       ['CallStatus', 'in-progress'],
@@ -125,26 +118,13 @@ export class CallSimulator {
       { url: request.answerUrl, method: request.answerMethod },
       params,
     );
-    let status: number;
-    let body: string;
-    try {
-      const response = await fetch(outgoing.url, {
-        method: outgoing.method,
-        headers: outgoing.headers,
-        body: outgoing.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_TIMEOUT_MS)]),
-      });
-      status = response.status;
-      body = await response.text();
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return `answer URL unreachable: ${describeError(error)}`;
-    }
+    const answer = await fetchWebhookAnswer(outgoing, signal);
+    if (!answer.ok) return `answer URL unreachable: ${answer.error}`;
+    const { status, body } = answer;
     if (status < 200 || status > 299) return `answer URL answered HTTP ${status}`;
     if (Buffer.byteLength(body) > MAX_XML_BYTES) return `answer XML larger than ${MAX_XML_BYTES} bytes`;
     const parsed = parsePlivoXml(body);
-    return parsed.ok ? play(parsed.instructions) : parsed.error;
+    return parsed.ok ? playCall(parsed.instructions) : parsed.error;
   }
 
   async #hangup(
@@ -174,17 +154,10 @@ export class CallSimulator {
       { url: request.hangupUrl, method: request.hangupMethod },
       params,
     );
-    try {
-      const status = await sendCallback(outgoing, signal);
-      if (status < 200 || status > 299) {
-        this.#options.log(`hangup callback for ${call.uuid} to ${request.hangupUrl}: HTTP ${status}`);
-      }
-    } catch (error) {
-      if (signal.aborted) throw error;
-      this.#options.log(
-        `hangup callback for ${call.uuid} to ${request.hangupUrl} failed: ${describeError(error)}`,
-      );
-    }
+    await deliverWebhook(outgoing, signal, {
+      label: `hangup callback for ${call.uuid} to ${request.hangupUrl}`,
+      log: this.#options.log,
+    });
   }
 }
 
@@ -200,29 +173,4 @@ function callParams(call: SandboxCall): CallbackParam[] {
     ['To', call.to.replace(/^\+/, '')],
     ['Direction', 'outbound'],
   ];
-}
-
-/** What the callee hears: every <Speak> until the first <Hangup>, and roughly how long it takes. */
-export function play(instructions: readonly CallInstruction[]): Played {
-  const speech: SpokenPart[] = [];
-  let seconds = 0;
-  for (const instruction of instructions) {
-    if (instruction.kind === 'hangup') break;
-    if (instruction.kind === 'wait') {
-      seconds += instruction.lengthSeconds;
-      continue;
-    }
-    const { text, voice, language, loop } = instruction;
-    speech.push({ text, voice, language, loop });
-    seconds += Math.ceil(text.length / CHARACTERS_PER_SECOND) * Math.max(loop, 1);
-  }
-  return { speech, seconds: Math.max(seconds, 1) };
-}
-
-/**
- * Each text as many times as it is looped, joined by a space. `loop="0"` (until the call ends) is
- * written once: the time limit, not the XML, would decide how often it is heard.
- */
-export function spokenText(speech: readonly SpokenPart[]): string {
-  return speech.flatMap((part) => Array<string>(Math.max(part.loop, 1)).fill(part.text)).join(' ');
 }

@@ -1,6 +1,7 @@
 // Delivery status callbacks shaped like Plivo's: form fields on POST, query parameters on GET, each
 // request signed with V3 and V2 headers made from the account's auth token.
 
+import { formWebhook, type OutgoingWebhook } from '../support/webhook-request.ts';
 import type { DeliveryStep, SandboxMessage } from './messages.ts';
 import { signatureV2 } from './signature-v2.ts';
 import { type CallbackParam, newNonce, type SignedMethod, signatureV3 } from './signature-v3.ts';
@@ -8,13 +9,6 @@ import { type CallbackParam, newNonce, type SignedMethod, signatureV3 } from './
 export interface CallbackTarget {
   url: string;
   method: SignedMethod;
-}
-
-export interface OutgoingCallback {
-  url: string;
-  method: SignedMethod;
-  headers: Record<string, string>;
-  body: string | null;
 }
 
 /** A fictional number (NANP 555-01xx) standing in for the one a Powerpack would pick from its pool. */
@@ -26,7 +20,6 @@ const NOT_CHARGED = '0.00000';
 // ITU's test network: real-looking MCC/MNC fields that can never be mistaken for a real carrier.
 const TEST_NETWORK_MCC = '001';
 const TEST_NETWORK_MNC = '01';
-const CALLBACK_TIMEOUT_MS = 5_000;
 
 export function statusCallbackParams(
   message: SandboxMessage,
@@ -61,45 +54,19 @@ export function plivoTimestamp(at: Date): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
 }
 
+/** The request (local/support/webhook-request.ts), signed with V3 and V2 headers. */
 export function buildSignedCallback(
   authToken: string,
   target: CallbackTarget,
   params: readonly CallbackParam[],
-): OutgoingCallback {
-  const encoded = new URLSearchParams(params.map(([key, value]) => [key, value])).toString();
+): OutgoingWebhook {
   const v3Nonce = newNonce();
   const v2Nonce = newNonce();
-  const headers: Record<string, string> = {
+  return formWebhook(target, params, {
     'user-agent': 'plivo-sandbox',
     'x-plivo-signature-v3': signatureV3(authToken, target.url, target.method, params, v3Nonce),
     'x-plivo-signature-v3-nonce': v3Nonce,
     'x-plivo-signature-v2': signatureV2(authToken, target.url, v2Nonce),
     'x-plivo-signature-v2-nonce': v2Nonce,
-  };
-  if (target.method === 'GET') {
-    return { url: appendQuery(target.url, encoded), method: 'GET', headers, body: null };
-  }
-  headers['content-type'] = 'application/x-www-form-urlencoded';
-  return { url: target.url, method: 'POST', headers, body: encoded };
-}
-
-function appendQuery(url: string, encoded: string): string {
-  const withoutFragment = url.split('#', 1)[0] ?? '';
-  if (!withoutFragment.includes('?')) return `${withoutFragment}?${encoded}`;
-  const separator = withoutFragment.endsWith('?') || withoutFragment.endsWith('&') ? '' : '&';
-  return `${withoutFragment}${separator}${encoded}`;
-}
-
-/** Delivers one callback; resolves with the receiver's HTTP status, rejects on network errors and timeouts. */
-export async function sendCallback(callback: OutgoingCallback, signal: AbortSignal): Promise<number> {
-  const response = await fetch(callback.url, {
-    method: callback.method,
-    headers: callback.headers,
-    body: callback.body,
-    redirect: 'manual',
-    signal: AbortSignal.any([signal, AbortSignal.timeout(CALLBACK_TIMEOUT_MS)]),
   });
-  // Drain so the connection can be reused; the receiver's answer is not part of the protocol.
-  await response.arrayBuffer().catch(() => undefined);
-  return response.status;
 }

@@ -13,17 +13,14 @@
 // fails but whose phone rings is what a fallback from SMS to a call is for.
 
 import { BoundedList } from '../support/bounded-list.ts';
+import type { SpokenPart as SpokenPartOf } from '../support/call-speech.ts';
 import { phoneDigits } from './messages.ts';
 import type { Voice } from './plivo-xml.ts';
 
 export type CallStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'busy' | 'no-answer';
 
-export interface SpokenPart {
-  text: string;
-  voice: Voice;
-  language: string;
-  loop: number;
-}
+/** What one <Speak> said: local/support/call-speech.ts. */
+export type SpokenPart = SpokenPartOf<Voice>;
 
 export interface SandboxCall {
   /** CallUUID, the id Plivo gives the call leg. */

@@ -2,15 +2,16 @@
 // Runs the Plivo sandbox in the foreground and prints each SMS, WhatsApp message and call it
 // receives, like a local mail catcher.
 
-import { parseArgs } from 'node:util';
 import { startLocalStack } from '../stack.ts';
+import { readCommandLine } from '../support/command-line.ts';
 import {
   DEFAULT_CALL_ANSWER_DELAY_MS,
   DEFAULT_CALLBACK_DELAY_MS,
-  type PlivoSandbox,
-  type SandboxCall,
-  type SandboxMessage,
-} from './server.ts';
+  SANDBOX_SETTING_OPTIONS,
+  settingsFromCommandLine,
+} from '../support/sandbox-settings.ts';
+import { handleStopSignals } from '../support/stop-signals.ts';
+import type { SandboxCall, SandboxMessage } from './server.ts';
 
 const DEFAULT_PORT = 8790;
 const DEFAULT_AUTH_ID = 'MAsandbox000000000000';
@@ -32,37 +33,6 @@ Options:
   -h, --help               show this help
 `;
 
-function fail(problem: string): never {
-  process.stderr.write(`${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) > max) fail(`--${name} must be an integer between 0 and ${max}`);
-  return Number(raw);
-}
-
-function readOptions() {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'auth-id': { type: 'string' },
-        'auth-token': { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'callback-delay-ms': { type: 'string' },
-        'call-answer-delay-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-}
-
 function describeMessage(message: SandboxMessage): string {
   const sender = message.src ?? `powerpack ${message.powerpackUuid}`;
   if (message.type === 'whatsapp' && message.template) {
@@ -77,49 +47,23 @@ function describeCall(call: SandboxCall): string {
   return `Call to ${call.to} from ${call.from}, answer URL ${call.answerUrl}\n`;
 }
 
-const values = readOptions();
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-
-// Handlers go in before the ready line is printed: a supervisor may signal as soon as it reads it,
-// and a signal arriving before its handler exists kills the process with no clean exit.
-let sandbox: PlivoSandbox | null = null;
-let stopping = false;
-async function stop(): Promise<void> {
-  // A second Ctrl-C means "now".
-  if (stopping) process.exit(1);
-  stopping = true;
-  await sandbox?.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+const { values, count } = readCommandLine(USAGE, {
+  ...SANDBOX_SETTING_OPTIONS,
+  'auth-id': { type: 'string' },
+  'auth-token': { type: 'string' },
+});
+const signals = handleStopSignals();
 
 const authId = values['auth-id'] || process.env.PLIVO_AUTH_ID || DEFAULT_AUTH_ID;
 const stack = await startLocalStack({
   plivo: {
     authId,
     authToken: values['auth-token'] || process.env.PLIVO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
-    port: parseCount('port', values.port ?? process.env.PLIVO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
-    host: values.host || '127.0.0.1',
-    latencyMs: parseCount('latency-ms', values['latency-ms'], 0, 600_000),
-    callbackDelayMs: parseCount(
-      'callback-delay-ms',
-      values['callback-delay-ms'],
-      DEFAULT_CALLBACK_DELAY_MS,
-      600_000,
-    ),
-    callAnswerDelayMs: parseCount(
-      'call-answer-delay-ms',
-      values['call-answer-delay-ms'],
-      DEFAULT_CALL_ANSWER_DELAY_MS,
-      600_000,
-    ),
+    ...settingsFromCommandLine(values, count, { variable: 'PLIVO_SANDBOX_PORT', fallback: DEFAULT_PORT }),
     onMessage: (message) => process.stdout.write(describeMessage(message)),
     onCall: (call) => process.stdout.write(describeCall(call)),
   },
 });
-sandbox = stack.plivo;
+const sandbox = stack.plivo;
+signals.closeOnStop(sandbox);
 process.stdout.write(`Plivo sandbox on ${sandbox.url} (auth id ${authId}, inbox at ${sandbox.url}/)\n`);

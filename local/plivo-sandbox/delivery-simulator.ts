@@ -4,8 +4,9 @@
 // Sequence 1, 2, 3 arrive in that order even with no delay between steps.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
-import { buildSignedCallback, type CallbackTarget, sendCallback, statusCallbackParams } from './callbacks.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
+import { deliverWebhook } from '../support/webhook-request.ts';
+import { buildSignedCallback, type CallbackTarget, statusCallbackParams } from './callbacks.ts';
 import { type DeliveryStep, deliveryStepsFor, type MessageStatus, type SandboxMessage } from './messages.ts';
 import type { SignedMethod } from './signature-v3.ts';
 
@@ -62,19 +63,10 @@ export class DeliverySimulator {
   ): Promise<void> {
     const params = statusCallbackParams(message, step, sequence, new Date());
     const callback = buildSignedCallback(this.#options.authToken, target, params);
-    try {
-      const status = await sendCallback(callback, signal);
-      if (status < 200 || status > 299) {
-        this.#options.log(
-          `status callback ${step.status} for ${message.uuid} to ${target.url}: HTTP ${status}`,
-        );
-      }
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // Like Plivo, a receiver that is down does not stop the message's lifecycle.
-      this.#options.log(
-        `status callback ${step.status} for ${message.uuid} to ${target.url} failed: ${describeError(error)}`,
-      );
-    }
+    // Like Plivo, a receiver that is down does not stop the message's lifecycle.
+    await deliverWebhook(callback, signal, {
+      label: `status callback ${step.status} for ${message.uuid} to ${target.url}`,
+      log: this.#options.log,
+    });
   }
 }

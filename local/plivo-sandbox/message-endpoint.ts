@@ -3,8 +3,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../support/http-responses.ts';
 import { admitApiRequest, verdictOf } from './api-admission.ts';
-import { sendJson, sendPlivoError } from './http-io.ts';
+import { sendPlivoError } from './http-io.ts';
 import { parseSendRequest } from './message-api.ts';
 import type { SandboxMessage, SendAttempt } from './messages.ts';
 import type { SandboxContext } from './sandbox-context.ts';

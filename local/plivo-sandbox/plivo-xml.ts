@@ -4,6 +4,7 @@
 // call and logs an XML error when it cannot run what it got. Deliberately small and strict: no
 // DTD, no CDATA, no namespaces (local/support/xml-reader.ts), so nothing here expands or fetches anything.
 
+import { integerAttribute, unknownAttribute } from '../support/xml-attributes.ts';
 import { readXmlDocument, type XmlElement } from '../support/xml-reader.ts';
 
 export type Voice = 'WOMAN' | 'MAN';
@@ -100,26 +101,4 @@ function readSpeak(element: XmlElement): SpeakInstruction | string {
   const loop = integerAttribute(element, 'loop', 1, 0, MAX_LOOP);
   if (typeof loop === 'string') return loop;
   return { kind: 'speak', text, voice, language, loop };
-}
-
-function unknownAttribute(element: XmlElement, allowed: readonly string[]): string | null {
-  for (const name of element.attributes.keys()) {
-    if (!allowed.includes(name)) return `<${element.name}> has no attribute ${name}`;
-  }
-  return null;
-}
-
-function integerAttribute(
-  element: XmlElement,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | string {
-  const raw = element.attributes.get(name);
-  if (raw === undefined) return fallback;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    return `<${element.name} ${name}="${raw}">: expected an integer between ${min} and ${max}`;
-  }
-  return Number(raw);
 }

@@ -2,12 +2,24 @@
 // Not part of Plivo's API; the double underscore keeps it clear of anything Plivo could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cancelAndForget } from '../support/background-runs.ts';
 import { isJsonContentType } from '../support/browser-lockdown.ts';
-import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
-import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendPlivoError } from './http-io.ts';
-import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
+import { sendJson, sendNoContent } from '../support/http-responses.ts';
+import { answerFaultApi, type FaultApiOptions } from '../support/sandbox-fault-api.ts';
+import { readBody, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
+import type { SandboxContext } from './sandbox-context.ts';
 
 export const SANDBOX_API_PREFIX = '/__sandbox/';
+
+const FAULT_API: FaultApiOptions = {
+  readBody,
+  sendJson,
+  sendError: sendPlivoError,
+  sendMethodNotAllowed,
+  invalidJsonError: 'invalid json data',
+  // The lockdown has no body rule here: POST /__sandbox/faults checks its own content type.
+  requireJsonContentType: true,
+};
 
 /** Resolves false when the path is not a sandbox API route. */
 export async function handleSandboxApi(
@@ -44,22 +56,9 @@ export async function handleSandboxApi(
       } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'DELETE']);
       return true;
 
-    case '/__sandbox/faults': {
-      const targets = faultTargets(url.searchParams.get('api'));
-      if (targets === null) {
-        sendPlivoError(response, 400, '"api" must be message or call');
-        return true;
-      }
-      const [target = 'message'] = targets;
-      if (method === 'GET' || method === 'HEAD')
-        sendJson(response, 200, { fault: context.faults[target].current() });
-      else if (method === 'POST') await armFault(context, target, request, response);
-      else if (method === 'DELETE') {
-        for (const each of targets) context.faults[each].clear();
-        sendNoContent(response);
-      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'POST', 'DELETE']);
+    case '/__sandbox/faults':
+      await answerFaultApi(context.faults, request, response, url, FAULT_API);
       return true;
-    }
 
     case '/__sandbox/limits/reset':
       if (method === 'POST') await resetLimits(context, request, response);
@@ -98,59 +97,11 @@ async function resetLimits(context: SandboxContext, request: IncomingMessage, re
  * (including its late callbacks) cannot leak into the next. Faults are left armed: they are
  * configuration, cleared on their own.
  */
-export async function clearTraffic(context: SandboxContext): Promise<void> {
-  // Clear synchronously, so a send made right after clear() is not wiped by it; then wait for the
-  // cancelled callbacks to be torn down.
-  const cancelled = context.delivery.cancelAll();
-  context.messages.clear();
-  context.attempts.clear();
-  await cancelled;
-}
-
-/**
- * `?api=message` (the default, as before calls existed) or `?api=call`; with no `api`, DELETE
- * disarms both plans, while GET and POST mean the Message API.
- */
-function faultTargets(api: string | null): FaultTarget[] | null {
-  if (api === null) return ['message', 'call'];
-  return api === 'message' || api === 'call' ? [api] : null;
+export function clearTraffic(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.delivery, context.messages, context.attempts);
 }
 
 /** Forgets calls and stops the ones still ringing or being played. */
-export async function clearCalls(context: SandboxContext): Promise<void> {
-  const cancelled = context.callSimulator.cancelAll();
-  context.calls.clear();
-  await cancelled;
-}
-
-async function armFault(
-  context: SandboxContext,
-  target: FaultTarget,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  // JSON only, as the REST server: a page's no-cors POST (text/plain, a form) cannot arm a fault.
-  if (!isJsonContentType(request.headers['content-type'])) {
-    sendPlivoError(response, 415, 'content type must be application/json');
-    return;
-  }
-  const body = await readBody(request);
-  const parsed = body.tooLarge
-    ? { ok: false as const, error: 'request body too large' }
-    : parseFault(body.text);
-  if (!parsed.ok) {
-    sendPlivoError(response, 400, parsed.error);
-    return;
-  }
-  context.faults[target].arm(parsed.plan);
-  sendJson(response, 200, { fault: context.faults[target].current() });
-}
-
-/** The plan in a POST /__sandbox/faults body. */
-export function parseFault(raw: string): FaultPlanParse {
-  try {
-    return parseFaultPlan(JSON.parse(raw));
-  } catch {
-    return { ok: false, error: 'invalid json data' };
-  }
+export function clearCalls(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.callSimulator, context.calls);
 }

@@ -1,11 +1,8 @@
-import type { FaultInjector } from '../support/faults.ts';
+import type { ApiFaults } from '../support/sandbox-fault-api.ts';
 import type { CallSimulator } from './call-simulator.ts';
 import type { CallStore, SandboxCall } from './calls.ts';
 import type { DeliverySimulator } from './delivery-simulator.ts';
 import type { MessageStore, SandboxMessage, SendAttemptLog } from './messages.ts';
-
-/** The Plivo APIs a fault plan can be armed for, one plan each. */
-export type FaultTarget = 'message' | 'call';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {
@@ -17,7 +14,7 @@ export interface SandboxContext {
   messages: MessageStore;
   calls: CallStore;
   attempts: SendAttemptLog;
-  faults: Record<FaultTarget, FaultInjector>;
+  faults: ApiFaults;
   delivery: DeliverySimulator;
   callSimulator: CallSimulator;
   /** Aborted when the sandbox closes, so requests waiting out a delay stop waiting. */

@@ -3,18 +3,19 @@
 // page, delivery-status callbacks and answer/hangup requests go out signed like Plivo's, and tests
 // can inject faults and latency.
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
 import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
-import { FaultInjector } from '../support/faults.ts';
 import { closeServer, listen } from '../support/http.ts';
+import { sendInboxList, sendInboxPage } from '../support/inbox/page.ts';
+import { newApiFaults } from '../support/sandbox-fault-api.ts';
+import { createSandboxServer } from '../support/sandbox-server.ts';
+import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
 import { CALL_PATH, handleMakeCall } from './call-endpoint.ts';
 import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
-import { sendHtml, sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
-import { inboxContentSecurityPolicy, renderInboxList, renderInboxPage } from './inbox-page.ts';
+import { sendMethodNotAllowed, sendPlivoError } from './http-io.ts';
+import { renderInboxList, renderInboxPage } from './inbox-page.ts';
 import { handleSendMessage, MESSAGE_PATH } from './message-endpoint.ts';
 import type { SandboxMessage } from './messages.ts';
 import { MessageStore, SendAttemptLog } from './messages.ts';
@@ -25,25 +26,14 @@ export type { CallStatus, SandboxCall } from './calls.ts';
 export type { MessageStatus, MessageType, SandboxMessage, SendAttempt } from './messages.ts';
 export type { WhatsAppTemplate } from './whatsapp-template.ts';
 
-export interface PlivoSandboxOptions {
+/** Port, host, latency, callback and answer delays, log: local/support/sandbox-settings.ts. */
+export interface PlivoSandboxOptions extends SandboxSettings {
   authId: string;
   authToken: string;
-  /** 0 = a random free port (the default). */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Artificial delay on every Message API request, to emulate the distance to Plivo. Default 0. */
-  latencyMs?: number;
-  /** Gap between a message's status callbacks. Default 200. */
-  callbackDelayMs?: number;
-  /** How long a call rings before the callee answers and the answer URL is requested. Default 100. */
-  callAnswerDelayMs?: number;
   /** Called for each accepted message (the CLI prints them). */
   onMessage?: (message: SandboxMessage) => void;
-  /** Called for each accepted call, before it is answered. */
+  /** Called for each accepted call, before it is answered and its answer URL requested. */
   onCall?: (call: SandboxCall) => void;
-  /** Where brief diagnostics go (failed callbacks, handler errors). Default: stderr. */
-  log?: (line: string) => void;
   /**
    * Resets the dev Worker's limits in the local Redis (local/limit-reset.ts): what the inbox's
    * "Reset local limits" button and `POST /__sandbox/limits/reset` run. Without it they answer 404.
@@ -63,23 +53,15 @@ export interface PlivoSandbox {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CALLBACK_DELAY_MS = 200;
-export const DEFAULT_CALL_ANSWER_DELAY_MS = 100;
+export { DEFAULT_CALL_ANSWER_DELAY_MS, DEFAULT_CALLBACK_DELAY_MS } from '../support/sandbox-settings.ts';
 
 export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<PlivoSandbox> {
-  const port = options.port ?? 0;
-  const host = options.host ?? '127.0.0.1';
-  const latencyMs = options.latencyMs ?? 0;
-  const callbackDelayMs = options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS;
-  const callAnswerDelayMs = options.callAnswerDelayMs ?? DEFAULT_CALL_ANSWER_DELAY_MS;
   requireText('authId', options.authId);
   requireText('authToken', options.authToken);
-  requireInteger('port', port, 0, 65_535);
-  requireInteger('latencyMs', latencyMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callbackDelayMs', callbackDelayMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callAnswerDelayMs', callAnswerDelayMs, 0, Number.MAX_SAFE_INTEGER);
-
-  const log = options.log ?? ((line: string) => process.stderr.write(`[plivo-sandbox] ${line}\n`));
+  const { port, host, latencyMs, callbackDelayMs, callAnswerDelayMs, log } = resolveSandboxSettings(
+    options,
+    'plivo-sandbox',
+  );
   const shutdown = new AbortController();
   const messages = new MessageStore();
   const calls = new CallStore();
@@ -91,7 +73,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     messages,
     calls,
     attempts: new SendAttemptLog(),
-    faults: { message: new FaultInjector(), call: new FaultInjector() },
+    faults: newApiFaults(),
     delivery: new DeliverySimulator({
       authToken: options.authToken,
       stepDelayMs: callbackDelayMs,
@@ -111,26 +93,12 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     resetLimits: options.resetLimits,
   };
 
-  const server = createServer((request, response) => {
-    routeRequest(context, request, response).catch((error: unknown) => {
-      // Nobody left to answer: the sandbox is closing (requests waiting out a delay are aborted) or
-      // the client hung up mid-request.
-      if (shutdown.signal.aborted || response.socket === null || response.socket.destroyed) return;
-      log(
-        `request ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      if (!response.headersSent) sendPlivoError(response, 500, 'internal sandbox error');
-      else response.destroy();
-    });
-  });
-  // Unparseable HTTP never reaches the handler: answer it like any other bad request.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) {
-      const body = JSON.stringify({ error: 'bad request' });
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    } else socket.destroy();
+  const server = createSandboxServer({
+    route: (request, response) => routeRequest(context, request, response),
+    shutdown: shutdown.signal,
+    log,
+    answerInternalError: (response) => sendPlivoError(response, 500, 'internal sandbox error'),
+    badRequestJson: JSON.stringify({ error: 'bad request' }),
   });
 
   const url = await listen(server, port, host);
@@ -158,12 +126,6 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
 
 function requireText(name: string, value: unknown): void {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
-}
-
-function requireInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
-  }
 }
 
 export async function routeRequest(
@@ -208,18 +170,15 @@ export async function routeRequest(
 }
 
 function serveInbox(context: SandboxContext, response: ServerResponse, part: string | null): void {
-  const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   if (part === 'inbox') {
-    // Markup only, no style or script: the page script parses it inertly and adopts the list.
-    const html = renderInboxList(context.messages.list(), context.calls.list());
-    sendHtml(response, html, { ...headers, 'content-security-policy': "default-src 'none'" });
+    sendInboxList(response, renderInboxList(context.messages.list(), context.calls.list()));
     return;
   }
-  const nonce = randomBytes(16).toString('base64');
-  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
-    authId: context.authId,
-    nonce,
-    limitReset: context.resetLimits !== undefined,
-  });
-  sendHtml(response, html, { ...headers, 'content-security-policy': inboxContentSecurityPolicy(nonce) });
+  sendInboxPage(response, (nonce) =>
+    renderInboxPage(context.messages.list(), context.calls.list(), {
+      authId: context.authId,
+      nonce,
+      limitReset: context.resetLimits !== undefined,
+    }),
+  );
 }

@@ -8,9 +8,10 @@
 // which is JavaScript's default sort and what Plivo's Node SDK uses.
 
 import { createHmac, randomInt } from 'node:crypto';
+import type { FormParam, WebhookMethod } from '../support/webhook-request.ts';
 
-export type CallbackParam = readonly [key: string, value: string];
-export type SignedMethod = 'GET' | 'POST';
+export type CallbackParam = FormParam;
+export type SignedMethod = WebhookMethod;
 
 export interface SplitUrl {
   /** scheme://host[:port]/path exactly as written, no normalisation: signatures compare strings. */

@@ -42,6 +42,19 @@ export class BackgroundRuns {
   }
 }
 
+/**
+ * Stops `runs` and empties `records` at once, so a run stopped here records nothing more and a
+ * request made right after this call is not wiped by it; resolves once the runs are torn down.
+ */
+export async function cancelAndForget(
+  runs: { cancelAll(): Promise<void> },
+  ...records: { clear(): void }[]
+): Promise<void> {
+  const cancelled = runs.cancelAll();
+  for (const each of records) each.clear();
+  await cancelled;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';

@@ -1,7 +1,9 @@
-// Scripted failures for both local servers (the Redis REST server's /__faults, the Plivo sandbox's
+// Scripted failures for the local servers (the Redis REST server's /__faults, the sandboxes'
 // /__sandbox/faults): the next `count` requests (after `skip` served normally) answer an HTTP
 // error status, wait `delayMs` first, or both, so tests can exercise a service's handling of a
 // sick store or SMS provider, also in the middle of a request that makes several calls.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface FaultPlan {
   /** HTTP status to answer with instead of serving; null = serve normally (after the delay). */
@@ -77,4 +79,21 @@ export class FaultInjector {
     if (armed.remaining <= 0) this.#armed = null;
     return { ...armed };
   }
+}
+
+/**
+ * What a request to a sandbox's API waits out before anything else: the artificial latency, then
+ * the delay of an injected fault. An armed fault is taken by any request, valid or not: an outage
+ * comes first. `signal` (the sandbox closing) stops the waiting.
+ */
+export async function waitOutLatencyAndFault(
+  faults: FaultInjector,
+  latencyMs: number,
+  signal: AbortSignal,
+): Promise<{ fault: FaultPlan | null; delayedByFault: boolean }> {
+  if (latencyMs > 0) await sleep(latencyMs, undefined, { signal });
+  const fault = faults.take();
+  const delayedByFault = fault !== null && fault.delayMs > 0;
+  if (delayedByFault) await sleep(fault.delayMs, undefined, { signal });
+  return { fault, delayedByFault };
 }

@@ -3,12 +3,16 @@
 // the call is dialled afterwards (call-simulator.ts), as Twilio dials after answering.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { admitApiRequest } from './api-admission.ts';
+import {
+  admitApiRequest,
+  answerCreated,
+  parseAdmitted,
+  refuseApiRequest,
+  requestRecord,
+} from './api-admission.ts';
 import { parseCallRequest } from './call-request.ts';
 import { callResource } from './call-resource.ts';
 import type { SandboxCall } from './calls.ts';
-import { sendJson, sendTwilioError } from './http-io.ts';
-import type { ApiRequestRecord } from './messages.ts';
 import { newSid } from './resource-ids.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 import { E164 } from './scripted-numbers.ts';
@@ -23,26 +27,13 @@ export async function handleCreateCall(
 ): Promise<void> {
   const receivedAt = new Date();
   const admission = await admitApiRequest(context, context.faults.call, request, encodedAccountSid);
-  const record: ApiRequestRecord = {
-    api: 'call',
-    receivedAt: receivedAt.toISOString(),
-    to: admission.params.get('To'),
-    outcome: 'refused',
-    status: 0,
-    code: null,
-    sid: null,
-    credentials: admission.admitted ? admission.credentials : null,
-  };
+  const record = requestRecord('call', receivedAt, admission);
   // A caller ID must be one of the account's Twilio numbers (or a verified outgoing caller ID).
   const callerIds = context.pool.senders.filter((sender) => E164.test(sender));
-  const parsed = admission.admitted
-    ? parseCallRequest(admission.params, callerIds, context.pool.geoDeniedPrefixes)
-    : { ok: false as const, error: admission.error };
-  if (!parsed.ok) {
-    sendTwilioError(response, parsed.error);
-    context.requests.record({ ...record, status: parsed.error.status, code: parsed.error.code });
-    return;
-  }
+  const parsed = parseAdmitted(admission, (params) =>
+    parseCallRequest(params, callerIds, context.pool.geoDeniedPrefixes),
+  );
+  if (!parsed.ok) return refuseApiRequest(context, response, record, parsed.error);
 
   const placed = parsed.request;
   const call: SandboxCall = {
@@ -70,12 +61,10 @@ export async function handleCreateCall(
     endTime: null,
   };
   context.calls.add(call);
-  sendJson(response, 201, callResource(context.account.sid, call));
-  context.requests.record({
-    ...record,
-    outcome: admission.delayedByFault ? 'delayed' : 'accepted',
-    status: 201,
+  answerCreated(context, response, record, {
     sid: call.sid,
+    resource: callResource(context.account.sid, call),
+    delayedByFault: admission.delayedByFault,
   });
   context.callSimulator.start({ ...call, statusCallbackEvents: [...call.statusCallbackEvents] });
   context.onCall({ ...call });

@@ -14,13 +14,15 @@
 // with the error recorded.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
-import type { CallEvent, CallStatus, SandboxCall, SpokenPart } from './calls.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
+import { playCall, spokenText } from '../support/call-speech.ts';
+import { deliverWebhook, fetchWebhookAnswer } from '../support/webhook-request.ts';
+import type { CallEvent, CallStatus, SandboxCall } from './calls.ts';
 import { API_VERSION, rfc2822 } from './resource-ids.ts';
 import { callOutcomeFor } from './scripted-numbers.ts';
 import type { WebhookParam } from './signature.ts';
 import { MAX_TWIML_BYTES, parseTwiml, type TwimlInstruction } from './twiml.ts';
-import { buildSignedWebhook, sendWebhook } from './webhooks.ts';
+import { buildSignedWebhook } from './webhooks.ts';
 
 export interface CallSimulatorOptions {
   accountSid: string;
@@ -29,14 +31,6 @@ export interface CallSimulatorOptions {
   answerDelayMs: number;
   onUpdate: (sid: string, change: Partial<Omit<SandboxCall, 'sid'>>) => void;
   log: (line: string) => void;
-}
-
-// A rough speaking rate, only to give the call a plausible duration.
-const CHARACTERS_PER_SECOND = 15;
-
-interface Played {
-  speech: SpokenPart[];
-  seconds: number;
 }
 
 type Instructions =
@@ -94,7 +88,7 @@ export class CallSimulator {
     await events.send('answered', 'in-progress', answeredBy);
 
     const instructions = await this.#instructions(call, answeredBy, signal);
-    const played = instructions.ok ? play(instructions.instructions) : { speech: [], seconds: 1 };
+    const played = instructions.ok ? playCall(instructions.instructions) : { speech: [], seconds: 1 };
     if (!instructions.ok) this.#options.log(`call ${call.sid}: ${instructions.error}`);
     const first = played.speech[0];
     this.#options.onUpdate(call.sid, {
@@ -130,28 +124,24 @@ export class CallSimulator {
       { url: call.url, method: call.method },
       params,
     );
-    let answer: Awaited<ReturnType<typeof sendWebhook>>;
-    try {
-      answer = await sendWebhook(webhook, signal);
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return { ok: false, errorCode: 11200, error: `HTTP retrieval failure: ${describeError(error)}` };
-    }
-    if (answer.status < 200 || answer.status > 299) {
+    const answer = await fetchWebhookAnswer(webhook, signal);
+    if (!answer.ok) return { ok: false, errorCode: 11200, error: `HTTP retrieval failure: ${answer.error}` };
+    const { status, body } = answer;
+    if (status < 200 || status > 299) {
       return {
         ok: false,
         errorCode: 11200,
-        error: `HTTP retrieval failure: the Url answered HTTP ${answer.status}`,
+        error: `HTTP retrieval failure: the Url answered HTTP ${status}`,
       };
     }
-    if (Buffer.byteLength(answer.body) > MAX_TWIML_BYTES) {
+    if (Buffer.byteLength(body) > MAX_TWIML_BYTES) {
       return {
         ok: false,
         errorCode: null,
         error: `the TwiML is larger than the sandbox's ${MAX_TWIML_BYTES} bytes`,
       };
     }
-    return parseTwiml(answer.body);
+    return parseTwiml(body);
   }
 }
 
@@ -191,19 +181,10 @@ class StatusCallbacks {
       { url, method: this.#call.statusCallbackMethod },
       params,
     );
-    try {
-      const answer = await sendWebhook(webhook, this.#signal);
-      if (answer.status < 200 || answer.status > 299) {
-        this.#options.log(
-          `call status callback ${event} for ${this.#call.sid} to ${url}: HTTP ${answer.status}`,
-        );
-      }
-    } catch (error) {
-      if (this.#signal.aborted) throw error;
-      this.#options.log(
-        `call status callback ${event} for ${this.#call.sid} to ${url} failed: ${describeError(error)}`,
-      );
-    }
+    await deliverWebhook(webhook, this.#signal, {
+      label: `call status callback ${event} for ${this.#call.sid} to ${url}`,
+      log: this.#options.log,
+    });
   }
 }
 
@@ -225,26 +206,4 @@ function voiceRequestParams(accountSid: string, call: SandboxCall, status: strin
 function answeredByFor(by: 'human' | 'machine', detection: 'Enable' | 'DetectMessageEnd'): string {
   if (by === 'human') return 'human';
   return detection === 'Enable' ? 'machine_start' : 'machine_end_beep';
-}
-
-/** What the callee hears: every <Say> up to the first <Hangup>, and roughly how long it takes. */
-export function play(instructions: readonly TwimlInstruction[]): Played {
-  const speech: SpokenPart[] = [];
-  let seconds = 0;
-  for (const instruction of instructions) {
-    if (instruction.kind === 'hangup') break;
-    if (instruction.kind === 'pause') {
-      seconds += instruction.lengthSeconds;
-      continue;
-    }
-    const { text, voice, language, loop } = instruction;
-    speech.push({ text, voice, language, loop });
-    seconds += Math.ceil(text.length / CHARACTERS_PER_SECOND) * Math.max(loop, 1);
-  }
-  return { speech, seconds: Math.max(seconds, 1) };
-}
-
-/** Each text as many times as it loops, joined by a space; loop="0" (repeat until hangup) is written once. */
-export function spokenText(speech: readonly SpokenPart[]): string {
-  return speech.flatMap((part) => Array<string>(Math.max(part.loop, 1)).fill(part.text)).join(' ');
 }

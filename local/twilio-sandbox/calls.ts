@@ -1,6 +1,7 @@
 // The calls the sandbox placed (what GET /__sandbox/calls lists), with what was said in them.
 
 import { BoundedList } from '../support/bounded-list.ts';
+import type { SpokenPart } from '../support/call-speech.ts';
 import { samePhoneNumber } from './messages.ts';
 
 /** Twilio's Call statuses the sandbox reaches (canceled needs an update request, not emulated). */
@@ -11,12 +12,7 @@ export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
 
 export type MachineDetection = 'Enable' | 'DetectMessageEnd';
 
-export interface SpokenPart {
-  text: string;
-  voice: string;
-  language: string;
-  loop: number;
-}
+export type { SpokenPart } from '../support/call-speech.ts';
 
 export interface SandboxCall {
   /** CA + 32 hex digits. */

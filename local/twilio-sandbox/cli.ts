@@ -2,18 +2,22 @@
 // Runs the Twilio sandbox in the foreground and prints each SMS and call it receives, like a local
 // mail catcher. Not part of `npm run dev` (yet): start it beside the stack when an adapter needs it.
 
-import { parseArgs } from 'node:util';
+import { readCommandLine } from '../support/command-line.ts';
+import {
+  DEFAULT_CALL_ANSWER_DELAY_MS,
+  DEFAULT_CALLBACK_DELAY_MS,
+  SANDBOX_SETTING_OPTIONS,
+  settingsFromCommandLine,
+} from '../support/sandbox-settings.ts';
+import { handleStopSignals } from '../support/stop-signals.ts';
 import { DEFAULT_GEO_DENIED_PREFIXES } from './scripted-numbers.ts';
 import {
   type ApiKey,
-  DEFAULT_CALL_ANSWER_DELAY_MS,
-  DEFAULT_CALLBACK_DELAY_MS,
   DEFAULT_MESSAGING_SERVICE_SID,
   DEFAULT_SENDERS,
   type SandboxCall,
   type SandboxMessage,
   startTwilioSandbox,
-  type TwilioSandbox,
 } from './server.ts';
 
 const DEFAULT_PORT = 8791;
@@ -41,40 +45,6 @@ Options:
 Messaging Service: ${DEFAULT_MESSAGING_SERVICE_SID} (its pool is the senders).
 `;
 
-function fail(problem: string): never {
-  process.stderr.write(`${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) > max) fail(`--${name} must be an integer between 0 and ${max}`);
-  return Number(raw);
-}
-
-function readOptions() {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'account-sid': { type: 'string' },
-        'auth-token': { type: 'string' },
-        'api-key': { type: 'string', multiple: true },
-        sender: { type: 'string', multiple: true },
-        'geo-denied': { type: 'string', multiple: true },
-        'latency-ms': { type: 'string' },
-        'callback-delay-ms': { type: 'string' },
-        'call-answer-delay-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-}
-
 function apiKeysFrom(given: readonly string[] | undefined): ApiKey[] {
   const keys = (given ?? []).map((value) => {
     const colon = value.indexOf(':');
@@ -95,52 +65,26 @@ function describeCall(call: SandboxCall): string {
   return `Call to ${call.to} from ${call.from}, TwiML from ${call.url ?? 'the Twiml parameter'}\n`;
 }
 
-const values = readOptions();
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-
-// Handlers go in before the ready line is printed: a supervisor may signal as soon as it reads it.
-let sandbox: TwilioSandbox | null = null;
-let stopping = false;
-async function stop(): Promise<void> {
-  // A second Ctrl-C means "now".
-  if (stopping) process.exit(1);
-  stopping = true;
-  await sandbox?.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+const { values, fail, count } = readCommandLine(USAGE, {
+  ...SANDBOX_SETTING_OPTIONS,
+  'account-sid': { type: 'string' },
+  'auth-token': { type: 'string' },
+  'api-key': { type: 'string', multiple: true },
+  sender: { type: 'string', multiple: true },
+  'geo-denied': { type: 'string', multiple: true },
+});
+const signals = handleStopSignals();
 
 const accountSid = values['account-sid'] || process.env.TWILIO_ACCOUNT_SID || DEFAULT_ACCOUNT_SID;
-try {
-  sandbox = await startTwilioSandbox({
-    accountSid,
-    authToken: values['auth-token'] || process.env.TWILIO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
-    apiKeys: apiKeysFrom(values['api-key']),
-    senders: values.sender?.length ? values.sender : DEFAULT_SENDERS,
-    geoDeniedPrefixes: values['geo-denied']?.length ? values['geo-denied'] : DEFAULT_GEO_DENIED_PREFIXES,
-    port: parseCount('port', values.port ?? process.env.TWILIO_SANDBOX_PORT, DEFAULT_PORT, 65_535),
-    host: values.host || '127.0.0.1',
-    latencyMs: parseCount('latency-ms', values['latency-ms'], 0, 600_000),
-    callbackDelayMs: parseCount(
-      'callback-delay-ms',
-      values['callback-delay-ms'],
-      DEFAULT_CALLBACK_DELAY_MS,
-      600_000,
-    ),
-    callAnswerDelayMs: parseCount(
-      'call-answer-delay-ms',
-      values['call-answer-delay-ms'],
-      DEFAULT_CALL_ANSWER_DELAY_MS,
-      600_000,
-    ),
-    onMessage: (message) => process.stdout.write(describeMessage(message)),
-    onCall: (call) => process.stdout.write(describeCall(call)),
-  });
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
+const sandbox = await startTwilioSandbox({
+  accountSid,
+  authToken: values['auth-token'] || process.env.TWILIO_AUTH_TOKEN || DEFAULT_AUTH_TOKEN,
+  apiKeys: apiKeysFrom(values['api-key']),
+  senders: values.sender?.length ? values.sender : DEFAULT_SENDERS,
+  geoDeniedPrefixes: values['geo-denied']?.length ? values['geo-denied'] : DEFAULT_GEO_DENIED_PREFIXES,
+  ...settingsFromCommandLine(values, count, { variable: 'TWILIO_SANDBOX_PORT', fallback: DEFAULT_PORT }),
+  onMessage: (message) => process.stdout.write(describeMessage(message)),
+  onCall: (call) => process.stdout.write(describeCall(call)),
+}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+signals.closeOnStop(sandbox);
 process.stdout.write(`Twilio sandbox on ${sandbox.url} (account ${accountSid}, inbox at ${sandbox.url}/)\n`);

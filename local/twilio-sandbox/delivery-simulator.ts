@@ -8,12 +8,13 @@
 // order, so a test can count on the sequence it scripted.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundRuns, describeError } from '../support/background-runs.ts';
+import { BackgroundRuns } from '../support/background-runs.ts';
+import { deliverWebhook } from '../support/webhook-request.ts';
 import type { MessageStatus, SandboxMessage } from './messages.ts';
 import { API_VERSION } from './resource-ids.ts';
 import { type DeliveryStep, deliveryStepsFor } from './scripted-numbers.ts';
 import type { WebhookParam } from './signature.ts';
-import { buildSignedWebhook, sendWebhook } from './webhooks.ts';
+import { buildSignedWebhook } from './webhooks.ts';
 
 export interface DeliverySimulatorOptions {
   accountSid: string;
@@ -72,20 +73,11 @@ export class DeliverySimulator {
       { url, method: 'POST' },
       statusCallbackParams(this.#options.accountSid, message, step, at),
     );
-    try {
-      const answer = await sendWebhook(webhook, signal);
-      if (answer.status < 200 || answer.status > 299) {
-        this.#options.log(
-          `status callback ${step.status} for ${message.sid} to ${url}: HTTP ${answer.status}`,
-        );
-      }
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // As with Twilio, a receiver that is down does not stop the message.
-      this.#options.log(
-        `status callback ${step.status} for ${message.sid} to ${url} failed: ${describeError(error)}`,
-      );
-    }
+    // As with Twilio, a receiver that is down does not stop the message.
+    await deliverWebhook(webhook, signal, {
+      label: `status callback ${step.status} for ${message.sid} to ${url}`,
+      log: this.#options.log,
+    });
   }
 }
 

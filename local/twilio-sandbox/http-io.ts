@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyText, readBodyText } from '../support/http.ts';
+import { sendJson as sendJsonBody } from '../support/http-responses.ts';
 import { errorBody, type TwilioError } from './twilio-errors.ts';
 
 /** Far more than a message or call request needs (a Twiml parameter is at most 4000 characters). */
@@ -9,20 +10,14 @@ export function readBody(request: IncomingMessage): Promise<BodyText> {
   return readBodyText(request, MAX_BODY_BYTES);
 }
 
+/** JSON with its charset named, as api.twilio.com sends it; the sandbox's own API answers the same way. */
 export function sendJson(
   response: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  response.end(payload);
+  sendJsonBody(response, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 /** Every refusal, Twilio's or the sandbox's own, in Twilio's error shape. */
@@ -46,19 +41,4 @@ export function sendSandboxError(
 
 export function sendMethodNotAllowed(response: ServerResponse, allowed: readonly string[]): void {
   sendSandboxError(response, 405, 'method not allowed', { allow: allowed.join(', ') });
-}
-
-export function sendNoContent(response: ServerResponse): void {
-  response.writeHead(204, { 'cache-control': 'no-store' });
-  response.end();
-}
-
-export function sendHtml(response: ServerResponse, html: string, headers: Record<string, string> = {}): void {
-  response.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  response.end(html);
 }

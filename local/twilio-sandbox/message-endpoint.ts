@@ -4,11 +4,16 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { smsSegments } from '../../src/otp/gsm7.ts';
-import { admitApiRequest } from './api-admission.ts';
-import { sendJson, sendTwilioError } from './http-io.ts';
+import {
+  admitApiRequest,
+  answerCreated,
+  parseAdmitted,
+  refuseApiRequest,
+  requestRecord,
+} from './api-admission.ts';
 import { parseMessageRequest } from './message-request.ts';
 import { messageResource } from './message-resource.ts';
-import type { ApiRequestRecord, SandboxMessage } from './messages.ts';
+import type { SandboxMessage } from './messages.ts';
 import { newSid } from './resource-ids.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 
@@ -22,24 +27,9 @@ export async function handleCreateMessage(
 ): Promise<void> {
   const receivedAt = new Date();
   const admission = await admitApiRequest(context, context.faults.message, request, encodedAccountSid);
-  const record: ApiRequestRecord = {
-    api: 'message',
-    receivedAt: receivedAt.toISOString(),
-    to: admission.params.get('To'),
-    outcome: 'refused',
-    status: 0,
-    code: null,
-    sid: null,
-    credentials: admission.admitted ? admission.credentials : null,
-  };
-  const parsed = admission.admitted
-    ? parseMessageRequest(admission.params, context.pool)
-    : { ok: false as const, error: admission.error };
-  if (!parsed.ok) {
-    sendTwilioError(response, parsed.error);
-    context.requests.record({ ...record, status: parsed.error.status, code: parsed.error.code });
-    return;
-  }
+  const record = requestRecord('message', receivedAt, admission);
+  const parsed = parseAdmitted(admission, (params) => parseMessageRequest(params, context.pool));
+  if (!parsed.ok) return refuseApiRequest(context, response, record, parsed.error);
 
   const send = parsed.request;
   const message: SandboxMessage = {
@@ -59,12 +49,10 @@ export async function handleCreateMessage(
     dateUpdated: receivedAt.toISOString(),
   };
   context.messages.add(message);
-  sendJson(response, 201, messageResource(context.account.sid, message));
-  context.requests.record({
-    ...record,
-    outcome: admission.delayedByFault ? 'delayed' : 'accepted',
-    status: 201,
+  answerCreated(context, response, record, {
     sid: message.sid,
+    resource: messageResource(context.account.sid, message),
+    delayedByFault: admission.delayedByFault,
   });
   context.delivery.start({ ...message });
   context.onMessage({ ...message });

@@ -2,11 +2,23 @@
 // part of Twilio's API; the double underscore keeps it clear of anything Twilio could define.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultPlanParse, parseFaultPlan } from '../support/faults.ts';
-import { readBody, sendJson, sendMethodNotAllowed, sendNoContent, sendSandboxError } from './http-io.ts';
-import type { FaultTarget, SandboxContext } from './sandbox-context.ts';
+import { cancelAndForget } from '../support/background-runs.ts';
+import { sendNoContent } from '../support/http-responses.ts';
+import { answerFaultApi, type FaultApiOptions } from '../support/sandbox-fault-api.ts';
+import { readBody, sendJson, sendMethodNotAllowed, sendSandboxError } from './http-io.ts';
+import type { SandboxContext } from './sandbox-context.ts';
 
 const READ_OR_CLEAR = ['GET', 'HEAD', 'DELETE'];
+
+const FAULT_API: FaultApiOptions = {
+  readBody,
+  sendJson,
+  sendError: sendSandboxError,
+  sendMethodNotAllowed,
+  invalidJsonError: 'expected a JSON object like {"status": 503, "count": 2}',
+  // The lockdown (server.ts) already refuses a body under /__sandbox/ that is not JSON.
+  requireJsonContentType: false,
+};
 
 /** Resolves false when the path is not a sandbox API route. */
 export async function handleSandboxApi(
@@ -42,21 +54,9 @@ export async function handleSandboxApi(
       } else sendMethodNotAllowed(response, READ_OR_CLEAR);
       return true;
 
-    case '/__sandbox/faults': {
-      const targets = faultTargets(url.searchParams.get('api'));
-      if (targets === null) {
-        sendSandboxError(response, 400, '"api" must be message or call');
-        return true;
-      }
-      const [target = 'message'] = targets;
-      if (reading) sendJson(response, 200, { fault: context.faults[target].current() });
-      else if (method === 'POST') await armFault(context, target, request, response);
-      else if (method === 'DELETE') {
-        for (const each of targets) context.faults[each].clear();
-        sendNoContent(response);
-      } else sendMethodNotAllowed(response, ['GET', 'HEAD', 'POST', 'DELETE']);
+    case '/__sandbox/faults':
+      await answerFaultApi(context.faults, request, response, url, FAULT_API);
       return true;
-    }
 
     default:
       return false;
@@ -67,49 +67,11 @@ export async function handleSandboxApi(
  * Forgets messages and API requests and stops pending status callbacks, so one test's traffic
  * (late callbacks included) cannot leak into the next. Faults stay armed: they are configuration.
  */
-export async function clearMessages(context: SandboxContext): Promise<void> {
-  // Cleared synchronously, so a send made right after is not wiped; then the cancelled callbacks finish tearing down.
-  const cancelled = context.delivery.cancelAll();
-  context.messages.clear();
-  context.requests.clear();
-  await cancelled;
+export function clearMessages(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.delivery, context.messages, context.requests);
 }
 
 /** Forgets calls and stops the ones still ringing or being played. */
-export async function clearCalls(context: SandboxContext): Promise<void> {
-  const cancelled = context.callSimulator.cancelAll();
-  context.calls.clear();
-  await cancelled;
-}
-
-/** `?api=message` (the default) or `?api=call`; with no `api`, DELETE disarms both, GET and POST mean messages. */
-function faultTargets(api: string | null): FaultTarget[] | null {
-  if (api === null) return ['message', 'call'];
-  return api === 'message' || api === 'call' ? [api] : null;
-}
-
-async function armFault(
-  context: SandboxContext,
-  target: FaultTarget,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const body = await readBody(request);
-  const parsed = body.tooLarge
-    ? { ok: false as const, error: 'request body too large' }
-    : parseFault(body.text);
-  if (!parsed.ok) {
-    sendSandboxError(response, 400, parsed.error);
-    return;
-  }
-  context.faults[target].arm(parsed.plan);
-  sendJson(response, 200, { fault: context.faults[target].current() });
-}
-
-function parseFault(raw: string): FaultPlanParse {
-  try {
-    return parseFaultPlan(JSON.parse(raw));
-  } catch {
-    return { ok: false, error: 'expected a JSON object like {"status": 503, "count": 2}' };
-  }
+export function clearCalls(context: SandboxContext): Promise<void> {
+  return cancelAndForget(context.callSimulator, context.calls);
 }

@@ -1,13 +1,10 @@
-import type { FaultInjector } from '../support/faults.ts';
+import type { ApiFaults } from '../support/sandbox-fault-api.ts';
 import type { CallSimulator } from './call-simulator.ts';
 import type { CallStore, SandboxCall } from './calls.ts';
 import type { Account } from './credentials.ts';
 import type { DeliverySimulator } from './delivery-simulator.ts';
 import type { SenderPool } from './message-request.ts';
 import type { MessageStore, RequestLog, SandboxMessage } from './messages.ts';
-
-/** The Twilio APIs a fault plan can be armed for, one plan each. */
-export type FaultTarget = 'message' | 'call';
 
 /** Everything a request handler may read or change; one per running sandbox. */
 export interface SandboxContext {
@@ -17,7 +14,7 @@ export interface SandboxContext {
   messages: MessageStore;
   calls: CallStore;
   requests: RequestLog;
-  faults: Record<FaultTarget, FaultInjector>;
+  faults: ApiFaults;
   delivery: DeliverySimulator;
   callSimulator: CallSimulator;
   /** Aborted when the sandbox closes, so requests waiting out a delay stop waiting. */

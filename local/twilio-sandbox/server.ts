@@ -2,21 +2,27 @@
 // protocol of api.twilio.com, so an adapter that speaks Twilio with plain fetch works against it
 // with only the base URL changed. Messages and calls land in memory and in an inbox page, status
 // callbacks and TwiML requests go out signed with X-Twilio-Signature, numbers script the outcomes,
-// and tests can inject faults and latency. Locked down against web pages (browser-lockdown.ts).
+// and tests can inject faults and latency. Locked down against web pages
+// (local/support/browser-lockdown.ts).
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import { FaultInjector } from '../support/faults.ts';
+import {
+  checkBrowserLockdown,
+  type LockdownOptions,
+  type LockdownRule,
+} from '../support/browser-lockdown.ts';
 import { closeServer, listen } from '../support/http.ts';
-import { lockdownRefusal } from './browser-lockdown.ts';
+import { sendInboxPage } from '../support/inbox/page.ts';
+import { newApiFaults } from '../support/sandbox-fault-api.ts';
+import { createSandboxServer } from '../support/sandbox-server.ts';
+import { resolveSandboxSettings, type SandboxSettings } from '../support/sandbox-settings.ts';
 import { CALLS_PATH, handleCreateCall } from './call-endpoint.ts';
 import { CallSimulator } from './call-simulator.ts';
 import { CallStore, type SandboxCall } from './calls.ts';
 import { ACCOUNT_SID, API_KEY_SID, type ApiKey } from './credentials.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
-import { sendHtml, sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
-import { inboxContentSecurityPolicy, renderInboxPage } from './inbox-page.ts';
+import { sendMethodNotAllowed, sendSandboxError, sendTwilioError } from './http-io.ts';
+import { renderInboxPage } from './inbox-page.ts';
 import { handleCreateMessage, MESSAGES_PATH } from './message-endpoint.ts';
 import { MESSAGING_SERVICE_SID } from './message-request.ts';
 import { type ApiRequestRecord, MessageStore, RequestLog, type SandboxMessage } from './messages.ts';
@@ -29,7 +35,8 @@ export type { CallStatus, SandboxCall, SpokenPart } from './calls.ts';
 export type { ApiKey } from './credentials.ts';
 export type { ApiRequestRecord, MessageStatus, SandboxMessage } from './messages.ts';
 
-export interface TwilioSandboxOptions {
+/** Port, host, latency, callback and answer delays, log: local/support/sandbox-settings.ts. */
+export interface TwilioSandboxOptions extends SandboxSettings {
   /** AC followed by 32 hex digits. */
   accountSid: string;
   /** Authenticates API requests with the Account SID and signs every webhook. */
@@ -42,22 +49,10 @@ export interface TwilioSandboxOptions {
   messagingServiceSids?: readonly string[];
   /** To prefixes the account's geo permissions refuse (21408, 21215). Default +882 and +883. */
   geoDeniedPrefixes?: readonly string[];
-  /** 0 = a random free port (the default). */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Artificial delay on every Messages and Calls API request, to emulate the distance to Twilio. Default 0. */
-  latencyMs?: number;
-  /** Gap between a message's status changes. Default 200. */
-  callbackDelayMs?: number;
-  /** How long a call rings before it is answered (or given up). Default 100. */
-  callAnswerDelayMs?: number;
   /** Called for each accepted message (the CLI prints them). */
   onMessage?: (message: SandboxMessage) => void;
   /** Called for each accepted call, before it rings. */
   onCall?: (call: SandboxCall) => void;
-  /** Where brief diagnostics go (failed callbacks, unplayable TwiML, handler errors). Default: stderr. */
-  log?: (line: string) => void;
 }
 
 export interface TwilioSandbox {
@@ -76,15 +71,9 @@ export interface TwilioSandbox {
 
 export const DEFAULT_SENDERS: readonly string[] = ['+14155550100', 'OTPEDGE'];
 export const DEFAULT_MESSAGING_SERVICE_SID = 'MG00000000000000000000000000000001';
-export const DEFAULT_CALLBACK_DELAY_MS = 200;
-export const DEFAULT_CALL_ANSWER_DELAY_MS = 100;
+export { DEFAULT_CALL_ANSWER_DELAY_MS, DEFAULT_CALLBACK_DELAY_MS } from '../support/sandbox-settings.ts';
 
 export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise<TwilioSandbox> {
-  const port = options.port ?? 0;
-  const host = options.host ?? '127.0.0.1';
-  const latencyMs = options.latencyMs ?? 0;
-  const callbackDelayMs = options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS;
-  const callAnswerDelayMs = options.callAnswerDelayMs ?? DEFAULT_CALL_ANSWER_DELAY_MS;
   const apiKeys = options.apiKeys ?? [];
   const senders = options.senders ?? DEFAULT_SENDERS;
   const messagingServiceSids = options.messagingServiceSids ?? [DEFAULT_MESSAGING_SERVICE_SID];
@@ -101,12 +90,10 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
   for (const sender of senders)
     requireMatch('senders[]', sender, /^(\+[1-9][0-9]{1,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/);
   for (const prefix of geoDeniedPrefixes) requireMatch('geoDeniedPrefixes[]', prefix, /^\+[0-9]{1,14}$/);
-  requireInteger('port', port, 0, 65_535);
-  requireInteger('latencyMs', latencyMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callbackDelayMs', callbackDelayMs, 0, Number.MAX_SAFE_INTEGER);
-  requireInteger('callAnswerDelayMs', callAnswerDelayMs, 0, Number.MAX_SAFE_INTEGER);
-
-  const log = options.log ?? ((line: string) => process.stderr.write(`[twilio-sandbox] ${line}\n`));
+  const { port, host, latencyMs, callbackDelayMs, callAnswerDelayMs, log } = resolveSandboxSettings(
+    options,
+    'twilio-sandbox',
+  );
   const shutdown = new AbortController();
   const messages = new MessageStore();
   const calls = new CallStore();
@@ -118,7 +105,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
     messages,
     calls,
     requests: new RequestLog(),
-    faults: { message: new FaultInjector(), call: new FaultInjector() },
+    faults: newApiFaults(),
     delivery: new DeliverySimulator({
       accountSid: account.sid,
       authToken: account.authToken,
@@ -139,24 +126,13 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
     log,
   };
 
-  const server = createServer((request, response) => {
-    routeRequest(context, request, response).catch((error: unknown) => {
-      // Nobody left to answer: the sandbox is closing, or the client hung up mid-request.
-      if (shutdown.signal.aborted || response.socket === null || response.socket.destroyed) return;
-      log(
-        `request ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      if (!response.headersSent) sendTwilioError(response, twilioError(20500, 'internal sandbox error'));
-      else response.destroy();
-    });
-  });
-  // Unparseable HTTP never reaches the handler: answer it like any other bad request.
-  server.on('clientError', (_error, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify({ code: 400, message: 'bad request', more_info: null, status: 400 });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    );
+  const server = createSandboxServer({
+    route: (request, response) => routeRequest(context, request, response),
+    shutdown: shutdown.signal,
+    log,
+    answerInternalError: (response) =>
+      sendTwilioError(response, twilioError(20500, 'internal sandbox error')),
+    badRequestJson: JSON.stringify({ code: 400, message: 'bad request', more_info: null, status: 400 }),
   });
 
   const url = await listen(server, port, host);
@@ -187,11 +163,22 @@ function requireMatch(name: string, value: unknown, pattern: RegExp): void {
     throw new TypeError(`${name} is not valid: ${String(value)}`);
 }
 
-function requireInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
-  }
-}
+// Checked before anything else on every path. No bindHost: only loopback names are served. The
+// Twilio API paths keep taking form bodies, as Twilio does; the Origin rule already stops pages there.
+const LOCKDOWN: LockdownOptions = { allowOwnOrigin: true, jsonBodiesUnder: '/__sandbox/' };
+
+// A foreign Host is 421 Misdirected Request here: the request was not meant for this server.
+const LOCKDOWN_REFUSALS: Record<LockdownRule, { status: number; message: string }> = {
+  'foreign-host': {
+    status: 421,
+    message: 'the sandbox answers only requests addressed to a loopback name (Host)',
+  },
+  'foreign-origin': {
+    status: 403,
+    message: 'cross-origin requests are refused (Origin is not the sandbox itself)',
+  },
+  'not-json-body': { status: 415, message: 'the /__sandbox/ API takes application/json bodies only' },
+};
 
 async function routeRequest(
   context: SandboxContext,
@@ -201,8 +188,9 @@ async function routeRequest(
   const method = request.method ?? 'GET';
   // Only the path and query matter; a fixed base keeps the Host header out of URL parsing.
   const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
-  const refusal = lockdownRefusal(request, url.pathname);
-  if (refusal) {
+  const lockdown = checkBrowserLockdown(request, LOCKDOWN);
+  if (!lockdown.ok) {
+    const refusal = LOCKDOWN_REFUSALS[lockdown.rule];
     request.resume();
     return sendSandboxError(response, refusal.status, refusal.message, { connection: 'close' });
   }
@@ -236,15 +224,11 @@ async function routeRequest(
 }
 
 function serveInbox(context: SandboxContext, response: ServerResponse): void {
-  const nonce = randomBytes(16).toString('base64');
-  const html = renderInboxPage(context.messages.list(), context.calls.list(), {
-    accountSid: context.account.sid,
-    geoDeniedPrefixes: context.pool.geoDeniedPrefixes,
-    nonce,
-  });
-  sendHtml(response, html, {
-    'content-security-policy': inboxContentSecurityPolicy(nonce),
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  });
+  sendInboxPage(response, (nonce) =>
+    renderInboxPage(context.messages.list(), context.calls.list(), {
+      accountSid: context.account.sid,
+      geoDeniedPrefixes: context.pool.geoDeniedPrefixes,
+      nonce,
+    }),
+  );
 }

@@ -9,9 +9,10 @@
 // (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
 
 import { createHmac } from 'node:crypto';
+import type { FormParam } from '../support/webhook-request.ts';
 
 /** One form field as sent, in order; a name may repeat. */
-export type WebhookParam = readonly [name: string, value: string];
+export type WebhookParam = FormParam;
 
 export const SIGNATURE_HEADER = 'x-twilio-signature';
 

@@ -10,6 +10,7 @@
 // 12102; a verb the sandbox does not play (<Gather>, <Play>, <Dial>...) is refused with a reason
 // and no Twilio code, since Twilio would run it.
 
+import { integerAttribute, unknownAttribute } from '../support/xml-attributes.ts';
 import { readXmlDocument, type XmlElement } from '../support/xml-reader.ts';
 
 export interface SayInstruction {
@@ -153,26 +154,4 @@ function spokenWords(element: XmlElement): string | { error: string } {
     .replace(/\s+/g, ' ')
     .replace(/\s+([.,;:!?])/g, '$1')
     .trim();
-}
-
-function unknownAttribute(element: XmlElement, allowed: readonly string[]): string | null {
-  for (const name of element.attributes.keys()) {
-    if (!allowed.includes(name)) return `<${element.name}> has no attribute ${name}`;
-  }
-  return null;
-}
-
-function integerAttribute(
-  element: XmlElement,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | string {
-  const raw = element.attributes.get(name);
-  if (raw === undefined) return fallback;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    return `<${element.name} ${name}="${raw}">: expected an integer between ${min} and ${max}`;
-  }
-  return Number(raw);
 }

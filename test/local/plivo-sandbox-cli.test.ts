@@ -1,68 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliRunner, exitOf } from './support/cli-process.ts';
 
 const CLI = fileURLToPath(new URL('../../local/plivo-sandbox/cli.ts', import.meta.url));
 const READY = /^Plivo sandbox on (http:\/\/127\.0\.0\.1:\d+) \(auth id (\S+), inbox at (\S+)\)$/m;
 
-const children: ChildProcess[] = [];
+const runner = cliRunner(CLI);
+afterEach(() => runner.killAll());
 
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-interface RunningCli {
-  child: ChildProcess;
-  url: string;
-  authId: string;
-  inbox: string;
-  stdout: () => string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return child;
-}
-
-async function startCli(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
-  const child = runCli(args, env);
-  let output = '';
-  let errors = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
-  });
-  const deadline = Date.now() + 15_000;
-  let ready = READY.exec(output);
-  while (!ready) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error(`CLI never became ready; stdout: ${output} stderr: ${errors}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    ready = READY.exec(output);
-  }
-  return {
-    child,
-    url: ready[1] ?? '',
-    authId: ready[2] ?? '',
-    inbox: ready[3] ?? '',
-    stdout: () => output,
-  };
-}
-
-async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-  return { code, signal };
+async function startCli(args: string[], env: Record<string, string> = {}) {
+  const started = await runner.start(args, READY, env);
+  const [, url = '', authId = '', inbox = ''] = started.ready;
+  return { child: started.child, url, authId, inbox, stdout: started.stdout };
 }
 
 describe('plivo sandbox CLI', () => {
@@ -125,12 +74,9 @@ describe('plivo sandbox CLI', () => {
   });
 
   it('prints usage for --help and exits 0', async () => {
-    const child = runCli(['--help']);
-    let output = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    const help = runner.run(['--help']);
+    expect(await exitOf(help.child)).toEqual({ code: 0, signal: null });
+    const output = help.stdout();
     expect(output).toMatch(/^Usage: /);
     for (const option of ['--port', '--auth-id', '--auth-token', '--latency-ms'])
       expect(output).toContain(option);
@@ -138,13 +84,9 @@ describe('plivo sandbox CLI', () => {
 
   it('refuses a malformed option with exit code 2 and the usage', async () => {
     for (const args of [['--port', 'eighty'], ['--latency-ms', '-5'], ['--no-such-option']]) {
-      const child = runCli(args);
-      let errors = '';
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-        errors += chunk;
-      });
-      expect(await exitOf(child)).toEqual({ code: 2, signal: null });
-      expect(errors).toContain('Usage: ');
+      const refused = runner.run(args);
+      expect(await exitOf(refused.child)).toEqual({ code: 2, signal: null });
+      expect(refused.stderr()).toContain('Usage: ');
     }
   });
 });

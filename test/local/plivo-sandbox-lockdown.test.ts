@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PlivoSandbox, startPlivoSandbox } from '../../local/plivo-sandbox/server.ts';
 import { type LocalRedisRest, startLocalRedisRest } from '../../local/redis-rest/local-stack.ts';
+import { rawRequest } from './support/raw-request.ts';
 
 // The Plivo sandbox and the Redis REST server listen on 127.0.0.1, where every web page open in the
 // developer's browser can reach them: a page must neither arm the sandbox's faults (a cross-site
@@ -29,34 +29,6 @@ beforeEach(() => {
   sandbox.clear();
 });
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/** node:http, because fetch will not send a Host header of the caller's choosing. */
-function send(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers },
-      (incoming) => {
-        let body = '';
-        incoming.setEncoding('utf8');
-        incoming.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(options.body);
-  });
-}
-
 const FAULT = JSON.stringify({ status: 500, count: 1 });
 
 async function armedFault(): Promise<unknown> {
@@ -65,7 +37,7 @@ async function armedFault(): Promise<unknown> {
 
 describe('the Plivo sandbox refuses other web pages', () => {
   it('a cross-site POST arming a fault (Origin of another site) is 403 and arms nothing', async () => {
-    const answer = await send(`${sandbox.url}/__sandbox/faults`, {
+    const answer = await rawRequest(`${sandbox.url}/__sandbox/faults`, {
       method: 'POST',
       headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
       body: FAULT,
@@ -76,7 +48,7 @@ describe('the Plivo sandbox refuses other web pages', () => {
   });
 
   it("another local page (the Worker's demo on another port) is another origin too", async () => {
-    const answer = await send(`${sandbox.url}/__sandbox/messages`, {
+    const answer = await rawRequest(`${sandbox.url}/__sandbox/messages`, {
       method: 'DELETE',
       headers: { origin: `http://127.0.0.1:${port + 1}` },
     });
@@ -86,7 +58,7 @@ describe('the Plivo sandbox refuses other web pages', () => {
   it.each(['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded'])(
     'a fault plan sent as %s (a no-cors body, without a preflight) is 415 and arms nothing',
     async (type) => {
-      const answer = await send(`${sandbox.url}/__sandbox/faults`, {
+      const answer = await rawRequest(`${sandbox.url}/__sandbox/faults`, {
         method: 'POST',
         headers: { 'content-type': type },
         body: FAULT,
@@ -99,7 +71,7 @@ describe('the Plivo sandbox refuses other web pages', () => {
   it.each(['/', '/__sandbox/messages', '/__sandbox/calls', '/__sandbox/requests'])(
     'a rebinding page (Host evil.example) reads nothing from %s',
     async (path) => {
-      const answer = await send(`${sandbox.url}${path}`, { headers: { host: `evil.example:${port}` } });
+      const answer = await rawRequest(`${sandbox.url}${path}`, { headers: { host: `evil.example:${port}` } });
       expect(answer.status).toBe(403);
       expect(answer.body).toMatch(/not a local name/);
       expect(answer.body).not.toMatch(/inbox/i);
@@ -107,7 +79,7 @@ describe('the Plivo sandbox refuses other web pages', () => {
   );
 
   it('a rebinding page cannot use the Message API either', async () => {
-    const answer = await send(`${sandbox.url}/v1/Account/${AUTH_ID}/Message/`, {
+    const answer = await rawRequest(`${sandbox.url}/v1/Account/${AUTH_ID}/Message/`, {
       method: 'POST',
       headers: {
         host: `evil.example:${port}`,
@@ -123,14 +95,14 @@ describe('the Plivo sandbox refuses other web pages', () => {
 
 describe('the Plivo sandbox still serves its own inbox page and local clients', () => {
   it.each(['127.0.0.1', 'localhost', '[::1]'])('serves the inbox to Host %s', async (name) => {
-    const answer = await send(`${sandbox.url}/`, { headers: { host: `${name}:${port}` } });
+    const answer = await rawRequest(`${sandbox.url}/`, { headers: { host: `${name}:${port}` } });
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('<h1>SMS inbox</h1>');
   });
 
   it('takes a request whose Origin is its own (the inbox page clearing the inbox)', async () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-      const answer = await send(`${sandbox.url}/__sandbox/messages`, {
+      const answer = await rawRequest(`${sandbox.url}/__sandbox/messages`, {
         method: 'DELETE',
         headers: { host, origin: `http://${host}` },
       });
@@ -139,7 +111,7 @@ describe('the Plivo sandbox still serves its own inbox page and local clients', 
   });
 
   it('takes a JSON fault plan without an Origin (tests, curl)', async () => {
-    const answer = await send(`${sandbox.url}/__sandbox/faults`, {
+    const answer = await rawRequest(`${sandbox.url}/__sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: FAULT,
@@ -151,7 +123,7 @@ describe('the Plivo sandbox still serves its own inbox page and local clients', 
 
 describe('the Redis REST server refuses rebinding pages as well', () => {
   it('answers a Host that is not a local name with 403, even with the right token', async () => {
-    const answer = await send(`${rest.server.url}/`, {
+    const answer = await rawRequest(`${rest.server.url}/`, {
       method: 'POST',
       headers: {
         host: 'evil.example',
@@ -165,7 +137,7 @@ describe('the Redis REST server refuses rebinding pages as well', () => {
   });
 
   it('serves the same request with Host localhost', async () => {
-    const answer = await send(`${rest.server.url}/`, {
+    const answer = await rawRequest(`${rest.server.url}/`, {
       method: 'POST',
       headers: {
         host: 'localhost',

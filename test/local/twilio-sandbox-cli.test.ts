@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliRunner, exitOf } from './support/cli-process.ts';
 import { create } from './support/twilio-client.ts';
 
 const CLI = fileURLToPath(new URL('../../local/twilio-sandbox/cli.ts', import.meta.url));
@@ -9,49 +8,13 @@ const READY = /^Twilio sandbox on (http:\/\/127\.0\.0\.1:\d+) \(account (\S+), i
 const ACCOUNT = 'AC11112222333344445555666677778888';
 const API_KEY_SID = 'SK11112222333344445555666677778888';
 
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-function runCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return child;
-}
+const runner = cliRunner(CLI);
+afterEach(() => runner.killAll());
 
 async function startCli(args: string[], env: Record<string, string> = {}) {
-  const child = runCli(args, env);
-  let output = '';
-  let errors = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
-  });
-  const deadline = Date.now() + 15_000;
-  let ready = READY.exec(output);
-  while (!ready) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error(`CLI never became ready; stdout: ${output} stderr: ${errors}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    ready = READY.exec(output);
-  }
-  return { child, url: ready[1] ?? '', account: ready[2] ?? '', inbox: ready[3] ?? '', stdout: () => output };
-}
-
-async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-  return { code, signal };
+  const started = await runner.start(args, READY, env);
+  const [, url = '', account = '', inbox = ''] = started.ready;
+  return { child: started.child, url, account, inbox, stdout: started.stdout };
 }
 
 function basic(user: string, password: string): string {
@@ -124,12 +87,9 @@ describe('twilio sandbox CLI', () => {
   });
 
   it('prints usage for --help and exits 0', async () => {
-    const child = runCli(['--help']);
-    let output = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    const help = runner.run(['--help']);
+    expect(await exitOf(help.child)).toEqual({ code: 0, signal: null });
+    const output = help.stdout();
     expect(output).toMatch(/^Usage: /);
     for (const option of [
       '--port',
@@ -151,13 +111,9 @@ describe('twilio sandbox CLI', () => {
       ['--account-sid', 'ACnothex'],
     ];
     for (const args of bad) {
-      const child = runCli(['--port', '0', ...args]);
-      let errors = '';
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-        errors += chunk;
-      });
-      expect(await exitOf(child)).toEqual({ code: 2, signal: null });
-      expect(errors).toContain('Usage: ');
+      const refused = runner.run(['--port', '0', ...args]);
+      expect(await exitOf(refused.child)).toEqual({ code: 2, signal: null });
+      expect(refused.stderr()).toContain('Usage: ');
     }
   });
 });

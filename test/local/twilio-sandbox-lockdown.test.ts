@@ -1,11 +1,11 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../local/support/loopback-host.ts';
+import { isLoopbackHost } from '../../local/support/browser-lockdown.ts';
 import { startTwilioSandbox, type TwilioSandbox } from '../../local/twilio-sandbox/server.ts';
+import { rawRequest } from './support/raw-request.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, basicAuth, SENDER } from './support/twilio-client.ts';
 
 // What keeps a web page open on this machine from reading the inbox, sending, calling or arming
-// faults: every refusal of browser-lockdown.ts, and proof that nothing happened behind it.
+// faults: every refusal of local/support/browser-lockdown.ts, and proof that nothing happened behind it.
 
 let sandbox: TwilioSandbox;
 let port: number;
@@ -32,30 +32,9 @@ const MESSAGE_FORM = new URLSearchParams({
   Body: 'code 482913',
 }).toString();
 
-interface Raw {
-  status: number;
-  body: string;
-}
-
 /** A request with headers fetch will not send as given (Host), through node:http. */
-function raw(
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string },
-): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
-      (incoming) => {
-        let body = '';
-        incoming.setEncoding('utf8').on('data', (chunk: string) => {
-          body += chunk;
-        });
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(options.body);
-  });
+function raw(path: string, options: Parameters<typeof rawRequest>[1]) {
+  return rawRequest(`${sandbox.url}${path}`, options);
 }
 
 describe('Origin', () => {
