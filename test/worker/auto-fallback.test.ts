@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callbacksFor, fieldsOf, type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
 import { captureLogs } from './support/logs.ts';
+import { failingSmsNumber } from './support/numbers.ts';
 import {
   clearStoreFaults,
   countRoundTrips,
@@ -22,11 +23,6 @@ import { answerRequestOf, callTo, digitsOf, spoken } from './support/voice-calls
  */
 
 const VOICE = { PLIVO_VOICE_SRC: '+14155550122', PUBLIC_BASE_URL: relayUrl };
-
-/** A number whose SMS the sandbox reports `failed` (and whose phone answers). */
-function failingSmsNumber(): string {
-  return `${uniquePhone().slice(0, -4)}0000`;
-}
 
 async function callsTo(phone: string): Promise<unknown[]> {
   return (await (

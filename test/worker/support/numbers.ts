@@ -80,3 +80,19 @@ export function frenchMobile(): string {
     if (textable(number, 'FR')) return number;
   }
 }
+
+const FAILING_SMS_AREAS = ['415', '212', '310', '617', '206', '312', '512', '303', '404', '713'];
+
+/**
+ * A number whose SMS the Plivo sandbox reports failed (it ends 0000) and whose phone answers calls.
+ * The sandbox's inbox is shared by the whole run, so the free digits (area code and exchange: 7,000
+ * numbers) are drawn at random rather than from one area code, where two test files drawing a few
+ * dozen such numbers would often meet and read each other's calls.
+ */
+export function failingSmsNumber(): string {
+  for (;;) {
+    const area = FAILING_SMS_AREAS[Math.floor(Math.random() * FAILING_SMS_AREAS.length)] as string;
+    const candidate = `+1${area}${200 + Math.floor(Math.random() * 800)}0000`;
+    if (textable(candidate, 'US')) return candidate;
+  }
+}
