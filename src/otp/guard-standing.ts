@@ -31,9 +31,9 @@ export async function sendStanding(pass: GuardPass, hasher: KeyedHasher): Promis
 }
 
 /**
- * The challenge to answer instead of a refusal by the guard's cells (not a plain limit) for a caller who can still solve a
- * challenge: the answer is a challenge, not a dead end. Plain limits (per number, network,
- * prefix, the absolute country cap, the global hard cap) have no way through.
+ * The challenge to answer instead of a refusal by the guard's cells, for a caller who can still
+ * solve one: not a dead end. Plain limits (per number, network, prefix, the absolute country cap,
+ * the global hard cap) have no way through and stay refusals.
  */
 export function challengeInstead(
   admission: AdmissionOutcome | ReissueOutcome,
