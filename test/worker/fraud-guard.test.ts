@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import { relayUrl } from './support/callbacks.ts';
+import { freshIp, guardApp, HOUR_MS, START } from './support/guard-app.ts';
 import {
   frenchMobile,
   freshBlocks,
@@ -24,42 +25,17 @@ import {
  * through the admission script in Redis and every SMS to the Plivo sandbox. Only the clock is
  * fixed, so the guard's windows are where the test puts them.
  *
- * Narrow cells blame only under pressure: while a country's cell has room (default base 15 plus
- * one per verified code), a first send is admitted without its range or block being checked (they
+ * Narrow cells blame only past the country's base: while a country's unverified sends are below its
+ * base (15 by default), a first send is admitted without its range or block being checked (they
  * still count). Tests of the range and block budgets therefore first bring the country to its base
  * with unverified codes elsewhere (unverifiedElsewhere), then show who is refused and with which scope.
  */
 
-const HOUR_MS = 3_600_000;
-// A quarter into an hour: the previous window still weighs 0.75, the current one holds every send.
-const START = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 48 * HOUR_MS + HOUR_MS / 4;
 const WINDOW = Math.floor(START / HOUR_MS);
 
 afterEach(async () => {
   await clearSmsFaults();
 });
-
-let ipCounter = 0;
-/** Each request from its own address: rotating proxies, so per-IP limits never decide here. */
-function freshIp(): string {
-  ipCounter += 1;
-  return `198.18.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
-}
-
-interface Clocked extends TestApp {
-  at(ms: number): void;
-}
-
-/** A test app whose clock stands still at START until moved. Cooldowns off: numbers are distinct anyway. */
-function guardApp(overrides: Record<string, string> = {}): Clocked {
-  let now = START;
-  const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', ...overrides }, { clock: { nowMs: () => now } });
-  return Object.assign(app, {
-    at(ms: number) {
-      now = ms;
-    },
-  });
-}
 
 /** The latest verification id each number was sent, for the users who then verify. */
 const verificationIds = new Map<string, string>();

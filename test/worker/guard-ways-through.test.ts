@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { solvedToken } from '../../local/stand-ins/turnstile-tokens.ts';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import { relayUrl } from './support/callbacks.ts';
+import { freshIp, guardApp, HOUR_MS, START } from './support/guard-app.ts';
 import { frenchMobile, freshUsRange } from './support/numbers.ts';
 import {
   clearSmsFaults,
@@ -11,7 +12,6 @@ import {
   redis,
   sandboxAttempts,
   type TestApp,
-  testApp,
 } from './support/stack.ts';
 
 /**
@@ -21,10 +21,7 @@ import {
  * lockout. Real Redis, the Plivo sandbox and the Turnstile stand-in; only the clock is fixed.
  */
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-// A quarter into an hour, two days back: the previous guard window is empty.
-const START = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 48 * HOUR_MS + HOUR_MS / 4;
 const PASSES = '1x0000000000000000000000000000000AA';
 const SITE_KEY = '0x4AAAAAAAtest-site-key';
 const API_KEY = 'guard-test-api-key-0123456789';
@@ -33,27 +30,6 @@ const ADMIN_KEY = 'guard-test-admin-key-0123456789';
 afterEach(async () => {
   await clearSmsFaults();
 });
-
-let ipCounter = 0;
-/** Each request from its own address, so per-IP limits never decide here. */
-function freshIp(): string {
-  ipCounter += 1;
-  return `198.19.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
-}
-
-interface Clocked extends TestApp {
-  at(ms: number): void;
-}
-
-function guardApp(overrides: Record<string, string> = {}): Clocked {
-  let now = START;
-  const app = testApp({ OTP_RESEND_COOLDOWN_SECONDS: '0', ...overrides }, { clock: { nowMs: () => now } });
-  return Object.assign(app, {
-    at(ms: number) {
-      now = ms;
-    },
-  });
-}
 
 interface Answer {
   status: number;
