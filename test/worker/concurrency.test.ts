@@ -1,8 +1,9 @@
 import { exports } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { freshBlocks } from './support/numbers.ts';
 import {
+  plivoUrl,
   race,
   redis,
   sandboxAttempts,
@@ -30,6 +31,18 @@ function codesIn(messages: { text: string | null }[]): string[] {
   // In any language: the first run of 6-10 digits (the lifetime has at most 2), like latestCode.
   return messages.flatMap((message) => message.text?.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? []);
 }
+
+/**
+ * The sandbox's record of send attempts to these numbers. Worker test files run one after another,
+ * and each test here first forgets what earlier files sent (clearAttempts): a random number of this
+ * test that an earlier file happened to draw too would otherwise count one attempt more.
+ */
+async function clearAttempts(): Promise<void> {
+  const response = await fetch(`${plivoUrl}/__sandbox/requests`, { method: 'DELETE' });
+  expect(response.status).toBe(204);
+}
+
+beforeEach(clearAttempts);
 
 async function attemptsTo(numbers: string[]) {
   const wanted = new Set(numbers.map((number) => number.replace(/^\+/, '')));
