@@ -20,10 +20,15 @@ export function watchPage(page: Page, origin: string) {
  * A valid, SMS-capable San Francisco number nobody else in this run uses. `line`: its last four
  * digits, for the Plivo sandbox's scripted outcomes (0000: the SMS fails).
  */
-export function uniqueUsNumber(line = String(randomInt(10_000)).padStart(4, '0')): {
+export function uniqueUsNumber(line = randomLine()): {
   typed: string;
   e164: string;
 } {
   const exchange = String(200 + randomInt(300));
   return { typed: `+1 (415) ${exchange}-${line}`, e164: `+1415${exchange}${line}` };
+}
+
+/** Four random digits the Plivo sandbox does not script (it scripts 00xx: failures, refusals). */
+function randomLine(): string {
+  return String(100 + randomInt(9_900)).padStart(4, '0');
 }
