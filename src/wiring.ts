@@ -14,7 +14,7 @@ import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
-import type { Config } from './config/config.ts';
+import { type Config, configOfApp } from './config/config.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
@@ -39,20 +39,29 @@ export interface Runtime {
  * What the use cases of one request work with (their deps, all built here), plus the round-trip
  * count for the log and the bot check for the request route. Routes pass it to the use case.
  */
-export type Services = RequestCodeDeps &
-  VerifyCodeDeps &
-  ManageVerificationDeps &
-  RecordDeliveryDeps &
-  ReadStatsDeps &
-  AnswerCallDeps & {
-    /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
-    callAnswers: CallAnswerChannel | undefined;
-    /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
-    voiceAnswerBaseUrl: string | undefined;
-    /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
-    humanCheck: HumanCheck | undefined;
-    roundTrips: RoundTripCounter;
-  };
+export type Services = Omit<
+  RequestCodeDeps &
+    VerifyCodeDeps &
+    ManageVerificationDeps &
+    RecordDeliveryDeps &
+    ReadStatsDeps &
+    AnswerCallDeps,
+  'forApp'
+> & {
+  /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
+  callAnswers: CallAnswerChannel | undefined;
+  /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
+  voiceAnswerBaseUrl: string | undefined;
+  /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
+  humanCheck: HumanCheck | undefined;
+  roundTrips: RoundTripCounter;
+  /**
+   * The services of another app of the deployment (docs/apps.md), for a request that turned out to
+   * be that app's (its API key) or a provider callback about its verification; undefined: no such
+   * app. Same store client and round-trip count.
+   */
+  forApp(app: string): Services | undefined;
+};
 
 function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
   const { phone, ip } = rateLimits.send;
@@ -88,13 +97,17 @@ export function createServices(
   log: OperatorLog,
   /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
+  /** Another app's services of the same request share these (forApp). */
+  shared:
+    | { roundTrips: RoundTripCounter; redis: ReturnType<typeof createRedisClient> }
+    | undefined = undefined,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
-  const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  const redis = createRedisClient(storeSettings);
+  const roundTrips: RoundTripCounter = shared?.roundTrips ?? { storeRoundTrips: 0 };
+  const redis = shared?.redis ?? createRedisClient(storeSettings);
   const calls = createStoreCalls(redis, roundTrips);
   // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
   const sealing = cached(
@@ -107,7 +120,13 @@ export function createServices(
       fallbackTickets: createFallbackTickets(config.otp.secret, random),
     }),
   );
-  return {
+  const services: Services = {
+    app: config.app.id,
+    forApp: (app) => {
+      if (app === config.app.id) return services;
+      const appConfig = configOfApp(config, app);
+      return appConfig && createServices(appConfig, runtime, log, waitUntil, { roundTrips, redis });
+    },
     roundTrips,
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
     policy: config.otp,
@@ -163,4 +182,5 @@ export function createServices(
     clock,
     log,
   };
+  return services;
 }

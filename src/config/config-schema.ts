@@ -299,6 +299,20 @@ export const configSchema = z
      */
     TURNSTILE_MODE: z._default(z.enum(['always', 'pressure']), 'always'),
 
+    /**
+     * Apps besides the default one (docs/apps.md), as a JSON list: `[{"id":"shop","name":"Shop",
+     * "audience":"https://shop.example.com", ...}]`, each with its own name, audience, countries,
+     * declared volumes, channels, senders, code length and lifetime, test numbers' expiry and
+     * webhook URL. Unset: the deployment is one app, the default one (the settings above).
+     */
+    APPS: optionalText,
+    /** Secret. `app:key` (or `app:key@audience`) entries: the API keys of each app of APPS. */
+    APP_API_KEYS: optionalText,
+    /** Secret. `app:+E164:code` entries: each app's test numbers (TEST_NUMBERS is the default app's). */
+    APP_TEST_NUMBERS: optionalText,
+    /** Secret. `app:whsec_...` entries: each app's event webhook secrets, several during a rotation. */
+    APP_WEBHOOK_SECRETS: optionalText,
+
     RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
     RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,
     RECEIPT_ISSUER: z._default(z.string().check(z.minLength(1)), 'otp-edge'),

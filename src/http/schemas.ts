@@ -375,6 +375,24 @@ export const adminStatsResponse = z
       }),
     ),
     totals: z.object(statsCounts),
+    apps: z
+      .record(
+        z.string(),
+        z.object({
+          sent: z.int(),
+          verified: z.int(),
+          test_sent: z.int(),
+          test_verified: z.int(),
+          verificationRate: rate,
+          refused: scopeCounts("This app's requests refused, by scope."),
+          shadow: scopeCounts("With FRAUD_GUARD=shadow: this app's sends the guard would have refused."),
+          challenged: scopeCounts("This app's guard refusals answered with a challenge, by scope."),
+        }),
+      )
+      .register(z.globalRegistry, {
+        description:
+          'By app id (docs/apps.md; `default` is the single-app settings and browser callers): the same counts as the countries, per app. The guard cells stay per country.',
+      }),
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
 

@@ -133,6 +133,8 @@ export interface VerificationRef {
   country: string;
   /** Its guard cells are the channel's (`guard:{channel}:...`). */
   channel: Channel;
+  /** The app it belongs to: its number's active pointer and its stats are the app's. Unset: the default app. */
+  app?: string | undefined;
 }
 
 /**
@@ -272,6 +274,8 @@ export type SendScope = (typeof SEND_SCOPES)[number];
  */
 export interface SendRequest {
   phoneTag: string;
+  /** The app the verification belongs to (docs/apps.md): its active pointer, cooldown and stats. Unset: the default app. */
+  app?: string | undefined;
   verificationTag: string;
   codeHash: string;
   /** What the verification is for, sealed (binding-seal.ts): opened only after an approval. */

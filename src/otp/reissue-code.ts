@@ -81,6 +81,7 @@ export async function reissueCode(
   const admission = await deps.admission.reissue(
     {
       phoneTag: ref.phoneTag,
+      app: ref.app,
       verificationTag: ref.verificationTag,
       codeHash,
       sealedBinding,

@@ -33,6 +33,8 @@ import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 
 export interface RequestCodeDeps {
+  /** The app the request belongs to (docs/apps.md): sealed into the verification id, counted in its stats. */
+  app: string;
   policy: OtpPolicy;
   /** Countries that may receive codes; `XX` (non-geographic, satellite) only when named. */
   allowedCountries: AllowedCountries;
@@ -178,7 +180,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     refusedNumberType(e164, 'voice', deps.voiceToFixedLines) === undefined
       ? ('voice' as const)
       : undefined;
-  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel });
+  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel, app: deps.app });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
   // A transaction text is longer: only the languages whose longest one fits its budget may carry it.
@@ -201,6 +203,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const standing = await sendStanding(request.guard, deps.hasher);
   const admission = await deps.admission.admit({
     phoneTag,
+    app: deps.app,
     verificationTag,
     codeHash,
     sealedBinding,

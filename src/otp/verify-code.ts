@@ -13,6 +13,8 @@ import { openVerificationRef } from './verification-ref.ts';
 export const FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 
 export interface VerifyCodeDeps {
+  /** The caller's app: another app's verification id is 404 before any store call. */
+  app: string;
   policy: OtpPolicy;
   /** Verifies per client network per window, right or wrong (status reads and cancels count too). */
   verifyPerIp: { limit: number; windowSeconds: number };
@@ -71,7 +73,7 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
   if (presented && !presented.ok) {
     return { kind: 'invalid_request', field: `transaction.${presented.field}`, problem: presented.problem };
   }
-  const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher, deps.app);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
 

@@ -48,8 +48,25 @@ export interface CountryRefusals {
   challenged: ScopeCounts;
 }
 
-/** What one read of the hourly hashes gives: counters and refusals per country. */
+/**
+ * One app's counters over the hours read (docs/apps.md): what it sent and verified, and what the
+ * limits and the guard refused or challenged of its requests. Delivery reports are the country's only.
+ */
+export interface AppCounters extends CountryRefusals {
+  sent: number;
+  verified: number;
+  test_sent: number;
+  test_verified: number;
+}
+
+export function zeroAppCounters(): AppCounters {
+  return { sent: 0, verified: 0, test_sent: 0, test_verified: 0, refused: {}, shadow: {}, challenged: {} };
+}
+
+/** What one read of the hourly hashes gives: counters and refusals per country, and per app. */
 export interface HourlyCounters {
   counts: CountsByCountry;
   refusals: Map<string, CountryRefusals>;
+  /** Optional so a reader that predates apps still fits; the Upstash reader always fills it. */
+  apps?: Map<string, AppCounters>;
 }

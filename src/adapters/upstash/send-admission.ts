@@ -19,6 +19,7 @@ import {
   numberKeys,
   STATS_TTL_SECONDS,
   sendLimitKey,
+  statsAppField,
   statsField,
   statsHourKey,
   utcDayIndex,
@@ -58,7 +59,7 @@ export function createUpstashSendAdmission(
     send: SendRequest,
     mode: ReissueMode | undefined,
   ): Promise<AdmissionOutcome | ReissueOutcome> {
-    const number = numberKeys(keyPrefix, send.phoneTag);
+    const number = numberKeys(keyPrefix, send.phoneTag, send.app);
     const record = verificationKey(keyPrefix, send.verificationTag);
     const statsKey = statsHourKey(keyPrefix, send.hourBucket);
     const identifiers: Record<PlainLimit, string> = {
@@ -150,6 +151,7 @@ export function createUpstashSendAdmission(
         standing.kind === 'plain' && standing.challengeOnRefusal ? 1 : '',
         send.networkTag,
         send.maxAttempts,
+        statsAppField(send.app, ''),
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -177,6 +179,7 @@ export function createUpstashSendAdmission(
                 send.cells.block,
                 charged ?? '',
                 standing.kind === 'trusted' ? standing.keyTag : '',
+                statsAppField(send.app, 'sent'),
               ],
             );
           },

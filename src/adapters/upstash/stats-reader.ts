@@ -1,10 +1,12 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { StatsReader } from '../../otp/ports.ts';
 import {
+  type AppCounters,
   type CountryRefusals,
   type HourlyCounters,
   STATS_METRICS,
   type StatsMetric,
+  zeroAppCounters,
   zeroCounts,
 } from '../../stats/counters.ts';
 import { statsHourKey } from './keys.ts';
@@ -13,11 +15,16 @@ import type { StoreCalls } from './store-call.ts';
 /** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
 const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
 
+/** `@shop:sent`, `@shop:refused:range`: an app's counts (admit-send's and check-code's, keys.ts statsAppField). */
+const APP_FIELD =
+  /^@([a-z][a-z0-9_-]{0,23}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
+
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
   return {
     async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
-      const read: HourlyCounters = { counts: new Map(), refusals: new Map() };
+      const apps = new Map<string, AppCounters>();
+      const read: HourlyCounters = { counts: new Map(), refusals: new Map(), apps };
       if (hourBuckets.length === 0) return read;
       const pipeline = redis.pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
@@ -26,6 +33,10 @@ export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPre
         for (const [field, value] of Object.entries(hash ?? {})) {
           const [, country, metric, kind, scope] = FIELD.exec(field) ?? [];
           const count = Number(value);
+          if (field.startsWith('@')) {
+            if (Number.isFinite(count)) countApp(apps, field, count);
+            continue;
+          }
           if (!country || !Number.isFinite(count)) continue;
           if (isMetric(metric)) {
             let perCountry = read.counts.get(country);
@@ -47,6 +58,21 @@ export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPre
       return read;
     },
   };
+}
+
+function countApp(apps: Map<string, AppCounters>, field: string, count: number): void {
+  const [, app, metric, kind, scope] = APP_FIELD.exec(field) ?? [];
+  if (!app) return;
+  let counters = apps.get(app);
+  if (!counters) {
+    counters = zeroAppCounters();
+    apps.set(app, counters);
+  }
+  if (metric === 'sent' || metric === 'verified' || metric === 'test_sent' || metric === 'test_verified') {
+    counters[metric] += count;
+  } else if ((kind === 'refused' || kind === 'shadow' || kind === 'challenged') && scope) {
+    counters[kind][scope] = (counters[kind][scope] ?? 0) + count;
+  }
 }
 
 function isMetric(value: string | undefined): value is StatsMetric {

@@ -18,6 +18,7 @@ import {
   guardTrustedKey,
   numberKeys,
   STATS_TTL_SECONDS,
+  statsAppField,
   statsHourKey,
   utcDayIndex,
   verificationKey,
@@ -34,7 +35,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
   function accessKeys(ref: VerificationRef, access: AccessPolicy) {
     return [
       verificationKey(keyPrefix, ref.verificationTag),
-      numberKeys(keyPrefix, ref.phoneTag).active,
+      numberKeys(keyPrefix, ref.phoneTag, ref.app).active,
       verifyIpKey(keyPrefix, access.networkTag),
     ];
   }
@@ -43,7 +44,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
   }
   return {
     async check(ref, candidate, policy: CheckPolicy): Promise<CheckOutcome> {
-      const number = numberKeys(keyPrefix, ref.phoneTag);
+      const number = numberKeys(keyPrefix, ref.phoneTag, ref.app);
       const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
       // The id's channel first: a record without `k` (never switched) is credited there.
       const channels = [ref.channel, ...CHANNELS.filter((channel) => channel !== ref.channel)];
@@ -85,6 +86,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             ...channels,
             utcDayIndex(policy.nowMs),
             (LEARNED_VOLUME_DAYS + 2) * 86_400,
+            statsAppField(ref.app, ''),
           ],
         ),
       );
