@@ -107,6 +107,8 @@ export function createServices(
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = shared?.roundTrips ?? { storeRoundTrips: 0 };
+  // Per-app stats only where there are apps: an app's own config, or the default one's with APPS.
+  const countApps = config.apps.size > 0 || shared !== undefined;
   const redis = shared?.redis ?? createRedisClient(storeSettings);
   const calls = createStoreCalls(redis, roundTrips);
   // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
@@ -138,11 +140,11 @@ export function createServices(
     thresholds: config.pumping,
     guardPolicy: guard,
     testNumbers: config.testNumbers,
-    verifications: createUpstashVerificationStore(calls, keyPrefix),
+    verifications: createUpstashVerificationStore(calls, keyPrefix, countApps),
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard, countApps }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(

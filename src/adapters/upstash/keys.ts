@@ -139,10 +139,12 @@ export function statsField(country: string, metric: StatsMetric) {
 
 /**
  * An app's field of a stats hash, beside the country's in the same script: `@shop:sent`,
- * `@shop:verified`, `@shop:refused:range`, `@shop:challenged:country` (docs/apps.md).
+ * `@shop:verified`, `@shop:refused:range`, `@shop:challenged:country` (docs/apps.md). Only in a
+ * deployment with APPS (`countApps`): with one app its counts are the countries' totals, and its
+ * stats hashes stay as they were. '' tells the scripts to count nothing per app.
  */
-export function statsAppField(app: string | undefined, metric: string) {
-  return `@${app ?? DEFAULT_APP_ID}:${metric}`;
+export function statsAppField(countApps: boolean, app: string | undefined, metric: string) {
+  return countApps ? `@${app ?? DEFAULT_APP_ID}:${metric}` : '';
 }
 
 /**

@@ -39,6 +39,8 @@ export interface SendAdmissionSettings {
   readonly keyPrefix: string;
   readonly rates: Readonly<Record<PlainLimit, Rate>>;
   readonly guard: FraudGuardPolicy;
+  /** The deployment has APPS: sends and refusals are also counted per app (keys.ts statsAppField). Default false. */
+  readonly countApps?: boolean;
 }
 
 /** Guard hashes outlive their two windows by a minute, so a verify at the edge still finds its cell. */
@@ -54,7 +56,7 @@ export function createUpstashSendAdmission(
   calls: StoreCalls,
   settings: SendAdmissionSettings,
 ): SendAdmission {
-  const { keyPrefix, rates, guard } = settings;
+  const { keyPrefix, rates, guard, countApps = false } = settings;
   async function admitOrReissue(
     send: SendRequest,
     mode: ReissueMode | undefined,
@@ -151,7 +153,7 @@ export function createUpstashSendAdmission(
         standing.kind === 'plain' && standing.challengeOnRefusal ? 1 : '',
         send.networkTag,
         send.maxAttempts,
-        statsAppField(send.app, ''),
+        statsAppField(countApps, send.app, ''),
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -179,7 +181,7 @@ export function createUpstashSendAdmission(
                 send.cells.block,
                 charged ?? '',
                 standing.kind === 'trusted' ? standing.keyTag : '',
-                statsAppField(send.app, 'sent'),
+                statsAppField(countApps, send.app, 'sent'),
               ],
             );
           },

@@ -31,7 +31,12 @@ import { windowPosition } from './sliding-window.ts';
 import { type StoreCalls, unexpectedReply } from './store-call.ts';
 
 /** Verifications in Redis: one script, one round trip, per check, read and cancel. */
-export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: string): VerificationStore {
+export function createUpstashVerificationStore(
+  calls: StoreCalls,
+  keyPrefix: string,
+  /** The deployment has APPS: approvals are also counted per app (keys.ts statsAppField). */
+  countApps = false,
+): VerificationStore {
   function accessKeys(ref: VerificationRef, access: AccessPolicy) {
     return [
       verificationKey(keyPrefix, ref.verificationTag),
@@ -86,7 +91,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             ...channels,
             utcDayIndex(policy.nowMs),
             (LEARNED_VOLUME_DAYS + 2) * 86_400,
-            statsAppField(ref.app, ''),
+            statsAppField(countApps, ref.app, ''),
           ],
         ),
       );

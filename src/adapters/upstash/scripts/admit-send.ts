@@ -45,8 +45,8 @@
  *          is charged to it
  * ARGV[55] wrong guesses per code: a switch on a verification that used them all is `used_up`
  *          (attempts carry over, so its new code could never verify: nothing is sent)
- * ARGV[56] the app's stats field prefix (`@shop:`): every count of ARGV[5]'s country (sent,
- *          refused, challenged, shadow) is also counted under the app (docs/apps.md)
+ * ARGV[56] the app's stats field prefix (`@shop:`), '' in a deployment without APPS: every count
+ *          of ARGV[5]'s country (sent, refused, challenged, shadow) is also counted under the app
  * Returns {'issued', shadow scope or '', tier, charged} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'not_found', 0} | {'fallback_wait', ms} | {'used_up', 0} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
@@ -130,7 +130,9 @@ if test then mode = 'off' end
 local country = ARGV[5]
 local function count(stat, field)
   redis.call('HINCRBY', KEYS[4], country .. ':' .. stat .. field, 1)
-  redis.call('HINCRBY', KEYS[4], ARGV[56] .. stat .. field, 1)
+  if ARGV[56] ~= '' then
+    redis.call('HINCRBY', KEYS[4], ARGV[56] .. stat .. field, 1)
+  end
   redis.call('EXPIRE', KEYS[4], ARGV[6])
 end
 local scopes = {'phone', 'ip', 'prefix', 'country', 'global'}

@@ -23,7 +23,7 @@
  * KEYS[16] the country's learned peaks (`guard-peak:{country}`)   ARGV[18] today's UTC day index
  * KEYS[17] the trusted keys' cells, current window; KEYS[18] previous window
  * KEYS[19] the number's resend cooldown: a used-up code's answer says when a new one may be asked
- * ARGV[20] the app's stats field prefix (`@shop:`): an approval also counts `verified` (or
+ * ARGV[20] the app's stats field prefix (`@shop:`; '' without APPS): an approval also counts `verified` (or
  *          `test_verified`) under the verification's app (docs/apps.md)
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', cooldown pttl_ms (-2: none)} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
@@ -103,7 +103,9 @@ if rec[1] == ARGV[1] then
   redis.call('DEL', KEYS[3], KEYS[4])
   local test = rec[5] == '1'
   redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
-  redis.call('HINCRBY', KEYS[6], ARGV[20] .. (test and 'test_verified' or 'verified'), 1)
+  if ARGV[20] ~= '' then
+    redis.call('HINCRBY', KEYS[6], ARGV[20] .. (test and 'test_verified' or 'verified'), 1)
+  end
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   local cell = nil
   local base = 7

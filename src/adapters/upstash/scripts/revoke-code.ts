@@ -20,14 +20,14 @@
  * ARGV[1] tag of the verification that was not delivered   ARGV[2] stats field, `{country}:sent`
  * ARGV[3] range tag   ARGV[4] block
  * ARGV[5] what admit-send charged: `rbc`, `rbco`, `c` (a resend), `h`, `t` or ''
- * ARGV[6] the trusted key's tag (`t` only)   ARGV[7] the app's stats field, `@{app}:sent`
+ * ARGV[6] the trusted key's tag (`t` only)   ARGV[7] the app's stats field, `@{app}:sent` ('' without APPS)
  * Returns 1 when it was the number's active verification, 0 when a newer one had replaced it.
  */
 export const REVOKE_CODE_SCRIPT = `
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then
   redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
 end
-if redis.call('HEXISTS', KEYS[3], ARGV[7]) == 1 then
+if ARGV[7] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[7]) == 1 then
   redis.call('HINCRBY', KEYS[3], ARGV[7], -1)
 end
 local active = redis.call('GET', KEYS[10]) == ARGV[1]
