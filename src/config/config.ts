@@ -345,12 +345,11 @@ function appConfig(
   const testNumbers = parseTestNumbers(app.testNumbers, app.testNumbersExpireAt, length);
   if (!testNumbers.ok) {
     problems.push(
-      ...testNumbers.problems.map(
-        (problem) =>
-          `${problem
-            .replace(/^TEST_NUMBERS_EXPIRE_AT/, 'APPS testNumbersExpireAt')
-            .replace(/^TEST_NUMBERS/, 'APP_TEST_NUMBERS')
-            .replace(/^([A-Za-z_ ]+): /, `$1: app "${app.id}": `)}`,
+      // parseTestNumbers names the default app's settings; say which of the app's it means.
+      ...testNumbers.problems.map((problem) =>
+        problem.startsWith('TEST_NUMBERS_EXPIRE_AT: ')
+          ? named(`testNumbersExpireAt: ${problem.slice('TEST_NUMBERS_EXPIRE_AT: '.length)}`)
+          : `APP_TEST_NUMBERS: app "${app.id}": ${problem.replace(/^TEST_NUMBERS: /, '')}`,
       ),
     );
   } else if (raw.ENVIRONMENT === 'production' && testNumbers.testNumbers.codes.size > 0) {
