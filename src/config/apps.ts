@@ -54,7 +54,7 @@ const whole = (min: number, max: number) =>
 
 /** The public part of one app, as written in APPS. Unknown fields are refused: a typo must not pass as a default. */
 const appEntry = z.strictObject({
-  id: z.string().check(z.regex(APP_ID_PATTERN, 'must be 1-24 of a-z 0-9 _ -, starting with a letter')),
+  id: z.string().check(z.regex(APP_ID_PATTERN, 'must be 1-16 of a-z 0-9 _ -, starting with a letter')),
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(30)),
   audience: z.string().check(z.refine(isReceiptAudience, `must be ${AUDIENCE_RULE}`)),
   allowedCountries: z.optional(

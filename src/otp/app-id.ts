@@ -6,7 +6,8 @@
 export const DEFAULT_APP_ID = 'default';
 
 /**
- * An app's id: lower case, short (it is sealed into every verification id of the app and names
- * its stats fields), and never `default`, which the single-app settings own.
+ * An app's id: lower case, at most 16 characters (it is sealed into every verification id of the
+ * app, which must stay within 128 characters, and names its stats fields), and never `default`,
+ * which the single-app settings own.
  */
-export const APP_ID_PATTERN = /^[a-z][a-z0-9_-]{0,23}$/;
+export const APP_ID_PATTERN = /^[a-z][a-z0-9_-]{0,15}$/;

@@ -41,8 +41,11 @@ const TAG_BYTES = 32;
 const FIXED_ROUTING_BYTES = TAG_BYTES + 2 + 1;
 const GCM_TAG_BYTES = 16;
 const MIN_ID_BYTES = RANDOM_BYTES + FIXED_ROUTING_BYTES + GCM_TAG_BYTES;
-/** Room for the optional fields: 128 more bytes at most. */
-const MAX_ID_BYTES = MIN_ID_BYTES + 128;
+/**
+ * 96 bytes, 128 characters: the bound the HTTP schema puts on an id. The longest app id (16
+ * characters, 18 bytes as a field) leaves 11 bytes for fields still to come.
+ */
+const MAX_ID_BYTES = 96;
 const APP_FIELD = 1;
 
 export interface VerificationIds {

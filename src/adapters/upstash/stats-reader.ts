@@ -17,7 +17,7 @@ const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** `@shop:sent`, `@shop:refused:range`: an app's counts (admit-send's and check-code's, keys.ts statsAppField). */
 const APP_FIELD =
-  /^@([a-z][a-z0-9_-]{0,23}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
+  /^@([a-z][a-z0-9_-]{0,15}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
