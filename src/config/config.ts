@@ -308,6 +308,12 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     const app = appConfig(config, declaration, raw);
     if (!app.ok) problems.push(...app.problems);
     else apps.set(declaration.id, app.config);
+    // Its own name and code length may leave a language out: said once, with the app named.
+    if (app.ok && app.leftOut.length > 0) {
+      warnings.push(
+        `APPS: app "${declaration.id}": SMS_LOCALES ${app.leftOut.join(', ')} left out, their SMS would need more than one segment with its name and code length; those numbers get the next language (English at the latest)`,
+      );
+    }
   }
   if (problems.length > 0) return { ok: false, problems };
   deepFreeze(config);
@@ -334,7 +340,7 @@ function appConfig(
   base: Config,
   app: AppDeclaration,
   raw: RawConfig,
-): { ok: true; config: Config } | { ok: false; problems: string[] } {
+): { ok: true; config: Config; leftOut: string[] } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const named = (problem: string) => `APPS: app "${app.id}": ${problem}`;
   const length = app.otpLength ?? base.otp.length;
@@ -360,6 +366,10 @@ function appConfig(
       );
     }
   }
+  if (app.audience === base.receipt.audience) {
+    // The default app's backend would accept this app's receipts, and the other way round.
+    problems.push(named("audience: is the default app's too (RECEIPT_AUDIENCE)"));
+  }
   const channels = new Set<Channel>(app.channels ?? CHANNELS);
   const plivo = base.plivo;
   const sender =
@@ -383,6 +393,9 @@ function appConfig(
   if (problems.length > 0 || !smsLocales.ok || !testNumbers.ok) return { ok: false, problems };
   return {
     ok: true,
+    leftOut: [
+      ...new Set([...smsLocales.overBudget, ...smsLocales.transactionOverBudget].map(({ locale }) => locale)),
+    ],
     config: {
       ...base,
       app: { id: app.id, name: app.name, webhook: app.webhook },

@@ -251,6 +251,11 @@ describe('apps: configuration errors name the app and the field', () => {
       /^APPS: app "blog": audience: is also app "shop"'s/,
     ],
     [
+      "the default app's audience",
+      withApps((apps) => Object.assign(apps[0] ?? {}, { audience: 'default-backend' })),
+      /^APPS: app "shop": audience: is the default app's too/,
+    ],
+    [
       'the reserved id',
       withApps((apps) => Object.assign(apps[1] ?? {}, { id: 'default' })),
       /^APPS: app "default": id: /,
@@ -289,6 +294,26 @@ describe('apps: configuration errors name the app and the field', () => {
     ['APPS that is not JSON', { APPS: '[{id: shop}]' }, /^APPS: is not JSON/],
   ])('%s', (_name, overrides, problem) => {
     expect(problemsOf(overrides)).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it("a language an app's longer name or code leaves out is a warning that names the app", () => {
+    const apps = [{ ...APPS[0], name: 'Shop Company International Ltd', otpLength: 10 }];
+    const parsed = parseConfig(
+      testEnv({
+        ...TWO_APPS,
+        APPS: JSON.stringify(apps),
+        APP_API_KEYS: '',
+        APP_TEST_NUMBERS: '',
+        APP_WEBHOOK_SECRETS: '',
+      }),
+    );
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    expect(parsed.config.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^APPS: app "shop": SMS_LOCALES [a-z]/)]),
+    );
+    expect(parsed.config.apps.get('shop')?.message.locales.size).toBeLessThan(
+      parsed.config.message.locales.size,
+    );
   });
 
   it('a bad app makes every request 503 misconfigured, and the log names the app, never a key', async () => {
