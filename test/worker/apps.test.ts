@@ -37,6 +37,7 @@ const APPS = [
     audience: 'https://shop.example.com',
     allowedCountries: 'US',
     otpLength: 8,
+    otpTtlSeconds: 120,
     expected: 'US:400',
   },
   {
@@ -97,7 +98,7 @@ describe('apps: one deployment, several apps', () => {
     }
   });
 
-  it("one app's test numbers, countries and cooldown do not apply to the other", async () => {
+  it("one app's test numbers, code lifetime, countries and cooldown do not apply to the other", async () => {
     const app = twoApps();
     // Shop's test number: no SMS, the fixed code of shop's length.
     const shopTest = await startVerification(app, SHOP_TEST_NUMBER, SHOP);
@@ -109,6 +110,14 @@ describe('apps: one deployment, several apps', () => {
     expect(blogSms?.text).toContain('Blog Inc');
     expect((await verify(app, shopTest, '12345678', SHOP)).status).toBe(200);
     expect((await verify(app, blogVerification, await latestCode(SHOP_TEST_NUMBER), BLOG)).status).toBe(200);
+
+    // Code lifetimes: shop's own, blog the deployment's.
+    const lifetimes = [];
+    for (const headers of [SHOP, BLOG]) {
+      const response = await app.post('/otp/request', { phone: uniquePhone() }, headers);
+      lifetimes.push(((await response.json()) as { expiresInSeconds?: number }).expiresInSeconds);
+    }
+    expect(lifetimes).toEqual([120, 300]);
 
     // Countries: blog may send to France, shop may not.
     const phone = french();
