@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { APP_ID_PATTERN, DEFAULT_APP_ID } from '../otp/app-id.ts';
 import { CHANNELS, type Channel } from '../otp/channel.ts';
 import { AUDIENCE_RULE, isReceiptAudience } from '../receipt/audience.ts';
+import './zod-messages.ts';
 
 /**
  * The apps of a deployment besides the default one (docs/apps.md): their public settings in the
