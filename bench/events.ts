@@ -64,6 +64,19 @@ try {
   const loadSeconds = (Date.now() - started) / 1000;
   const flowRoundTrips = ((await stack.restStats()).requests - before.requests) / verifications;
   const approved = flows.filter((flow) => flow.verifyStatus === 200).length;
+  // A flow that failed (a refused request, a verify not approved) produced fewer events: counted
+  // out of `expected`, and named here so a run with many of them is looked at.
+  const failures = new Map<string, number>();
+  for (const flow of flows) {
+    const what =
+      flow.failure ??
+      (flow.requestStatus !== 200
+        ? `request ${flow.requestStatus}`
+        : flow.verifyStatus !== 200
+          ? `verify ${flow.verifyStatus}`
+          : undefined);
+    if (what) failures.set(what, (failures.get(what) ?? 0) + 1);
+  }
   const expected = flows.filter((flow) => flow.requestStatus === 200).length + approved;
 
   // Wait until every event arrived, or give up.
