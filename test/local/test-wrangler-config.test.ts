@@ -54,13 +54,16 @@ describe('the events queue is bound wherever the Worker runs', () => {
       ['wrangler.toml', 'dev'],
     ] as const;
     const names = new Set<string>();
+    type Producer = { binding: string; queue: string };
+    type Consumer = { queue: string; dead_letter_queue?: string; max_retries?: number };
     for (const [file, env] of configs) {
       const config = wranglerConfig(file, env);
-      const producer = config.queues.producers?.find((entry) => entry.binding === 'EVENTS');
+      const producers = (config.queues.producers ?? []) as Producer[];
+      const consumers = (config.queues.consumers ?? []) as Consumer[];
+      const producer = producers.find((entry) => entry.binding === 'EVENTS');
       expect(producer, `${file} ${env ?? ''}`).toBeDefined();
       const queue = producer?.queue ?? '';
       names.add(queue);
-      const consumers = config.queues.consumers ?? [];
       const main = consumers.find((entry) => entry.queue === queue);
       // src/queue-consumer.ts tells the dead-letter queue by this suffix.
       expect(main?.dead_letter_queue, `${file} ${env ?? ''}`).toBe(`${queue}-dlq`);

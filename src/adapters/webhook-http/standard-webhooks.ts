@@ -8,7 +8,9 @@ function hmacKey(secret: string): Promise<CryptoKey> {
     const bytes = decodeWebhookSecret(secret);
     // Config validation refuses such a secret before any request: reaching this is a bug.
     if (!bytes) throw new Error('not a whsec_ secret');
-    key = crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    key = crypto.subtle.importKey('raw', new Uint8Array(bytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ]);
     keys.set(secret, key);
   }
   return key;
