@@ -22,14 +22,12 @@ export function parseEventSettings(
     .filter((entry) => entry !== '');
   for (const [index, secret] of secrets.entries()) {
     if (decodeWebhookSecret(secret) === undefined) {
-      problems.push(
-        `EVENT_WEBHOOK_SECRETS: entry ${index + 1} must be whsec_ followed by the base64 of 24 to 64 random bytes`,
-      );
+      problems.push(`EVENT_WEBHOOK_SECRETS: entry ${index + 1} is not whsec_ + base64 of 24-64 bytes`);
     }
   }
   const url = raw.EVENT_WEBHOOK_URL;
   if (url !== undefined && secrets.length === 0) {
-    problems.push('EVENT_WEBHOOK_SECRETS: required when EVENT_WEBHOOK_URL is set (events are always signed)');
+    problems.push('EVENT_WEBHOOK_SECRETS: required with EVENT_WEBHOOK_URL');
   }
   if (url !== undefined && raw.ENVIRONMENT === 'production' && !url.startsWith('https://')) {
     problems.push('EVENT_WEBHOOK_URL: must be https:// in production');

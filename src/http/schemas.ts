@@ -430,59 +430,11 @@ export const REQUEST_EXAMPLES: Readonly<
   },
 };
 
-// ---- Event webhooks (docs/events.md): the operator's dead letters and /admin/stats' `webhooks` ----
+// ---- Event webhooks (docs/events.md): /admin/stats' `webhooks` (the dead letters' shapes live in
+// event-schemas.ts, which only the OpenAPI build imports: they cost the Worker bundle nothing) ----
 
-const eventData = z.object({
-  verificationId: z.optional(z.string()),
-  app: z.string(),
-  channel: z.enum(CHANNELS),
-  to: z.optional(z.string().register(z.globalRegistry, { description: 'The number, masked.' })),
-  country: z.string(),
-  expiresAt: z.optional(z.string()),
-  previousChannel: z.optional(z.enum(CHANNELS)),
-  by: z.optional(z.enum(['user', 'service'])),
-  status: z.optional(z.enum(['delivered', 'failed', 'undelivered'])),
-  scope: z.optional(z.string()),
-});
-
-export const deadEventsResponse = z
-  .object({
-    events: z.array(
-      z.object({
-        id: z
-          .string()
-          .register(z.globalRegistry, { description: 'The event id (`webhook-id`), unchanged by a replay.' }),
-        type: z.string(),
-        app: z.string(),
-        occurredAt: z.string(),
-        deadAt: z.string(),
-        data: eventData,
-      }),
-    ),
-  })
-  .register(z.globalRegistry, { id: 'DeadEvents' });
-
-export const deadEventPath = z.object({
-  eventId: z.string().check(z.regex(/^evt_[A-Za-z0-9_-]{1,64}$/)),
-});
-
-export const deadEventsReplayed = z
-  .object({
-    replayed: z.int().register(z.globalRegistry, { description: 'Events put back on the queue.' }),
-    eventIds: z.array(z.string()),
-  })
-  .register(z.globalRegistry, { id: 'DeadEventsReplayed' });
-
-const webhookCounts = {
-  delivered: z.int(),
-  failed: z.int().register(z.globalRegistry, { description: 'Failed attempts (each retry counts).' }),
-  dead: z
-    .int()
-    .register(z.globalRegistry, { description: 'Events out of retries: see GET /admin/events/dead.' }),
-};
+const webhookCounts = { delivered: z.int(), failed: z.int(), dead: z.int() };
 
 export const webhookStats = z
   .object({ ...webhookCounts, hours: z.array(z.object({ hour: z.string(), ...webhookCounts })) })
-  .register(z.globalRegistry, {
-    description: 'Event webhook attempts over the hours read, and per UTC hour (`YYYYMMDDHH`) that had any.',
-  });
+  .register(z.globalRegistry, { description: 'Event webhook attempts (docs/events.md).' });

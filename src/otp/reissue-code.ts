@@ -2,8 +2,7 @@ import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
-import { eventContextFor } from './events/announce-sent.ts';
-import { announceSwitch } from './events/announce-switch.ts';
+import { announceCode, eventContextFor } from './events/announce-code.ts';
 import { reportGuardOutcome } from './events/guard-events.ts';
 import { generateCode } from './generate-code.ts';
 import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
@@ -116,7 +115,7 @@ export async function reissueCode(
     ttlSeconds: policy.ttlSeconds,
   };
   if (binding.testNumber) {
-    await announceSwitch(switched, deps);
+    await announceCode(switched, deps);
     return done;
   }
 
@@ -138,7 +137,7 @@ export async function reissueCode(
     deps,
   );
   if (result.kind === 'accepted') {
-    await announceSwitch(switched, deps);
+    await announceCode(switched, deps);
     return done;
   }
   if (result.kind === 'sms_failed') return result;

@@ -5,7 +5,7 @@ import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel, RequestedChannel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
-import { announceSent, eventContextFor } from './events/announce-sent.ts';
+import { announceCode, eventContextFor } from './events/announce-code.ts';
 import type { EventContexts } from './events/event-context.ts';
 import { reportGuardOutcome } from './events/guard-events.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
@@ -243,7 +243,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const announced = { verificationId, e164, country, channel, nowMs, ttlSeconds: policy.ttlSeconds };
   if (testNumber) {
     deps.log.detail('test number: no SMS');
-    await announceSent(announced, deps);
+    await announceCode(announced, deps);
     return sent;
   }
 
@@ -255,7 +255,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     deps,
   );
   if (result.kind === 'accepted') {
-    await announceSent(announced, deps);
+    await announceCode(announced, deps);
     return sent;
   }
   if (result.kind === 'sms_failed') return result;

@@ -16,12 +16,6 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /**
  * The Standard Webhooks headers for one delivery (https://www.standardwebhooks.com/, "Signature
  * scheme"): `webhook-signature` holds `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}"))
@@ -37,7 +31,7 @@ export async function standardWebhookHeaders(
   const signatures = await Promise.all(
     secrets.map(async (secret) => {
       const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), signed);
-      return `v1,${base64(new Uint8Array(mac))}`;
+      return `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
     }),
   );
   return {
