@@ -109,8 +109,7 @@ export async function reissueCode(
   } as const;
   const switched = {
     ...about,
-    previousChannel: binding.channel,
-    by: mode.by,
+    switched: { previousChannel: binding.channel, by: mode.by },
     nowMs,
     ttlSeconds: policy.ttlSeconds,
   };

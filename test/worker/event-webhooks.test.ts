@@ -189,7 +189,11 @@ describe('every event type arrives signed, verifies, and carries no code', () =>
     ];
     const seen: Delivery[] = [];
     for (const [type, select] of expectations) {
-      const [delivery] = await waitForDeliveries((d) => d.type === type && select(d), 1);
+      const [delivery] = await waitForDeliveries((d) => d.type === type && select(d), 1).catch(
+        (error: Error) => {
+          throw new Error(`${type}: ${error.message}`);
+        },
+      );
       if (!delivery) throw new Error(type);
       seen.push(delivery);
       await verifiesWithEverySecret(delivery);

@@ -23,7 +23,7 @@ describe('event webhook settings fail loudly and never echo a secret', () => {
   });
 
   it('a URL without secrets is refused: events are always signed', () => {
-    expect(problemsOf({ EVENT_WEBHOOK_URL: 'https://api.test/hook' })).toEqual([
+    expect(problemsOf({ EVENT_WEBHOOK_URL: 'https://api.test/hook', EVENT_WEBHOOK_SECRETS: '' })).toEqual([
       expect.stringMatching(/^EVENT_WEBHOOK_SECRETS: required/),
     ]);
   });
