@@ -3,6 +3,7 @@
 // on a page. It can be told to be "down" (answer 503) for a while, to watch retries recover.
 
 import { createServer } from 'node:http';
+import { checkBrowserLockdown } from '../support/browser-lockdown.ts';
 import { closeServer, listen, readBodyText } from '../support/http.ts';
 import { sendHtml, sendJson, sendNoContent } from '../support/http-responses.ts';
 import { renderWebhookInbox } from './page.ts';
@@ -49,7 +50,11 @@ export async function startWebhookInbox(options: WebhookInboxOptions): Promise<W
   let downUntilMs = 0;
   let refused = 0;
 
+  const host = options.host ?? '127.0.0.1';
   const server = createServer((request, response) => {
+    // Like the sandboxes: no other web page in the developer's browser may drive or read it.
+    const lockdown = checkBrowserLockdown(request, { bindHost: host, allowOwnOrigin: true });
+    if (!lockdown.ok) return sendJson(response, lockdown.status, { error: lockdown.reason });
     const path = (request.url ?? '/').split('?', 1)[0];
     readBodyText(request, MAX_BODY_BYTES).then(
       ({ text, tooLarge }) => {
@@ -123,7 +128,7 @@ export async function startWebhookInbox(options: WebhookInboxOptions): Promise<W
       () => sendJson(response, 400, { error: 'unreadable body' }),
     );
   });
-  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const url = await listen(server, options.port ?? 0, host);
   return {
     url,
     webhookUrl: `${url}${WEBHOOK_PATH}`,
