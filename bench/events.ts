@@ -118,6 +118,7 @@ try {
     '',
     ...machineLines(redisVersion),
     `- ${verifications} verifications (request + verify) at concurrency ${concurrency} in ${loadSeconds.toFixed(1)} s; the webhook inbox answered 503 for the first ${downSeconds} s; the queue retried 1, 2, 4, 8, 16 s apart ([env.dev] max_retries 5, EVENT_WEBHOOK_RETRY_BASE_SECONDS 1).`,
+    `- Flows that did not complete (their missing events are not expected): ${failures.size === 0 ? 'none' : [...failures].map(([what, count]) => `${count} × ${what}`).join(', ')}.`,
     '',
     markdownTable(
       [
