@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { APP_ID_PATTERN, DEFAULT_APP_ID } from '../otp/app-id.ts';
 import { CHANNELS, type Channel } from '../otp/channel.ts';
+import { decodeWebhookSecret } from '../otp/events/webhook-secret.ts';
 import { AUDIENCE_RULE, isReceiptAudience } from '../receipt/audience.ts';
 import './zod-messages.ts';
 
@@ -76,9 +77,6 @@ const appEntry = z.strictObject({
   webhookUrl: z.optional(z.url({ protocol: /^https?$/ })),
 });
 
-/** `whsec_` then the base64 of 24 to 64 random bytes (Standard Webhooks' secret format). */
-const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
-
 export type AppsParse = { ok: true; apps: AppDeclaration[] } | { ok: false; problems: string[] };
 
 export interface AppSettingsInput {
@@ -132,7 +130,7 @@ export function parseAppDeclarations(input: AppSettingsInput): AppsParse {
   const secrets = splitByApp('APP_WEBHOOK_SECRETS', input.APP_WEBHOOK_SECRETS, ids, problems);
   for (const [id, list] of secrets) {
     list.forEach((secret, index) => {
-      if (!WEBHOOK_SECRET.test(secret)) {
+      if (decodeWebhookSecret(secret) === undefined) {
         problems.push(
           `APP_WEBHOOK_SECRETS: app "${id}": secret ${index + 1} must be whsec_ then the base64 of 24-64 random bytes`,
         );

@@ -19,6 +19,7 @@ import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { type AppDeclaration, type AppIdentity, type AppWebhook, parseAppDeclarations } from './apps.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
 import { parseCountries, parseExpectedVolumes, sumExpectedVolumes } from './country-settings.ts';
+import { type EventSettings, parseEventSettings } from './event-settings.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
@@ -90,6 +91,8 @@ export interface Config {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
   };
+  /** Event webhooks (docs/events.md); resolve an app's with eventWebhookFor (./event-webhook.ts). */
+  readonly events: EventSettings;
   /** Who may call: API keys, browser origins, the bot check. */
   readonly access: {
     /** Digests of API_KEYS and ADMIN_API_KEYS; the keys themselves are never kept. */
@@ -187,6 +190,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     }
   }
 
+  const events = parseEventSettings(raw);
+  if (!events.ok) problems.push(...events.problems);
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
   const appVolumes = appDeclarations.map((app) => ({ app, ...parseExpectedVolumes(app.expected) }));
@@ -200,6 +205,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     !access.ok ||
     !smsLocales.ok ||
     !testNumbers.ok ||
+    !events.ok ||
     problems.length > 0
   ) {
     return { ok: false, problems };
@@ -221,7 +227,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const apps = new Map<string, Config>();
   const config: Config = {
     environment: raw.ENVIRONMENT,
-    app: { id: DEFAULT_APP_ID, name: raw.APP_NAME, webhook: undefined },
+    // The default app's webhook is EVENT_WEBHOOK_URL / EVENT_WEBHOOK_SECRETS (./event-settings.ts).
+    app: { id: DEFAULT_APP_ID, name: raw.APP_NAME, webhook: events.settings.defaultWebhook },
     apps,
     warnings,
     store: {
@@ -297,6 +304,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       audience: raw.RECEIPT_AUDIENCE ?? defaultAudience(raw.ENVIRONMENT),
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
     },
+    events: events.settings,
     access: access.access,
     pages: {
       docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',
@@ -365,6 +373,9 @@ function appConfig(
         named('testNumbersExpireAt: required in production with test numbers, and in the future'),
       );
     }
+  }
+  if (raw.ENVIRONMENT === 'production' && app.webhook && !app.webhook.url.startsWith('https://')) {
+    problems.push(named('webhookUrl: must be https:// in production'));
   }
   if (app.audience === base.receipt.audience) {
     // The default app's backend would accept this app's receipts, and the other way round.

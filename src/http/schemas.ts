@@ -393,6 +393,9 @@ export const adminStatsResponse = z
         description:
           'By app id (docs/apps.md; `default` is the single-app settings and browser callers): the same counts as the countries, per app. The guard cells stay per country.',
       }),
+    get webhooks() {
+      return webhookStats;
+    },
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
 
@@ -444,3 +447,12 @@ export const REQUEST_EXAMPLES: Readonly<
     voice: { summary: '"Call me instead"', value: { channel: 'voice' } },
   },
 };
+
+// ---- Event webhooks (docs/events.md): /admin/stats' `webhooks` (the dead letters' shapes live in
+// event-schemas.ts, which only the OpenAPI build imports: they cost the Worker bundle nothing) ----
+
+const webhookCounts = { delivered: z.int(), failed: z.int(), dead: z.int() };
+
+export const webhookStats = z
+  .object({ ...webhookCounts, hours: z.array(z.object({ hour: z.string(), ...webhookCounts })) })
+  .register(z.globalRegistry, { description: 'Event webhook attempts (docs/events.md).' });

@@ -63,10 +63,19 @@ export function zeroAppCounters(): AppCounters {
   return { sent: 0, verified: 0, test_sent: 0, test_verified: 0, refused: {}, shadow: {}, challenged: {} };
 }
 
-/** What one read of the hourly hashes gives: counters and refusals per country, and per app. */
+/** Webhook attempts of one hour (docs/events.md): delivered, failed (each failed try), dead (out of retries). */
+export interface WebhookCounts {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+/** What one read of the hourly hashes gives: counters and refusals per country, webhook attempts per hour. */
 export interface HourlyCounters {
   counts: CountsByCountry;
   refusals: Map<string, CountryRefusals>;
-  /** Optional so a reader that predates apps still fits; the Upstash reader always fills it. */
+  /** By hour bucket (`YYYYMMDDHH`), only the hours that had any. */
+  webhooks: Map<string, WebhookCounts>;
+  /** By app id (docs/apps.md). Optional so a reader that predates apps still fits; the Upstash reader fills it. */
   apps?: Map<string, AppCounters>;
 }

@@ -6,11 +6,15 @@ import {
   type HourlyCounters,
   STATS_METRICS,
   type StatsMetric,
+  type WebhookCounts,
   zeroAppCounters,
   zeroCounts,
 } from '../../stats/counters.ts';
 import { statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
+
+/** `webhooks:delivered` and the like (webhook-counter.ts). */
+const WEBHOOK_FIELD = /^webhooks:(delivered|failed|dead)$/;
 
 /** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
 const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
@@ -24,13 +28,21 @@ export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPre
   return {
     async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
       const apps = new Map<string, AppCounters>();
-      const read: HourlyCounters = { counts: new Map(), refusals: new Map(), apps };
+      const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map(), apps };
       if (hourBuckets.length === 0) return read;
       const pipeline = redis.pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
       const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
-      for (const hash of hashes) {
+      for (const [index, hash] of hashes.entries()) {
+        const hour = hourBuckets[index];
         for (const [field, value] of Object.entries(hash ?? {})) {
+          const webhook = WEBHOOK_FIELD.exec(field)?.[1] as keyof WebhookCounts | undefined;
+          if (webhook && hour !== undefined) {
+            const counts = read.webhooks.get(hour) ?? { delivered: 0, failed: 0, dead: 0 };
+            counts[webhook] += Number(value) || 0;
+            read.webhooks.set(hour, counts);
+            continue;
+          }
           const [, country, metric, kind, scope] = FIELD.exec(field) ?? [];
           const count = Number(value);
           if (field.startsWith('@')) {
