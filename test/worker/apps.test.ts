@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appWebhook, parseConfig } from '../../src/config/config.ts';
+import { eventWebhookFor } from '../../src/config/event-webhook.ts';
 import { captureLogs } from './support/logs.ts';
 import {
   countRoundTrips,
@@ -137,6 +138,22 @@ describe('apps: one deployment, several apps', () => {
     expect(appWebhook(parsed.config, 'shop')).toBeUndefined();
     expect(appWebhook(parsed.config, 'default')).toBeUndefined();
     expect(appWebhook(parsed.config, 'unknown')).toBeUndefined();
+    // The event delivery's one lookup reads the same; the default app's is EVENT_WEBHOOK_URL.
+    expect(eventWebhookFor(parsed.config, 'blog')).toEqual(appWebhook(parsed.config, 'blog'));
+    expect(eventWebhookFor(parsed.config, 'shop')).toBeUndefined();
+    const withDefault = parseConfig(
+      testEnv({
+        ...TWO_APPS,
+        EVENT_WEBHOOK_URL: 'https://default.example.com/events',
+        EVENT_WEBHOOK_SECRETS: BLOG_SECRET,
+      }),
+    );
+    if (!withDefault.ok) throw new Error(withDefault.problems.join('\n'));
+    expect(eventWebhookFor(withDefault.config, 'default')).toEqual({
+      url: 'https://default.example.com/events',
+      secrets: [BLOG_SECRET],
+    });
+    expect(eventWebhookFor(withDefault.config, 'blog')?.url).toBe('https://blog.example.com/otp-events');
     // The guard's cells are the deployment's: a country's declared volume is every app's together.
     expect(parsed.config.guard.expected.get('US')).toBe(700);
     expect(parsed.config.guard.expected.get('FR')).toBe(40);
