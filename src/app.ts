@@ -78,7 +78,13 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), c.get('afterResponse')),
+      createServices(
+        loaded.config,
+        runtime,
+        operatorLog(c.get('log')),
+        c.get('afterResponse'),
+        c.get('timings'),
+      ),
     );
     await next();
   });

@@ -8,6 +8,7 @@ import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
@@ -20,10 +21,19 @@ import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import {
+  type CallAnswerChannel,
+  type Clock,
+  type DependencyTimer,
+  type HumanCheck,
+  type OperatorLog,
+  type RandomSource,
+  untimed,
+} from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { timedDelivery, timedHumanCheck } from './otp/timed-ports.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
@@ -88,14 +98,22 @@ export function createServices(
   log: OperatorLog,
   /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
+  /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
+  timer: DependencyTimer = untimed,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  const redis = createRedisClient(storeSettings);
-  const calls = createStoreCalls(redis, roundTrips);
+  // Scripts (every call but the admin readers' pipelines) go through the lean client; the
+  // @upstash/redis client is built only when a reader needs a pipeline.
+  const calls = createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
+  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+  const redis = () => {
+    pipelineClient ??= createRedisClient(storeSettings);
+    return pipelineClient;
+  };
   // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
   const sealing = cached(
     cached(sealers, config, () => new WeakMap()),
@@ -109,7 +127,8 @@ export function createServices(
   );
   return {
     roundTrips,
-    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    humanCheck:
+      config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
     ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
@@ -132,10 +151,13 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    delivery: createPlivoCodeDelivery(
-      createPlivoMessageSender(plivo, log),
-      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-      plivo.whatsApp !== undefined,
+    delivery: timedDelivery(
+      createPlivoCodeDelivery(
+        createPlivoMessageSender(plivo, log),
+        plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+        plivo.whatsApp !== undefined,
+      ),
+      timer,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
