@@ -64,6 +64,8 @@ async function drain(response: Response): Promise<number> {
 export interface LeanStack {
   workers: LeanWorkers;
   target: FlowTarget;
+  /** The REST server's URL (the store, as the Worker reaches it). */
+  restUrl: string;
   restStats(): Promise<RedisRestStats>;
 }
 
@@ -115,6 +117,7 @@ export async function withLeanStack<T>(
       return await body({
         workers,
         target: { workerUrl: workers.otpEdgeUrl, sandboxUrl: stack.plivo.url },
+        restUrl: stack.redisRest.server.url,
         restStats: async () => stack.redisRest.server.stats(),
       });
     } finally {
