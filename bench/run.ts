@@ -14,10 +14,12 @@
  *   npm run bench -- [--store-latency-ms 20] [--sms-latency-ms 60] [--levels 1,8,32] [--flows 200]
  *     [--cpu-calls 200] [--write | --no-write]
  *     [--harness lean,wrangler-dev] [--lean-flows 300] [--lean-calls 200] [--lean-rounds 5]
- *     [--source <commit>] [--section <title>]
+ *     [--source <commit>] [--baseline <commit>] [--section <title>]
  *
  * `--source` builds the lean harness's Worker from another commit (a throwaway git worktree): the
- * "before" of a change, measured by today's harness. `--section` names the lean figures' own
+ * "before" of a change, measured by today's harness. `--baseline <commit>` runs that commit's build
+ * beside the working tree's in the same workerd, in the same CPU rounds and interleaved flows: a
+ * paired before/after that the machine's background load hits alike. `--section` names the lean figures' own
  * section of the results file (default "Lean harness").
  *
  * Not part of `npm test`: the figures depend on the machine, so nothing here asserts.
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'lean-calls': { type: 'string', default: '200' },
     'lean-rounds': { type: 'string', default: '5' },
     source: { type: 'string' },
+    baseline: { type: 'string' },
     section: { type: 'string', default: 'Lean harness' },
     write: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -90,10 +93,12 @@ interface LevelResult {
 async function leanPart() {
   console.log('bench: lean harness: building the production bundle and the hello-world Worker…');
   const checkout = values.source === undefined ? undefined : checkoutCommit(values.source);
+  const baselineCheckout = values.baseline === undefined ? undefined : checkoutCommit(values.baseline);
   try {
-    const [otpEdge, hello] = await Promise.all([
+    const [otpEdge, hello, baseline] = await Promise.all([
       buildWorkerBundle(checkout ? { root: checkout.root } : {}),
       buildWorkerBundle({ config: 'bench/hello-worker/wrangler.toml', minify: true }),
+      baselineCheckout && buildWorkerBundle({ root: baselineCheckout.root }),
     ]);
     const settings = {
       storeLatencyMs,
@@ -106,7 +111,14 @@ async function leanPart() {
     console.log(
       `bench: lean harness: ${settings.flows} flows at concurrency 1, then ${settings.cpuRounds} rounds of ${settings.cpuCalls} calls per endpoint…`,
     );
-    const result = await runLeanBench({ otpEdge, hello, nextNumber: numberSource(500_000), ...settings });
+    const result = await runLeanBench({
+      otpEdge,
+      hello,
+      baseline: baseline &&
+        baselineCheckout && { built: baseline, label: `before: ${baselineCheckout.commit}` },
+      nextNumber: numberSource(500_000),
+      ...settings,
+    });
     for (const line of leanConsoleLines(result)) console.log(`bench: ${line}`);
     const markdown = renderLean(result, {
       ...settings,
@@ -123,6 +135,7 @@ async function leanPart() {
     }
   } finally {
     checkout?.remove();
+    baselineCheckout?.remove();
   }
 }
 

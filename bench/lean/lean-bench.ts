@@ -23,6 +23,8 @@ import { devVars } from './wrangler-vars.ts';
 
 export interface LeanOptions {
   otpEdge: BuiltWorker;
+  /** Another build (an older commit), measured in the same rounds and interleaved flows. */
+  baseline?: { built: BuiltWorker; label: string } | undefined;
   hello: BuiltWorker;
   storeLatencyMs: number;
   smsLatencyMs: number;
@@ -44,6 +46,9 @@ export interface LeanCpuRow {
 
 export interface LeanResult {
   flows: FlowResult[];
+  /** The baseline build's flows, each run right after the same-numbered flow above. */
+  baselineFlows: FlowResult[];
+  baselineLabel: string | undefined;
   /** REST server requests per flow at concurrency 1. */
   roundTripsPerFlow: number;
   cpu: LeanCpuRow[];
@@ -71,7 +76,7 @@ export interface LeanStack {
 
 /** The local stack (REST server, Plivo sandbox) and the lean workers wired to it, for `body`. */
 export async function withLeanStack<T>(
-  options: Pick<LeanOptions, 'otpEdge' | 'hello' | 'storeLatencyMs' | 'smsLatencyMs'> & {
+  options: Pick<LeanOptions, 'otpEdge' | 'baseline' | 'hello' | 'storeLatencyMs' | 'smsLatencyMs'> & {
     inspectorPort?: number;
   },
   body: (lean: LeanStack) => Promise<T>,
@@ -90,6 +95,7 @@ export async function withLeanStack<T>(
   try {
     const workers = await startLeanWorkers({
       otpEdge: options.otpEdge,
+      baseline: options.baseline?.built,
       hello: options.hello,
       bindings: {
         ...devVars(),
@@ -134,11 +140,21 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
     // Loads the Lua scripts (the first EVALSHA of each is a NOSCRIPT + EVAL) and warms the isolate.
     await pool(WARM_UP_FLOWS, 1, () => runFlow(target, options.nextNumber(), clientIpFor(ip++)));
 
-    const before = await restStats();
-    const flows = await pool(options.flows, 1, () =>
-      runFlow(target, options.nextNumber(), clientIpFor(ip++)),
-    );
-    const after = await restStats();
+    const baselineTarget = workers.baselineUrl ? { ...target, workerUrl: workers.baselineUrl } : undefined;
+    if (baselineTarget) {
+      await pool(WARM_UP_FLOWS, 1, () => runFlow(baselineTarget, options.nextNumber(), clientIpFor(ip++)));
+    }
+    const flows: FlowResult[] = [];
+    const baselineFlows: FlowResult[] = [];
+    let roundTrips = 0;
+    for (let flow = 0; flow < options.flows; flow++) {
+      const before = await restStats();
+      flows.push(await runFlow(target, options.nextNumber(), clientIpFor(ip++)));
+      roundTrips += (await restStats()).requests - before.requests;
+      if (baselineTarget) {
+        baselineFlows.push(await runFlow(baselineTarget, options.nextNumber(), clientIpFor(ip++)));
+      }
+    }
     const sampleLogLines = workers.logLines.slice(-2);
 
     const idleBefore = workers.cpuNs();
@@ -158,12 +174,18 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
       row.unexpected += outcomes.filter((ok) => !ok).length;
       rows.set(endpoint, row);
     };
-    const endpoints = leanEndpoints(
-      target,
-      () => clientIpFor(ip++),
-      options.nextNumber,
-      options.cpuConcurrency,
-    );
+    const nextIp = () => clientIpFor(ip++);
+    const builds = [
+      { suffix: '', endpoints: leanEndpoints(target, nextIp, options.nextNumber, options.cpuConcurrency) },
+      ...(baselineTarget
+        ? [
+            {
+              suffix: ` (${options.baseline?.label ?? 'baseline'})`,
+              endpoints: leanEndpoints(baselineTarget, nextIp, options.nextNumber, options.cpuConcurrency),
+            },
+          ]
+        : []),
+    ];
     for (let round = 0; round < options.cpuRounds; round++) {
       await batch(
         'GET / (hello-world Worker)',
@@ -177,15 +199,19 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
         'GET /io?calls=2 (hello-world + 2 subrequests)',
         async () => (await drain(await fetch(`${workers.helloUrl}/io?calls=2`))) === 200,
       );
-      await batch('GET /health', endpoints.health);
-      const requested = await endpoints.prepareRequests(options.cpuCalls);
-      await batch('POST /otp/request', requested.request);
-      const verify = await requested.readCodes();
-      await batch('POST /otp/verify', verify);
+      for (const { suffix, endpoints } of builds) {
+        await batch(`GET /health${suffix}`, endpoints.health);
+        const requested = await endpoints.prepareRequests(options.cpuCalls);
+        await batch(`POST /otp/request${suffix}`, requested.request);
+        const verify = await requested.readCodes();
+        await batch(`POST /otp/verify${suffix}`, verify);
+      }
     }
     return {
       flows,
-      roundTripsPerFlow: (after.requests - before.requests) / options.flows,
+      baselineFlows,
+      baselineLabel: options.baseline?.label,
+      roundTripsPerFlow: roundTrips / options.flows,
       cpu: [...rows.values()],
       idleMsPerSecond,
       sampleLogLines,

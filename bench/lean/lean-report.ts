@@ -58,10 +58,10 @@ function spanRows(flows: FlowResult[]): SpanRow[] {
 }
 
 export const HELLO = 'GET / (hello-world Worker)';
-const IO_BASELINE: Readonly<Record<string, string>> = {
-  'POST /otp/verify': 'GET /io?calls=1 (hello-world + 1 store subrequest)',
-  'POST /otp/request': 'GET /io?calls=2 (hello-world + 2 subrequests)',
-};
+const IO_BASELINE: readonly [RegExp, string][] = [
+  [/^POST \/otp\/verify/, 'GET /io?calls=1 (hello-world + 1 store subrequest)'],
+  [/^POST \/otp\/request/, 'GET /io?calls=2 (hello-world + 2 subrequests)'],
+];
 
 /** Each round's figure minus the same round's baseline figure. */
 function minus(row: LeanCpuRow, baseline: LeanCpuRow | undefined): number[] {
@@ -70,7 +70,8 @@ function minus(row: LeanCpuRow, baseline: LeanCpuRow | undefined): number[] {
 
 function cpuFigures(row: LeanCpuRow, rows: LeanCpuRow[]) {
   const hello = rows.find((other) => other.endpoint === HELLO);
-  const io = rows.find((other) => other.endpoint === IO_BASELINE[row.endpoint]);
+  const ioName = IO_BASELINE.find(([pattern]) => pattern.test(row.endpoint))?.[1];
+  const io = rows.find((other) => other.endpoint === ioName);
   return { median: median(row.perRound), above: minus(row, hello), aboveIo: minus(row, io) };
 }
 
@@ -104,8 +105,8 @@ export interface LeanReportSettings {
 export function renderLean(result: LeanResult, settings: LeanReportSettings): string {
   const spread = (values: number[]) =>
     values.length === 0 ? '-' : `${Math.min(...values).toFixed(2)} – ${Math.max(...values).toFixed(2)}`;
-  const latency = (endpoint: 'request' | 'verify') => {
-    const samples = result.flows.flatMap((flow) =>
+  const latency = (endpoint: 'request' | 'verify', flows = result.flows, label: string = endpoint) => {
+    const samples = flows.flatMap((flow) =>
       endpoint === 'request'
         ? flow.requestStatus === 200
           ? [flow.requestMs]
@@ -116,7 +117,7 @@ export function renderLean(result: LeanResult, settings: LeanReportSettings): st
     );
     const p50 = percentile(samples, 50);
     const p99 = percentile(samples, 99);
-    return [endpoint, samples.length, ms(p50), ms(p99), (p99 / p50).toFixed(2)];
+    return [label, samples.length, ms(p50), ms(p99), (p99 / p50).toFixed(2)];
   };
   return [
     `Run with \`${settings.command}\`, Worker built from ${settings.source}.`,
@@ -154,11 +155,19 @@ export function renderLean(result: LeanResult, settings: LeanReportSettings): st
     '',
     '#### Latency at concurrency 1, and where it goes',
     '',
-    `${settings.flows} flows, one at a time; store round trips per flow ${result.roundTripsPerFlow.toFixed(2)} (REST server \`/__stats\`). Client time is Node's fetch end to end; the spans are the answer's \`Server-Timing\` (docs/observability.md): \`store\`, \`provider\` and \`siteverify\` are the time awaiting them, \`worker\` the rest of \`total\` (the Worker's own time, as its clock sees it), and the harness row is what neither the Worker nor its dependencies account for (the client, the sockets, workerd's scheduling).`,
+    `${settings.flows} flows, one at a time${result.baselineLabel === undefined ? '' : `, each followed by one on the ${result.baselineLabel} build (same workerd, same stack)`}; store round trips per flow ${result.roundTripsPerFlow.toFixed(2)} (REST server \`/__stats\`). Client time is Node's fetch end to end; the spans are the answer's \`Server-Timing\` (docs/observability.md): \`store\`, \`provider\` and \`siteverify\` are the time awaiting them, \`worker\` the rest of \`total\` (the Worker's own time, as its clock sees it), and the harness row is what neither the Worker nor its dependencies account for (the client, the sockets, workerd's scheduling).`,
     '',
     markdownTable(
       ['endpoint', 'answers 200', 'p50 ms', 'p99 ms', 'p99 / p50'],
-      [latency('request'), latency('verify')],
+      [
+        latency('request'),
+        latency('verify'),
+        ...(result.baselineLabel === undefined
+          ? []
+          : (['request', 'verify'] as const).map((endpoint) =>
+              latency(endpoint, result.baselineFlows, `${endpoint} (${result.baselineLabel})`),
+            )),
+      ],
     ),
     '',
     markdownTable(

@@ -13,6 +13,8 @@ import { compatibility } from './wrangler-vars.ts';
 
 export interface LeanWorkers {
   otpEdgeUrl: string;
+  /** The baseline build's (`baseline`), when one was given. */
+  baselineUrl: string | undefined;
   helloUrl: string;
   /** workerd's process id (both Workers run in it). */
   pid: number;
@@ -25,6 +27,8 @@ export interface LeanWorkers {
 
 export interface LeanWorkersOptions {
   otpEdge: BuiltWorker;
+  /** Another build of otp-edge (an older commit), run beside it with the same bindings. */
+  baseline?: BuiltWorker | undefined;
   hello: BuiltWorker;
   /** otp-edge's vars and secrets, all as plain text bindings. */
   bindings: Record<string, string>;
@@ -51,6 +55,9 @@ export async function startLeanWorkers(options: LeanWorkersOptions): Promise<Lea
       workers: [
         { ...worker('otp-edge', options.otpEdge), bindings: options.bindings },
         { ...worker('hello', options.hello), bindings: options.helloBindings },
+        ...(options.baseline
+          ? [{ ...worker('otp-edge-baseline', options.baseline), bindings: options.bindings }]
+          : []),
       ],
       ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
       handleStructuredLogs: (log) => {
@@ -61,6 +68,9 @@ export async function startLeanWorkers(options: LeanWorkersOptions): Promise<Lea
   await miniflare.ready;
   const otpEdgeUrl = (await miniflare.unsafeGetDirectURL('otp-edge')).href.replace(/\/$/, '');
   const helloUrl = (await miniflare.unsafeGetDirectURL('hello')).href.replace(/\/$/, '');
+  const baselineUrl = options.baseline
+    ? (await miniflare.unsafeGetDirectURL('otp-edge-baseline')).href.replace(/\/$/, '')
+    : undefined;
   const workerd = processTree(process.pid).find((child) => child.name === 'workerd');
   if (!workerd) {
     await miniflare.dispose();
@@ -68,6 +78,7 @@ export async function startLeanWorkers(options: LeanWorkersOptions): Promise<Lea
   }
   return {
     otpEdgeUrl,
+    baselineUrl,
     helloUrl,
     pid: workerd.pid,
     cpuNs: () => threadCpuNs(workerd.pid),
