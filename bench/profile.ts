@@ -67,7 +67,7 @@ async function main() {
   const sections: string[] = [
     `Run with \`npm run bench:profile${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
     '',
-    ...machineLines('(not used)'),
+    ...machineLines('(a throwaway redis-server)', 'the Worker in workerd through Miniflare (lean harness)'),
     `- The production build unminified (\`wrangler deploy --dry-run --minify=false\`) in the lean harness; ${calls} calls per endpoint at concurrency ${CONCURRENCY}; V8's sampling profiler through workerd's inspector (Miniflare \`inspectorPort\`), every 100 µs. Self time per call: the samples whose top frame is in that module or function, divided by the calls; \`(native)\` frames are the runtime's own (Web Crypto, fetch, JSON, regular expressions, GC). Profiling slows everything down alike: read the shares.`,
   ];
   for (const { endpoint, profile } of profiles) {

@@ -123,7 +123,7 @@ async function leanPart() {
     const markdown = renderLean(result, {
       ...settings,
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: machineLines('(see the load benchmark)'),
+      machine: machineLines('(a throwaway redis-server)', 'the Worker in workerd through Miniflare (lean harness)'),
       source: checkout ? `commit \`${checkout.commit}\`` : 'the working tree',
       bundleGzipKiB: gzipKiBOf(otpEdge.source()),
     });

@@ -12,6 +12,7 @@
  *   the spread over the rounds says how noisy the figure is.
  */
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RedisRestStats } from '../../local/redis-rest/server.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { generateOtpSecret, generateReceiptKey } from '../../scripts/keygen.ts';
@@ -49,6 +50,12 @@ export interface LeanResult {
   /** The baseline build's flows, each run right after the same-numbered flow above. */
   baselineFlows: FlowResult[];
   baselineLabel: string | undefined;
+  /**
+   * This process's event-loop delay over the flows (ms): the client, the REST server and the
+   * Plivo sandbox all run on it, so a late timer here is a late store or provider answer and a
+   * late client, whatever the Worker did.
+   */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** REST server requests per flow at concurrency 1. */
   roundTripsPerFlow: number;
   cpu: LeanCpuRow[];
@@ -144,6 +151,8 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
     if (baselineTarget) {
       await pool(WARM_UP_FLOWS, 1, () => runFlow(baselineTarget, options.nextNumber(), clientIpFor(ip++)));
     }
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const flows: FlowResult[] = [];
     const baselineFlows: FlowResult[] = [];
     let roundTrips = 0;
@@ -155,6 +164,12 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
         baselineFlows.push(await runFlow(baselineTarget, options.nextNumber(), clientIpFor(ip++)));
       }
     }
+    loopDelay.disable();
+    const eventLoopDelayMs = {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    };
     const sampleLogLines = workers.logLines.slice(-2);
 
     const idleBefore = workers.cpuNs();
@@ -211,6 +226,7 @@ export async function runLeanBench(options: LeanOptions): Promise<LeanResult> {
       flows,
       baselineFlows,
       baselineLabel: options.baseline?.label,
+      eventLoopDelayMs,
       roundTripsPerFlow: roundTrips / options.flows,
       cpu: [...rows.values()],
       idleMsPerSecond,

@@ -80,6 +80,10 @@ export function leanConsoleLines(result: LeanResult): string[] {
     const { median: perCall, above, aboveIo } = cpuFigures(row, result.cpu);
     return `lean: ${row.endpoint}: workerd ${perCall.toFixed(3)} ms CPU/call${row.endpoint === HELLO ? '' : `, above hello-world ${median(above).toFixed(3)} (rounds ${above.map((value) => value.toFixed(2)).join(' ')})`}${aboveIo.length > 0 ? `, above hello-world with the same subrequests ${median(aboveIo).toFixed(3)}` : ''}, unexpected ${row.unexpected}`;
   });
+  const loop = result.eventLoopDelayMs;
+  lines.push(
+    `lean: bench process event-loop delay during the flows: p50 ${loop.p50.toFixed(1)} p99 ${loop.p99.toFixed(1)} max ${loop.max.toFixed(1)} ms`,
+  );
   for (const row of spanRows(result.flows)) {
     lines.push(
       `lean: c=1 ${row.endpoint} ${row.span}: p50 ${ms(percentile(row.samples, 50))} p99 ${ms(percentile(row.samples, 99))} ms`,
@@ -169,6 +173,8 @@ export function renderLean(result: LeanResult, settings: LeanReportSettings): st
             )),
       ],
     ),
+    '',
+    `The bench process (client, REST server, Plivo sandbox: one Node event loop) ran its timers late by p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms over the flows (\`monitorEventLoopDelay\`): a late timer there is a late store answer (the REST server's emulated latency is a timer), a late SMS answer and a late client, whatever the Worker did.`,
     '',
     markdownTable(
       ['endpoint', 'span', 'p50 ms', 'p99 ms', 'max ms'],
