@@ -123,7 +123,10 @@ async function leanPart() {
     const markdown = renderLean(result, {
       ...settings,
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: machineLines('(a throwaway redis-server)', 'the Worker in workerd through Miniflare (lean harness)'),
+      machine: machineLines(
+        '(a throwaway redis-server)',
+        'the Worker in workerd through Miniflare (lean harness)',
+      ),
       source: checkout ? `commit \`${checkout.commit}\`` : 'the working tree',
       bundleGzipKiB: gzipKiBOf(otpEdge.source()),
     });
@@ -244,7 +247,7 @@ async function wranglerDevPart() {
   const file = resultsDestination(values);
   if (file) {
     writeSection('Load benchmark', markdown, {
-      keepOnly: ['Soak', 'SMS pumping', 'Lean harness'],
+      keepOnly: ['Soak', 'SMS pumping', 'Lean harness', 'Event webhooks'],
       first: true,
       file,
     });
