@@ -80,11 +80,18 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), c.get('afterResponse'), {
-        queue: c.env.EVENTS,
-        // The default app's; identifyCaller swaps in another app's services for its API keys (docs/apps.md).
-        appId: DEFAULT_APP_ID,
-      }),
+      createServices(
+        loaded.config,
+        runtime,
+        operatorLog(c.get('log')),
+        c.get('afterResponse'),
+        {
+          queue: c.env.EVENTS,
+          // The default app's; identifyCaller swaps in another app's services for its API keys (docs/apps.md).
+          appId: DEFAULT_APP_ID,
+        },
+        c.get('timings'),
+      ),
     );
     await next();
   });

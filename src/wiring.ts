@@ -11,10 +11,11 @@ import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
-import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createStoreCalls, type RoundTripCounter, type StoreCalls } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationSnapshots } from './adapters/upstash/verification-snapshots.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
@@ -33,10 +34,19 @@ import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import {
+  type CallAnswerChannel,
+  type Clock,
+  type DependencyTimer,
+  type HumanCheck,
+  type OperatorLog,
+  type RandomSource,
+  untimed,
+} from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { timedDelivery, timedHumanCheck } from './otp/timed-ports.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
@@ -143,9 +153,11 @@ export function createServices(
     queue: undefined,
     appId: DEFAULT_APP_ID,
   },
+  /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
+  timer: DependencyTimer = untimed,
   /** Another app's services of the same request share these (forApp). */
   shared:
-    | { roundTrips: RoundTripCounter; redis: ReturnType<typeof createRedisClient> }
+    | { roundTrips: RoundTripCounter; calls: StoreCalls; redis: () => ReturnType<typeof createRedisClient> }
     | undefined = undefined,
 ): Services {
   const { clock, random } = runtime;
@@ -155,8 +167,16 @@ export function createServices(
   const roundTrips: RoundTripCounter = shared?.roundTrips ?? { storeRoundTrips: 0 };
   // Per-app stats only where there are apps: an app's own config, or the default one's with APPS.
   const countApps = config.apps.size > 0 || shared !== undefined;
-  const redis = shared?.redis ?? createRedisClient(storeSettings);
-  const calls = createStoreCalls(redis, roundTrips);
+  // Scripts (every call but the readers' pipelines and hashes) go through the lean client; the
+  // @upstash/redis client is built only when a reader needs it.
+  const calls = shared?.calls ?? createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
+  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+  const redis =
+    shared?.redis ??
+    (() => {
+      pipelineClient ??= createRedisClient(storeSettings);
+      return pipelineClient;
+    });
   const sealing = sealingFor(config, runtime);
   const queue = events.queue;
   const services: Services = {
@@ -166,7 +186,11 @@ export function createServices(
       const appConfig = configOfApp(config, app);
       return (
         appConfig &&
-        createServices(appConfig, runtime, log, waitUntil, { queue, appId: app }, { roundTrips, redis })
+        createServices(appConfig, runtime, log, waitUntil, { queue, appId: app }, timer, {
+          roundTrips,
+          calls,
+          redis,
+        })
       );
     },
     events: queue
@@ -183,7 +207,8 @@ export function createServices(
     eventQueue: eventQueueOrNone(queue),
     deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     roundTrips,
-    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    humanCheck:
+      config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
     ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
@@ -206,10 +231,13 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    delivery: createPlivoCodeDelivery(
-      createPlivoMessageSender(plivo, log),
-      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-      plivo.whatsApp !== undefined,
+    delivery: timedDelivery(
+      createPlivoCodeDelivery(
+        createPlivoMessageSender(plivo, log),
+        plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+        plivo.whatsApp !== undefined,
+      ),
+      timer,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
@@ -254,7 +282,7 @@ export function createEventServices(
     webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
     counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
     snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
-    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    deadEvents: createUpstashDeadEvents(() => redis, calls, keyPrefix),
     queue: eventQueueOrNone(queue),
     verificationIds: sealingFor(config, runtime).ids,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),

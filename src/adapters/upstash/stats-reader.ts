@@ -24,13 +24,18 @@ const APP_FIELD =
   /^@([a-z][a-z0-9_-]{0,15}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
-export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
+/** `redis`: built on first use (only GET /admin/stats reads through a pipeline). */
+export function createUpstashStatsReader(
+  redis: () => Redis,
+  calls: StoreCalls,
+  keyPrefix: string,
+): StatsReader {
   return {
     async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
       const apps = new Map<string, AppCounters>();
       const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map(), apps };
       if (hourBuckets.length === 0) return read;
-      const pipeline = redis.pipeline();
+      const pipeline = redis().pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
       const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
       for (const [index, hash] of hashes.entries()) {
