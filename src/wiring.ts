@@ -17,6 +17,8 @@ import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-
 import type { Config } from './config/config.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
+import { staticRoutePlan } from './otp/code-provider.ts';
+import { createRoutedDelivery } from './otp/deliver-along-route.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
@@ -132,10 +134,17 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    delivery: createPlivoCodeDelivery(
-      createPlivoMessageSender(plivo, log),
-      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-      plivo.whatsApp !== undefined,
+    delivery: createRoutedDelivery(
+      // The providers this deployment has settings for; routes (config.routes) order them.
+      [
+        createPlivoCodeDelivery(
+          createPlivoMessageSender(plivo, log),
+          plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+          plivo.whatsApp !== undefined,
+        ),
+      ],
+      staticRoutePlan(config.routes),
+      log,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,

@@ -134,6 +134,14 @@ export const configSchema = z
      */
     PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
     /**
+     * Which providers carry SMS codes, per country, in order (src/config/provider-routes.ts):
+     * `*:plivo,twilio;IN:twilio,plivo`. The next provider is tried, with the same code, when one
+     * refuses the destination or the account, answers 5xx or times out. Default `*:plivo`.
+     */
+    SMS_ROUTES: optionalText,
+    /** As SMS_ROUTES, for code calls. Default `*:plivo`. */
+    VOICE_ROUTES: optionalText,
+    /**
      * Languages the SMS may be written in: `*` (default: every template that fits one segment with
      * these settings) or a list of tags (`en,es,fr`) that must each fit. English is always on.
      */

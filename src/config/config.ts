@@ -1,15 +1,19 @@
 import { type ApiKeyDigest, conflictingAudiences, digestApiKeys } from '../auth/api-keys.ts';
 import type { AllowedCountries } from '../otp/allowed-countries.ts';
+import type { Channel } from '../otp/channel.ts';
+import type { ProviderRoutes } from '../otp/code-provider.ts';
 import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
+import type { ProviderId } from '../otp/provider-id.ts';
 import { parseTestNumbers, type TestNumbers } from '../otp/test-numbers.ts';
 import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/audience.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
+import { checkRoutes, DEFAULT_ROUTE, parseChannelRoute } from './provider-routes.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
@@ -43,6 +47,8 @@ export interface Config {
      */
     readonly voice: { readonly src: string; readonly answerBaseUrl: string } | undefined;
   };
+  /** SMS_ROUTES and VOICE_ROUTES: which providers each country's codes go through, in order. */
+  readonly routes: ProviderRoutes;
   /** VOICE_TO_FIXED_LINES: code calls may go to fixed lines. */
   readonly voiceToFixedLines: boolean;
   readonly message: OtpMessageSettings;
@@ -167,7 +173,11 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
 
+  const routes = parseRoutes(raw);
+  if (!routes.ok) problems.push(...routes.problems);
+
   if (
+    !routes.ok ||
     !signingKey.ok ||
     !previousKeys.ok ||
     !access.ok ||
@@ -227,6 +237,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
           ? { src: raw.PLIVO_VOICE_SRC, answerBaseUrl: `${raw.PUBLIC_BASE_URL}${VOICE_ANSWER_PATH}` }
           : undefined,
     },
+    routes: routes.routes,
     voiceToFixedLines: raw.VOICE_TO_FIXED_LINES,
     message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
@@ -272,6 +283,44 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     },
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+const ROUTE_VARIABLES: Readonly<Record<Channel, string>> = {
+  sms: 'SMS_ROUTES',
+  voice: 'VOICE_ROUTES',
+  whatsapp: 'WhatsApp (Plivo only)',
+};
+
+/** SMS_ROUTES and VOICE_ROUTES, each provider configured and each country's channel carried. */
+function parseRoutes(
+  raw: RawConfig,
+): { ok: true; routes: ProviderRoutes } | { ok: false; problems: string[] } {
+  const sms = parseChannelRoute('SMS_ROUTES', raw.SMS_ROUTES);
+  const voice = parseChannelRoute('VOICE_ROUTES', raw.VOICE_ROUTES);
+  const whatsapp = parseChannelRoute('WhatsApp', DEFAULT_ROUTE);
+  if (!sms.ok || !voice.ok || !whatsapp.ok) {
+    return {
+      ok: false,
+      problems: [sms, voice, whatsapp].flatMap((parse) => (parse.ok ? [] : parse.problems)),
+    };
+  }
+  const routes: ProviderRoutes = { sms: sms.route, voice: voice.route, whatsapp: whatsapp.route };
+  const offered = providerChannels(raw);
+  const problems = checkRoutes(
+    routes,
+    ROUTE_VARIABLES,
+    (provider, channel) => offered[provider].has(channel),
+    (provider) => offered[provider].size > 0,
+  );
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, routes };
+}
+
+/** The channels each provider has settings for; none: the provider is not configured. */
+function providerChannels(raw: RawConfig): Record<ProviderId, ReadonlySet<Channel>> {
+  const plivo = new Set<Channel>(['sms']);
+  if (raw.PLIVO_WHATSAPP_SRC && raw.PLIVO_WHATSAPP_TEMPLATE) plivo.add('whatsapp');
+  if (raw.PLIVO_VOICE_SRC && raw.PUBLIC_BASE_URL) plivo.add('voice');
+  return { plivo, twilio: new Set() };
 }
 
 // Workers hand the same `env` object to every request of an isolate, so this parses once per

@@ -1,5 +1,6 @@
 import type { HourlyCounters } from '../stats/counters.ts';
 import type { Channel } from './channel.ts';
+import type { ProviderId } from './provider-id.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -89,14 +90,37 @@ export type CodeDispatch =
 export type DeliveryResult =
   /** `messageId`: the provider's id for the message (Plivo's MessageUUID), when its answer had one. */
   | { kind: 'accepted'; messageId: string | undefined }
-  | { kind: 'rejected'; status: number }
+  /**
+   * `retryElsewhere`: the provider refused the destination or the account (geo permissions, a
+   * sender it will not use there, credentials), not the message: another provider may take it.
+   * False for what no provider would take (an invalid number, a recipient who unsubscribed).
+   */
+  | { kind: 'rejected'; status: number; retryElsewhere: boolean }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
-/** Sends codes over the channels this deployment has settings for. */
+/** One provider's answer to one send, in the order the route tried them. */
+export interface ProviderAttempt {
+  provider: ProviderId;
+  result: DeliveryResult;
+}
+
+/**
+ * What became of a send along its route: `result` is the last provider's answer (`provider`),
+ * `attempts` every answer, the last included. Undefined `provider`: no provider on the route
+ * offers the channel (config validation keeps this from happening), nothing was sent.
+ */
+export interface RoutedDelivery {
+  result: DeliveryResult;
+  provider: ProviderId | undefined;
+  attempts: readonly ProviderAttempt[];
+}
+
+/** Sends codes over the channels this deployment has settings for, along each country's route. */
 export interface CodeDelivery {
-  /** False when the deployment lacks the channel's settings (sender, template, public URL). */
+  /** False when no provider has the channel's settings (sender, template, public URL). */
   offers(channel: Channel): boolean;
-  deliver(dispatch: CodeDispatch): Promise<DeliveryResult>;
+  /** `country`: the recipient's, which picks the route (SMS_ROUTES, VOICE_ROUTES). */
+  deliver(dispatch: CodeDispatch, country: string): Promise<RoutedDelivery>;
 }
 
 /**
@@ -115,6 +139,8 @@ export interface SentMessageLog {
 
 export interface SentMessage {
   messageId: string;
+  /** Who sent it: only that provider's signed reports count for it. */
+  provider: ProviderId;
   /** The verification the message carries the code of: its status shows the delivery status. */
   verificationTag: string;
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
@@ -410,8 +436,10 @@ export interface InboundCallback {
  * to find the country and then dropped: neither the store nor the log ever sees it.
  */
 export interface DeliveryReport {
-  /** Lower-case UUID; it becomes part of store keys, so its shape is checked strictly. */
+  /** Lower-case UUID (Plivo) or SID (Twilio); it becomes part of store keys, so its shape is checked strictly. */
   messageUuid: string;
+  /** The provider whose signature vouched for the report: it must be the message's sender. */
+  provider: ProviderId;
   /** Orders the callbacks of one message; a lower one never overwrites a higher one. */
   sequence: number;
   /** The provider's status (`queued`, `sent`, `delivered`, `failed`, `undelivered`, ...), lower case. */

@@ -27,12 +27,15 @@ export async function sendIssuedCode(
   tracking: { verificationTag: string; country: string },
   deps: SendIssuedCodeDeps,
 ): Promise<IssuedCodeSent> {
-  const result = await deps.delivery.deliver(dispatch);
+  // Along the country's route: a provider that refuses the destination or cannot answer is
+  // followed by the next one, with this same code (./deliver-along-route.ts).
+  const { result, provider } = await deps.delivery.deliver(dispatch, tracking.country);
   switch (result.kind) {
     case 'accepted':
-      if (result.messageId !== undefined) {
+      if (result.messageId !== undefined && provider !== undefined) {
         deps.sentMessages?.remember({
           messageId: result.messageId,
+          provider,
           ...tracking,
           sentAtMs: deps.clock.nowMs(),
         });

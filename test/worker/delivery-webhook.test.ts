@@ -78,8 +78,16 @@ async function statsOfHour(app: TestApp) {
 }
 
 /** Keys and values only: TTLs tick down between two dumps. */
+/** Every key and value; a hash as its fields, since Redis may iterate a hash in any order. */
 async function contentOf(app: TestApp) {
-  return (await dumpRedis(prefixOf(app))).map(({ key, value }) => ({ key, value }));
+  return (await dumpRedis(prefixOf(app))).map(({ key, type, value }) => ({
+    key,
+    value: type === 'hash' ? fieldsOfHash(value as string[]) : value,
+  }));
+}
+
+function fieldsOfHash(flat: readonly string[]): Record<string, string | undefined> {
+  return Object.fromEntries(flat.flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])));
 }
 
 /**
@@ -100,7 +108,13 @@ async function trackAsSent(app: TestApp, messageId: string) {
     prefixOf(app),
     (promise) => pending.push(promise),
     { detail: (text) => failures.push(text) },
-  ).remember({ messageId, verificationTag: 'no-such-verification', country: 'US', sentAtMs: NOW });
+  ).remember({
+    messageId,
+    provider: 'plivo',
+    verificationTag: 'no-such-verification',
+    country: 'US',
+    sentAtMs: NOW,
+  });
   await Promise.all(pending);
   expect(failures).toEqual([]);
 }
@@ -342,10 +356,12 @@ describe('only messages this service sent and still tracks count', () => {
     const fields = Object.fromEntries(
       ((record?.value ?? []) as string[]).flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])),
     );
-    // `v` names the verification's record (by the id's HMAC tag, so no number and no id either).
+    // `v` names the verification's record (by the id's HMAC tag, so no number and no id either);
+    // `p` the provider that sent it, whose signed reports alone count for it.
     expect(fields).toEqual({
       country: 'US',
       sentAt: String(NOW),
+      p: 'plivo',
       v: expect.stringMatching(new RegExp(`^${prefixOf(app)}verification:[A-Za-z0-9_-]{43}$`)),
     });
     const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key);

@@ -33,6 +33,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
         STATS_TTL_SECONDS,
         report.messageUuid,
         options.nowMs,
+        report.provider,
       ]);
       const [kind, value] = parseScriptReply(Array.isArray(reply) ? reply.slice(0, 2) : reply);
       const fallback = pendingFallback(reply);

@@ -10,10 +10,11 @@
  * ARGV[5] TTL (s) of the nonce marker
  * ARGV[6] final outcome to count, `delivered` or `failed` ('' = not a final status)
  * ARGV[7] TTL (s) of the stats hash   ARGV[8] the message's MessageUUID   ARGV[9] now (epoch ms)
+ * ARGV[10] the provider whose signature vouched for the report
  * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0},
  *         the first three followed by {fallback ticket, sealed binding} when a call is owed (below)
  *
- * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
+ * The delivery record is the gate, and only for the provider that sent the message (`p`): track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
  * expired) nothing is read further and nothing is written, so no TTL running out can make an old
  * callback count again. Seen markers expire a second before the record (its remaining PTTL less
@@ -56,6 +57,10 @@ local function answer(kind, value)
 end
 local remaining_ms = redis.call('PTTL', KEYS[2])
 if remaining_ms == -2 then
+  return {'untracked', 0}
+end
+-- Only the provider that sent the message reports on it (records from before 'p' was kept: Plivo's).
+if (redis.call('HGET', KEYS[2], 'p') or 'plivo') ~= ARGV[10] then
   return {'untracked', 0}
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
