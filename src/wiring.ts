@@ -7,6 +7,7 @@ import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
+import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
@@ -125,7 +126,12 @@ export function createServices(
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    admission: createUpstashSendAdmission(calls, {
+      keyPrefix,
+      rates: rateLimits.send,
+      guard,
+      routing: config.routing,
+    }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
@@ -153,8 +159,11 @@ export function createServices(
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
-      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)
+      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing)
       : undefined,
+    routes: config.routes,
+    routing: config.routing,
+    providerHealth: createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader({
           signedUrl: plivo.statusCallbackUrl,

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_IPV6_CLIENT_PREFIX, MIN_IPV6_CLIENT_PREFIX } from '../net/client-network.ts';
 import { FRAUD_GUARD_MODES } from '../otp/fraud-guard-policy.ts';
+import { ROUTING_MODES } from '../otp/routing/routing-policy.ts';
 import { GUARD_WINDOW_PATTERN, RATE_PATTERN } from './rate.ts';
 import './zod-messages.ts';
 
@@ -263,6 +264,35 @@ export const configSchema = z
      * genuine traffic verifies 60-80 %, pumping next to none (docs/sms-pumping.md).
      */
     PUMPING_VERIFY_RATE_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.2),
+
+    /**
+     * How a send's providers are ordered (docs/routing.md). `static` (default): each country's
+     * route as configured. `adaptive`: the route's providers with ROUTING_MIN_EVIDENCE sends in
+     * ROUTING_WINDOW are ordered by observed conversion (verified per sent), and
+     * ROUTING_EXPLORATION of the sends try another provider first.
+     */
+    ROUTING: z._default(z.enum(ROUTING_MODES), 'static'),
+    /** The sliding window conversion is counted over (10m-1d, default 1h): shorter reacts faster on less evidence. */
+    ROUTING_WINDOW: z._default(
+      z.string().check(z.regex(GUARD_WINDOW_PATTERN, 'must be a duration from 10m to 1d, like 1h or 30m')),
+      '1h',
+    ),
+    /**
+     * Codes a provider must have sent in a country, channel and window before its conversion may
+     * reorder the route (default 20): with 20 sends, a 30-point gap in conversion is well outside
+     * chance; fewer would let a handful of abandoned sign-ups (or an attacker's) move traffic.
+     */
+    ROUTING_MIN_EVIDENCE: integer(1, 100_000, 20),
+    /** Share of sends (0-0.5, default 0.05) that try another provider first, so a recovered one is noticed. */
+    ROUTING_EXPLORATION: z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.5)), 0.05),
+    /** A provider's breaker counts its requests in windows of this many seconds (5-3600, default 60). */
+    BREAKER_WINDOW_SECONDS: integer(5, 3600, 60),
+    /** Requests in the window before the breaker may open (1-10,000, default 10): one timeout is no outage. */
+    BREAKER_MIN_REQUESTS: integer(1, 10_000, 10),
+    /** Share of the window's requests (0.5-1, default 0.5) that were errors or timeouts: then it opens. */
+    BREAKER_ERROR_SHARE: z._default(z.coerce.number().check(z.minimum(0.5), z.maximum(1)), 0.5),
+    /** How long an open breaker skips its provider (1-3600 s, default 30); then its next answer closes or reopens it. */
+    BREAKER_PAUSE_SECONDS: integer(1, 3600, 30),
 
     /**
      * Secret. Comma-separated API keys of server callers (each 24-256 characters of

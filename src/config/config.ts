@@ -7,6 +7,7 @@ import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
 import type { ProviderId } from '../otp/provider-id.ts';
+import type { RoutingPolicy } from '../otp/routing/routing-policy.ts';
 import { parseTestNumbers, type TestNumbers } from '../otp/test-numbers.ts';
 import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/audience.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
@@ -72,6 +73,8 @@ export interface Config {
   readonly guard: FraudGuardPolicy;
   /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
   readonly pumping: PumpingThresholds;
+  /** How a send's providers are ordered, and when a provider's breaker opens (ROUTING*, BREAKER_*). */
+  readonly routing: RoutingPolicy;
   readonly receipt: ReceiptSettings & {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
@@ -267,6 +270,18 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       trustedBase: raw.FRAUD_GUARD_TRUSTED_BASE,
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
+    routing: {
+      mode: raw.ROUTING,
+      windowSeconds: parseDurationSeconds(raw.ROUTING_WINDOW),
+      minEvidence: raw.ROUTING_MIN_EVIDENCE,
+      exploration: raw.ROUTING_EXPLORATION,
+      breaker: {
+        windowSeconds: raw.BREAKER_WINDOW_SECONDS,
+        minRequests: raw.BREAKER_MIN_REQUESTS,
+        errorShare: raw.BREAKER_ERROR_SHARE,
+        pauseSeconds: raw.BREAKER_PAUSE_SECONDS,
+      },
+    },
     receipt: {
       signingKey: signingKey.key,
       previousPublicKeys: previousKeys.keys,

@@ -23,9 +23,9 @@ export function createRoutedDelivery(
   const byId = new Map<ProviderId, CodeProvider>(providers.map((provider) => [provider.id, provider]));
   return {
     offers: (channel) => providers.some((provider) => provider.offers(channel)),
-    async deliver(dispatch, country): Promise<RoutedDelivery> {
+    async deliver(dispatch, country, order): Promise<RoutedDelivery> {
       const attempts: ProviderAttempt[] = [];
-      for (const id of plan.order(dispatch.channel, country)) {
+      for (const id of order ?? plan.order(dispatch.channel, country)) {
         const provider = byId.get(id);
         if (!provider?.offers(dispatch.channel)) continue;
         const result = await provider.deliver(dispatch);

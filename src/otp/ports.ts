@@ -1,6 +1,7 @@
 import type { HourlyCounters } from '../stats/counters.ts';
 import type { Channel } from './channel.ts';
 import type { ProviderId } from './provider-id.ts';
+import type { RouteEvidence } from './routing/route-evidence.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -119,8 +120,26 @@ export interface RoutedDelivery {
 export interface CodeDelivery {
   /** False when no provider has the channel's settings (sender, template, public URL). */
   offers(channel: Channel): boolean;
-  /** `country`: the recipient's, which picks the route (SMS_ROUTES, VOICE_ROUTES). */
-  deliver(dispatch: CodeDispatch, country: string): Promise<RoutedDelivery>;
+  /**
+   * `country`: the recipient's, which picks the route (SMS_ROUTES, VOICE_ROUTES). `order`: the
+   * providers to try instead, first to last (ROUTING=adaptive's order, open breakers last, or a
+   * failover's route without the provider that failed; src/otp/routing/).
+   */
+  deliver(dispatch: CodeDispatch, country: string, order?: readonly ProviderId[]): Promise<RoutedDelivery>;
+}
+
+/** One provider's answer to one send, as its breaker counts it: `ok` false for a timeout, a network error or a 5xx. */
+export interface ProviderAnswer {
+  provider: string;
+  ok: boolean;
+}
+
+/**
+ * The providers' breakers (docs/routing.md), counted after the response: the answers of a send
+ * that no provider accepted (an accepted send's answers ride with its tracking, SentMessageLog).
+ */
+export interface ProviderHealthLog {
+  note(answers: readonly ProviderAnswer[], nowMs: number): void;
 }
 
 /**
@@ -141,6 +160,10 @@ export interface SentMessage {
   messageId: string;
   /** Who sent it: only that provider's signed reports count for it. */
   provider: ProviderId;
+  /** The channel it went out on: its route's conversion cells are the channel's. */
+  channel: Channel;
+  /** Every provider answer of the send, the accepting one last: counted in their breakers. */
+  answers: readonly ProviderAnswer[];
   /** The verification the message carries the code of: its status shows the delivery status. */
   verificationTag: string;
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
@@ -326,6 +349,11 @@ export interface SendRequest {
   nowMs: number;
   /** The UTC hour the send and any refusal are counted in (`stats`). */
   hourBucket: string;
+  /**
+   * The providers of the route for this country and channel, as configured: the admission reads
+   * their conversion cells and breakers (docs/routing.md). Empty: nothing is read.
+   */
+  routeProviders?: readonly string[] | undefined;
 }
 
 /**
@@ -351,7 +379,13 @@ export interface IssuedSend {
  * (`number`), or this client network reached its own cap on the number (`client`).
  */
 export type AdmissionOutcome =
-  | { kind: 'issued'; issued: IssuedSend; shadowRefusal: SendScope | undefined }
+  | {
+      kind: 'issued';
+      issued: IssuedSend;
+      shadowRefusal: SendScope | undefined;
+      /** The route's conversion and breakers, read in the same step (SendRequest.routeProviders). */
+      route: RouteEvidence;
+    }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   /** `byGuard`: the guard's cells refused (a challenge may open them), not a plain limit. */
@@ -370,8 +404,12 @@ export type ReissueOutcome =
 
 export type ReissueMode =
   | { by: 'user'; fallbackDelaySeconds: number }
-  /** `auto` after a failed SMS: `not_found` unless the verification still holds its ticket. */
-  | { by: 'service' };
+  /**
+   * `auto` after a failed SMS, or the failover to the route's next provider after a failed report
+   * (`failover`, counted apart in the stats): `not_found` unless the verification still holds its
+   * ticket.
+   */
+  | { by: 'service'; failover?: boolean };
 
 /**
  * May one more SMS go out? Failure cap, cooldown, every limit and budget, and the issue of the
@@ -484,8 +522,9 @@ export type DeliveryRecordOutcome =
   | { kind: 'untracked' };
 
 /**
- * An `auto` verification whose SMS the provider reported failed (or undelivered), still pending,
- * unexpired, and not switched yet: the service owes it a call. Returned with every report of that
+ * A verification with a fallback ticket (`auto`'s call, or a failover to the route's next
+ * provider) whose SMS the provider reported failed (or undelivered), still pending, unexpired,
+ * and not switched yet: the service owes it its fallback. Returned with every report of that
  * message until the call is admitted (which takes the ticket), so a report answered 503 because
  * the call could not be placed yet is retried by the provider and the call is not lost.
  */
@@ -494,6 +533,8 @@ export interface PendingFallback {
   ticket: string;
   /** The verification's sealed binding: the number, and the channel the code went out on. */
   sealedBinding: string;
+  /** The provider whose report said failed: a failover skips it. */
+  failedProvider: string;
 }
 
 export interface RecordDeliveryOptions {

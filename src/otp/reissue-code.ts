@@ -1,6 +1,7 @@
 import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
+import { providersOnRoute } from './code-provider.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { generateCode } from './generate-code.ts';
 import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
@@ -10,6 +11,7 @@ import { refusedNumberType } from './number-for-channel.ts';
 import { sendTerms } from './otp-policy.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
 import type { RequestCodeDeps } from './request-code.ts';
+import { sendOrder } from './routing/send-order.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber } from './test-numbers.ts';
 
@@ -49,11 +51,14 @@ export async function reissueCode(
   mode: ReissueMode,
   guard: GuardPass,
   deps: RequestCodeDeps,
+  /** A failover's provider whose report said failed: the new code goes through the others. */
+  failedProvider?: string,
 ): Promise<ReissueCodeOutcome> {
   const { policy } = deps;
   const { verificationId, ref, binding, networkTag } = verification;
   const { e164 } = binding;
-  if (binding.channel === channel) {
+  const failover = mode.by === 'service' && mode.failover === true;
+  if (binding.channel === channel && !failover) {
     // The same channel again is a resend, which the cooldown governs (POST /otp/request).
     return { kind: 'invalid_binding', field: 'channel', problem: `the code already went out by ${channel}` };
   }
@@ -78,6 +83,11 @@ export async function reissueCode(
     binding.transaction && deps.hasher.transactionTag(ref.verificationTag, binding.transaction),
   ]);
   const standing = await sendStanding(guard, deps.hasher);
+  const configured = providersOnRoute(deps.routes, channel, ref.country).filter(
+    (provider) => provider !== failedProvider,
+  );
+  // A route with no other provider has nothing to fail over to (a ticket from an older route).
+  if (failover && configured.length === 0) return { kind: 'not_found' };
   const admission = await deps.admission.reissue(
     {
       phoneTag: ref.phoneTag,
@@ -90,13 +100,18 @@ export async function reissueCode(
       cells: { channel, country: ref.country, rangeTag, block: numberBlock(e164) },
       standing,
       ...sendTerms(policy, nowMs),
+      routeProviders: binding.testNumber ? [] : configured,
     },
     mode,
   );
   const challenge = challengeInstead(admission, standing);
   if (challenge) return challenge;
   if (admission.kind !== 'issued') return admission;
-  deps.log.detail(`channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`);
+  deps.log.detail(
+    failover
+      ? `failover after ${failedProvider ?? 'a'} failed report`
+      : `channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`,
+  );
   const done = {
     kind: 'switched',
     channel,
@@ -117,6 +132,7 @@ export async function reissueCode(
     admission.issued,
     { verificationTag: ref.verificationTag, country: ref.country },
     deps,
+    sendOrder(configured, admission.route, deps),
   );
   if (result.kind === 'accepted') return done;
   if (result.kind === 'sms_failed') return result;

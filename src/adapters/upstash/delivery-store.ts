@@ -9,6 +9,7 @@ import {
   callbackNonceKey,
   DELIVERY_TTL_SECONDS,
   deliveryKeys,
+  routeStatsHourKey,
   STATS_TTL_SECONDS,
   statsHourKey,
 } from './keys.ts';
@@ -34,6 +35,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
         report.messageUuid,
         options.nowMs,
         report.provider,
+        routeStatsHourKey(keyPrefix, options.hourBucket),
       ]);
       const [kind, value] = parseScriptReply(Array.isArray(reply) ? reply.slice(0, 2) : reply);
       const fallback = pendingFallback(reply);
@@ -53,10 +55,10 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
   };
 }
 
-/** The ticket and sealed binding record-delivery appends when an `auto` verification is owed a call. */
+/** The ticket, sealed binding and failed provider record-delivery appends when a fallback is owed. */
 function pendingFallback(reply: unknown): PendingFallback | undefined {
   if (!Array.isArray(reply) || reply.length < 4) return undefined;
-  const [, , ticket, sealedBinding] = reply;
+  const [, , ticket, sealedBinding, provider] = reply;
   if (typeof ticket !== 'string' || typeof sealedBinding !== 'string') throw unexpectedReply('fallback');
-  return { ticket, sealedBinding };
+  return { ticket, sealedBinding, failedProvider: typeof provider === 'string' ? provider : 'plivo' };
 }
