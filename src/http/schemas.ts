@@ -375,6 +375,38 @@ export const adminStatsResponse = z
       }),
     ),
     totals: z.object(statsCounts),
+    routing: z
+      .object({
+        mode: z.enum(['static', 'adaptive']).register(z.globalRegistry, { description: 'ROUTING.' }),
+        conversions: z.array(
+          z.object({
+            country: z.string(),
+            channel: z.string(),
+            provider: z.string(),
+            sent: z.int(),
+            delivered: z.int(),
+            failed: z.int(),
+            verified: z.int(),
+            conversion: z.number().register(z.globalRegistry, { description: 'verified / sent.' }),
+          }),
+        ),
+        failovers: z.record(z.string(), z.int()).register(z.globalRegistry, {
+          description: 'Per country: failed delivery reports followed by the route’s next provider.',
+        }),
+        breakers: z.array(
+          z.object({
+            provider: z.string(),
+            state: z.enum(['closed', 'open', 'half_open']),
+            openUntil: z.nullable(z.string()),
+            requests: z.int(),
+            errors: z.int(),
+          }),
+        ),
+      })
+      .register(z.globalRegistry, {
+        description:
+          'Codes per country, channel and provider over the hours read, failovers, and each provider’s breaker now (docs/routing.md).',
+      }),
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
 
