@@ -5,6 +5,10 @@ import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
+import { createTwilioCallPlacer } from './adapters/twilio/call-placer.ts';
+import { createTwilioCodeDelivery } from './adapters/twilio/code-delivery.ts';
+import { createTwilioCallbackReader } from './adapters/twilio/delivery-callbacks.ts';
+import { createTwilioMessageSender } from './adapters/twilio/message-sender.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
@@ -18,12 +22,19 @@ import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-
 import type { Config } from './config/config.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
-import { staticRoutePlan } from './otp/code-provider.ts';
+import { type CodeProvider, restrictToRoutes, staticRoutePlan } from './otp/code-provider.ts';
 import { createRoutedDelivery } from './otp/deliver-along-route.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import type {
+  CallAnswerChannel,
+  Clock,
+  DeliveryCallbackReader,
+  HumanCheck,
+  OperatorLog,
+  RandomSource,
+} from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
@@ -50,6 +61,8 @@ export type Services = RequestCodeDeps &
   AnswerCallDeps & {
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
+    /** Twilio's status callbacks; undefined without Twilio or PUBLIC_BASE_URL (the route answers 404). */
+    twilioCallbacks: DeliveryCallbackReader | undefined;
     /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
     voiceAnswerBaseUrl: string | undefined;
     /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
@@ -93,7 +106,7 @@ export function createServices(
   waitUntil: (promise: Promise<unknown>) => void,
 ): Services {
   const { clock, random } = runtime;
-  const { rateLimits, store: storeSettings, plivo, guard } = config;
+  const { rateLimits, store: storeSettings, plivo, twilio, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
@@ -148,7 +161,10 @@ export function createServices(
           plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
           plivo.whatsApp !== undefined,
         ),
-      ],
+        twilioProvider(config, log),
+      ]
+        .filter((provider) => provider !== undefined)
+        .map((provider) => restrictToRoutes(provider, config.routes)),
       staticRoutePlan(config.routes),
       log,
     ),
@@ -171,6 +187,9 @@ export function createServices(
           acceptV2Signatures: plivo.acceptV2Signatures,
         })
       : undefined,
+    twilioCallbacks: twilio?.statusCallbackUrl
+      ? createTwilioCallbackReader({ signedUrl: twilio.statusCallbackUrl, authToken: twilio.authToken })
+      : undefined,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
     signer: cached(
       cached(signers, config, () => new WeakMap<Runtime, ReceiptSigner>()),
@@ -181,4 +200,20 @@ export function createServices(
     clock,
     log,
   };
+}
+
+/** Twilio when TWILIO_ACCOUNT_SID is set: SMS with a sender, calls with TWILIO_VOICE_FROM. */
+function twilioProvider(config: Config, log: OperatorLog): CodeProvider | undefined {
+  const { twilio } = config;
+  if (!twilio) return undefined;
+  const { sender, voiceFrom } = twilio;
+  const sms = sender && createTwilioMessageSender({ ...twilio, sender }, log);
+  const voice =
+    voiceFrom !== undefined
+      ? createTwilioCallPlacer({ ...twilio, from: voiceFrom, appName: config.message.appName }, log)
+      : undefined;
+  return createTwilioCodeDelivery(
+    sms && ((dispatch) => sms.send(dispatch)),
+    voice && ((dispatch) => voice.place(dispatch)),
+  );
 }

@@ -6,6 +6,8 @@ import { generateReceiptKey } from '../scripts/keygen.ts';
 export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
 export const TEST_PLIVO_AUTH_ID = 'MATESTACCOUNT00000000';
 export const TEST_PLIVO_AUTH_TOKEN = 'test-plivo-auth-token';
+export const TEST_TWILIO_ACCOUNT_SID = 'AC7e570000000000000000000000000001';
+export const TEST_TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +16,10 @@ declare module 'vitest' {
     plivoUrl: string;
     plivoAuthId: string;
     plivoAuthToken: string;
+    twilioUrl: string;
+    twilioAccountSid: string;
+    twilioAuthToken: string;
+    twilioFrom: string;
     receiptSigningKey: string;
     /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
@@ -29,6 +35,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({
     redisRest: { token: TEST_REDIS_REST_TOKEN },
     plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
+    twilio: { accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN, callbackDelayMs: 50 },
     turnstile: true,
     callbackRelay: true,
   });
@@ -37,6 +44,10 @@ export default async function setup(project: TestProject) {
   project.provide('plivoUrl', stack.plivo.url);
   project.provide('plivoAuthId', TEST_PLIVO_AUTH_ID);
   project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
+  project.provide('twilioUrl', stack.twilio.url);
+  project.provide('twilioAccountSid', TEST_TWILIO_ACCOUNT_SID);
+  project.provide('twilioAuthToken', TEST_TWILIO_AUTH_TOKEN);
+  project.provide('twilioFrom', stack.workerWiring.TWILIO_FROM ?? '');
   project.provide('callbackRelayUrl', stack.callbackRelay.url);
   project.provide('turnstileUrl', stack.turnstile.url);
   project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));

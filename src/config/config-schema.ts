@@ -26,6 +26,35 @@ const optionalText = z.optional(
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** A Twilio SID (`AC…`, `SK…`, `MG…`: two letters and 32 hex digits); empty means not set. */
+const optionalSid = (prefix: string) =>
+  z.pipe(
+    optionalText,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${prefix} followed by 32 hex digits`),
+        ),
+    ),
+  );
+
+const TWILIO_SETTINGS = [
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_API_KEY_SID',
+  'TWILIO_API_KEY_SECRET',
+  'TWILIO_FROM',
+  'TWILIO_MESSAGING_SERVICE_SID',
+  'TWILIO_VOICE_FROM',
+] as const;
+
+/** Any Twilio setting but the defaulted ones: then TWILIO_ACCOUNT_SID must be there too. */
+function twilioSettingsGiven(
+  raw: Partial<Record<(typeof TWILIO_SETTINGS)[number], string | undefined>>,
+): boolean {
+  return TWILIO_SETTINGS.some((name) => raw[name] !== undefined);
+}
+
 /** `true` or `false` (also 1/0, yes/no, on/off) or a boolean from wrangler.toml; empty: the default. */
 const flag = (fallback: boolean) =>
   z._default(
@@ -134,6 +163,22 @@ export const configSchema = z
      * a callback without a V3 signature is refused.
      */
     PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
+    /**
+     * Twilio (docs/twilio.md), optional: without TWILIO_ACCOUNT_SID it is not configured and no
+     * route may name it. TWILIO_AUTH_TOKEN (a secret) checks status-callback signatures and, without
+     * an API key, authenticates requests; TWILIO_API_KEY_SID/SECRET (recommended) authenticate them.
+     */
+    TWILIO_ACCOUNT_SID: optionalSid('AC'),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_API_KEY_SID: optionalSid('SK'),
+    TWILIO_API_KEY_SECRET: optionalText,
+    /** The SMS sender: a number or sender ID of the account, or a Messaging Service (MG…); not both. */
+    TWILIO_FROM: optionalText,
+    TWILIO_MESSAGING_SERVICE_SID: optionalSid('MG'),
+    /** The caller ID of code calls (a number of the account): turns Twilio's voice channel on. */
+    TWILIO_VOICE_FROM: optionalText,
+    TWILIO_BASE_URL: z._default(httpUrl, 'https://api.twilio.com'),
+    TWILIO_TIMEOUT_MS: integer(500, 20_000, 5000),
     /**
      * Which providers carry SMS codes, per country, in order (src/config/provider-routes.ts):
      * `*:plivo,twilio;IN:twilio,plivo`. The next provider is tried, with the same code, when one
@@ -365,6 +410,34 @@ export const configSchema = z
         'production needs the audience its receipts are for (your backend checks `aud`); there is no default',
       path: ['RECEIPT_AUDIENCE'],
     }),
+    z.refine((raw) => raw.TWILIO_ACCOUNT_SID !== undefined || !twilioSettingsGiven(raw), {
+      message: 'set TWILIO_ACCOUNT_SID with the other TWILIO_ settings, or none of them',
+      path: ['TWILIO_ACCOUNT_SID'],
+    }),
+    z.refine((raw) => raw.TWILIO_ACCOUNT_SID === undefined || raw.TWILIO_AUTH_TOKEN !== undefined, {
+      message: 'required with TWILIO_ACCOUNT_SID (it checks status-callback signatures)',
+      path: ['TWILIO_AUTH_TOKEN'],
+    }),
+    z.refine((raw) => (raw.TWILIO_API_KEY_SID === undefined) === (raw.TWILIO_API_KEY_SECRET === undefined), {
+      message: 'set both TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET, or neither',
+      path: ['TWILIO_API_KEY_SID'],
+    }),
+    z.refine((raw) => raw.TWILIO_FROM === undefined || raw.TWILIO_MESSAGING_SERVICE_SID === undefined, {
+      message: 'set at most one of TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID',
+      path: ['TWILIO_FROM'],
+    }),
+    z.refine(
+      (raw) =>
+        raw.TWILIO_ACCOUNT_SID === undefined ||
+        raw.TWILIO_FROM !== undefined ||
+        raw.TWILIO_MESSAGING_SERVICE_SID !== undefined ||
+        raw.TWILIO_VOICE_FROM !== undefined,
+      {
+        message:
+          'Twilio needs a sender: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID (SMS), TWILIO_VOICE_FROM (calls)',
+        path: ['TWILIO_FROM'],
+      },
+    ),
     z.refine((raw) => (raw.PLIVO_SENDER === undefined) !== (raw.PLIVO_POWERPACK_UUID === undefined), {
       message: 'set exactly one of PLIVO_SENDER and PLIVO_POWERPACK_UUID',
       path: ['PLIVO_SENDER'],

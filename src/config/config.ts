@@ -48,6 +48,8 @@ export interface Config {
      */
     readonly voice: { readonly src: string; readonly answerBaseUrl: string } | undefined;
   };
+  /** TWILIO_*: undefined without TWILIO_ACCOUNT_SID (then no route may name Twilio). */
+  readonly twilio: TwilioConfig | undefined;
   /** SMS_ROUTES and VOICE_ROUTES: which providers each country's codes go through, in order. */
   readonly routes: ProviderRoutes;
   /** VOICE_TO_FIXED_LINES: code calls may go to fixed lines. */
@@ -104,6 +106,22 @@ export interface Config {
   };
 }
 
+/** Twilio's account, senders and callback URL (docs/twilio.md). */
+export interface TwilioConfig {
+  readonly baseUrl: string;
+  readonly accountSid: string;
+  /** Signs status callbacks; authenticates requests when no API key is set. */
+  readonly authToken: string;
+  readonly apiKey: { readonly sid: string; readonly secret: string } | undefined;
+  readonly timeoutMs: number;
+  /** TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID; undefined: no SMS through Twilio. */
+  readonly sender: { readonly from: string } | { readonly messagingServiceSid: string } | undefined;
+  /** TWILIO_VOICE_FROM; undefined: no calls through Twilio. */
+  readonly voiceFrom: string | undefined;
+  /** PUBLIC_BASE_URL + TWILIO_STATUS_CALLBACK_PATH; undefined without PUBLIC_BASE_URL. */
+  readonly statusCallbackUrl: string | undefined;
+}
+
 /** Cloudflare Turnstile (TURNSTILE_*): the bot check for browser callers of POST /otp/request. */
 export interface TurnstileSettings {
   readonly secretKey: string;
@@ -125,6 +143,8 @@ export interface TurnstileSettings {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export const STATUS_CALLBACK_PATH = '/webhooks/plivo/status';
+/** Where Twilio posts message status callbacks (signed with X-Twilio-Signature). */
+export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 /** A call's answer URL: this path, then `/{expiry ms}/{sealed token}` (src/otp/voice-answer-seal.ts). */
 export const VOICE_ANSWER_PATH = '/webhooks/plivo/voice';
 
@@ -240,6 +260,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
           ? { src: raw.PLIVO_VOICE_SRC, answerBaseUrl: `${raw.PUBLIC_BASE_URL}${VOICE_ANSWER_PATH}` }
           : undefined,
     },
+    twilio: twilioConfig(raw),
     routes: routes.routes,
     voiceToFixedLines: raw.VOICE_TO_FIXED_LINES,
     message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
@@ -335,7 +356,35 @@ function providerChannels(raw: RawConfig): Record<ProviderId, ReadonlySet<Channe
   const plivo = new Set<Channel>(['sms']);
   if (raw.PLIVO_WHATSAPP_SRC && raw.PLIVO_WHATSAPP_TEMPLATE) plivo.add('whatsapp');
   if (raw.PLIVO_VOICE_SRC && raw.PUBLIC_BASE_URL) plivo.add('voice');
-  return { plivo, twilio: new Set() };
+  const twilio = new Set<Channel>();
+  if (raw.TWILIO_ACCOUNT_SID) {
+    if (raw.TWILIO_FROM || raw.TWILIO_MESSAGING_SERVICE_SID) twilio.add('sms');
+    if (raw.TWILIO_VOICE_FROM) twilio.add('voice');
+  }
+  return { plivo, twilio };
+}
+
+function twilioConfig(raw: RawConfig): TwilioConfig | undefined {
+  if (!raw.TWILIO_ACCOUNT_SID || !raw.TWILIO_AUTH_TOKEN) return undefined;
+  return {
+    baseUrl: raw.TWILIO_BASE_URL.replace(/\/+$/, ''),
+    accountSid: raw.TWILIO_ACCOUNT_SID,
+    authToken: raw.TWILIO_AUTH_TOKEN,
+    apiKey:
+      raw.TWILIO_API_KEY_SID && raw.TWILIO_API_KEY_SECRET
+        ? { sid: raw.TWILIO_API_KEY_SID, secret: raw.TWILIO_API_KEY_SECRET }
+        : undefined,
+    timeoutMs: raw.TWILIO_TIMEOUT_MS,
+    sender: raw.TWILIO_FROM
+      ? { from: raw.TWILIO_FROM }
+      : raw.TWILIO_MESSAGING_SERVICE_SID
+        ? { messagingServiceSid: raw.TWILIO_MESSAGING_SERVICE_SID }
+        : undefined,
+    voiceFrom: raw.TWILIO_VOICE_FROM,
+    statusCallbackUrl: raw.PUBLIC_BASE_URL
+      ? `${raw.PUBLIC_BASE_URL}${TWILIO_STATUS_CALLBACK_PATH}`
+      : undefined,
+  };
 }
 
 // Workers hand the same `env` object to every request of an isolate, so this parses once per

@@ -266,6 +266,25 @@ export const deliveryCallbackForm = z
     description: "Plivo's delivery-status fields (the ones used; the others are signed and ignored).",
   });
 
+/** Documentation only, as deliveryCallbackForm: the signature covers every field as sent. */
+export const twilioStatusCallbackForm = z
+  .looseObject({
+    MessageSid: z.string(),
+    MessageStatus: z.string().register(z.globalRegistry, {
+      examples: ['queued', 'sent', 'delivered', 'failed', 'undelivered'],
+    }),
+    ErrorCode: z.optional(z.string()),
+    To: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: 'Read for its country only; never stored or logged.',
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'TwilioStatusCallback',
+    description: "Twilio's message status fields (the ones used; the others are signed and ignored).",
+  });
+
 export const deliveryCallbackResponse = z
   .object({
     status: z.enum(['recorded', 'duplicate', 'stale', 'ignored']).register(z.globalRegistry, {

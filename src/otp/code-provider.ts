@@ -46,3 +46,23 @@ export interface RoutePlan {
 export function staticRoutePlan(routes: ProviderRoutes): RoutePlan {
   return { order: (channel, country) => providersOnRoute(routes, channel, country) };
 }
+
+/**
+ * The provider as the routes use it: a channel counts as offered only when some route of that
+ * channel names the provider, so Twilio's voice settings do not turn the voice channel on while
+ * VOICE_ROUTES names Plivo alone.
+ */
+export function restrictToRoutes(provider: CodeProvider, routes: ProviderRoutes): CodeProvider {
+  const named = (channel: Channel) => {
+    const route = routes[channel];
+    return (
+      route.fallback.includes(provider.id) ||
+      [...route.byCountry.values()].some((ids) => ids.includes(provider.id))
+    );
+  };
+  return {
+    id: provider.id,
+    offers: (channel) => named(channel) && provider.offers(channel),
+    deliver: (dispatch) => provider.deliver(dispatch),
+  };
+}

@@ -45,9 +45,11 @@ export type RecordDeliveryOutcome =
 export async function recordDelivery(
   callback: InboundCallback,
   deps: RecordDeliveryDeps,
+  /** The provider whose callbacks these are: Plivo's unless a route names another (Twilio's). */
+  reader: DeliveryCallbackReader | undefined = deps.callbacks,
 ): Promise<RecordDeliveryOutcome> {
-  if (deps.callbacks === undefined) return { kind: 'not_found' };
-  const reading = await deps.callbacks.read(callback);
+  if (reader === undefined) return { kind: 'not_found' };
+  const reading = await reader.read(callback);
   if (reading.kind !== 'report') return reading;
   const { report } = reading;
   deps.log.subject(report.country);

@@ -77,8 +77,10 @@ async function statsOfHour(app: TestApp) {
   );
 }
 
-/** Keys and values only: TTLs tick down between two dumps. */
-/** Every key and value; a hash as its fields, since Redis may iterate a hash in any order. */
+/**
+ * Keys and values only: TTLs tick down between two dumps. A hash as its fields, since Redis may
+ * iterate a hash in any order.
+ */
 async function contentOf(app: TestApp) {
   return (await dumpRedis(prefixOf(app))).map(({ key, type, value }) => ({
     key,
