@@ -73,6 +73,12 @@ export async function handleSendMessage(
     messageUuid: message.uuid,
   });
   if (dropped) {
+    context.faults.drops.remember({
+      id: message.uuid,
+      to: message.dst,
+      text: message.text ?? '',
+      droppedAt: receivedAt,
+    });
     context.delivery.start({ ...message }, send.method, SILENT_DROP_STEPS);
     return;
   }

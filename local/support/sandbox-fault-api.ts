@@ -98,7 +98,7 @@ async function answerDropApi(
 ): Promise<void> {
   const method = request.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD')
-    return options.sendJson(response, 200, { drops: drops.current() });
+    return options.sendJson(response, 200, { drops: drops.current(), dropped: drops.dropped() });
   if (method === 'DELETE') {
     drops.clear();
     return sendNoContent(response);

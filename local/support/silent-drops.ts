@@ -4,6 +4,15 @@
 // without refusing them looks to the sender. What routing failover and adaptive routing are for.
 
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { BoundedList } from './bounded-list.ts';
+
+/** A message the sandbox lost on purpose, kept where tests can read it (never in the inbox). */
+export interface DroppedMessage {
+  id: string;
+  to: string;
+  text: string;
+  droppedAt: string;
+}
 
 export type DropPlanParse = { ok: true; country: string; percent: number } | { ok: false; error: string };
 
@@ -25,6 +34,7 @@ export function parseDropPlan(body: unknown): DropPlanParse {
 /** Per country, the share of messages lost without a word. */
 export class SilentDrops {
   readonly #percentByCountry = new Map<string, number>();
+  readonly #dropped = new BoundedList<DroppedMessage>(500);
   readonly #draw: () => number;
 
   /** `draw`: a uniform number in [0, 1), Math.random unless a test fixes it. */
@@ -39,6 +49,16 @@ export class SilentDrops {
 
   clear(): void {
     this.#percentByCountry.clear();
+    this.#dropped.clear();
+  }
+
+  /** Keeps a dropped message for `GET /__sandbox/faults?api=drops` (`dropped`, newest first). */
+  remember(message: DroppedMessage): void {
+    this.#dropped.add(message);
+  }
+
+  dropped(): DroppedMessage[] {
+    return this.#dropped.list();
   }
 
   current(): Record<string, number> {

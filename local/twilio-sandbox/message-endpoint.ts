@@ -58,6 +58,12 @@ export async function handleCreateMessage(
     delayedByFault: admission.delayedByFault,
   });
   if (dropped) {
+    context.faults.drops.remember({
+      id: message.sid,
+      to: message.to,
+      text: message.body,
+      droppedAt: message.dateCreated,
+    });
     context.delivery.start({ ...message }, SILENT_DROP_STEPS);
     return;
   }
