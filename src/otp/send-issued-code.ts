@@ -1,8 +1,12 @@
+import { hourBucket } from '../stats/hour-bucket.ts';
+import type { FailoverLog } from './code-provider.ts';
 import type { Clock, CodeDelivery, CodeDispatch, IssuedSend, SentMessageLog } from './ports.ts';
 
 export interface SendIssuedCodeDeps {
   delivery: CodeDelivery;
   sentMessages: SentMessageLog | undefined;
+  /** Counts sends that went on to another provider (after the response). */
+  failovers: FailoverLog;
   clock: Clock;
 }
 
@@ -29,7 +33,8 @@ export async function sendIssuedCode(
 ): Promise<IssuedCodeSent> {
   // Along the country's route: a provider that refuses the destination or cannot answer is
   // followed by the next one, with this same code (./deliver-along-route.ts).
-  const { result, provider } = await deps.delivery.deliver(dispatch, tracking.country);
+  const { result, provider, attempts } = await deps.delivery.deliver(dispatch, tracking.country);
+  if (attempts.length > 1) deps.failovers.count(tracking.country, attempts, hourBucket(deps.clock.nowMs()));
   switch (result.kind) {
     case 'accepted':
       if (result.messageId !== undefined && provider !== undefined) {
