@@ -10,6 +10,7 @@ import { createTwilioCodeDelivery } from './adapters/twilio/code-delivery.ts';
 import { createTwilioCallbackReader } from './adapters/twilio/delivery-callbacks.ts';
 import { createTwilioMessageSender } from './adapters/twilio/message-sender.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
@@ -173,6 +174,7 @@ export function createServices(
     voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
+    failovers: createUpstashFailoverLog(calls, keyPrefix, waitUntil, log),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
       ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing)

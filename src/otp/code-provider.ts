@@ -1,5 +1,5 @@
 import type { Channel } from './channel.ts';
-import type { CodeDispatch, DeliveryResult } from './ports.ts';
+import type { CodeDispatch, DeliveryResult, ProviderAttempt } from './ports.ts';
 import type { ProviderId } from './provider-id.ts';
 
 /**
@@ -65,4 +65,19 @@ export function restrictToRoutes(provider: CodeProvider, routes: ProviderRoutes)
     offers: (channel) => named(channel) && provider.offers(channel),
     deliver: (dispatch) => provider.deliver(dispatch),
   };
+}
+
+/**
+ * Sends that needed more than one provider, counted per country and hour after the response
+ * (docs/storage.md, `route_failover` and `route_unknown_fate`): an attempt whose fate is unknown
+ * (timeout, network, 5xx) followed by another provider may have given the user the same code
+ * twice. Counting never delays or fails the send.
+ */
+export interface FailoverLog {
+  count(country: string, attempts: readonly ProviderAttempt[], hourBucket: string): void;
+}
+
+/** Attempts that may still have delivered: their provider never said it did not. */
+export function attemptsOfUnknownFate(attempts: readonly ProviderAttempt[]): number {
+  return attempts.filter(({ result }) => result.kind === 'uncertain' && result.reason !== 'throttled').length;
 }

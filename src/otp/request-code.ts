@@ -4,7 +4,7 @@ import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel, RequestedChannel } from './channel.ts';
-import { type ProviderRoutes, providersOnRoute } from './code-provider.ts';
+import { type FailoverLog, type ProviderRoutes, providersOnRoute } from './code-provider.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
 import { generateCode } from './generate-code.ts';
@@ -55,6 +55,8 @@ export interface RequestCodeDeps {
   voiceToFixedLines: boolean;
   /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
   sentMessages: SentMessageLog | undefined;
+  /** Counts sends that went on to another provider on their route. */
+  failovers: FailoverLog;
   /** Seals what `auto` needs to call by itself, or a failover to send again, when its SMS fails. */
   fallbackTickets: FallbackTickets;
   /** SMS_ROUTES and VOICE_ROUTES: each country's providers, in order. */

@@ -1,3 +1,5 @@
+import { hourBucket } from '../stats/hour-bucket.ts';
+import type { FailoverLog } from './code-provider.ts';
 import type {
   Clock,
   CodeDelivery,
@@ -15,6 +17,8 @@ export interface SendIssuedCodeDeps {
   sentMessages: SentMessageLog | undefined;
   /** The providers' breakers, for a send no provider accepted (./routing/order-route.ts). */
   providerHealth: ProviderHealthLog;
+  /** Counts sends that went on to another provider (after the response). */
+  failovers: FailoverLog;
   clock: Clock;
 }
 
@@ -53,6 +57,7 @@ export async function sendIssuedCode(
   if ((!tracked || deps.sentMessages === undefined) && answers.some((answer) => !answer.ok)) {
     deps.providerHealth.note(answers, nowMs);
   }
+  if (attempts.length > 1) deps.failovers.count(tracking.country, attempts, hourBucket(nowMs));
   switch (result.kind) {
     case 'accepted':
       if (result.messageId !== undefined && provider !== undefined) {

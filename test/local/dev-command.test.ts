@@ -85,12 +85,13 @@ describe('npm run dev with a port in use', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
   }
 
-  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'WORKER_PORT'])(
+  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'TWILIO_SANDBOX_PORT', 'WORKER_PORT'])(
     'exits 1 before starting anything and names %s as the setting to change',
     async (variable) => {
       const env = {
         REDIS_REST_PORT: '0',
         PLIVO_SANDBOX_PORT: '0',
+        TWILIO_SANDBOX_PORT: '0',
         WORKER_PORT: '0',
         [variable]: String(busyPort),
       };
@@ -117,7 +118,13 @@ describe('npm run dev before it is ready', () => {
     const cwd = mkdtempSync(path.join(scratch, 'quiet-'));
     child = spawn(process.execPath, [DEV], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', REDIS_REST_PORT: '0', PLIVO_SANDBOX_PORT: '0', WORKER_PORT: '0' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_REST_PORT: '0',
+        PLIVO_SANDBOX_PORT: '0',
+        TWILIO_SANDBOX_PORT: '0',
+        WORKER_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
@@ -140,6 +147,7 @@ describe('npm run dev before it is ready', () => {
     expect(printed.length, report).toBeLessThanOrEqual(15);
     expect(report).toMatch(/API \(wrangler dev\)\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(report).toMatch(/SMS inbox\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(report).toMatch(/Twilio inbox\s+http:\/\/127\.0\.0\.1:\d+\//);
     for (const noise of [
       'following bindings',
       'Environment Variable',

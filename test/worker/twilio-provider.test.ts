@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
 import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import { fieldsOf, type RelayedCallback, relayUrl, replay } from './support/callbacks.ts';
@@ -36,11 +36,13 @@ import {
 
 const prefixOf = (app: TestApp) => app.env.KEY_PREFIX as string;
 
-async function sentInHour(app: TestApp, country: string): Promise<number> {
+async function countedInHour(app: TestApp, field: string): Promise<number> {
   const flat = (await redis(['HGETALL', `${prefixOf(app)}stats:${hourBucket(Date.now())}`])) as string[];
   const fields = Object.fromEntries(flat.flatMap((value, i) => (i % 2 ? [] : [[value, flat[i + 1]]])));
-  return Number(fields[`${country}:sent`] ?? 0);
+  return Number(fields[field] ?? 0);
 }
+
+const sentInHour = (app: TestApp, country: string) => countedInHour(app, `${country}:sent`);
 
 async function verify(app: TestApp, verificationId: string, code: string) {
   const response = await app.post('/otp/verify', { verificationId, code });
@@ -58,6 +60,16 @@ beforeEach(async () => {
   await clearSmsFaults();
   await clearTwilioFaults();
 });
+
+// Round trips are counted at the REST server: a script's first use after Redis started is
+// EVALSHA, then EVAL (two requests). One send down each path loads them before anything is counted.
+beforeAll(async () => {
+  await clearSmsFaults();
+  await startVerification(testApp({ SMS_ROUTES: '*:twilio', PUBLIC_BASE_URL: relayUrl }), uniquePhone());
+  await injectSmsFault({ status: 500, count: 1 });
+  await startVerification(testApp({ SMS_ROUTES: '*:plivo,twilio' }), uniquePhone());
+  await clearSmsFaults();
+});
 afterEach(async () => {
   await clearSmsFaults();
   await clearTwilioFaults();
@@ -70,7 +82,10 @@ describe('Twilio alone, end to end', () => {
   it('an SMS goes through Twilio (form-encoded, Basic auth), Plivo sends nothing, and its code verifies once', async () => {
     const app = twilioOnly();
     const phone = uniquePhone();
-    const verificationId = await startVerification(app, phone);
+    const { result: response, roundTrips } = await countRoundTrips(() => app.post('/otp/request', { phone }));
+    const { verificationId } = (await response.json()) as { verificationId: string };
+    // The admission, then (after the response) the tracking of the message for its reports.
+    expect(roundTrips).toBe(2);
     const [message] = await twilioMessages(phone);
     expect(message).toMatchObject({
       from: '+14155550100',
@@ -186,13 +201,15 @@ describe('failover within the same request, with the same code', () => {
   const failoverApp = (extra: Record<string, string> = {}) =>
     testApp({ SMS_ROUTES: '*:plivo,twilio', ...extra });
 
-  async function expectOneCodeThroughTwilio(app: TestApp, phone: string) {
+  async function expectOneCodeThroughTwilio(app: TestApp, phone: string, unknownFate: number) {
     const { result: response, roundTrips } = await countRoundTrips(() => app.post('/otp/request', { phone }));
     expect(response.status).toBe(200);
     const { verificationId } = (await response.json()) as { verificationId: string };
-    // Admission once (one round trip, before the first provider); no delivery tracking without
-    // PUBLIC_BASE_URL: failing over costs the store nothing.
-    expect(roundTrips).toBe(1);
+    // Admission once (one round trip, before the first provider), and after the response one
+    // more that counts the failover; no delivery tracking without PUBLIC_BASE_URL.
+    expect(roundTrips).toBe(2);
+    expect(await countedInHour(app, 'US:route_failover')).toBe(1);
+    expect(await countedInHour(app, 'US:route_unknown_fate')).toBe(unknownFate);
     const code = await twilioCode(phone);
     expect(await twilioMessages(phone)).toHaveLength(1);
     // Counted once by the guard and the stats, however many providers were asked.
@@ -208,7 +225,7 @@ describe('failover within the same request, with the same code', () => {
     const app = failoverApp();
     const phone = uniquePhone();
     await injectSmsFault({ status: 500, count: 1 });
-    const { result } = await captureLogs(() => expectOneCodeThroughTwilio(app, phone));
+    const { result } = await captureLogs(() => expectOneCodeThroughTwilio(app, phone, 1));
     expect(result).toMatch(/^\d+$/);
     expect(await sandboxMessages(phone)).toEqual([]);
   });
@@ -216,7 +233,7 @@ describe('failover within the same request, with the same code', () => {
   it('Plivo refusing the destination (geo permissions) hands the code to Twilio', async () => {
     const app = failoverApp();
     const phone = `${uniquePhone().slice(0, -4)}0020`;
-    const { lines } = await captureLogs(() => expectOneCodeThroughTwilio(app, phone));
+    const { lines } = await captureLogs(() => expectOneCodeThroughTwilio(app, phone, 0));
     const attempts = (await sandboxAttempts()).filter((attempt) => attempt.dst.endsWith(phone.slice(1)));
     expect(attempts.map((attempt) => attempt.status)).toContain(400);
     const line = JSON.parse(lines.find((text) => text.includes('route plivo')) ?? '{}') as {
@@ -231,7 +248,7 @@ describe('failover within the same request, with the same code', () => {
     const app = failoverApp({ PLIVO_TIMEOUT_MS: '500' });
     const phone = uniquePhone();
     await injectSmsFault({ delayMs: 1500, count: 1 });
-    const code = await expectOneCodeThroughTwilio(app, phone);
+    const code = await expectOneCodeThroughTwilio(app, phone, 1);
     // The Plivo sandbox takes the request once its delay is over: the user may get a second
     // message, never a second code.
     await new Promise((resolve) => setTimeout(resolve, 1500));
