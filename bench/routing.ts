@@ -15,6 +15,7 @@
  *
  * A benchmark, not a test: it exits 0 whatever the figures (1 only if it could not run).
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/stack.ts';
 import { findFreePort } from '../local/support/processes.ts';
@@ -68,8 +69,18 @@ interface UserOutcome {
   msToVerified: number | undefined;
 }
 
-async function runConfiguration(vars: Record<string, string>): Promise<UserOutcome[]> {
+/** GB's sends per provider and failovers, as the Worker's /admin/stats counted them. */
+interface RouteCounts {
+  plivoSent: number;
+  twilioSent: number;
+  failovers: number;
+}
+
+async function runConfiguration(
+  vars: Record<string, string>,
+): Promise<{ outcomes: UserOutcome[]; gb: RouteCounts }> {
   const port = await findFreePort();
+  const adminKey = randomBytes(24).toString('hex');
   const receiptKey = await generateReceiptKey();
   const stack = await startLocalStack({
     redisRest: { token: 'bench-rest-token', latencyMs: 20 },
@@ -95,6 +106,8 @@ async function runConfiguration(vars: Record<string, string>): Promise<UserOutco
         // The bench is about delivery, not abuse: dropped codes must not trip the fraud guard.
         FRAUD_GUARD: 'off',
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        // Only the bench reads /admin/stats; a throwaway key per stack.
+        ADMIN_API_KEYS: adminKey,
         ...vars,
       },
       secrets: {
@@ -127,7 +140,29 @@ async function runConfiguration(vars: Record<string, string>): Promise<UserOutco
       }
     });
     await Promise.all(workers);
-    return outcomes;
+    // Late reports settle the counts.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const response = await fetch(`${worker.url}/admin/stats?hours=1`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    if (response.status !== 200)
+      console.log(`routing: /admin/stats answered ${response.status}: ${await response.clone().text()}`);
+    const stats = (await response.json()) as {
+      routing?: {
+        conversions: { country: string; provider: string; sent: number }[];
+        failovers: Record<string, number>;
+      };
+    };
+    const sentBy = (provider: string) =>
+      stats.routing?.conversions.find((row) => row.country === 'GB' && row.provider === provider)?.sent ?? 0;
+    return {
+      outcomes,
+      gb: {
+        plivoSent: sentBy('plivo'),
+        twilioSent: sentBy('twilio'),
+        failovers: stats.routing?.failovers.GB ?? 0,
+      },
+    };
   } finally {
     await stack.close();
   }
@@ -214,10 +249,12 @@ function percentile(values: number[], p: number): string {
 
 async function main() {
   const rows: (string | number)[][] = [];
+  const routeRows: (string | number)[][] = [];
   let lowestTwoProvider = 0;
   for (const configuration of CONFIGURATIONS) {
     console.log(`routing: "${configuration.name}": starting a fresh stack…`);
-    const outcomes = await runConfiguration(configuration.vars);
+    const { outcomes, gb } = await runConfiguration(configuration.vars);
+    routeRows.push([configuration.name, gb.plivoSent, gb.twilioSent, gb.failovers]);
     for (const { country } of COUNTRIES) {
       const mine = outcomes.filter((outcome) => outcome.country === country);
       const verified = mine.filter((outcome) => outcome.verified);
@@ -255,6 +292,10 @@ async function main() {
       ],
       rows,
     ),
+    '',
+    'GB codes per provider (accepted sends, failovers included) and failovers after a failed report, as `GET /admin/stats` counted them:',
+    '',
+    markdownTable(['configuration', 'sent by Plivo', 'sent by Twilio', 'failovers'], routeRows),
     '',
     `Target: with one provider failing ${DROP_PERCENT} % of deliveries in a country, at least 98 % of that country's users verify (two-provider routes, with the one resend): **${verdict}** (lowest: ${(lowestTwoProvider * 100).toFixed(1)} %).`,
     '',
