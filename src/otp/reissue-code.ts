@@ -40,8 +40,9 @@ export type ReissueCodeOutcome =
 
 /**
  * A fresh code over `channel` on an existing verification: the user's "call me instead"
- * (./switch-channel.ts) and the service's own call after an `auto` SMS failed
- * (./fall-back-to-voice.ts). It is a send: it passes the plain limits and the new channel's guard
+ * (./switch-channel.ts), the service's own call after an `auto` SMS failed, and the failover to
+ * the route's other providers after a failed report (same channel, the failed provider left out;
+ * both ./fall-back-to-voice.ts, docs/routing.md). It is a send: it passes the plain limits and the new channel's guard
  * cells in the same script as a first request (admit-send, switch mode), then goes out like one.
  * The old code stops working in that script; attempts used and failure counts carry over.
  */
