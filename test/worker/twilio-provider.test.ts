@@ -22,9 +22,11 @@ import {
   clearTwilioFaults,
   spokenCall,
   TWILIO_STATUS_PATH,
+  twilioApiKey,
   twilioCallbacksFor,
   twilioCode,
   twilioMessages,
+  twilioRequests,
 } from './support/twilio.ts';
 
 /**
@@ -99,6 +101,28 @@ describe('Twilio alone, end to end', () => {
       body: { status: 'approved' },
     });
     expect((await verify(app, verificationId, code)).status).not.toBe(200);
+  });
+
+  it('with an API key set, requests authenticate with it (the auth token only signs callbacks), and a wrong one is refused', async () => {
+    const app = twilioOnly({
+      TWILIO_API_KEY_SID: twilioApiKey.sid,
+      TWILIO_API_KEY_SECRET: twilioApiKey.secret,
+    });
+    const phone = uniquePhone();
+    await startVerification(app, phone);
+    const [request] = (await twilioRequests()).filter((each) => each.to === phone);
+    expect(request).toMatchObject({ credentials: 'api-key', status: 201 });
+
+    // 20003 refuses the account: with Plivo next on the route, Plivo carries the code.
+    const wrongKey = testApp({
+      SMS_ROUTES: '*:twilio,plivo',
+      TWILIO_API_KEY_SID: twilioApiKey.sid,
+      TWILIO_API_KEY_SECRET: 'not-the-secret',
+    });
+    const other = uniquePhone();
+    await startVerification(wrongKey, other);
+    expect(await twilioMessages(other)).toEqual([]);
+    expect(await sandboxMessages(other)).toHaveLength(1);
   });
 
   it("a code call goes through Twilio with the words inline (no URL carries the code) and speaks the code's digits", async () => {
