@@ -282,8 +282,11 @@ describe('failover within the same request, with the same code', () => {
   it('a refusal of the message itself ends the route: an unsubscribed recipient (21610) gets nothing from Plivo', async () => {
     const app = testApp({ SMS_ROUTES: '*:twilio,plivo' });
     const phone = `${uniquePhone().slice(0, -4)}0003`;
-    const response = await app.post('/otp/request', { phone });
+    const { result: response, lines } = await captureLogs(() => app.post('/otp/request', { phone }));
     expect(response.status).toBe(502);
+    // Twilio's refusal is logged with its code, the number it may name masked.
+    expect(lines.join('\n')).toContain('twilio refused 400 21610');
+    expect(lines.join('\n')).not.toContain(phone.slice(2));
     expect(await sandboxMessages(phone)).toEqual([]);
     expect(await twilioMessages(phone)).toEqual([]);
   });
