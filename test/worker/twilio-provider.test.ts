@@ -173,6 +173,23 @@ describe('Twilio alone, end to end', () => {
     expect(await sentInHour(app, 'US')).toBe(1);
   });
 
+  it('`auto`: a Twilio report that the SMS failed makes the service call, through Twilio, with a fresh code', async () => {
+    const app = twilioOnly();
+    const phone = `${uniquePhone().slice(0, -4)}0000`;
+    const response = await app.post('/otp/request', { phone, channel: 'auto' });
+    expect(await response.json()).toMatchObject({ channel: 'sms', fallback: 'voice' });
+    const smsCode = await twilioCode(phone);
+    const [message] = await twilioMessages(phone);
+    const callbacks = await twilioCallbacksFor(message?.sid ?? '', 2);
+    const failed = callbacks.find((callback) => fieldsOf(callback).get('MessageStatus') === 'failed');
+    if (!failed) throw new Error('no failed callback');
+    expect(fieldsOf(failed).get('ErrorCode')).toBe('30008');
+    expect((await replay(app, failed)).status).toBe(200);
+    const call = await spokenCall(phone);
+    const digits = call.spokenText.replace(/\D/g, '');
+    expect(digits.slice(0, digits.length / 2)).not.toBe(smsCode);
+  });
+
   it('a forged callback is refused: a changed field, a signature from another token, no signature, another URL', async () => {
     const app = twilioOnly();
     const phone = uniquePhone();
