@@ -20,6 +20,7 @@ import {
 } from './support/stack.ts';
 import {
   clearTwilioFaults,
+  injectTwilioFault,
   spokenCall,
   TWILIO_STATUS_PATH,
   twilioApiKey,
@@ -294,6 +295,27 @@ describe('failover within the same request, with the same code', () => {
     // message, never a second code.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const message of await sandboxMessages(phone)) expect(message.text).toContain(code);
+  });
+
+  it('the other way round: Twilio answering 503 or not answering in time hands the same code to Plivo', async () => {
+    const app = testApp({ SMS_ROUTES: '*:twilio,plivo', TWILIO_TIMEOUT_MS: '500' });
+    for (const fault of [
+      { status: 503, count: 1 },
+      { delayMs: 1500, count: 1 },
+    ]) {
+      const phone = uniquePhone();
+      await injectTwilioFault(fault);
+      const verificationId = await startVerification(app, phone);
+      const [message] = await sandboxMessages(phone);
+      const code = message?.text?.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? '';
+      expect(await verify(app, verificationId, code)).toMatchObject({
+        status: 200,
+        body: { status: 'approved' },
+      });
+      await clearTwilioFaults();
+    }
+    expect(await countedInHour(app, 'US:route_failover')).toBe(2);
+    expect(await countedInHour(app, 'US:route_unknown_fate')).toBe(2);
   });
 
   it('a refusal of the message itself ends the route: an unsubscribed recipient (21610) gets nothing from Plivo', async () => {
