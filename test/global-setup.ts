@@ -8,6 +8,11 @@ export const TEST_PLIVO_AUTH_ID = 'MATESTACCOUNT00000000';
 export const TEST_PLIVO_AUTH_TOKEN = 'test-plivo-auth-token';
 export const TEST_TWILIO_ACCOUNT_SID = 'AC7e570000000000000000000000000001';
 export const TEST_TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
+/** An API key of the sandbox's account, for tests that authenticate with one instead of the token. */
+export const TEST_TWILIO_API_KEY = {
+  sid: 'SK7e570000000000000000000000000001',
+  secret: 'test-twilio-api-key-secret',
+};
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +25,8 @@ declare module 'vitest' {
     twilioAccountSid: string;
     twilioAuthToken: string;
     twilioFrom: string;
+    twilioApiKeySid: string;
+    twilioApiKeySecret: string;
     receiptSigningKey: string;
     /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
@@ -35,7 +42,12 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({
     redisRest: { token: TEST_REDIS_REST_TOKEN },
     plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
-    twilio: { accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN, callbackDelayMs: 50 },
+    twilio: {
+      accountSid: TEST_TWILIO_ACCOUNT_SID,
+      authToken: TEST_TWILIO_AUTH_TOKEN,
+      apiKeys: [TEST_TWILIO_API_KEY],
+      callbackDelayMs: 50,
+    },
     turnstile: true,
     callbackRelay: true,
   });
@@ -47,6 +59,8 @@ export default async function setup(project: TestProject) {
   project.provide('twilioUrl', stack.twilio.url);
   project.provide('twilioAccountSid', TEST_TWILIO_ACCOUNT_SID);
   project.provide('twilioAuthToken', TEST_TWILIO_AUTH_TOKEN);
+  project.provide('twilioApiKeySid', TEST_TWILIO_API_KEY.sid);
+  project.provide('twilioApiKeySecret', TEST_TWILIO_API_KEY.secret);
   project.provide('twilioFrom', stack.workerWiring.TWILIO_FROM ?? '');
   project.provide('callbackRelayUrl', stack.callbackRelay.url);
   project.provide('turnstileUrl', stack.turnstile.url);

@@ -20,11 +20,14 @@ import {
 } from './support/stack.ts';
 import {
   clearTwilioFaults,
+  injectTwilioFault,
   spokenCall,
   TWILIO_STATUS_PATH,
+  twilioApiKey,
   twilioCallbacksFor,
   twilioCode,
   twilioMessages,
+  twilioRequests,
 } from './support/twilio.ts';
 
 /**
@@ -101,6 +104,28 @@ describe('Twilio alone, end to end', () => {
     expect((await verify(app, verificationId, code)).status).not.toBe(200);
   });
 
+  it('with an API key set, requests authenticate with it (the auth token only signs callbacks), and a wrong one is refused', async () => {
+    const app = twilioOnly({
+      TWILIO_API_KEY_SID: twilioApiKey.sid,
+      TWILIO_API_KEY_SECRET: twilioApiKey.secret,
+    });
+    const phone = uniquePhone();
+    await startVerification(app, phone);
+    const [request] = (await twilioRequests()).filter((each) => each.to === phone);
+    expect(request).toMatchObject({ credentials: 'api-key', status: 201 });
+
+    // 20003 refuses the account: with Plivo next on the route, Plivo carries the code.
+    const wrongKey = testApp({
+      SMS_ROUTES: '*:twilio,plivo',
+      TWILIO_API_KEY_SID: twilioApiKey.sid,
+      TWILIO_API_KEY_SECRET: 'not-the-secret',
+    });
+    const other = uniquePhone();
+    await startVerification(wrongKey, other);
+    expect(await twilioMessages(other)).toEqual([]);
+    expect(await sandboxMessages(other)).toHaveLength(1);
+  });
+
   it("a code call goes through Twilio with the words inline (no URL carries the code) and speaks the code's digits", async () => {
     const app = twilioOnly();
     const phone = uniquePhone();
@@ -147,6 +172,23 @@ describe('Twilio alone, end to end', () => {
     const after = await dumpRedis(prefixOf(app));
     expect(after.map(({ key }) => key)).toEqual(before.map(({ key }) => key));
     expect(await sentInHour(app, 'US')).toBe(1);
+  });
+
+  it('`auto`: a Twilio report that the SMS failed makes the service call, through Twilio, with a fresh code', async () => {
+    const app = twilioOnly();
+    const phone = `${uniquePhone().slice(0, -4)}0000`;
+    const response = await app.post('/otp/request', { phone, channel: 'auto' });
+    expect(await response.json()).toMatchObject({ channel: 'sms', fallback: 'voice' });
+    const smsCode = await twilioCode(phone);
+    const [message] = await twilioMessages(phone);
+    const callbacks = await twilioCallbacksFor(message?.sid ?? '', 2);
+    const failed = callbacks.find((callback) => fieldsOf(callback).get('MessageStatus') === 'failed');
+    if (!failed) throw new Error('no failed callback');
+    expect(fieldsOf(failed).get('ErrorCode')).toBe('30008');
+    expect((await replay(app, failed)).status).toBe(200);
+    const call = await spokenCall(phone);
+    const digits = call.spokenText.replace(/\D/g, '');
+    expect(digits.slice(0, digits.length / 2)).not.toBe(smsCode);
   });
 
   it('a forged callback is refused: a changed field, a signature from another token, no signature, another URL', async () => {
@@ -255,11 +297,35 @@ describe('failover within the same request, with the same code', () => {
     for (const message of await sandboxMessages(phone)) expect(message.text).toContain(code);
   });
 
+  it('the other way round: Twilio answering 503 or not answering in time hands the same code to Plivo', async () => {
+    const app = testApp({ SMS_ROUTES: '*:twilio,plivo', TWILIO_TIMEOUT_MS: '500' });
+    for (const fault of [
+      { status: 503, count: 1 },
+      { delayMs: 1500, count: 1 },
+    ]) {
+      const phone = uniquePhone();
+      await injectTwilioFault(fault);
+      const verificationId = await startVerification(app, phone);
+      const [message] = await sandboxMessages(phone);
+      const code = message?.text?.match(/(?<!\d)(\d{6,10})(?!\d)/)?.[1] ?? '';
+      expect(await verify(app, verificationId, code)).toMatchObject({
+        status: 200,
+        body: { status: 'approved' },
+      });
+      await clearTwilioFaults();
+    }
+    expect(await countedInHour(app, 'US:route_failover')).toBe(2);
+    expect(await countedInHour(app, 'US:route_unknown_fate')).toBe(2);
+  });
+
   it('a refusal of the message itself ends the route: an unsubscribed recipient (21610) gets nothing from Plivo', async () => {
     const app = testApp({ SMS_ROUTES: '*:twilio,plivo' });
     const phone = `${uniquePhone().slice(0, -4)}0003`;
-    const response = await app.post('/otp/request', { phone });
+    const { result: response, lines } = await captureLogs(() => app.post('/otp/request', { phone }));
     expect(response.status).toBe(502);
+    // Twilio's refusal is logged with its code, the number it may name masked.
+    expect(lines.join('\n')).toContain('twilio refused 400 21610');
+    expect(lines.join('\n')).not.toContain(phone.slice(2));
     expect(await sandboxMessages(phone)).toEqual([]);
     expect(await twilioMessages(phone)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { inject } from 'vitest';
 import { fieldsOf, type RelayedCallback, relayUrl } from './callbacks.ts';
 
 /**
@@ -7,6 +8,24 @@ import { fieldsOf, type RelayedCallback, relayUrl } from './callbacks.ts';
  */
 export const twilioUrl = (env as unknown as Record<string, string>).TWILIO_BASE_URL as string;
 export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
+/** An API key the sandbox's account has (test/global-setup.ts). */
+export const twilioApiKey = { sid: inject('twilioApiKeySid'), secret: inject('twilioApiKeySecret') };
+
+// Provided by test/global-setup.ts, which the Worker tests' tsconfig does not include.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    twilioApiKeySid: string;
+    twilioApiKeySecret: string;
+  }
+}
+
+/** Every Messages and Calls API request the sandbox took, newest first, and how it authenticated. */
+export async function twilioRequests(): Promise<
+  { to: string | null; credentials: string | null; status: number }[]
+> {
+  const response = await fetch(`${twilioUrl}/__sandbox/requests`);
+  return (await response.json()) as { to: string | null; credentials: string | null; status: number }[];
+}
 
 export interface TwilioMessage {
   sid: string;
