@@ -1,3 +1,5 @@
+import { createQueueEventQueue } from './adapters/cloudflare-queues/event-queue.ts';
+import { createQueueEventSink, disabledEventSink } from './adapters/cloudflare-queues/event-sink.ts';
 import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
 import { createPlivoCallAnswers } from './adapters/plivo/call-answers.ts';
 import { createPlivoCallPlacer } from './adapters/plivo/call-placer.ts';
@@ -9,6 +11,7 @@ import { createTwilioCallPlacer } from './adapters/twilio/call-placer.ts';
 import { createTwilioCodeDelivery } from './adapters/twilio/code-delivery.ts';
 import { createTwilioCallbackReader } from './adapters/twilio/delivery-callbacks.ts';
 import { createTwilioMessageSender } from './adapters/twilio/message-sender.ts';
+import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
@@ -18,13 +21,23 @@ import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createUpstashVerificationSnapshots } from './adapters/upstash/verification-snapshots.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
+import { createUpstashWebhookCounter } from './adapters/upstash/webhook-counter.ts';
+import { createWebhookSender } from './adapters/webhook-http/webhook-sender.ts';
 import type { Config } from './config/config.ts';
+import { DEFAULT_APP_ID, eventWebhookFor } from './config/event-webhook.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { type CodeProvider, restrictToRoutes, staticRoutePlan } from './otp/code-provider.ts';
+import type { DeadEventsDeps } from './otp/dead-events.ts';
 import { createRoutedDelivery } from './otp/deliver-along-route.ts';
+import type { DeliverEventsDeps } from './otp/deliver-events.ts';
+import { DependencyUnavailableError } from './otp/dependency-error.ts';
+import type { EventQueue, WebhookDeliveryCounter } from './otp/events/delivery-ports.ts';
+import { createEventContexts, type EventContexts } from './otp/events/event-context.ts';
+import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
@@ -59,7 +72,10 @@ export type Services = RequestCodeDeps &
   ManageVerificationDeps &
   RecordDeliveryDeps &
   ReadStatsDeps &
-  AnswerCallDeps & {
+  AnswerCallDeps &
+  DeadEventsDeps & {
+    /** The events queue for an operator's replay; without the EVENTS binding it answers 503. */
+    eventQueue: EventQueue;
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
     /** Twilio's status callbacks; undefined without Twilio or PUBLIC_BASE_URL (the route answers 404). */
@@ -82,7 +98,13 @@ const sealers = new WeakMap<
   Config,
   WeakMap<
     Runtime,
-    { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal; fallbackTickets: FallbackTickets }
+    {
+      ids: VerificationIds;
+      seal: BindingSeal;
+      voice: VoiceAnswerSeal;
+      fallbackTickets: FallbackTickets;
+      eventContexts: EventContexts;
+    }
   >
 >();
 
@@ -95,6 +117,22 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
   return value;
 }
 
+/** Keys derived once per config (HKDF), the random source per runtime (tests fake it). */
+function sealingFor(config: Config, runtime: Runtime) {
+  const { random } = runtime;
+  return cached(
+    cached(sealers, config, () => new WeakMap()),
+    runtime,
+    () => ({
+      ids: createVerificationIds(config.otp.secret, random),
+      seal: createBindingSeal(config.otp.secret, random),
+      voice: createVoiceAnswerSeal(config.otp.secret, random),
+      fallbackTickets: createFallbackTickets(config.otp.secret, random),
+      eventContexts: createEventContexts(config.otp.secret, random),
+    }),
+  );
+}
+
 /**
  * The one place that builds adapters. Built per request (a Redis client must not be shared
  * across requests on Workers); the HMAC key and the receipt signer are cached per config.
@@ -105,6 +143,14 @@ export function createServices(
   log: OperatorLog,
   /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
+  /**
+   * The EVENTS queue binding (none: events off) and the app the request belongs to, which names
+   * its events and picks their webhook (src/config/event-webhook.ts).
+   */
+  events: { queue: Queue<EventMessage> | undefined; appId: string } = {
+    queue: undefined,
+    appId: DEFAULT_APP_ID,
+  },
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, twilio, guard } = config;
@@ -113,18 +159,22 @@ export function createServices(
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   const redis = createRedisClient(storeSettings);
   const calls = createStoreCalls(redis, roundTrips);
-  // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
-  const sealing = cached(
-    cached(sealers, config, () => new WeakMap()),
-    runtime,
-    () => ({
-      ids: createVerificationIds(config.otp.secret, random),
-      seal: createBindingSeal(config.otp.secret, random),
-      voice: createVoiceAnswerSeal(config.otp.secret, random),
-      fallbackTickets: createFallbackTickets(config.otp.secret, random),
-    }),
-  );
+  const sealing = sealingFor(config, runtime);
+  const queue = events.queue;
   return {
+    events: queue
+      ? createQueueEventSink(
+          queue,
+          events.appId,
+          eventWebhookFor(config, events.appId) !== undefined,
+          () => clock.nowMs(),
+          waitUntil,
+          log,
+        )
+      : disabledEventSink(events.appId),
+    eventContexts: sealing.eventContexts,
+    eventQueue: eventQueueOrNone(queue),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     roundTrips,
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
     policy: config.otp,
@@ -218,4 +268,35 @@ function twilioProvider(config: Config, log: OperatorLog): CodeProvider | undefi
     sms && ((dispatch) => sms.send(dispatch)),
     voice && ((dispatch) => voice.place(dispatch)),
   );
+}
+
+/** What the events queue's consumer works with (src/queue-consumer.ts): built per batch, like a request's. */
+export function createEventServices(
+  config: Config,
+  runtime: Runtime,
+  queue: Queue<EventMessage> | undefined,
+): DeliverEventsDeps & DeadEventsDeps & { counter: WebhookDeliveryCounter } {
+  const { keyPrefix } = config.store;
+  const redis = createRedisClient(config.store);
+  const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
+  return {
+    destinationFor: (appId) => eventWebhookFor(config, appId),
+    webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
+    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
+    snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    queue: eventQueueOrNone(queue),
+    verificationIds: sealingFor(config, runtime).ids,
+    hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
+    maxAttempts: config.otp.maxAttempts,
+    retryBaseSeconds: config.events.retryBaseSeconds,
+    clock: runtime.clock,
+  };
+}
+
+function eventQueueOrNone(queue: Queue<EventMessage> | undefined): EventQueue {
+  if (queue) return createQueueEventQueue(queue);
+  return {
+    enqueue: () => Promise.reject(new DependencyUnavailableError('queue', 'no EVENTS queue binding')),
+  };
 }

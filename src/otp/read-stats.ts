@@ -1,4 +1,4 @@
-import { type CountryRefusals, zeroCounts } from '../stats/counters.ts';
+import { type CountryRefusals, type WebhookCounts, zeroCounts } from '../stats/counters.ts';
 import { recentHourBuckets, windowStart } from '../stats/hour-bucket.ts';
 import {
   buildStatsReport,
@@ -55,6 +55,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   countries: CountryStats[];
   /** Conversion by country, channel and provider, the failovers, and the breakers (docs/routing.md). */
   routing: RoutingView;
+  /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
+  webhooks: WebhookCounts & { hours: (WebhookCounts & { hour: string })[] };
 }
 
 /**
@@ -64,7 +66,7 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
  */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const { counts, refusals, routing } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals, routing, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
   // A country whose every request was refused sent nothing, and must still show up.
   for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
   const report = buildStatsReport(counts, deps.thresholds);
@@ -86,7 +88,16 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
       guard: guardView(entry.country, cells.get(entry.country), deps.guardPolicy),
     })),
     routing: routingView(routing, deps.routing.mode, nowMs),
+    webhooks: webhookSummary(webhooks),
   };
+}
+
+function webhookSummary(byHour: Map<string, WebhookCounts>): StatsSummary['webhooks'] {
+  const hours = [...byHour]
+    .map(([hour, counts]) => ({ hour, ...counts }))
+    .sort((a, b) => (a.hour < b.hour ? -1 : 1));
+  const sum = (key: keyof WebhookCounts) => hours.reduce((total, entry) => total + entry[key], 0);
+  return { delivered: sum('delivered'), failed: sum('failed'), dead: sum('dead'), hours };
 }
 
 function guardView(

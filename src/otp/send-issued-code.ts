@@ -40,7 +40,7 @@ export type IssuedCodeSent =
 export async function sendIssuedCode(
   dispatch: CodeDispatch,
   issued: IssuedSend,
-  tracking: { verificationTag: string; country: string },
+  tracking: { verificationTag: string; country: string; eventContext?: string | undefined },
   deps: SendIssuedCodeDeps,
   /** The providers to try, in order (./routing/order-route.ts); default: the route as configured. */
   order?: readonly ProviderId[],

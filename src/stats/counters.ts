@@ -50,10 +50,19 @@ export interface CountryRefusals {
   challenged: ScopeCounts;
 }
 
-/** What one read of the hourly hashes gives: counters and refusals per country. */
+/** Webhook attempts of one hour (docs/events.md): delivered, failed (each failed try), dead (out of retries). */
+export interface WebhookCounts {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+/** What one read of the hourly hashes gives: counters and refusals per country, webhook attempts per hour. */
 export interface HourlyCounters {
   counts: CountsByCountry;
   refusals: Map<string, CountryRefusals>;
   /** Routing's counters and the providers' breakers, read in the same round trip (docs/routing.md). */
   routing?: RoutingCounters | undefined;
+  /** By hour bucket (`YYYYMMDDHH`), only the hours that had any. */
+  webhooks: Map<string, WebhookCounts>;
 }

@@ -62,6 +62,7 @@ export function createUpstashSentMessageLog(
               2 * routing.windowSeconds + ROUTE_TTL_MARGIN_SECONDS,
               STATS_TTL_SECONDS,
               ...breakerArgs(routing.breaker, message.sentAtMs),
+              message.eventContext ?? '',
               ...message.answers.map((answer) => (answer.ok ? 'ok' : 'error')),
             ],
           )

@@ -13,7 +13,10 @@
  * ARGV[10] the provider whose signature vouched for the report
  * ARGV[11] routing's stats hash of the hour (a key passed as an argument: KEYS[4] is optional)
  * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0},
- *         the first three followed by {fallback ticket, sealed binding, provider} when a fallback is owed (below)
+ *         the first three followed by {fallback ticket, sealed binding} when a fallback is owed (below)
+ *         and, sixth, the provider that failed (position 5 left nil);
+ *         `recorded` then (position 5, after two nils when no fallback is owed) the message's sealed
+ *         event context `ev` when track-message stored one (docs/events.md: `delivery.updated`)
  *
  * The delivery record is the gate, and only for the provider that sent the message (`p`): track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
@@ -59,7 +62,7 @@ local function answer(kind, value)
   if rec[1] ~= 'pending' or tonumber(rec[2]) <= tonumber(ARGV[9]) or rec[3] ~= ARGV[8] or not rec[4] then
     return {kind, value}
   end
-  return {kind, value, rec[4], rec[5], redis.call('HGET', KEYS[2], 'p') or 'plivo'}
+  return {kind, value, rec[4], rec[5], false, redis.call('HGET', KEYS[2], 'p') or 'plivo'}
 end
 local remaining_ms = redis.call('PTTL', KEYS[2])
 if remaining_ms == -2 then
@@ -102,5 +105,12 @@ if ARGV[6] ~= '' then
     end
   end
 end
-return answer('recorded', sequence)
+local reply = answer('recorded', sequence)
+local ev = redis.call('HGET', KEYS[2], 'ev')
+if ev then
+  reply[3] = reply[3] or false
+  reply[4] = reply[4] or false
+  reply[5] = ev
+end
+return reply
 `;
