@@ -8,6 +8,9 @@ export type FallBackToVoiceDeps = SwitchChannelDeps & { fallbackTickets: Fallbac
 
 export type FallBackToVoiceOutcome = ReissueCodeOutcome | { kind: 'channel_unavailable' };
 
+/** What the ticket asked for, for the log: `auto`'s call or the failover to another provider. */
+export type FallbackBy = 'call' | 'failover';
+
 /**
  * The provider reported the SMS failed, and the verification holds a fallback ticket, so the
  * service sends a fresh code on the same verification by itself (./reissue-code.ts), without the
@@ -21,7 +24,7 @@ export type FallBackToVoiceOutcome = ReissueCodeOutcome | { kind: 'channel_unava
 export async function fallBackToVoice(
   pending: PendingFallback,
   deps: FallBackToVoiceDeps,
-): Promise<FallBackToVoiceOutcome> {
+): Promise<FallBackToVoiceOutcome & { by?: FallbackBy }> {
   const ticket = await deps.fallbackTickets.open(pending.ticket);
   // Sealed under another OTP_SECRET (rotated since): the id cannot be recovered, so no fallback.
   if (!ticket) return { kind: 'not_found' };
@@ -36,7 +39,7 @@ export async function fallBackToVoice(
   // Nobody is there to solve a challenge; the new send meets the plain cells like any send.
   if (ticket.next === 'voice')
     return reissueCode(verification, 'voice', { by: 'service' }, { kind: 'none' }, deps);
-  return reissueCode(
+  const outcome = await reissueCode(
     verification,
     binding.channel,
     { by: 'service', failover: true },
@@ -44,4 +47,5 @@ export async function fallBackToVoice(
     deps,
     pending.failedProvider,
   );
+  return { ...outcome, by: 'failover' };
 }

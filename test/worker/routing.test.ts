@@ -139,7 +139,7 @@ describe('failover on a failed delivery report', () => {
     expect(result.result.status).toBe(200);
     // The report, the failover's admission (one script each), and the new message's tracking.
     expect(result.roundTrips).toBe(3);
-    expect(lines.join('\n')).toMatch(/"storeRoundTrips":3,.*switched/);
+    expect(lines.join('\n')).toMatch(/"storeRoundTrips":3,.*failover: switched/);
     const [relayed] = await droppedTo(twilioUrl, phone);
     if (!relayed) throw new Error('Twilio got no failover SMS');
     const newCode = codeIn(relayed.text);

@@ -58,7 +58,8 @@ export const twilioStatusWebhookRoutes = new Hono<AppEnv>().post(
         return errorResponse(c, 'invalid_request', { extra: { issues: outcome.problems } });
       default: {
         const { report } = outcome;
-        const fallback = outcome.fallback ? `; auto call: ${outcome.fallback}` : '';
+        const by = outcome.fallbackBy === 'failover' ? 'failover' : 'auto call';
+        const fallback = outcome.fallback ? `; ${by}: ${outcome.fallback}` : '';
         log.detail = `twilio ${report.status}${report.errorCode ? ` error ${report.errorCode}` : ''}${fallback}`;
         log.outcome = outcome.kind;
         return c.json({ status: outcome.kind }, 200);
