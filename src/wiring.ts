@@ -17,6 +17,7 @@ import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
@@ -41,17 +42,20 @@ import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type {
-  CallAnswerChannel,
-  Clock,
-  DeliveryCallbackReader,
-  HumanCheck,
-  OperatorLog,
-  RandomSource,
+import {
+  type CallAnswerChannel,
+  type Clock,
+  type DeliveryCallbackReader,
+  type DependencyTimer,
+  type HumanCheck,
+  type OperatorLog,
+  type RandomSource,
+  untimed,
 } from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { timedDelivery, timedHumanCheck } from './otp/timed-ports.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
@@ -151,14 +155,22 @@ export function createServices(
     queue: undefined,
     appId: DEFAULT_APP_ID,
   },
+  /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
+  timer: DependencyTimer = untimed,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, twilio, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  const redis = createRedisClient(storeSettings);
-  const calls = createStoreCalls(redis, roundTrips);
+  // Scripts (every call but the readers' pipelines and hashes) go through the lean client; the
+  // @upstash/redis client is built only when a reader needs it.
+  const calls = createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
+  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+  const redis = () => {
+    pipelineClient ??= createRedisClient(storeSettings);
+    return pipelineClient;
+  };
   const sealing = sealingFor(config, runtime);
   const queue = events.queue;
   return {
@@ -176,7 +188,8 @@ export function createServices(
     eventQueue: eventQueueOrNone(queue),
     deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     roundTrips,
-    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    humanCheck:
+      config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
     ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
@@ -204,20 +217,23 @@ export function createServices(
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    delivery: createRoutedDelivery(
-      // The providers this deployment has settings for; routes (config.routes) order them.
-      [
-        createPlivoCodeDelivery(
-          createPlivoMessageSender(plivo, log),
-          plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-          plivo.whatsApp !== undefined,
-        ),
-        twilioProvider(config, log),
-      ]
-        .filter((provider) => provider !== undefined)
-        .map((provider) => restrictToRoutes(provider, config.routes)),
-      staticRoutePlan(config.routes),
-      log,
+    delivery: timedDelivery(
+      createRoutedDelivery(
+        // The providers this deployment has settings for; routes (config.routes) order them.
+        [
+          createPlivoCodeDelivery(
+            createPlivoMessageSender(plivo, log),
+            plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+            plivo.whatsApp !== undefined,
+          ),
+          twilioProvider(config, log),
+        ]
+          .filter((provider) => provider !== undefined)
+          .map((provider) => restrictToRoutes(provider, config.routes)),
+        staticRoutePlan(config.routes),
+        log,
+      ),
+      timer,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
@@ -284,7 +300,7 @@ export function createEventServices(
     webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
     counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
     snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
-    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    deadEvents: createUpstashDeadEvents(() => redis, calls, keyPrefix),
     queue: eventQueueOrNone(queue),
     verificationIds: sealingFor(config, runtime).ids,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
