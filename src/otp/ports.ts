@@ -141,7 +141,15 @@ export interface ProviderAnswer {
  * that no provider accepted (an accepted send's answers ride with its tracking, SentMessageLog).
  */
 export interface ProviderHealthLog {
-  note(answers: readonly ProviderAnswer[], nowMs: number): void;
+  /**
+   * `failover`: the send went on to another provider; counted in the same step as the breakers
+   * (instead of FailoverLog), so the work after the response stays one round trip.
+   */
+  note(
+    answers: readonly ProviderAnswer[],
+    nowMs: number,
+    failover?: { country: string; attempts: readonly ProviderAttempt[]; hourBucket: string },
+  ): void;
 }
 
 /**

@@ -54,10 +54,14 @@ export async function sendIssuedCode(
   // The answers ride with the tracking when there is one (no extra round trip); else they go
   // alone, after the response, only when a provider failed: an untracked send that went well
   // (a call, a deployment without delivery reports) costs no round trip for its breaker.
+  const failover =
+    attempts.length > 1 ? { country: tracking.country, attempts, hourBucket: hourBucket(nowMs) } : undefined;
   if ((!tracked || deps.sentMessages === undefined) && answers.some((answer) => !answer.ok)) {
-    deps.providerHealth.note(answers, nowMs);
+    // One step after the response for both: the breakers and, if any, the failover.
+    deps.providerHealth.note(answers, nowMs, failover);
+  } else if (failover) {
+    deps.failovers.count(failover.country, failover.attempts, failover.hourBucket);
   }
-  if (attempts.length > 1) deps.failovers.count(tracking.country, attempts, hourBucket(nowMs));
   switch (result.kind) {
     case 'accepted':
       if (result.messageId !== undefined && provider !== undefined) {

@@ -1,7 +1,8 @@
+import { attemptsOfUnknownFate } from '../../otp/code-provider.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import type { OperatorLog, ProviderAnswer, ProviderHealthLog } from '../../otp/ports.ts';
 import type { BreakerPolicy } from '../../otp/routing/routing-policy.ts';
-import { BREAKER_TTL_SECONDS, breakerKey } from './keys.ts';
+import { BREAKER_TTL_SECONDS, breakerKey, STATS_TTL_SECONDS, statsHourKey } from './keys.ts';
 import { RECORD_PROVIDER_HEALTH_SCRIPT } from './scripts/provider-health.ts';
 import type { StoreCalls } from './store-call.ts';
 
@@ -30,14 +31,23 @@ export function createUpstashProviderHealthLog(
   log: Pick<OperatorLog, 'detail'>,
 ): ProviderHealthLog {
   return {
-    note(answers: readonly ProviderAnswer[], nowMs: number) {
+    note(answers: readonly ProviderAnswer[], nowMs: number, failover) {
       if (answers.length === 0) return;
       waitUntil(
         calls
           .script(
             RECORD_PROVIDER_HEALTH_SCRIPT,
-            answers.map((answer) => breakerKey(keyPrefix, answer.provider)),
-            [...breakerArgs(policy, nowMs), ...answers.map((answer) => (answer.ok ? 'ok' : 'error'))],
+            [
+              statsHourKey(keyPrefix, failover?.hourBucket ?? ''),
+              ...answers.map((answer) => breakerKey(keyPrefix, answer.provider)),
+            ],
+            [
+              ...breakerArgs(policy, nowMs),
+              failover?.country ?? '',
+              failover ? attemptsOfUnknownFate(failover.attempts) : 0,
+              STATS_TTL_SECONDS,
+              ...answers.map((answer) => (answer.ok ? 'ok' : 'error')),
+            ],
           )
           .catch((error: unknown) => {
             const detail = error instanceof DependencyUnavailableError ? error.detail : 'unexpected error';

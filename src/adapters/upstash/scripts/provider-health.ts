@@ -42,19 +42,29 @@ end
 `;
 
 /**
- * Counts one request's provider answers in their breakers, when no provider accepted the send
- * (an accepted one is counted by track-message).
+ * Counts one request's provider answers in their breakers, when no provider accepted the send or
+ * its tracking is off (an accepted, tracked send is counted by track-message); a send that went on
+ * to another provider is counted as a failover in the same step (count-failover's fields), so
+ * the request's work after the response stays one round trip.
  *
- * KEYS[i] the breaker of the request's i-th provider answer
+ * KEYS[1] stats hash of the hour   KEYS[1 + i] the breaker of the request's i-th provider answer
  * ARGV[1] now (epoch ms)   ARGV[2] breaker window (ms)   ARGV[3] minimum requests
  * ARGV[4] error share      ARGV[5] pause (ms)            ARGV[6] TTL (s)
- * ARGV[6 + i] `ok` or `error`, the i-th answer
+ * ARGV[7] the country of a failover ('' = not one)   ARGV[8] its attempts of unknown fate
+ * ARGV[9] TTL (s) of the stats hash   ARGV[9 + i] `ok` or `error`, the i-th answer
  * Returns {'noted', number of answers}
  */
 export const RECORD_PROVIDER_HEALTH_SCRIPT = `${NOTE_PROVIDER_LUA}
-for i = 1, #KEYS do
-  note_provider(KEYS[i], ARGV[6 + i] == 'ok', tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+for i = 2, #KEYS do
+  note_provider(KEYS[i], ARGV[8 + i] == 'ok', tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
     tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
 end
-return {'noted', #KEYS}
+if ARGV[7] ~= '' then
+  redis.call('HINCRBY', KEYS[1], ARGV[7] .. ':route_failover', 1)
+  if tonumber(ARGV[8]) > 0 then
+    redis.call('HINCRBY', KEYS[1], ARGV[7] .. ':route_unknown_fate', ARGV[8])
+  end
+  redis.call('EXPIRE', KEYS[1], ARGV[9])
+end
+return {'noted', #KEYS - 1}
 `;
