@@ -28,7 +28,7 @@ export type IssuedCodeSent =
 export async function sendIssuedCode(
   dispatch: CodeDispatch,
   issued: IssuedSend,
-  tracking: { verificationTag: string; country: string },
+  tracking: { verificationTag: string; country: string; eventContext?: string | undefined },
   deps: SendIssuedCodeDeps,
 ): Promise<IssuedCodeSent> {
   // Along the country's route: a provider that refuses the destination or cannot answer is

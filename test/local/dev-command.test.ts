@@ -85,23 +85,27 @@ describe('npm run dev with a port in use', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
   }
 
-  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'TWILIO_SANDBOX_PORT', 'WORKER_PORT'])(
-    'exits 1 before starting anything and names %s as the setting to change',
-    async (variable) => {
-      const env = {
-        REDIS_REST_PORT: '0',
-        PLIVO_SANDBOX_PORT: '0',
-        TWILIO_SANDBOX_PORT: '0',
-        WORKER_PORT: '0',
-        [variable]: String(busyPort),
-      };
-      const { code, output } = await runDev(env);
-      expect(code).toBe(1);
-      expect(output).toContain(`port ${busyPort} is in use`);
-      expect(output).toContain(`set ${variable} to another port`);
-      expect(output).not.toContain('created .dev.vars');
-    },
-  );
+  it.each([
+    'REDIS_REST_PORT',
+    'PLIVO_SANDBOX_PORT',
+    'TWILIO_SANDBOX_PORT',
+    'WORKER_PORT',
+    'WEBHOOK_INBOX_PORT',
+  ])('exits 1 before starting anything and names %s as the setting to change', async (variable) => {
+    const env = {
+      REDIS_REST_PORT: '0',
+      PLIVO_SANDBOX_PORT: '0',
+      TWILIO_SANDBOX_PORT: '0',
+      WORKER_PORT: '0',
+      WEBHOOK_INBOX_PORT: '0',
+      [variable]: String(busyPort),
+    };
+    const { code, output } = await runDev(env);
+    expect(code).toBe(1);
+    expect(output).toContain(`port ${busyPort} is in use`);
+    expect(output).toContain(`set ${variable} to another port`);
+    expect(output).not.toContain('created .dev.vars');
+  });
 });
 
 describe('npm run dev before it is ready', () => {
@@ -124,6 +128,7 @@ describe('npm run dev before it is ready', () => {
         PLIVO_SANDBOX_PORT: '0',
         TWILIO_SANDBOX_PORT: '0',
         WORKER_PORT: '0',
+        WEBHOOK_INBOX_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
