@@ -49,9 +49,10 @@ async function main() {
   const ports = {
     rest: port('REDIS_REST_PORT', 8079),
     sandbox: port('PLIVO_SANDBOX_PORT', 8790),
-    twilioSandbox: port('TWILIO_SANDBOX_PORT', 8791),
+    // 8791, the sandbox's own default, is the webhook inbox's here.
+    twilioSandbox: port('TWILIO_SANDBOX_PORT', 8792),
     worker: port('WORKER_PORT', 8787),
-    webhookInbox: port('WEBHOOK_INBOX_PORT', 8792),
+    webhookInbox: port('WEBHOOK_INBOX_PORT', 8791),
   };
   // Events go to the local webhook inbox unless .dev.vars names a receiver of its own.
   const useOwnWebhook = Boolean(configured.EVENT_WEBHOOK_URL);

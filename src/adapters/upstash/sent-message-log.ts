@@ -57,12 +57,12 @@ export function createUpstashSentMessageLog(
               message.sentAtMs,
               DELIVERY_TTL_SECONDS,
               message.messageId,
+              message.eventContext ?? '',
               message.provider,
               message.channel,
               2 * routing.windowSeconds + ROUTE_TTL_MARGIN_SECONDS,
               STATS_TTL_SECONDS,
               ...breakerArgs(routing.breaker, message.sentAtMs),
-              message.eventContext ?? '',
               ...message.answers.map((answer) => (answer.ok ? 'ok' : 'error')),
             ],
           )

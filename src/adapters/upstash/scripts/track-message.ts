@@ -21,31 +21,31 @@ import { NOTE_PROVIDER_LUA } from './provider-health.ts';
  * KEYS[3] the route's conversion cells, window of the send   KEYS[4] routing's stats hash of the hour
  * KEYS[5..] the breaker of each provider answer, in ARGV[16..]'s order
  * ARGV[1] country (ISO 3166-1 alpha-2, `XX` when none)   ARGV[2] sent at (epoch ms)   ARGV[3] TTL (s)
- * ARGV[4] the message id   ARGV[5] the provider that sent it (`p`: only its reports count)
- * ARGV[6] the channel   ARGV[7] TTL (s) of the conversion cells   ARGV[8] TTL (s) of routing's stats hash
- * ARGV[9..14] the breaker's now, window (ms), minimum requests, error share, pause (ms), TTL (s)
- * ARGV[15] the sealed event context ('' = events off), kept as `ev` for record-delivery's
- * `delivery.updated` (docs/events.md)
+ * ARGV[4] the message id   ARGV[5] the sealed event context ('' = events off), kept as `ev` for
+ * record-delivery's `delivery.updated` (docs/events.md)   ARGV[6] the provider that sent it (`p`:
+ * only its reports count)
+ * ARGV[7] the channel   ARGV[8] TTL (s) of the conversion cells   ARGV[9] TTL (s) of routing's stats hash
+ * ARGV[10..15] the breaker's now, window (ms), minimum requests, error share, pause (ms), TTL (s)
  * ARGV[16..] `ok` or `error`, each provider answer
  * Returns {'tracked', 0}
  */
 export const TRACK_MESSAGE_SCRIPT = `${NOTE_PROVIDER_LUA}
-redis.call('HSET', KEYS[1], 'country', ARGV[1], 'sentAt', ARGV[2], 'v', KEYS[2], 'p', ARGV[5],
-  'rk', KEYS[3], 'ch', ARGV[6])
-if ARGV[15] and ARGV[15] ~= '' then
-  redis.call('HSET', KEYS[1], 'ev', ARGV[15])
+redis.call('HSET', KEYS[1], 'country', ARGV[1], 'sentAt', ARGV[2], 'v', KEYS[2], 'p', ARGV[6],
+  'rk', KEYS[3], 'ch', ARGV[7])
+if ARGV[5] and ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[1], 'ev', ARGV[5])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('HSET', KEYS[2], 'm', ARGV[4], 'pv', ARGV[5], 'rk', KEYS[3])
+  redis.call('HSET', KEYS[2], 'm', ARGV[4], 'pv', ARGV[6], 'rk', KEYS[3])
 end
-redis.call('HINCRBY', KEYS[3], ARGV[5] .. ':s', 1)
-redis.call('EXPIRE', KEYS[3], ARGV[7])
-redis.call('HINCRBY', KEYS[4], ARGV[1] .. ':' .. ARGV[6] .. ':' .. ARGV[5] .. ':sent', 1)
-redis.call('EXPIRE', KEYS[4], ARGV[8])
+redis.call('HINCRBY', KEYS[3], ARGV[6] .. ':s', 1)
+redis.call('EXPIRE', KEYS[3], ARGV[8])
+redis.call('HINCRBY', KEYS[4], ARGV[1] .. ':' .. ARGV[7] .. ':' .. ARGV[6] .. ':sent', 1)
+redis.call('EXPIRE', KEYS[4], ARGV[9])
 for i = 5, #KEYS do
-  note_provider(KEYS[i], ARGV[11 + i] == 'ok', tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]),
-    tonumber(ARGV[12]), tonumber(ARGV[13]), ARGV[14])
+  note_provider(KEYS[i], ARGV[11 + i] == 'ok', tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]),
+    tonumber(ARGV[13]), tonumber(ARGV[14]), ARGV[15])
 end
 return {'tracked', 0}
 `;
