@@ -9,12 +9,15 @@ import {
 import { baseForExpectedVolume, type FraudGuardPolicy } from './fraud-guard-policy.ts';
 import { type CellBudget, cellBudget } from './guard-budget.ts';
 import type { CellCounts, Clock, CountryCells, GuardCellsReader, StatsReader } from './ports.ts';
+import type { RoutingPolicy } from './routing/routing-policy.ts';
+import { type RoutingView, routingView } from './routing/routing-view.ts';
 
 export interface ReadStatsDeps {
   thresholds: PumpingThresholds;
   guardPolicy: FraudGuardPolicy;
   stats: StatsReader;
   guardCells: GuardCellsReader;
+  routing: RoutingPolicy;
   clock: Clock;
 }
 
@@ -58,6 +61,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   countries: CountryStats[];
   /** By app id, the default app included once it sent or was refused anything. */
   apps: Record<string, AppStats>;
+  /** Conversion by country, channel and provider, the failovers, and the breakers (docs/routing.md). */
+  routing: RoutingView;
   /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
   webhooks: WebhookCounts & { hours: (WebhookCounts & { hour: string })[] };
 }
@@ -69,7 +74,9 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
  */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const { counts, refusals, apps, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals, apps, routing, webhooks } = await deps.stats.readHours(
+    recentHourBuckets(nowMs, hours),
+  );
   // A country whose every request was refused sent nothing, and must still show up.
   for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
   const report = buildStatsReport(counts, deps.thresholds);
@@ -100,6 +107,7 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
       challenged: refusals.get(entry.country)?.challenged ?? {},
       guard: guardView(entry.country, cells.get(entry.country), deps.guardPolicy),
     })),
+    routing: routingView(routing, deps.routing.mode, nowMs),
     webhooks: webhookSummary(webhooks),
   };
 }

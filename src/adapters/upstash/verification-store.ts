@@ -17,6 +17,7 @@ import {
   guardPeakKey,
   guardTrustedKey,
   numberKeys,
+  routeStatsHourKey,
   STATS_TTL_SECONDS,
   statsAppField,
   statsHourKey,
@@ -72,6 +73,7 @@ export function createUpstashVerificationStore(
             guardTrustedKey(keyPrefix, cellsWindow.index),
             guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
             number.cooldown,
+            routeStatsHourKey(keyPrefix, policy.hourBucket),
           ],
           [
             candidate.codeHash,
