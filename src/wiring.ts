@@ -7,11 +7,20 @@ import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
-import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import {
+  regionalDeliveryStore,
+  regionalSendAdmission,
+  regionalSentMessageLog,
+  regionalVerificationStore,
+  regionalVoiceAnswerLedger,
+  summedGuardCellsReader,
+  summedStatsReader,
+} from './adapters/upstash/regional-ports.ts';
+import { createRegionalStores, type RegionStore } from './adapters/upstash/regional-stores.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
-import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import type { RoundTripCounter } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
 import type { Config } from './config/config.ts';
@@ -20,7 +29,14 @@ import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import type {
+  CallAnswerChannel,
+  Clock,
+  HumanCheck,
+  OperatorLog,
+  RandomSource,
+  StoreRegionMap,
+} from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
@@ -94,8 +110,16 @@ export function createServices(
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  const redis = createRedisClient(storeSettings);
-  const calls = createStoreCalls(redis, roundTrips);
+  // One database per store region (docs/regions.md); with none configured, only the default one.
+  const stores = createRegionalStores(storeSettings, roundTrips);
+  const { countryRegions } = storeSettings.regions;
+  const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
+  const inRegion =
+    <Port>(build: (store: RegionStore) => Port) =>
+    (region: string | undefined): Port | undefined => {
+      const store = stores.at(region);
+      return store && build(store);
+    };
   // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
   const sealing = cached(
     cached(sealers, config, () => new WeakMap()),
@@ -119,19 +143,42 @@ export function createServices(
     thresholds: config.pumping,
     guardPolicy: guard,
     testNumbers: config.testNumbers,
-    verifications: createUpstashVerificationStore(calls, keyPrefix),
+    storeRegions,
+    verifications: regionalVerificationStore(
+      inRegion(({ calls }) => createUpstashVerificationStore(calls, keyPrefix)),
+    ),
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    admission: regionalSendAdmission(
+      inRegion(({ calls }) =>
+        createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+      ),
+    ),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
       `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    deliveries: createUpstashDeliveryStore(calls, keyPrefix),
-    stats: createUpstashStatsReader(redis, calls, keyPrefix),
-    guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+    deliveries: regionalDeliveryStore(
+      inRegion(({ calls }) => createUpstashDeliveryStore(calls, keyPrefix)),
+      storeRegions,
+    ),
+    // Getters: only the stats route reads every region; other requests open no client for them.
+    get stats() {
+      return summedStatsReader(
+        stores.all().map(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+      );
+    },
+    get guardCells() {
+      return summedGuardCellsReader(
+        stores
+          .all()
+          .map(({ redis, calls }) =>
+            createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+          ),
+      );
+    },
     delivery: createPlivoCodeDelivery(
       createPlivoMessageSender(plivo, log),
       plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
@@ -139,12 +186,16 @@ export function createServices(
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
-    voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
+    voiceAnswerLedger: regionalVoiceAnswerLedger(
+      inRegion(({ calls }) => createUpstashVoiceAnswerLedger(calls, keyPrefix)),
+    ),
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
-      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)
+      ? regionalSentMessageLog(
+          inRegion(({ calls }) => createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)),
+        )
       : undefined,
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader({

@@ -11,6 +11,7 @@ import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
+import { parseStoreRegions, type StoreRegionSettings } from './store-regions.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -22,6 +23,8 @@ export interface Config {
     readonly token: string;
     readonly timeoutMs: number;
     readonly keyPrefix: string;
+    /** STORE_REGIONS and the countries mapped to each; none configured: one store, as before. */
+    readonly regions: StoreRegionSettings;
   };
   /** The policy, and the secret that keys the HMACs of codes, numbers and IPs. */
   readonly otp: OtpPolicy & { readonly secret: string };
@@ -166,6 +169,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
 
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
+  const storeRegions = parseStoreRegions(raw);
+  if (!storeRegions.ok) problems.push(...storeRegions.problems);
 
   if (
     !signingKey.ok ||
@@ -173,6 +178,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     !access.ok ||
     !smsLocales.ok ||
     !testNumbers.ok ||
+    !storeRegions.ok ||
     problems.length > 0
   ) {
     return { ok: false, problems };
@@ -199,6 +205,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       token: raw.UPSTASH_REDIS_REST_TOKEN,
       timeoutMs: raw.STORE_TIMEOUT_MS,
       keyPrefix: raw.KEY_PREFIX,
+      regions: storeRegions.settings,
     },
     otp: {
       secret: raw.OTP_SECRET,

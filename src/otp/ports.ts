@@ -120,6 +120,8 @@ export interface SentMessage {
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
   country: string;
   sentAtMs: number;
+  /** The verification's store region (undefined: the default): its tracking record goes there too. */
+  region?: string | undefined;
 }
 
 /**
@@ -133,6 +135,16 @@ export interface VerificationRef {
   country: string;
   /** Its guard cells are the channel's (`guard:{channel}:...`). */
   channel: Channel;
+  /** The store region holding it, from the id; undefined: the default region (docs/regions.md). */
+  region?: string | undefined;
+}
+
+/**
+ * Which store region holds a country's numbers (STORE_REGION_COUNTRIES, docs/regions.md):
+ * undefined for the default region. Asked once per new verification, whose id then carries it.
+ */
+export interface StoreRegionMap {
+  regionOf(country: string): string | undefined;
 }
 
 /**
@@ -271,6 +283,8 @@ export type SendScope = (typeof SEND_SCOPES)[number];
  * the number's previous verification.
  */
 export interface SendRequest {
+  /** The store region the verification lives in (undefined: the default, docs/regions.md). */
+  region?: string | undefined;
   phoneTag: string;
   verificationTag: string;
   codeHash: string;

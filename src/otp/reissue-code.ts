@@ -80,6 +80,7 @@ export async function reissueCode(
   const standing = await sendStanding(guard, deps.hasher);
   const admission = await deps.admission.reissue(
     {
+      region: ref.region,
       phoneTag: ref.phoneTag,
       verificationTag: ref.verificationTag,
       codeHash,
@@ -115,7 +116,7 @@ export async function reissueCode(
       deps,
     ),
     admission.issued,
-    { verificationTag: ref.verificationTag, country: ref.country },
+    { verificationTag: ref.verificationTag, country: ref.country, region: ref.region },
     deps,
   );
   if (result.kind === 'accepted') return done;

@@ -1,0 +1,147 @@
+import type {
+  CellCounts,
+  CountryCells,
+  DeliveryStore,
+  GuardCellsReader,
+  SendAdmission,
+  SentMessageLog,
+  StatsReader,
+  StoreRegionMap,
+  VerificationStore,
+  VoiceAnswerLedger,
+} from '../../otp/ports.ts';
+import type { HourlyCounters, ScopeCounts } from '../../stats/counters.ts';
+
+/**
+ * The store's ports over several regions (docs/regions.md). Each call goes to ONE region, so every
+ * atomic step stays one script in one database: a verification's calls to the region its id names,
+ * a new send to its country's region, a delivery report to its message's country's region. Stats
+ * and guard cells are read in every region and summed. `region` undefined is the default region;
+ * `pick` answers undefined for a region no longer configured, which holds nothing this deployment
+ * can reach: its verifications are answered as gone, without a round trip.
+ */
+export type RegionPicker<Port> = (region: string | undefined) => Port | undefined;
+
+export function regionalVerificationStore(pick: RegionPicker<VerificationStore>): VerificationStore {
+  return {
+    check: async (ref, candidate, policy) =>
+      (await pick(ref.region)?.check(ref, candidate, policy)) ?? { kind: 'not_found' },
+    read: async (ref, access) => (await pick(ref.region)?.read(ref, access)) ?? { kind: 'not_found' },
+    cancel: async (ref, access) => (await pick(ref.region)?.cancel(ref, access)) ?? { kind: 'not_found' },
+  };
+}
+
+export function regionalSendAdmission(pick: RegionPicker<SendAdmission>): SendAdmission {
+  return {
+    admit(send) {
+      const admission = pick(send.region);
+      // A new send's region comes from the configured map, so it is always configured.
+      if (!admission) throw new Error(`send admitted in unknown store region ${send.region}`);
+      return admission.admit(send);
+    },
+    reissue: async (send, mode) => (await pick(send.region)?.reissue(send, mode)) ?? { kind: 'not_found' },
+  };
+}
+
+export function regionalVoiceAnswerLedger(pick: RegionPicker<VoiceAnswerLedger>): VoiceAnswerLedger {
+  return { claim: async (ref, answer) => (await pick(ref.region)?.claim(ref, answer)) ?? 'gone' };
+}
+
+export function regionalSentMessageLog(pick: RegionPicker<SentMessageLog>): SentMessageLog {
+  return { remember: (message) => pick(message.region)?.remember(message) };
+}
+
+/**
+ * A report names its message, not its verification: the message was tracked in the region of its
+ * number's country, read from the signed report's `To`. A message sent before its country moved to
+ * a new region was tracked in the default region, so a report the country's region does not know is
+ * asked of the default region once more: only such reports (and untracked ones) pay a second trip.
+ */
+export function regionalDeliveryStore(
+  pick: RegionPicker<DeliveryStore>,
+  regions: StoreRegionMap,
+): DeliveryStore {
+  return {
+    async record(report, options) {
+      const region = regions.regionOf(report.country);
+      const recorded = await (pick(region) as DeliveryStore).record(report, options);
+      if (recorded.kind !== 'untracked' || region === undefined) return recorded;
+      return (pick(undefined) as DeliveryStore).record(report, options);
+    },
+  };
+}
+
+/** Every region's hours, read at once (one round trip each, in parallel) and summed per country. */
+export function summedStatsReader(readers: readonly StatsReader[]): StatsReader {
+  return {
+    async readHours(hourBuckets) {
+      const all = await Promise.all(readers.map((reader) => reader.readHours(hourBuckets)));
+      const sum: HourlyCounters = { counts: new Map(), refusals: new Map() };
+      for (const read of all) {
+        for (const [country, counts] of read.counts) {
+          const into = sum.counts.get(country);
+          if (!into) sum.counts.set(country, { ...counts });
+          else
+            for (const metric of Object.keys(counts) as (keyof typeof counts)[])
+              into[metric] += counts[metric];
+        }
+        for (const [country, refusals] of read.refusals) {
+          const into = sum.refusals.get(country) ?? { refused: {}, shadow: {}, challenged: {} };
+          addScopes(into.refused, refusals.refused);
+          addScopes(into.shadow, refusals.shadow);
+          addScopes(into.challenged, refusals.challenged);
+          sum.refusals.set(country, into);
+        }
+      }
+      return sum;
+    },
+  };
+}
+
+/**
+ * Every region's cells of these countries, summed. A country's cells live in its region; the old
+ * region still holds what was counted there before the country moved, until its windows pass, and
+ * the guard's budget there was spent all the same, so it is shown.
+ */
+export function summedGuardCellsReader(readers: readonly GuardCellsReader[]): GuardCellsReader {
+  return {
+    async read(countries, nowMs) {
+      const all = await Promise.all(readers.map((reader) => reader.read(countries, nowMs)));
+      const sum = new Map<string, CountryCells>();
+      for (const read of all) {
+        for (const [country, cells] of read) {
+          const into = sum.get(country);
+          if (!into) {
+            sum.set(country, cells);
+            continue;
+          }
+          addCell(into.country, cells.country);
+          addCell(into.overdraft, cells.overdraft);
+          addCell(into.challenged, cells.challenged);
+          addCell(into.trusted, cells.trusted);
+          into.learnedPeak = Math.max(into.learnedPeak, cells.learnedPeak);
+          addCells(into.blocks, cells.blocks);
+          addCells(into.ranges, cells.ranges);
+        }
+      }
+      return sum;
+    },
+  };
+}
+
+function addScopes(into: ScopeCounts, from: ScopeCounts) {
+  for (const [scope, count] of Object.entries(from)) into[scope] = (into[scope] ?? 0) + count;
+}
+
+function addCell(into: CellCounts, from: CellCounts) {
+  into.sent += from.sent;
+  into.verified += from.verified;
+}
+
+function addCells(into: Map<string, CellCounts>, from: ReadonlyMap<string, CellCounts>) {
+  for (const [id, cell] of from) {
+    const existing = into.get(id);
+    if (existing) addCell(existing, cell);
+    else into.set(id, { ...cell });
+  }
+}
