@@ -71,7 +71,11 @@ export function parseStoreRegions(raw: {
       }
       const taken = countryRegions.get(country);
       if (taken !== undefined) {
-        problems.push(`STORE_REGION_COUNTRIES: ${country} is in both ${taken} and ${region}`);
+        problems.push(
+          taken === region
+            ? `STORE_REGION_COUNTRIES: ${country} is listed twice for ${region}`
+            : `STORE_REGION_COUNTRIES: ${country} is in both ${taken} and ${region}`,
+        );
         continue;
       }
       countryRegions.set(country, region);
