@@ -84,32 +84,50 @@ interface Row {
   results: FlowResult[];
 }
 
-async function runSetup(
-  setup: string,
-  worker: WranglerDev,
-  sandboxUrl: string,
-  regional: boolean,
-  flowIndex: { next: number },
-): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const { country, region, prefix, digits } of COUNTRIES) {
-    const nextNumber = numbersOf(prefix, digits, country, Math.floor(Math.random() * 1e6));
-    const target = { workerUrl: worker.url, sandboxUrl };
-    for (let warm = 0; warm < WARM_UP_FLOWS; warm += 1) {
-      await runFlow(target, nextNumber(), clientIpFor(flowIndex.next++));
+interface Setup {
+  name: string;
+  worker: WranglerDev;
+  regional: boolean;
+}
+
+/**
+ * Both Workers run side by side and take turns flow by flow (every country, then every setup), so
+ * the load of a shared machine falls on both alike and the difference is the store's distance.
+ */
+async function runInterleaved(setups: Setup[], sandboxUrl: string): Promise<Row[]> {
+  const rows = new Map<string, Row>();
+  const numbers = new Map(
+    COUNTRIES.map(({ country, prefix, digits }) => [
+      country,
+      numbersOf(prefix, digits, country, Math.floor(Math.random() * 1e6)),
+    ]),
+  );
+  let flowIndex = 0;
+  for (let flow = -WARM_UP_FLOWS; flow < flowsPerCountry; flow += 1) {
+    for (const { country, region } of COUNTRIES) {
+      for (const setup of setups) {
+        const phone = (numbers.get(country) as () => string)();
+        const result = await runFlow(
+          { workerUrl: setup.worker.url, sandboxUrl },
+          phone,
+          clientIpFor(flowIndex++),
+        );
+        if (flow < 0) continue;
+        const key = `${setup.name}:${country}`;
+        let row = rows.get(key);
+        if (!row) {
+          const storeRegion = setup.regional ? region : 'default';
+          const storeRttMs = storeRegion === 'ap' ? apRtt : storeRegion === 'eu' ? euRtt : defaultRtt;
+          row = { setup: setup.name, country, region: storeRegion, storeRttMs, results: [] };
+          rows.set(key, row);
+        }
+        row.results.push(result);
+      }
     }
-    const results: FlowResult[] = [];
-    for (let flow = 0; flow < flowsPerCountry; flow += 1) {
-      results.push(await runFlow(target, nextNumber(), clientIpFor(flowIndex.next++)));
-    }
-    const storeRegion = regional ? region : 'default';
-    const storeRttMs = storeRegion === 'ap' ? apRtt : storeRegion === 'eu' ? euRtt : defaultRtt;
-    rows.push({ setup, country, region: storeRegion, storeRttMs, results });
-    console.log(
-      `bench:regions: ${setup} ${country}: verify p50 ${ms(percentile(verifyTimes(results), 50))} ms (store ${storeRttMs} ms)`,
-    );
   }
-  return rows;
+  return [...rows.values()].sort(
+    (a, b) => a.setup.localeCompare(b.setup) || a.country.localeCompare(b.country),
+  );
 }
 
 function verifyTimes(results: FlowResult[]): number[] {
@@ -136,8 +154,8 @@ async function main() {
       log: () => undefined,
     },
   });
-  const rows: Row[] = [];
-  const flowIndex = { next: 0 };
+  let rows: Row[] = [];
+  const setups: Setup[] = [];
   try {
     const sandboxUrl = stack.plivo?.url ?? '';
     const secrets = {
@@ -145,22 +163,22 @@ async function main() {
       RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
     };
     const { STORE_REGIONS, STORE_REGION_TOKENS, STORE_REGION_COUNTRIES, ...oneStore } = stack.workerWiring;
-    for (const [setup, wiring, regional] of [
+    for (const [name, wiring, regional] of [
       ['one store', oneStore, false],
       ['regional stores', stack.workerWiring, true],
     ] as const) {
-      console.log(`bench:regions: ${setup}: starting wrangler dev…`);
+      console.log(`bench:regions: ${name}: starting wrangler dev…`);
       const worker = await startWranglerDev({
         vars: { ...BENCH_VARS, PLIVO_SENDER: '+14155550100' },
-        secrets: { ...wiring, ...secrets },
+        // Separate key prefixes: the one-store Worker must not see the regional one's default-region keys.
+        secrets: { ...wiring, ...secrets, KEY_PREFIX: regional ? 'regional:' : 'one:' },
       });
-      try {
-        rows.push(...(await runSetup(setup, worker, sandboxUrl, regional, flowIndex)));
-      } finally {
-        await worker.stop();
-      }
+      setups.push({ name, worker, regional });
     }
+    console.log(`bench:regions: ${flowsPerCountry} flows per country and setup, interleaved…`);
+    rows = await runInterleaved(setups, sandboxUrl);
   } finally {
+    for (const { worker } of setups) await worker.stop();
     await stack.close();
   }
   report(rows, startedAt);
@@ -194,8 +212,32 @@ function report(rows: Row[], startedAt: Date) {
       ];
     }),
   );
+  const comparison = markdownTable(
+    [
+      'country',
+      'verify p50, one store (ms)',
+      'verify p50, regional (ms)',
+      'saved (ms)',
+      'regional p50 − (its RTT + one store p50 − 200 ms RTT) (ms)',
+    ],
+    COUNTRIES.map(({ country }) => {
+      const one = rows.find((row) => row.setup === 'one store' && row.country === country);
+      const regional = rows.find((row) => row.setup === 'regional stores' && row.country === country);
+      const oneP50 = percentile(verifyTimes(one?.results ?? []), 50);
+      const regionalP50 = percentile(verifyTimes(regional?.results ?? []), 50);
+      // What the one-store run shows the Worker, its proxy and the client add beyond the round trip.
+      const ownTime = oneP50 - (one?.storeRttMs ?? defaultRtt);
+      return [
+        country,
+        ms(oneP50),
+        ms(regionalP50),
+        ms(oneP50 - regionalP50),
+        ms(regionalP50 - ((regional?.storeRttMs ?? 0) + ownTime)),
+      ];
+    }),
+  );
   const body = [
-    `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup.`,
+    `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup; the two Workers run side by side and take turns flow by flow.`,
     '',
     ...machineLines('(one redis-server per region)'),
     `- Three REST servers, each with its own redis-server, stand for three regions as one user's edge sees them: default ${defaultRtt} ms, eu ${euRtt} ms, ap ${apRtt} ms per store round trip; SMS +${smsLatencyMs} ms. The Worker under \`wrangler dev\`.`,
@@ -203,6 +245,10 @@ function report(rows: Row[], startedAt: Date) {
     '- A request is 1 store round trip before the SMS, a verify 1: `verify p50 − RTT` is what the Worker, its proxy and the client add.',
     '',
     table,
+    '',
+    "Per country: what regional stores save, and how far the regional verify p50 is from its own region's RTT plus the time the one-store run shows beyond its RTT (the Worker, `wrangler dev`'s proxy, the client): near 0 means the user pays its region's round trip and nothing of the far one.",
+    '',
+    comparison,
   ].join('\n');
   const destination = resultsDestination(values);
   if (destination) {

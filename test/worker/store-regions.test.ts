@@ -16,6 +16,7 @@ import {
   uniqueMobile,
   uniquePhone,
 } from './support/stack.ts';
+import { answerRequestOf, callTo, digitsOf, spoken } from './support/voice-calls.ts';
 
 /**
  * Regional stores (docs/regions.md) on three real REST servers, each in front of its own
@@ -78,6 +79,11 @@ describe('a verification lives in its country’s region', () => {
       const verified = await roundTripsByRegion(() => verify(app, verificationId, number));
       expect(verified.result.status).toBe(200);
       expect(verified.roundTrips).toEqual({ default: 0, eu: 0, ap: 0, [region]: 1 });
+      const cancel = await roundTripsByRegion(() =>
+        app.call(`/otp/verifications/${verificationId}`, { method: 'DELETE' }),
+      );
+      expect(cancel.result.status).toBe(409);
+      expect(cancel.roundTrips).toEqual({ default: 0, eu: 0, ap: 0, [region]: 1 });
       // Everything the approval wrote (verified counts, learned volume, guard credit) stayed there too.
       const after = await keysByRegion(prefix);
       for (const other of ['default', 'eu', 'ap'] as const) {
@@ -126,6 +132,32 @@ describe('a verification lives in its country’s region', () => {
     const read = await roundTripsByRegion(() => withoutAp.call(`/otp/verifications/${verificationId}`));
     expect(read.result.status).toBe(404);
     expect(read.roundTrips).toEqual({ default: 0, eu: 0, ap: 0 });
+  });
+});
+
+describe('a channel switch and its call stay in the id’s region', () => {
+  it('the switch’s admission, the call’s answer and the verify of the spoken code touch only eu', async () => {
+    const app = regionalApp({
+      PLIVO_VOICE_SRC: '+14155550122',
+      PUBLIC_BASE_URL: relayUrl,
+      OTP_FALLBACK_DELAY_SECONDS: '0',
+    });
+    const phone = british();
+    const verificationId = await startVerification(app, phone);
+    const switched = await roundTripsByRegion(() =>
+      app.post(`/otp/verifications/${verificationId}/channel`, { channel: 'voice' }),
+    );
+    expect(switched.result.status).toBe(200);
+    expect(switched.roundTrips.eu).toBeGreaterThan(0);
+    expect({ ...switched.roundTrips, eu: 0 }).toEqual({ default: 0, eu: 0, ap: 0 });
+    const answer = await answerRequestOf(await callTo(phone));
+    const answered = await roundTripsByRegion(() => replay(app, answer));
+    expect({ ...answered.roundTrips, eu: 0 }).toEqual({ default: 0, eu: 0, ap: 0 });
+    const code = digitsOf(await spoken(answered.result)).slice(0, 6);
+    expect(code).toMatch(/^\d{6}$/);
+    const verified = await roundTripsByRegion(() => app.post('/otp/verify', { verificationId, code }));
+    expect(verified.result.status).toBe(200);
+    expect(verified.roundTrips).toEqual({ default: 0, eu: 1, ap: 0 });
   });
 });
 
