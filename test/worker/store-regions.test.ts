@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbacksFor, relayUrl, replay } from './support/callbacks.ts';
+import { captureLogs } from './support/logs.ts';
 import {
   keysByRegion,
   regionSettings,
@@ -50,6 +51,22 @@ beforeAll(async () => {
     const [first] = await callbacksFor(message?.uuid ?? '', 1);
     if (first) await replay(app, first);
   }
+});
+
+describe('the regions’ settings', () => {
+  it('a token missing or a country in an unknown region: 503 misconfigured, the log names both and no token', async () => {
+    const app = testApp({
+      ...regionSettings('eu:GB;mars:FR'),
+      STORE_REGION_TOKENS: 'eu=region-token-that-must-not-leak',
+    });
+    const { result, lines } = await captureLogs(() => app.post('/otp/request', { phone: british() }));
+    expect(result.status).toBe(503);
+    expect(await result.json()).toMatchObject({ error: { code: 'misconfigured' } });
+    const log = lines.join('\n');
+    expect(log).toContain('STORE_REGION_TOKENS: no token for region ap');
+    expect(log).toContain('STORE_REGION_COUNTRIES: region mars is not in STORE_REGIONS');
+    expect(log).not.toContain('region-token-that-must-not-leak');
+  });
 });
 
 describe('a verification lives in its country’s region', () => {
