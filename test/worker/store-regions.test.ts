@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { callbacksFor, relayUrl, replay } from './support/callbacks.ts';
 import { captureLogs } from './support/logs.ts';
 import {
+  injectRegionFault,
   keysByRegion,
   regionSettings,
   restoreRegion,
@@ -204,6 +205,26 @@ describe('a region that is down', () => {
     }
     // Nothing was lost in the region either: its verification issued before the outage still verifies.
     expect((await verify(app, australianId, australianBefore)).status).toBe(200);
+  });
+});
+
+describe('a region that hangs', () => {
+  it('its countries answer 503 once STORE_TIMEOUT_MS passes; another region’s users do not wait on it', async () => {
+    const app = regionalApp({ STORE_TIMEOUT_MS: '200' });
+    const britishPhone = british();
+    const britishId = await startVerification(app, britishPhone);
+    // Every request to ap now waits 1.5 s, far past the Worker's 200 ms store timeout.
+    await injectRegionFault('ap', { delayMs: 1500, count: 1000 });
+    try {
+      const [hung, verified] = await Promise.all([
+        app.post('/otp/request', { phone: australian() }),
+        verify(app, britishId, britishPhone),
+      ]);
+      expect(hung.status).toBe(503);
+      expect(verified.status).toBe(200);
+    } finally {
+      await restoreRegion('ap');
+    }
   });
 });
 

@@ -83,13 +83,21 @@ export async function roundTripsByRegion<T>(
   return { result, roundTrips };
 }
 
-/** The region's REST server answers every request with this status until `restoreRegion`. */
-export async function takeRegionDown(region: RegionName, status = 503): Promise<void> {
+/** The REST server's fault injection (local/support/faults.ts): a status, a delay, or both. */
+export async function injectRegionFault(
+  region: RegionName,
+  fault: { status?: number; delayMs?: number; count?: number },
+): Promise<void> {
   await fetch(`${restUrl(region)}/__faults`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ status, count: 1000 }),
+    body: JSON.stringify(fault),
   });
+}
+
+/** The region's REST server answers every request with this status until `restoreRegion`. */
+export function takeRegionDown(region: RegionName, status = 503): Promise<void> {
+  return injectRegionFault(region, { status, count: 1000 });
 }
 
 export async function restoreRegion(region: RegionName): Promise<void> {
