@@ -266,6 +266,27 @@ describe('delivery reports and stats across regions', () => {
     });
   });
 
+  it('a country moved to a region: its counts and guard cells in the old region and the new one are summed', async () => {
+    // One fixed clock: both sends in the same guard window and hour, even across hh:00.
+    const clock = { nowMs: () => 1_800_000_000_000 };
+    const single = testApp({ ADMIN_API_KEYS: ADMIN_KEY }, { clock });
+    await startVerification(single, british());
+    const regional = testApp(
+      { ...regionSettings(), ADMIN_API_KEYS: ADMIN_KEY, KEY_PREFIX: single.env.KEY_PREFIX as string },
+      { clock },
+    );
+    await startVerification(regional, british());
+    const response = await regional.call('/admin/stats?hours=1', {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    const body = (await response.json()) as {
+      countries: { country: string; sent: number; guard: { budget: { unverified: number } } }[];
+    };
+    const gb = body.countries.find((entry) => entry.country === 'GB');
+    expect(gb?.sent).toBe(2);
+    expect(gb?.guard.budget.unverified).toBe(2);
+  });
+
   it('a report of a message sent before its country got a region is still counted, in the default region', async () => {
     const single = testApp({ PUBLIC_BASE_URL: relayUrl });
     const phone = british();
