@@ -14,6 +14,7 @@
  * user paid (what is left: the Worker, wrangler dev's proxy and the client). A near region's user
  * should pay the near round trip plus that, not the far one. Nothing asserts: figures only.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { startWranglerDev, type WranglerDev } from '../local/worker-process.ts';
@@ -240,6 +241,12 @@ function report(rows: Row[], startedAt: Date) {
     `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup; the two Workers run side by side and take turns flow by flow.`,
     '',
     ...machineLines('(one redis-server per region)'),
+    `- Load average when the run ended: ${os
+      .loadavg()
+      .map((load) => load.toFixed(1))
+      .join(
+        ', ',
+      )} (1, 5, 15 min) on ${os.cpus().length} cores: other work shared the machine, so the absolute times carry its noise; the comparison between setups, taken in turns, less so.`,
     `- Three REST servers, each with its own redis-server, stand for three regions as one user's edge sees them: default ${defaultRtt} ms, eu ${euRtt} ms, ap ${apRtt} ms per store round trip; SMS +${smsLatencyMs} ms. The Worker under \`wrangler dev\`.`,
     '- One store: no STORE_REGIONS (every country in the default region). Regional stores: `STORE_REGION_COUNTRIES=eu:GB;ap:AU`, US unmapped.',
     '- A request is 1 store round trip before the SMS, a verify 1: `verify p50 − RTT` is what the Worker, its proxy and the client add.',
