@@ -7,6 +7,7 @@ import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
+import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import {
   regionalDeliveryStore,
   regionalSendAdmission,
@@ -16,11 +17,11 @@ import {
   summedGuardCellsReader,
   summedStatsReader,
 } from './adapters/upstash/regional-ports.ts';
-import { createRegionalStores, type RegionStore } from './adapters/upstash/regional-stores.ts';
+import { createRegionalStores, namingRegion } from './adapters/upstash/regional-stores.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
-import type { RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createStoreCalls, type RoundTripCounter, type StoreCalls } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
 import type { Config } from './config/config.ts';
@@ -111,11 +112,15 @@ export function createServices(
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   // One database per store region (docs/regions.md); with none configured, only the default one.
-  const stores = createRegionalStores(storeSettings, roundTrips);
+  // Each region's clients as one database's were before regions: one Redis client, one door.
+  const stores = createRegionalStores(storeSettings, (connection, region) => {
+    const redis = createRedisClient(connection);
+    return { redis, calls: namingRegion(createStoreCalls(redis, roundTrips), region) };
+  });
   const { countryRegions } = storeSettings.regions;
   const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
   const inRegion =
-    <Port>(build: (store: RegionStore) => Port) =>
+    <Port>(build: (store: { calls: StoreCalls }) => Port) =>
     (region: string | undefined): Port | undefined => {
       const store = stores.at(region);
       return store && build(store);

@@ -41,7 +41,7 @@ const ROUTING_BYTES = TAG_BYTES + 2 + 1;
 const SEAL_OVERHEAD = 16;
 const ID_BYTES = RANDOM_BYTES + ROUTING_BYTES + SEAL_OVERHEAD;
 const MAX_ID_CHARS = 128;
-const REGION_FIELD = 1;
+const REGION_FIELD = 2;
 /** A store region's name as ids carry it (config/store-regions.ts checks names against it). */
 export const REGION_NAME_SHAPE = /^[a-z][a-z0-9-]{0,15}$/;
 

@@ -1,57 +1,47 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import type { StoreRegionSettings } from '../../config/store-regions.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
-import { createRedisClient, type StoreConnection } from './redis-client.ts';
-import { createStoreCalls, type RoundTripCounter, type StoreCalls } from './store-call.ts';
-
-/** One region's database, as one request talks to it. */
-export interface RegionStore {
-  /** Undefined: the default region (UPSTASH_REDIS_REST_URL). */
-  region: string | undefined;
-  redis: Redis;
-  calls: StoreCalls;
-}
+import type { StoreConnection } from './redis-client.ts';
+import type { StoreCalls } from './store-call.ts';
 
 /**
- * The request's view of every store region (docs/regions.md). A region's client is made the first
- * time the request touches it: a verify opens one client, to its id's region, and never waits on
- * another. All share the request's round-trip counter, and a failure names its region in the log.
+ * The request's view of every store region (docs/regions.md). A region's connection is opened
+ * (`open`: its clients, as wiring.ts builds them) the first time the request touches it: a verify
+ * opens one, to its id's region, and never waits on another. Region undefined: the default one.
  */
-export interface RegionalStores {
+export interface RegionalStores<Store> {
   /** Undefined for a region no longer configured (an id sealed before it was removed). */
-  at(region: string | undefined): RegionStore | undefined;
+  at(region: string | undefined): Store | undefined;
   /** The default region first, then STORE_REGIONS in order: what stats read and sum. */
-  all(): RegionStore[];
+  all(): Store[];
 }
 
-export function createRegionalStores(
+export function createRegionalStores<Store>(
   settings: StoreConnection & { regions: StoreRegionSettings },
-  counter: RoundTripCounter,
-): RegionalStores {
+  open: (connection: StoreConnection, region: string | undefined) => Store,
+): RegionalStores<Store> {
   const connections = new Map<string | undefined, StoreConnection>([[undefined, settings]]);
   for (const region of settings.regions.regions) {
     connections.set(region.name, { url: region.url, token: region.token, timeoutMs: settings.timeoutMs });
   }
-  const opened = new Map<string | undefined, RegionStore>();
-  function at(region: string | undefined): RegionStore | undefined {
+  const opened = new Map<string | undefined, Store>();
+  function at(region: string | undefined): Store | undefined {
     let store = opened.get(region);
-    if (store) return store;
+    if (store !== undefined) return store;
     const connection = connections.get(region);
     if (!connection) return undefined;
-    const redis = createRedisClient(connection);
-    const calls = createStoreCalls(redis, counter);
-    store = { region, redis, calls: region === undefined ? calls : namingRegion(calls, region) };
+    store = open(connection, region);
     opened.set(region, store);
     return store;
   }
   return {
     at,
-    all: () => [...connections.keys()].map((region) => at(region) as RegionStore),
+    all: () => [...connections.keys()].map((region) => at(region) as Store),
   };
 }
 
-/** Store failures of a region say which one, so an operator sees at once which database is down. */
-function namingRegion(calls: StoreCalls, region: string): StoreCalls {
+/** Store failures of a named region say which one, so an operator sees at once which database is down. */
+export function namingRegion(calls: StoreCalls, region: string | undefined): StoreCalls {
+  if (region === undefined) return calls;
   const named = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
