@@ -31,7 +31,7 @@ export interface VerificationRouting {
  * store call, and the routing of one id cannot be grafted onto another. base64url: 90 characters.
  *
  * Optional fields follow the fixed 35 bytes inside the seal, each `type, length, bytes`: the
- * region (type 1) when it is not the default. So an id without them is exactly the old format, and
+ * region (type 2) when it is not the default. So an id without them is exactly the old format, and
  * a new field is one more type. An unknown type fails to open: a field this build cannot honour
  * must not be dropped silently.
  */
