@@ -98,7 +98,7 @@ function parseNamedList(variable: string, raw: string | undefined, problems: str
     const value = split > 0 ? trimmed.slice(split + 1).trim() : '';
     if (!REGION_NAME_SHAPE.test(name) || value === '') {
       problems.push(
-        `${variable}: entry ${index + 1} must be NAME=VALUE, the name 1-16 of a-z, 0-9 and - starting with a letter`,
+        `${variable}: entry ${index + 1} must be NAME=VALUE, the name 1-8 of a-z, 0-9 and - starting with a letter`,
       );
     } else if (name === DEFAULT_REGION_NAME) {
       problems.push(

@@ -42,8 +42,11 @@ const SEAL_OVERHEAD = 16;
 const ID_BYTES = RANDOM_BYTES + ROUTING_BYTES + SEAL_OVERHEAD;
 const MAX_ID_CHARS = 128;
 const REGION_FIELD = 2;
-/** A store region's name as ids carry it (config/store-regions.ts checks names against it). */
-export const REGION_NAME_SHAPE = /^[a-z][a-z0-9-]{0,15}$/;
+/**
+ * A store region's name as ids carry it (config/store-regions.ts checks names against it). At most
+ * 8 characters: with every optional field at its longest an id stays within 128 characters.
+ */
+export const REGION_NAME_SHAPE = /^[a-z][a-z0-9-]{0,7}$/;
 
 export interface VerificationIds {
   issue(routing: VerificationRouting): Promise<string>;
