@@ -1,3 +1,5 @@
+import { createQueueEventQueue } from './adapters/cloudflare-queues/event-queue.ts';
+import { createQueueEventSink, disabledEventSink } from './adapters/cloudflare-queues/event-sink.ts';
 import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
 import { createPlivoCallAnswers } from './adapters/plivo/call-answers.ts';
 import { createPlivoCallPlacer } from './adapters/plivo/call-placer.ts';
@@ -5,6 +7,7 @@ import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
+import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
@@ -12,6 +15,7 @@ import {
   regionalDeliveryStore,
   regionalSendAdmission,
   regionalSentMessageLog,
+  regionalVerificationSnapshots,
   regionalVerificationStore,
   regionalVoiceAnswerLedger,
   summedGuardCellsReader,
@@ -22,11 +26,21 @@ import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter, type StoreCalls } from './adapters/upstash/store-call.ts';
+import { createUpstashVerificationSnapshots } from './adapters/upstash/verification-snapshots.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
+import { createUpstashWebhookCounter } from './adapters/upstash/webhook-counter.ts';
+import { createWebhookSender } from './adapters/webhook-http/webhook-sender.ts';
 import type { Config } from './config/config.ts';
+import { DEFAULT_APP_ID, eventWebhookFor } from './config/event-webhook.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
+import type { DeadEventsDeps } from './otp/dead-events.ts';
+import type { DeliverEventsDeps } from './otp/deliver-events.ts';
+import { DependencyUnavailableError } from './otp/dependency-error.ts';
+import type { EventQueue, WebhookDeliveryCounter } from './otp/events/delivery-ports.ts';
+import { createEventContexts, type EventContexts } from './otp/events/event-context.ts';
+import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
@@ -61,7 +75,10 @@ export type Services = RequestCodeDeps &
   ManageVerificationDeps &
   RecordDeliveryDeps &
   ReadStatsDeps &
-  AnswerCallDeps & {
+  AnswerCallDeps &
+  DeadEventsDeps & {
+    /** The events queue for an operator's replay; without the EVENTS binding it answers 503. */
+    eventQueue: EventQueue;
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
     /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
@@ -82,7 +99,13 @@ const sealers = new WeakMap<
   Config,
   WeakMap<
     Runtime,
-    { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal; fallbackTickets: FallbackTickets }
+    {
+      ids: VerificationIds;
+      seal: BindingSeal;
+      voice: VoiceAnswerSeal;
+      fallbackTickets: FallbackTickets;
+      eventContexts: EventContexts;
+    }
   >
 >();
 
@@ -95,6 +118,36 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
   return value;
 }
 
+/** One region's clients, as one database's were before regions: one Redis client, one door. */
+interface RegionClients {
+  redis: ReturnType<typeof createRedisClient>;
+  calls: StoreCalls;
+}
+
+/** Every store region's clients, opened on first use (src/adapters/upstash/regional-stores.ts). */
+function openRegionalStores(settings: Config['store'], roundTrips: RoundTripCounter) {
+  return createRegionalStores(settings, (connection, region): RegionClients => {
+    const redis = createRedisClient(connection);
+    return { redis, calls: namingRegion(createStoreCalls(redis, roundTrips), region) };
+  });
+}
+
+/** Keys derived once per config (HKDF), the random source per runtime (tests fake it). */
+function sealingFor(config: Config, runtime: Runtime) {
+  const { random } = runtime;
+  return cached(
+    cached(sealers, config, () => new WeakMap()),
+    runtime,
+    () => ({
+      ids: createVerificationIds(config.otp.secret, random),
+      seal: createBindingSeal(config.otp.secret, random),
+      voice: createVoiceAnswerSeal(config.otp.secret, random),
+      fallbackTickets: createFallbackTickets(config.otp.secret, random),
+      eventContexts: createEventContexts(config.otp.secret, random),
+    }),
+  );
+}
+
 /**
  * The one place that builds adapters. Built per request (a Redis client must not be shared
  * across requests on Workers); the HMAC key and the receipt signer are cached per config.
@@ -105,6 +158,14 @@ export function createServices(
   log: OperatorLog,
   /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
+  /**
+   * The EVENTS queue binding (none: events off) and the app the request belongs to, which names
+   * its events and picks their webhook (src/config/event-webhook.ts).
+   */
+  events: { queue: Queue<EventMessage> | undefined; appId: string } = {
+    queue: undefined,
+    appId: DEFAULT_APP_ID,
+  },
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, guard } = config;
@@ -112,11 +173,7 @@ export function createServices(
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   // One database per store region (docs/regions.md); with none configured, only the default one.
-  // Each region's clients as one database's were before regions: one Redis client, one door.
-  const stores = createRegionalStores(storeSettings, (connection, region) => {
-    const redis = createRedisClient(connection);
-    return { redis, calls: namingRegion(createStoreCalls(redis, roundTrips), region) };
-  });
+  const stores = openRegionalStores(storeSettings, roundTrips);
   const { countryRegions } = storeSettings.regions;
   const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
   const inRegion =
@@ -125,18 +182,26 @@ export function createServices(
       const store = stores.at(region);
       return store && build(store);
     };
-  // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
-  const sealing = cached(
-    cached(sealers, config, () => new WeakMap()),
-    runtime,
-    () => ({
-      ids: createVerificationIds(config.otp.secret, random),
-      seal: createBindingSeal(config.otp.secret, random),
-      voice: createVoiceAnswerSeal(config.otp.secret, random),
-      fallbackTickets: createFallbackTickets(config.otp.secret, random),
-    }),
-  );
+  const sealing = sealingFor(config, runtime);
+  const queue = events.queue;
   return {
+    events: queue
+      ? createQueueEventSink(
+          queue,
+          events.appId,
+          eventWebhookFor(config, events.appId) !== undefined,
+          () => clock.nowMs(),
+          waitUntil,
+          log,
+        )
+      : disabledEventSink(events.appId),
+    eventContexts: sealing.eventContexts,
+    eventQueue: eventQueueOrNone(queue),
+    // State of no country (dead events) lives in the default region; a getter: opened when read.
+    get deadEvents() {
+      const { redis, calls } = stores.at(undefined) as RegionClients;
+      return createUpstashDeadEvents(redis, calls, keyPrefix);
+    },
     roundTrips,
     humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
     policy: config.otp,
@@ -218,5 +283,41 @@ export function createServices(
     random,
     clock,
     log,
+  };
+}
+
+/** What the events queue's consumer works with (src/queue-consumer.ts): built per batch, like a request's. */
+export function createEventServices(
+  config: Config,
+  runtime: Runtime,
+  queue: Queue<EventMessage> | undefined,
+): DeliverEventsDeps & DeadEventsDeps & { counter: WebhookDeliveryCounter } {
+  const { keyPrefix } = config.store;
+  const stores = openRegionalStores(config.store, { storeRoundTrips: 0 });
+  // Webhook counts and dead events belong to no country: the default region holds them.
+  const { redis, calls } = stores.at(undefined) as RegionClients;
+  return {
+    destinationFor: (appId) => eventWebhookFor(config, appId),
+    webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
+    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
+    // A verification's snapshot is read in the region its id names.
+    snapshots: regionalVerificationSnapshots((region) => {
+      const store = stores.at(region);
+      return store && createUpstashVerificationSnapshots(store.redis, store.calls, keyPrefix);
+    }),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    queue: eventQueueOrNone(queue),
+    verificationIds: sealingFor(config, runtime).ids,
+    hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
+    maxAttempts: config.otp.maxAttempts,
+    retryBaseSeconds: config.events.retryBaseSeconds,
+    clock: runtime.clock,
+  };
+}
+
+function eventQueueOrNone(queue: Queue<EventMessage> | undefined): EventQueue {
+  if (queue) return createQueueEventQueue(queue);
+  return {
+    enqueue: () => Promise.reject(new DependencyUnavailableError('queue', 'no EVENTS queue binding')),
   };
 }

@@ -1,4 +1,5 @@
 import type { DocumentedRoute } from './documented-route.ts';
+import { adminEventsDocs } from './routes/admin-events-doc.ts';
 import { adminStatsDoc } from './routes/admin-stats.ts';
 import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
 import { metaDocs } from './routes/meta.ts';
@@ -20,4 +21,5 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   deliveryWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,
+  ...adminEventsDocs,
 ];

@@ -1,5 +1,7 @@
 import type { HourlyCounters } from '../stats/counters.ts';
 import type { Channel } from './channel.ts';
+import type { ExpiryWatch } from './events/event-message.ts';
+import type { ServiceEvent } from './events/service-event.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -122,6 +124,11 @@ export interface SentMessage {
   sentAtMs: number;
   /** The verification's store region (undefined: the default): its tracking record goes there too. */
   region?: string | undefined;
+  /**
+   * When events are on: the sealed EventContext (./events/event-context.ts) that lets the
+   * message's delivery report become a `delivery.updated` event naming its verification.
+   */
+  eventContext?: string | undefined;
 }
 
 /**
@@ -458,8 +465,11 @@ export interface DeliveryCallbackReader {
 }
 
 export type DeliveryRecordOutcome =
-  /** The message's state moved to this callback's status. */
-  | { kind: 'recorded'; fallback?: PendingFallback | undefined }
+  /**
+   * The message's state moved to this callback's status. `eventContext`: the sealed EventContext
+   * stored with the message when events were on at send time (`delivery.updated`).
+   */
+  | { kind: 'recorded'; fallback?: PendingFallback | undefined; eventContext?: string | undefined }
   /** This MessageUUID + Sequence was seen before: nothing changed. */
   | { kind: 'duplicate'; fallback?: PendingFallback | undefined }
   /** A later callback of the message is already recorded: nothing changed. */
@@ -553,4 +563,20 @@ export interface CallAnswerChannel {
   read(callback: InboundCallback, signedUrl: string): Promise<CallAnswerReading>;
   /** Plivo XML: the prompt spoken `loop` times, or a hang-up that speaks nothing. */
   render(prompt: { language: string; voice: string; text: string } | undefined): string;
+}
+
+/**
+ * Where the use cases drop events for the app's webhook (docs/events.md). Handing one over adds
+ * no store round trip and no wait to the caller's request: it goes to the queue after the
+ * response, and delivery, retries and signing happen in the queue's consumer.
+ */
+export interface EventSink {
+  /** False when the app has no webhook (or the deployment no queue): use cases build no event. */
+  readonly enabled: boolean;
+  /** The app the request belongs to, named in every event it emits. */
+  readonly appId: string;
+  /** Routed to the webhook of `event.data.app` (a delivery report names the app it was sent for). */
+  emit(event: ServiceEvent): void;
+  /** At the code's expiry, `verification.expired` unless it was approved, canceled or used up. */
+  watchExpiry(watch: ExpiryWatch): void;
 }

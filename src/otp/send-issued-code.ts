@@ -24,7 +24,12 @@ export type IssuedCodeSent =
 export async function sendIssuedCode(
   dispatch: CodeDispatch,
   issued: IssuedSend,
-  tracking: { verificationTag: string; country: string; region: string | undefined },
+  tracking: {
+    verificationTag: string;
+    country: string;
+    region: string | undefined;
+    eventContext?: string | undefined;
+  },
   deps: SendIssuedCodeDeps,
 ): Promise<IssuedCodeSent> {
   const result = await deps.delivery.deliver(dispatch);

@@ -1,3 +1,4 @@
+import type { VerificationSnapshots } from '../../otp/events/delivery-ports.ts';
 import type {
   CellCounts,
   CountryCells,
@@ -47,6 +48,13 @@ export function regionalVoiceAnswerLedger(pick: RegionPicker<VoiceAnswerLedger>)
   return { claim: async (ref, answer) => (await pick(ref.region)?.claim(ref, answer)) ?? 'gone' };
 }
 
+/** An event's expiry watch reads the verification in the region its id names. */
+export function regionalVerificationSnapshots(
+  pick: RegionPicker<VerificationSnapshots>,
+): VerificationSnapshots {
+  return { read: async (ref) => pick(ref.region)?.read(ref) };
+}
+
 export function regionalSentMessageLog(pick: RegionPicker<SentMessageLog>): SentMessageLog {
   return { remember: (message) => pick(message.region)?.remember(message) };
 }
@@ -76,7 +84,7 @@ export function summedStatsReader(readers: readonly StatsReader[]): StatsReader 
   return {
     async readHours(hourBuckets) {
       const all = await Promise.all(readers.map((reader) => reader.readHours(hourBuckets)));
-      const sum: HourlyCounters = { counts: new Map(), refusals: new Map() };
+      const sum: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map() };
       for (const read of all) {
         for (const [country, counts] of read.counts) {
           const into = sum.counts.get(country);
@@ -91,6 +99,14 @@ export function summedStatsReader(readers: readonly StatsReader[]): StatsReader 
           addScopes(into.shadow, refusals.shadow);
           addScopes(into.challenged, refusals.challenged);
           sum.refusals.set(country, into);
+        }
+        // Webhook counts are written in the default region only (they belong to no country); summed all the same.
+        for (const [hour, counts] of read.webhooks) {
+          const into = sum.webhooks.get(hour) ?? { delivered: 0, failed: 0, dead: 0 };
+          into.delivered += counts.delivered;
+          into.failed += counts.failed;
+          into.dead += counts.dead;
+          sum.webhooks.set(hour, into);
         }
       }
       return sum;
