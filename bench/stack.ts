@@ -32,9 +32,9 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-const REST_TOKEN = 'bench-rest-token';
-const PLIVO_AUTH_ID = 'MABENCH0000000000000';
-const PLIVO_AUTH_TOKEN = 'bench-plivo-auth-token';
+export const REST_TOKEN = 'bench-rest-token';
+export const PLIVO_AUTH_ID = 'MABENCH0000000000000';
+export const PLIVO_AUTH_TOKEN = 'bench-plivo-auth-token';
 
 /**
  * What the bench measures is the service, not the limiter refusing it: every limit is far above

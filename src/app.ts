@@ -80,11 +80,18 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), c.get('afterResponse'), {
-        queue: c.env.EVENTS,
-        // Every request is the default app's until apps land; then the caller's app goes here.
-        appId: DEFAULT_APP_ID,
-      }),
+      createServices(
+        loaded.config,
+        runtime,
+        operatorLog(c.get('log')),
+        c.get('afterResponse'),
+        {
+          queue: c.env.EVENTS,
+          // Every request is the default app's until apps land; then the caller's app goes here.
+          appId: DEFAULT_APP_ID,
+        },
+        c.get('timings'),
+      ),
     );
     await next();
   });

@@ -22,6 +22,7 @@ import {
   summedStatsReader,
 } from './adapters/upstash/regional-ports.ts';
 import { createRegionalStores, namingRegion } from './adapters/upstash/regional-stores.ts';
+import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
@@ -44,17 +45,20 @@ import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type {
-  CallAnswerChannel,
-  Clock,
-  HumanCheck,
-  OperatorLog,
-  RandomSource,
-  StoreRegionMap,
+import {
+  type CallAnswerChannel,
+  type Clock,
+  type DependencyTimer,
+  type HumanCheck,
+  type OperatorLog,
+  type RandomSource,
+  type StoreRegionMap,
+  untimed,
 } from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { timedDelivery, timedHumanCheck } from './otp/timed-ports.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
@@ -120,15 +124,26 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
 
 /** One region's clients, as one database's were before regions: one Redis client, one door. */
 interface RegionClients {
-  redis: ReturnType<typeof createRedisClient>;
+  /** The @upstash/redis client, built only when a reader needs a pipeline or a hash. */
+  redis: () => ReturnType<typeof createRedisClient>;
+  /** Scripts, through the lean client (./adapters/upstash/script-client.ts). */
   calls: StoreCalls;
 }
 
 /** Every store region's clients, opened on first use (src/adapters/upstash/regional-stores.ts). */
-function openRegionalStores(settings: Config['store'], roundTrips: RoundTripCounter) {
+function openRegionalStores(
+  settings: Config['store'],
+  roundTrips: RoundTripCounter,
+  timer: DependencyTimer = untimed,
+) {
   return createRegionalStores(settings, (connection, region): RegionClients => {
-    const redis = createRedisClient(connection);
-    return { redis, calls: namingRegion(createStoreCalls(redis, roundTrips), region) };
+    let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+    const redis = () => {
+      pipelineClient ??= createRedisClient(connection);
+      return pipelineClient;
+    };
+    const calls = createStoreCalls(createScriptClient(connection), roundTrips, timer);
+    return { redis, calls: namingRegion(calls, region) };
   });
 }
 
@@ -166,6 +181,8 @@ export function createServices(
     queue: undefined,
     appId: DEFAULT_APP_ID,
   },
+  /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
+  timer: DependencyTimer = untimed,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, guard } = config;
@@ -173,7 +190,7 @@ export function createServices(
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
   // One database per store region (docs/regions.md); with none configured, only the default one.
-  const stores = openRegionalStores(storeSettings, roundTrips);
+  const stores = openRegionalStores(storeSettings, roundTrips, timer);
   const { countryRegions } = storeSettings.regions;
   const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
   const inRegion =
@@ -203,7 +220,8 @@ export function createServices(
       return createUpstashDeadEvents(redis, calls, keyPrefix);
     },
     roundTrips,
-    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    humanCheck:
+      config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
     ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
@@ -249,10 +267,13 @@ export function createServices(
           ),
       );
     },
-    delivery: createPlivoCodeDelivery(
-      createPlivoMessageSender(plivo, log),
-      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-      plivo.whatsApp !== undefined,
+    delivery: timedDelivery(
+      createPlivoCodeDelivery(
+        createPlivoMessageSender(plivo, log),
+        plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+        plivo.whatsApp !== undefined,
+      ),
+      timer,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
@@ -299,11 +320,11 @@ export function createEventServices(
   return {
     destinationFor: (appId) => eventWebhookFor(config, appId),
     webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
-    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
+    counter: createUpstashWebhookCounter(redis(), calls, keyPrefix),
     // A verification's snapshot is read in the region its id names.
     snapshots: regionalVerificationSnapshots((region) => {
       const store = stores.at(region);
-      return store && createUpstashVerificationSnapshots(store.redis, store.calls, keyPrefix);
+      return store && createUpstashVerificationSnapshots(store.redis(), store.calls, keyPrefix);
     }),
     deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     queue: eventQueueOrNone(queue),

@@ -565,6 +565,21 @@ export interface CallAnswerChannel {
   render(prompt: { language: string; voice: string; text: string } | undefined): string;
 }
 
+/** What a request waits on outside the Worker, as its `Server-Timing` spans name it. */
+export type DependencySpan = 'store' | 'provider' | 'siteverify';
+
+/**
+ * Times the calls a request awaits on its dependencies (src/http/server-timing.ts turns them into
+ * the `Server-Timing` header and the log line's spans). Adapters and decorators call it; the use
+ * cases never see it.
+ */
+export interface DependencyTimer {
+  time<T>(span: DependencySpan, call: () => Promise<T>): Promise<T>;
+}
+
+/** Times nothing: for services built outside a request (tests, scripts). */
+export const untimed: DependencyTimer = { time: (_span, call) => call() };
+
 /**
  * Where the use cases drop events for the app's webhook (docs/events.md). Handing one over adds
  * no store round trip and no wait to the caller's request: it goes to the queue after the

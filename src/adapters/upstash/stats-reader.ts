@@ -18,12 +18,17 @@ const WEBHOOK_FIELD = /^webhooks:(delivered|failed|dead)$/;
 const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
-export function createUpstashStatsReader(redis: Redis, calls: StoreCalls, keyPrefix: string): StatsReader {
+/** `redis`: built on first use (only GET /admin/stats reads through a pipeline). */
+export function createUpstashStatsReader(
+  redis: () => Redis,
+  calls: StoreCalls,
+  keyPrefix: string,
+): StatsReader {
   return {
     async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
       const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map() };
       if (hourBuckets.length === 0) return read;
-      const pipeline = redis.pipeline();
+      const pipeline = redis().pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
       const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
       for (const [index, hash] of hashes.entries()) {
