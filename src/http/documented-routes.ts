@@ -8,6 +8,7 @@ import { verificationCancelDoc } from './routes/otp-verification-cancel.ts';
 import { channelSwitchDoc } from './routes/otp-verification-channel.ts';
 import { verificationReadDoc } from './routes/otp-verification-read.ts';
 import { otpVerifyDoc } from './routes/otp-verify.ts';
+import { twilioStatusWebhookDoc } from './routes/twilio-status-webhook.ts';
 import { voiceAnswerDoc } from './routes/voice-answer.ts';
 
 /** Every operation /openapi.json describes, in the document's order. */
@@ -19,6 +20,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   verificationCancelDoc,
   channelSwitchDoc,
   deliveryWebhookDoc,
+  twilioStatusWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,
   ...adminEventsDocs,

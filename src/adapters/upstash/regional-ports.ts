@@ -1,9 +1,11 @@
+import type { FailoverLog } from '../../otp/code-provider.ts';
 import type { VerificationSnapshots } from '../../otp/events/delivery-ports.ts';
 import type {
   CellCounts,
   CountryCells,
   DeliveryStore,
   GuardCellsReader,
+  ProviderHealthLog,
   SendAdmission,
   SentMessageLog,
   StatsReader,
@@ -12,6 +14,7 @@ import type {
   VoiceAnswerLedger,
 } from '../../otp/ports.ts';
 import type { HourlyCounters, ScopeCounts } from '../../stats/counters.ts';
+import type { RoutingCounters } from '../../stats/routing-counters.ts';
 
 /**
  * The store's ports over several regions (docs/regions.md). Each call goes to ONE region, so every
@@ -53,6 +56,22 @@ export function regionalVerificationSnapshots(
   pick: RegionPicker<VerificationSnapshots>,
 ): VerificationSnapshots {
   return { read: async (ref) => pick(ref.region)?.read(ref) };
+}
+
+/**
+ * Provider breakers live in each region beside the admissions that read them (one round trip): a
+ * send's answers are counted in its own region, so each region learns a provider's health from
+ * its own sends.
+ */
+export function regionalProviderHealthLog(pick: RegionPicker<ProviderHealthLog>): ProviderHealthLog {
+  return { note: (answers, nowMs, failover, region) => pick(region)?.note(answers, nowMs, failover, region) };
+}
+
+export function regionalFailoverLog(pick: RegionPicker<FailoverLog>): FailoverLog {
+  return {
+    count: (country, attempts, hourBucket, region) =>
+      pick(region)?.count(country, attempts, hourBucket, region),
+  };
 }
 
 export function regionalSentMessageLog(pick: RegionPicker<SentMessageLog>): SentMessageLog {
@@ -100,6 +119,7 @@ export function summedStatsReader(readers: readonly StatsReader[]): StatsReader 
           addScopes(into.challenged, refusals.challenged);
           sum.refusals.set(country, into);
         }
+        if (read.routing) sum.routing = addRouting(sum.routing, read.routing);
         // Webhook counts are written in the default region only (they belong to no country); summed all the same.
         for (const [hour, counts] of read.webhooks) {
           const into = sum.webhooks.get(hour) ?? { delivered: 0, failed: 0, dead: 0 };
@@ -160,4 +180,38 @@ function addCells(into: Map<string, CellCounts>, from: ReadonlyMap<string, CellC
     if (existing) addCell(existing, cell);
     else into.set(id, { ...cell });
   }
+}
+
+/** Routes and failovers summed; a provider's breakers of every region as one: open while any is. */
+function addRouting(into: RoutingCounters | undefined, from: RoutingCounters): RoutingCounters {
+  if (!into) {
+    return {
+      routes: new Map([...from.routes].map(([key, counts]) => [key, { ...counts }])),
+      failovers: new Map(from.failovers),
+      breakers: from.breakers.map((breaker) => ({ ...breaker })),
+    };
+  }
+  for (const [key, counts] of from.routes) {
+    const sum = into.routes.get(key);
+    if (!sum) into.routes.set(key, { ...counts });
+    else {
+      sum.sent += counts.sent;
+      sum.delivered += counts.delivered;
+      sum.failed += counts.failed;
+      sum.verified += counts.verified;
+    }
+  }
+  for (const [country, count] of from.failovers)
+    into.failovers.set(country, (into.failovers.get(country) ?? 0) + count);
+  for (const breaker of from.breakers) {
+    const sum = into.breakers.find((existing) => existing.provider === breaker.provider);
+    if (!sum) into.breakers.push({ ...breaker });
+    else {
+      sum.openUntilMs = Math.max(sum.openUntilMs, breaker.openUntilMs);
+      sum.tripped ||= breaker.tripped;
+      sum.requests += breaker.requests;
+      sum.errors += breaker.errors;
+    }
+  }
+  return into;
 }
