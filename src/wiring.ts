@@ -17,6 +17,19 @@ import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import {
+  regionalDeliveryStore,
+  regionalFailoverLog,
+  regionalProviderHealthLog,
+  regionalSendAdmission,
+  regionalSentMessageLog,
+  regionalVerificationSnapshots,
+  regionalVerificationStore,
+  regionalVoiceAnswerLedger,
+  summedGuardCellsReader,
+  summedStatsReader,
+} from './adapters/upstash/regional-ports.ts';
+import { createRegionalStores, namingRegion } from './adapters/upstash/regional-stores.ts';
 import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
@@ -50,6 +63,7 @@ import {
   type HumanCheck,
   type OperatorLog,
   type RandomSource,
+  type StoreRegionMap,
   untimed,
 } from './otp/ports.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
@@ -130,6 +144,31 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
   return value;
 }
 
+/** One region's clients, as one database's were before regions: one Redis client, one door. */
+interface RegionClients {
+  /** The @upstash/redis client, built only when a reader needs a pipeline or a hash. */
+  redis: () => ReturnType<typeof createRedisClient>;
+  /** Scripts, through the lean client (./adapters/upstash/script-client.ts). */
+  calls: StoreCalls;
+}
+
+/** Every store region's clients, opened on first use (src/adapters/upstash/regional-stores.ts). */
+function openRegionalStores(
+  settings: Config['store'],
+  roundTrips: RoundTripCounter,
+  timer: DependencyTimer = untimed,
+) {
+  return createRegionalStores(settings, (connection, region): RegionClients => {
+    let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+    const redis = () => {
+      pipelineClient ??= createRedisClient(connection);
+      return pipelineClient;
+    };
+    const calls = createStoreCalls(createScriptClient(connection), roundTrips, timer);
+    return { redis, calls: namingRegion(calls, region) };
+  });
+}
+
 /** Keys derived once per config (HKDF), the random source per runtime (tests fake it). */
 function sealingFor(config: Config, runtime: Runtime) {
   const { random } = runtime;
@@ -168,7 +207,7 @@ export function createServices(
   timer: DependencyTimer = untimed,
   /** Another app's services of the same request share these (forApp). */
   shared:
-    | { roundTrips: RoundTripCounter; calls: StoreCalls; redis: () => ReturnType<typeof createRedisClient> }
+    | { roundTrips: RoundTripCounter; stores: ReturnType<typeof openRegionalStores> }
     | undefined = undefined,
 ): Services {
   const { clock, random } = runtime;
@@ -178,16 +217,17 @@ export function createServices(
   const roundTrips: RoundTripCounter = shared?.roundTrips ?? { storeRoundTrips: 0 };
   // Per-app stats only where there are apps: an app's own config, or the default one's with APPS.
   const countApps = config.apps.size > 0 || shared !== undefined;
-  // Scripts (every call but the readers' pipelines and hashes) go through the lean client; the
-  // @upstash/redis client is built only when a reader needs it.
-  const calls = shared?.calls ?? createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
-  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
-  const redis =
-    shared?.redis ??
-    (() => {
-      pipelineClient ??= createRedisClient(storeSettings);
-      return pipelineClient;
-    });
+  // One database per store region (docs/regions.md); with none configured, only the default one.
+  // Scripts go through the lean client; the @upstash/redis client is built only when a reader needs it.
+  const stores = shared?.stores ?? openRegionalStores(storeSettings, roundTrips, timer);
+  const { countryRegions } = storeSettings.regions;
+  const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
+  const inRegion =
+    <Port>(build: (store: { calls: StoreCalls }) => Port) =>
+    (region: string | undefined): Port | undefined => {
+      const store = stores.at(region);
+      return store && build(store);
+    };
   const sealing = sealingFor(config, runtime);
   const queue = events.queue;
   const services: Services = {
@@ -199,8 +239,7 @@ export function createServices(
         appConfig &&
         createServices(appConfig, runtime, log, waitUntil, { queue, appId: app }, timer, {
           roundTrips,
-          calls,
-          redis,
+          stores,
         })
       );
     },
@@ -216,7 +255,11 @@ export function createServices(
       : disabledEventSink(events.appId),
     eventContexts: sealing.eventContexts,
     eventQueue: eventQueueOrNone(queue),
-    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    // State of no country (dead events) lives in the default region; a getter: opened when read.
+    get deadEvents() {
+      const { redis, calls } = stores.at(undefined) as RegionClients;
+      return createUpstashDeadEvents(redis, calls, keyPrefix);
+    },
     roundTrips,
     humanCheck:
       config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
@@ -229,25 +272,48 @@ export function createServices(
     thresholds: config.pumping,
     guardPolicy: guard,
     testNumbers: config.testNumbers,
-    verifications: createUpstashVerificationStore(calls, keyPrefix, countApps),
+    storeRegions,
+    verifications: regionalVerificationStore(
+      inRegion(({ calls }) => createUpstashVerificationStore(calls, keyPrefix, countApps)),
+    ),
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, {
-      keyPrefix,
-      rates: rateLimits.send,
-      guard,
-      routing: config.routing,
-      countApps,
-    }),
+    admission: regionalSendAdmission(
+      inRegion(({ calls }) =>
+        createUpstashSendAdmission(calls, {
+          keyPrefix,
+          rates: rateLimits.send,
+          guard,
+          routing: config.routing,
+          countApps,
+        }),
+      ),
+    ),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
       `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    deliveries: createUpstashDeliveryStore(calls, keyPrefix),
-    stats: createUpstashStatsReader(redis, calls, keyPrefix),
-    guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+    deliveries: regionalDeliveryStore(
+      inRegion(({ calls }) => createUpstashDeliveryStore(calls, keyPrefix)),
+      storeRegions,
+    ),
+    // Getters: only the stats route reads every region; other requests open no client for them.
+    get stats() {
+      return summedStatsReader(
+        stores.all().map(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+      );
+    },
+    get guardCells() {
+      return summedGuardCellsReader(
+        stores
+          .all()
+          .map(({ redis, calls }) =>
+            createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+          ),
+      );
+    },
     delivery: timedDelivery(
       createRoutedDelivery(
         // The providers this deployment has settings for; routes (config.routes) order them.
@@ -268,17 +334,29 @@ export function createServices(
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
-    voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
+    voiceAnswerLedger: regionalVoiceAnswerLedger(
+      inRegion(({ calls }) => createUpstashVoiceAnswerLedger(calls, keyPrefix)),
+    ),
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
-    failovers: createUpstashFailoverLog(calls, keyPrefix, waitUntil, log),
+    failovers: regionalFailoverLog(
+      inRegion(({ calls }) => createUpstashFailoverLog(calls, keyPrefix, waitUntil, log)),
+    ),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
-      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing)
+      ? regionalSentMessageLog(
+          inRegion(({ calls }) =>
+            createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing),
+          ),
+        )
       : undefined,
     routes: config.routes,
     routing: config.routing,
-    providerHealth: createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
+    providerHealth: regionalProviderHealthLog(
+      inRegion(({ calls }) =>
+        createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
+      ),
+    ),
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader({
           signedUrl: plivo.statusCallbackUrl,
@@ -325,14 +403,19 @@ export function createEventServices(
   queue: Queue<EventMessage> | undefined,
 ): DeliverEventsDeps & DeadEventsDeps & { counter: WebhookDeliveryCounter } {
   const { keyPrefix } = config.store;
-  const redis = createRedisClient(config.store);
-  const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
+  const stores = openRegionalStores(config.store, { storeRoundTrips: 0 });
+  // Webhook counts and dead events belong to no country: the default region holds them.
+  const { redis, calls } = stores.at(undefined) as RegionClients;
   return {
     destinationFor: (appId) => eventWebhookFor(config, appId),
     webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
-    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
-    snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
-    deadEvents: createUpstashDeadEvents(() => redis, calls, keyPrefix),
+    counter: createUpstashWebhookCounter(redis(), calls, keyPrefix),
+    // A verification's snapshot is read in the region its id names.
+    snapshots: regionalVerificationSnapshots((region) => {
+      const store = stores.at(region);
+      return store && createUpstashVerificationSnapshots(store.redis(), store.calls, keyPrefix);
+    }),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     queue: eventQueueOrNone(queue),
     verificationIds: sealingFor(config, runtime).ids,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),

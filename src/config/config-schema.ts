@@ -91,6 +91,15 @@ export const configSchema = z
     STORE_TIMEOUT_MS: integer(100, 10_000, 1500),
     /** Prefix of every Redis key, so one database can host several deployments (and test files). */
     KEY_PREFIX: z._default(z.string().check(z.regex(/^[a-z0-9:_-]{1,32}$/)), 'otp:'),
+    /**
+     * Regional stores (docs/regions.md): `name=https://...,name=https://...`, one Upstash database
+     * per region; UPSTASH_REDIS_REST_URL stays the default region. Checked in config/store-regions.ts.
+     */
+    STORE_REGIONS: optionalText,
+    /** Secret: `name=token,...`, one REST token per region of STORE_REGIONS. */
+    STORE_REGION_TOKENS: optionalText,
+    /** Which countries' numbers live in which region: `eu:GB,DE,FR;ap:AU,NZ`. Unlisted: the default region. */
+    STORE_REGION_COUNTRIES: optionalText,
 
     /** Keys the HMACs of codes and phone numbers. At least 32 characters; rotating it voids every pending code. */
     OTP_SECRET: z.string().check(z.minLength(32)),

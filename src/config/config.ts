@@ -25,6 +25,7 @@ import { parseCountries, parseExpectedVolumes, sumExpectedVolumes } from './coun
 import { type EventSettings, parseEventSettings } from './event-settings.ts';
 import { checkRoutes, DEFAULT_ROUTE, parseChannelRoute } from './provider-routes.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
+import { parseStoreRegions, type StoreRegionSettings } from './store-regions.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
@@ -47,6 +48,8 @@ export interface Config {
     readonly token: string;
     readonly timeoutMs: number;
     readonly keyPrefix: string;
+    /** STORE_REGIONS and the countries mapped to each; none configured: one store, as before. */
+    readonly regions: StoreRegionSettings;
   };
   /** The policy, and the secret that keys the HMACs of codes, numbers and IPs. */
   readonly otp: OtpPolicy & { readonly secret: string };
@@ -226,6 +229,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   for (const entry of appVolumes) {
     if (!entry.ok) problems.push(`APPS: app "${entry.app.id}": expected: ${entry.problem}`);
   }
+  const storeRegions = parseStoreRegions(raw);
+  if (!storeRegions.ok) problems.push(...storeRegions.problems);
 
   const routes = parseRoutes(raw);
   if (!routes.ok) problems.push(...routes.problems);
@@ -237,6 +242,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     !access.ok ||
     !smsLocales.ok ||
     !testNumbers.ok ||
+    !storeRegions.ok ||
     !events.ok ||
     problems.length > 0
   ) {
@@ -268,6 +274,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       token: raw.UPSTASH_REDIS_REST_TOKEN,
       timeoutMs: raw.STORE_TIMEOUT_MS,
       keyPrefix: raw.KEY_PREFIX,
+      regions: storeRegions.settings,
     },
     otp: {
       secret: raw.OTP_SECRET,

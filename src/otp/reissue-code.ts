@@ -93,6 +93,7 @@ export async function reissueCode(
   if (failover && configured.length === 0) return { kind: 'not_found' };
   const admission = await deps.admission.reissue(
     {
+      region: ref.region,
       phoneTag: ref.phoneTag,
       app: ref.app,
       verificationTag: ref.verificationTag,
@@ -148,6 +149,7 @@ export async function reissueCode(
     {
       verificationTag: ref.verificationTag,
       country: ref.country,
+      region: ref.region,
       eventContext: await eventContextFor(verificationId, e164, channel, deps),
     },
     deps,

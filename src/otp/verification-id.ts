@@ -22,6 +22,12 @@ export interface VerificationRouting {
    * Unset: the default app.
    */
   app?: string;
+  /**
+   * The store region holding the verification (docs/regions.md), sealed so verify, status, cancel,
+   * a switch and a call's answer go straight there. Undefined: the default region, which is also
+   * what every id issued before regions existed opens to, so adding a region moves no live one.
+   */
+  region?: string | undefined;
 }
 
 /**
@@ -33,8 +39,9 @@ export interface VerificationRouting {
  *
  * After the fixed routing (tag, country, channel) come optional fields, each `[type][length][bytes]`,
  * so a field can be added without breaking ids already out: `1` the app id (absent for the default
- * app, so a single-app deployment's ids stay as they were). An id with a field type this Worker
- * does not know does not open (a newer Worker's id met by an older one is a 404, never misread).
+ * app), `2` the store region (absent for the default region). An id without them is exactly the
+ * format from before apps and regions. An id with a field type this Worker does not know does not
+ * open (a newer Worker's id met by an older one is a 404, never misread).
  */
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 32;
@@ -43,10 +50,16 @@ const GCM_TAG_BYTES = 16;
 const MIN_ID_BYTES = RANDOM_BYTES + FIXED_ROUTING_BYTES + GCM_TAG_BYTES;
 /**
  * 96 bytes, 128 characters: the bound the HTTP schema puts on an id. The longest app id (16
- * characters, 18 bytes as a field) leaves 11 bytes for fields still to come.
+ * characters, 18 bytes as a field) and the longest region (8 characters, 10 bytes) fit together.
  */
 const MAX_ID_BYTES = 96;
 const APP_FIELD = 1;
+const REGION_FIELD = 2;
+/**
+ * A store region's name as ids carry it (config/store-regions.ts checks names against it). At most
+ * 8 characters: with every optional field at its longest an id stays within 128 characters.
+ */
+export const REGION_NAME_SHAPE = /^[a-z][a-z0-9-]{0,7}$/;
 
 export interface VerificationIds {
   issue(routing: VerificationRouting): Promise<string>;
@@ -60,26 +73,29 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
     async issue(routing) {
       const phoneTag = fromBase64url(routing.phoneTag);
       const channelIndex = CHANNELS.indexOf(routing.channel);
+      const { region } = routing;
       if (
         phoneTag?.length !== TAG_BYTES ||
         !/^[A-Z]{2}$/.test(routing.country) ||
         channelIndex < 0 ||
-        !(routing.app === undefined || routing.app === DEFAULT_APP_ID || APP_ID_PATTERN.test(routing.app))
+        !(routing.app === undefined || routing.app === DEFAULT_APP_ID || APP_ID_PATTERN.test(routing.app)) ||
+        (region !== undefined && !REGION_NAME_SHAPE.test(region))
       ) {
         throw new Error('verification routing out of shape');
       }
       const capability = new Uint8Array(RANDOM_BYTES);
       random.fill(capability);
-      // The default app's ids carry no app field: the same ids as before apps.
-      const fields =
-        routing.app === undefined || routing.app === DEFAULT_APP_ID
-          ? []
-          : [[APP_FIELD, new TextEncoder().encode(routing.app)] as const];
+      // The default app's and the default region's ids carry no field: the same ids as before both.
+      const encoder = new TextEncoder();
+      const fields: (readonly [number, Uint8Array])[] = [];
+      if (routing.app !== undefined && routing.app !== DEFAULT_APP_ID)
+        fields.push([APP_FIELD, encoder.encode(routing.app)]);
+      if (region !== undefined) fields.push([REGION_FIELD, encoder.encode(region)]);
       const plain = new Uint8Array(
         FIXED_ROUTING_BYTES + fields.reduce((total, [, bytes]) => total + 2 + bytes.length, 0),
       );
       plain.set(phoneTag);
-      plain.set(new TextEncoder().encode(routing.country), TAG_BYTES);
+      plain.set(encoder.encode(routing.country), TAG_BYTES);
       plain[TAG_BYTES + 2] = channelIndex;
       let offset = FIXED_ROUTING_BYTES;
       for (const [type, bytes] of fields) {
@@ -123,22 +139,31 @@ export function createVerificationIds(secret: string, random: RandomSource): Ver
       const channel = CHANNELS[routing[TAG_BYTES + 2] ?? -1];
       // Sealed by this service, so always in range; checked because the type cannot know it.
       if (channel === undefined) return undefined;
-      // No app field: the default app, left unset as in ids from before apps.
-      let app: string | undefined;
-      for (let offset = FIXED_ROUTING_BYTES; offset < routing.length; ) {
-        const type = routing[offset];
-        const length = routing[offset + 1] ?? 0;
-        const value = routing.slice(offset + 2, offset + 2 + length);
-        if (type !== APP_FIELD || value.length !== length) return undefined;
-        app = new TextDecoder().decode(value);
-        offset += 2 + length;
-      }
+      const fields = readFields(routing.subarray(FIXED_ROUTING_BYTES));
+      if (fields === undefined) return undefined;
       return {
         phoneTag: base64url(routing.slice(0, TAG_BYTES)),
         country: new TextDecoder().decode(routing.slice(TAG_BYTES, TAG_BYTES + 2)),
         channel,
-        ...(app === undefined ? {} : { app }),
+        ...fields,
       };
     },
   };
+}
+
+/** The optional fields after the fixed routing; undefined when one is unknown or cut short. */
+function readFields(bytes: Uint8Array): { app?: string; region?: string } | undefined {
+  const fields: { app?: string; region?: string } = {};
+  let at = 0;
+  while (at < bytes.length) {
+    const type = bytes[at];
+    const length = bytes[at + 1];
+    if (length === undefined || at + 2 + length > bytes.length) return undefined;
+    const value = new TextDecoder().decode(bytes.subarray(at + 2, at + 2 + length));
+    if (type === APP_FIELD) fields.app = value;
+    else if (type === REGION_FIELD) fields.region = value;
+    else return undefined;
+    at += 2 + length;
+  }
+  return fields;
 }

@@ -91,7 +91,9 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
 
   const now = deps.clock.nowMs();
   const network = clientNetwork(attempt.clientIp, deps.ipv6ClientPrefix);
-  const blockedUntil = deps.verifyBlocks.blockedUntil(network, now);
+  // The verify limit is counted in each store region apart (docs/regions.md): so is its block.
+  const blockKey = ref.region === undefined ? network : `${ref.region}:${network}`;
+  const blockedUntil = deps.verifyBlocks.blockedUntil(blockKey, now);
   if (blockedUntil !== undefined) {
     return {
       kind: 'rate_limited',
@@ -153,7 +155,7 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     }
     case 'rate_limited':
       // Remembered so the next verifies from this network cost no round trip until the window ends.
-      deps.verifyBlocks.block(network, now + checked.retryAfterSeconds * 1000);
+      deps.verifyBlocks.block(blockKey, now + checked.retryAfterSeconds * 1000);
       return checked;
     case 'transaction_mismatch':
       // A bug in the caller, or someone confirming another payment with this code: worth a look.

@@ -35,4 +35,13 @@ describe('verification ids carry their app (docs/apps.md)', () => {
       expect(await ids.open(`${id.slice(0, at)}${replacement}${id.slice(at + 1)}`)).toBeUndefined();
     }
   });
+
+  it('carry an app and a store region together (docs/regions.md), at their longest within 128 characters', async () => {
+    const ids = createVerificationIds(SECRET, cryptoRandom);
+    const both = await ids.issue({ ...ROUTING, app: 'a'.repeat(16), region: 'r'.repeat(8) });
+    expect(both.length).toBeLessThanOrEqual(128);
+    expect(await ids.open(both)).toEqual({ ...ROUTING, app: 'a'.repeat(16), region: 'r'.repeat(8) });
+    const regionOnly = await ids.issue({ ...ROUTING, region: 'eu' });
+    expect(await ids.open(regionOnly)).toEqual({ ...ROUTING, region: 'eu' });
+  });
 });
