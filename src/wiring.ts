@@ -15,8 +15,8 @@ import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
+import { createPipelineClient, type PipelineClient } from './adapters/upstash/pipeline-client.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
-import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import {
   regionalDeliveryStore,
   regionalFailoverLog,
@@ -146,8 +146,8 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
 
 /** One region's clients, as one database's were before regions: one Redis client, one door. */
 interface RegionClients {
-  /** The @upstash/redis client, built only when a reader needs a pipeline or a hash. */
-  redis: () => ReturnType<typeof createRedisClient>;
+  /** The readers' pipeline client, built only when a reader needs a pipeline or a hash. */
+  redis: () => PipelineClient;
   /** Scripts, through the lean client (./adapters/upstash/script-client.ts). */
   calls: StoreCalls;
 }
@@ -159,9 +159,9 @@ function openRegionalStores(
   timer: DependencyTimer = untimed,
 ) {
   return createRegionalStores(settings, (connection, region): RegionClients => {
-    let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+    let pipelineClient: PipelineClient | undefined;
     const redis = () => {
-      pipelineClient ??= createRedisClient(connection);
+      pipelineClient ??= createPipelineClient(connection);
       return pipelineClient;
     };
     const calls = createStoreCalls(createScriptClient(connection), roundTrips, timer);
@@ -218,7 +218,7 @@ export function createServices(
   // Per-app stats only where there are apps: an app's own config, or the default one's with APPS.
   const countApps = config.apps.size > 0 || shared !== undefined;
   // One database per store region (docs/regions.md); with none configured, only the default one.
-  // Scripts go through the lean client; the @upstash/redis client is built only when a reader needs it.
+  // Scripts go through the lean client; the pipeline client is built only when a reader needs it.
   const stores = shared?.stores ?? openRegionalStores(storeSettings, roundTrips, timer);
   const { countryRegions } = storeSettings.regions;
   const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };

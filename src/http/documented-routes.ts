@@ -1,6 +1,6 @@
 import type { DocumentedRoute } from './documented-route.ts';
 import { adminEventsDocs } from './routes/admin-events-doc.ts';
-import { adminStatsDoc } from './routes/admin-stats.ts';
+import { adminStatsDoc } from './routes/admin-stats-doc.ts';
 import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
 import { metaDocs } from './routes/meta.ts';
 import { otpRequestDoc } from './routes/otp-request.ts';

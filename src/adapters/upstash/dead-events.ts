@@ -1,6 +1,6 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import type { DeadEvent, DeadEventStore } from '../../otp/events/delivery-ports.ts';
 import { DEAD_EVENTS_TTL_SECONDS, deadEventsKey } from './keys.ts';
+import { hashFromReply, type PipelineClient } from './pipeline-client.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /**
@@ -8,25 +8,28 @@ import type { StoreCalls } from './store-call.ts';
  * (GET/POST /admin/events/dead), so a whole-hash read is fine: the list an operator acts on is
  * small, or the webhook was down long enough that replaying the lot is the point.
  */
-/** `redis`: built on first use (a request's services build this store; only the admin routes use it). */
+/** `store`: built on first use (a request's services build this store; only the admin routes use it). */
 export function createUpstashDeadEvents(
-  redis: () => Redis,
+  store: () => PipelineClient,
   calls: StoreCalls,
   keyPrefix: string,
 ): DeadEventStore {
   const key = deadEventsKey(keyPrefix);
   async function readAll(): Promise<DeadEvent[]> {
-    const hash = await calls.roundTrip(() => redis().hgetall<Record<string, unknown>>(key));
+    const [reply] = await calls.roundTrip(() => store().pipeline([['hgetall', key]]));
+    const hash = hashFromReply(reply);
     return Object.values(hash ?? {})
       .map((value) => (typeof value === 'string' ? (JSON.parse(value) as DeadEvent) : (value as DeadEvent)))
       .sort((a, b) => a.deadAtMs - b.deadAtMs);
   }
   return {
     async put(dead) {
-      const pipeline = redis().pipeline();
-      pipeline.hset(key, { [dead.event.id]: JSON.stringify(dead) });
-      pipeline.expire(key, DEAD_EVENTS_TTL_SECONDS);
-      await calls.roundTrip(() => pipeline.exec());
+      await calls.roundTrip(() =>
+        store().pipeline([
+          ['hset', key, dead.event.id, JSON.stringify(dead)],
+          ['expire', key, DEAD_EVENTS_TTL_SECONDS],
+        ]),
+      );
     },
     async list(limit) {
       return (await readAll()).slice(0, limit);
@@ -35,7 +38,9 @@ export function createUpstashDeadEvents(
       const taken = (await readAll()).filter((dead) => eventId === undefined || dead.event.id === eventId);
       const chosen = taken.slice(0, limit);
       if (chosen.length > 0) {
-        await calls.roundTrip(() => redis().hdel(key, ...chosen.map((dead) => dead.event.id)));
+        await calls.roundTrip(() =>
+          store().pipeline([['hdel', key, ...chosen.map((dead) => dead.event.id)]]),
+        );
       }
       return chosen;
     },

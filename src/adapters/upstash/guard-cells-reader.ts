@@ -1,7 +1,7 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import { LEARNED_VOLUME_DAYS } from '../../otp/fraud-guard-policy.ts';
 import type { CellCounts, CountryCells, GuardCellsReader } from '../../otp/ports.ts';
 import { guardCellsKey, guardPeakKey, SMS_CHANNEL, utcDayIndex } from './keys.ts';
+import { hashFromReply, type PipelineClient } from './pipeline-client.ts';
 import { windowPosition } from './sliding-window.ts';
 import type { StoreCalls } from './store-call.ts';
 
@@ -15,7 +15,7 @@ const FIELD = /^(?:(c|o|h|t)|(b|r):(.+)):(s|v)$/;
  */
 export function createUpstashGuardCellsReader(
   /** Built on first use: only the admin routes read through a pipeline. */
-  redis: () => Redis,
+  store: () => PipelineClient,
   calls: StoreCalls,
   keyPrefix: string,
   windowSeconds: number,
@@ -25,13 +25,12 @@ export function createUpstashGuardCellsReader(
       const cells = new Map<string, CountryCells>();
       if (countries.length === 0) return cells;
       const position = windowPosition(nowMs, windowSeconds);
-      const pipeline = redis().pipeline();
-      for (const country of countries) {
-        pipeline.hgetall(guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.index));
-        pipeline.hgetall(guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.previousIndex));
-        pipeline.hgetall(guardPeakKey(keyPrefix, country));
-      }
-      const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
+      const commands = countries.flatMap((country) => [
+        ['hgetall', guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.index)],
+        ['hgetall', guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.previousIndex)],
+        ['hgetall', guardPeakKey(keyPrefix, country)],
+      ]);
+      const hashes = (await calls.roundTrip(() => store().pipeline(commands))).map(hashFromReply);
       for (const [index, country] of countries.entries()) {
         const read: CountryCells = {
           country: { sent: 0, verified: 0 },

@@ -1,12 +1,11 @@
 import { Redis } from '@upstash/redis/cloudflare';
-
-export interface StoreConnection {
-  url: string;
-  token: string;
-  timeoutMs: number;
-}
+import type { StoreConnection } from './script-client.ts';
 
 /**
+ * The vendor client, configured as the Worker would need it. The Worker itself no longer bundles it
+ * (scripts: ./script-client.ts, readers: ./pipeline-client.ts); tests drive adapters through it to
+ * show they work with any client of the REST API.
+ *
  * One client per request: on Workers a promise created by one request must not be awaited by
  * another, and the client's auto-pipeline batch is such a promise. A per-request client still
  * batches the commands one request issues in the same tick (the rate limits) into one round trip.

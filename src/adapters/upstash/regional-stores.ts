@@ -1,6 +1,6 @@
 import type { StoreRegionSettings } from '../../config/store-regions.ts';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
-import type { StoreConnection } from './redis-client.ts';
+import type { StoreConnection } from './script-client.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /**

@@ -1,4 +1,3 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import type { StatsReader } from '../../otp/ports.ts';
 import { PROVIDER_IDS } from '../../otp/provider-id.ts';
 import {
@@ -18,6 +17,7 @@ import {
   type RoutingCounters,
 } from '../../stats/routing-counters.ts';
 import { breakerKey, routeStatsHourKey, statsHourKey } from './keys.ts';
+import { hashFromReply, type PipelineClient, type StoreCommand } from './pipeline-client.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /** `webhooks:delivered` and the like (webhook-counter.ts). */
@@ -31,9 +31,9 @@ const APP_FIELD =
   /^@([a-z][a-z0-9_-]{0,15}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
-/** `redis`: built on first use (only GET /admin/stats reads through a pipeline). */
+/** `store`: built on first use (only GET /admin/stats reads through a pipeline). */
 export function createUpstashStatsReader(
-  redis: () => Redis,
+  store: () => PipelineClient,
   calls: StoreCalls,
   keyPrefix: string,
 ): StatsReader {
@@ -42,12 +42,13 @@ export function createUpstashStatsReader(
       const apps = new Map<string, AppCounters>();
       const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map(), apps };
       if (hourBuckets.length === 0) return read;
-      const pipeline = redis().pipeline();
-      for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
-      // Routing's hours and the breakers ride in the same pipeline: no extra round trip.
-      for (const hour of hourBuckets) pipeline.hgetall(routeStatsHourKey(keyPrefix, hour));
-      for (const provider of PROVIDER_IDS) pipeline.hgetall(breakerKey(keyPrefix, provider));
-      const replies = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
+      const commands: StoreCommand[] = [
+        ...hourBuckets.map((hour) => ['hgetall', statsHourKey(keyPrefix, hour)]),
+        // Routing's hours and the breakers ride in the same pipeline: no extra round trip.
+        ...hourBuckets.map((hour) => ['hgetall', routeStatsHourKey(keyPrefix, hour)]),
+        ...PROVIDER_IDS.map((provider) => ['hgetall', breakerKey(keyPrefix, provider)]),
+      ];
+      const replies = (await calls.roundTrip(() => store().pipeline(commands))).map(hashFromReply);
       const hashes = replies.slice(0, hourBuckets.length);
       read.routing = readRouting(
         replies.slice(hourBuckets.length, 2 * hourBuckets.length),
