@@ -7,6 +7,7 @@ import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
+import { createUpstashHourlyStatsReader } from './adapters/upstash/hourly-stats-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
@@ -21,6 +22,7 @@ import { createFallbackTickets, type FallbackTickets } from './otp/fallback-tick
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
 import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import type { ReadHourlyStatsDeps } from './otp/read-hourly-stats.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
@@ -44,6 +46,7 @@ export type Services = RequestCodeDeps &
   ManageVerificationDeps &
   RecordDeliveryDeps &
   ReadStatsDeps &
+  ReadHourlyStatsDeps &
   AnswerCallDeps & {
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
@@ -131,6 +134,7 @@ export function createServices(
     ),
     deliveries: createUpstashDeliveryStore(calls, keyPrefix),
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
+    hourlyStats: createUpstashHourlyStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
     delivery: createPlivoCodeDelivery(
       createPlivoMessageSender(plivo, log),

@@ -313,6 +313,8 @@ export const configSchema = z
     DOCS_PAGE: onOff,
     /** `/`, the demo page that sends real SMS from a browser. Default: on in development and test only. */
     DEMO_PAGE: onOff,
+    /** `/admin`, the operator dashboard (reads /admin/stats with an admin key typed into it). Default: off. */
+    ADMIN_PAGE: onOff,
     /** The local Plivo sandbox's inbox, shown on the demo page (`npm run dev` sets it). Ignored in production. */
     SANDBOX_INBOX_URL: z.optional(httpUrl),
   })

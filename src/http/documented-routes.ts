@@ -1,5 +1,6 @@
 import type { DocumentedRoute } from './documented-route.ts';
 import { adminStatsDoc } from './routes/admin-stats.ts';
+import { adminStatsHourlyDoc } from './routes/admin-stats-hourly.ts';
 import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
 import { metaDocs } from './routes/meta.ts';
 import { otpRequestDoc } from './routes/otp-request.ts';
@@ -20,4 +21,5 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   deliveryWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,
+  adminStatsHourlyDoc,
 ];

@@ -378,6 +378,45 @@ export const adminStatsResponse = z
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
 
+const channelCounts = (description: string) =>
+  z.record(z.string(), z.int()).register(z.globalRegistry, { description });
+
+export const adminStatsHourlyResponse = z
+  .object({
+    hours: z.int(),
+    since: z
+      .string()
+      .register(z.globalRegistry, { description: 'Start of the oldest hour (ISO 8601, UTC).' }),
+    hourStarts: z.array(z.string()).register(z.globalRegistry, {
+      description: 'Every hour of the window, oldest first, whether it has rows or not.',
+    }),
+    rows: z.array(
+      z.object({
+        hour: z.string().register(z.globalRegistry, { description: 'Start of the UTC hour (ISO 8601).' }),
+        country: z.string(),
+        app: z.optional(z.string()).register(z.globalRegistry, {
+          description: 'The app the counters belong to, when the deployment counts per app.',
+        }),
+        sent: statsCounts.sent,
+        delivered: z.int(),
+        failed: statsCounts.failed,
+        verified: z.int(),
+        test_sent: statsCounts.test_sent,
+        test_verified: z.int(),
+        verificationRate: rate,
+        refused: scopeCounts('Requests refused in the hour, by scope.'),
+        shadow: scopeCounts('With FRAUD_GUARD=shadow: sends the guard would have refused, by scope.'),
+        challenged: scopeCounts('Guard refusals answered with a challenge, by scope.'),
+        channels: channelCounts('Codes handed to each channel (switches included, provider refusals too).'),
+        switched: channelCounts('Channel switches the caller asked for, by the new channel.'),
+        fallbacks: channelCounts(
+          "The service's own switches (`auto` after a failed SMS), by the new channel.",
+        ),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: 'AdminStatsHourly' });
+
 /**
  * The named request examples /openapi.json shows per request body (by its schema id): each one a
  * body the API answers 200 to (test/worker/openapi-examples.test.ts sends every one), with the

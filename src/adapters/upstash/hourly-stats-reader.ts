@@ -1,0 +1,63 @@
+import type { Redis } from '@upstash/redis/cloudflare';
+import type { HourlyStatsReader } from '../../otp/ports.ts';
+import { STATS_METRICS, type StatsMetric, zeroCounts } from '../../stats/counters.ts';
+import { type CountryHour, emptyCountryHour, type HourCounters } from '../../stats/hour-series.ts';
+import { statsHourKey } from './keys.ts';
+import type { StoreCalls } from './store-call.ts';
+
+/**
+ * `US:sent`, or `US:{kind}:{name}`: a refusal scope (`refused`, `shadow`, `challenged`, written by
+ * admit-send) or a channel (`via`, `switch`, `fallback`). Other fields (`US:learned`) are skipped.
+ */
+const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged|via|switch|fallback):([a-z]+))$/;
+
+const GROUP_OF_KIND = {
+  refused: 'refused',
+  shadow: 'shadow',
+  challenged: 'challenged',
+  via: 'channels',
+  switch: 'switched',
+  fallback: 'fallbacks',
+} as const satisfies Record<string, keyof Omit<CountryHour, 'metrics'>>;
+
+/**
+ * Reads the hourly counter hashes each on its own (what the dashboard plots): one HGETALL per
+ * hour, all in one pipeline, like the summing reader of /admin/stats.
+ */
+export function createUpstashHourlyStatsReader(
+  redis: Redis,
+  calls: StoreCalls,
+  keyPrefix: string,
+): HourlyStatsReader {
+  return {
+    async readEachHour(hourBuckets) {
+      if (hourBuckets.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
+      const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
+      return hashes.map((hash) => countersOfHour(hash ?? {}));
+    },
+  };
+}
+
+function countersOfHour(hash: Record<string, unknown>): HourCounters {
+  const hour: HourCounters = new Map();
+  for (const [field, value] of Object.entries(hash)) {
+    const [, country, metric, kind, name] = FIELD.exec(field) ?? [];
+    const count = Number(value);
+    if (!country || !Number.isFinite(count)) continue;
+    const isMetric = (STATS_METRICS as readonly (string | undefined)[]).includes(metric);
+    if (!isMetric && !(kind && name)) continue;
+    let counters = hour.get(country);
+    if (!counters) {
+      counters = emptyCountryHour(zeroCounts());
+      hour.set(country, counters);
+    }
+    if (isMetric) counters.metrics[metric as StatsMetric] += count;
+    else if (kind && name) {
+      const group = counters[GROUP_OF_KIND[kind as keyof typeof GROUP_OF_KIND]];
+      group[name] = (group[name] ?? 0) + count;
+    }
+  }
+  return hour;
+}
