@@ -243,9 +243,9 @@ describe('operator dashboard (/admin)', () => {
 
     // The guard now: the US cells the burst filled, the declared and learned volumes.
     const usGuard = page.locator('table[data-table="guard"] tr[data-country="US"]');
-    expect(await usGuard.locator('td[data-column="expected / h declared"]').textContent()).toBe('20');
+    expect(await usGuard.locator('td[data-column="declared /h"]').textContent()).toBe('20');
     expect(await usGuard.locator('td[data-column="country cell"]').textContent()).toMatch(/^\d+ \/ \d+/);
-    expect(await usGuard.locator('td[data-column="blocks / ranges under pressure"]').textContent()).toMatch(
+    expect(await usGuard.locator('td[data-column="under pressure"]').textContent()).toMatch(
       /^(block|range) /,
     );
     expect(await usGuard.getAttribute('class')).toBe('alert');

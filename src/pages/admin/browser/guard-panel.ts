@@ -25,17 +25,17 @@ const COLUMNS: readonly [string, (country: CountryStats) => string][] = [
   ['sent', (country) => String(country.sent)],
   ['verified', (country) => String(country.verified)],
   ['conversion', (country) => percent(country.verificationRate)],
-  ['pumping flag', (country) => (country.flagged ? 'flagged' : '–')],
+  ['pumping', (country) => (country.flagged ? 'flagged' : '–')],
   ['refused', (country) => scopes(country.refused)],
   ['challenged', (country) => scopes(country.challenged)],
-  ['expected / h declared', (country) => String(country.guard.expected.declared)],
-  ['learned', (country) => String(country.guard.expected.learned)],
+  ['declared /h', (country) => String(country.guard.expected.declared)],
+  ['learned /h', (country) => String(country.guard.expected.learned)],
   ['base', (country) => String(country.guard.expected.base)],
   ['country cell', (country) => cellText(country.guard.budget)],
   ['overdraft', (country) => cellText(country.guard.overdraft)],
   ['challenged cell', (country) => cellText(country.guard.challenged)],
   [
-    'blocks / ranges under pressure',
+    'under pressure',
     (country) =>
       [
         ...country.guard.worstBlocks
