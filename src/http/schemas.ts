@@ -407,7 +407,7 @@ export const adminStatsHourlyResponse = z
         refused: scopeCounts('Requests refused in the hour, by scope.'),
         shadow: scopeCounts('With FRAUD_GUARD=shadow: sends the guard would have refused, by scope.'),
         challenged: scopeCounts('Guard refusals answered with a challenge, by scope.'),
-        channels: channelCounts('Codes handed to each channel (switches included, provider refusals too).'),
+        channels: channelCounts('Codes sent per channel (switches included): they add up to sent.'),
         switched: channelCounts('Channel switches the caller asked for, by the new channel.'),
         fallbacks: channelCounts(
           "The service's own switches (`auto` after a failed SMS), by the new channel.",

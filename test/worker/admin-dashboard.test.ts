@@ -4,7 +4,9 @@ import { ADMIN_ASSETS } from '../../src/pages/admin/admin-page.ts';
 import { callbacksFor, fieldsOf, relayUrl, replay } from './support/callbacks.ts';
 import { failingSmsNumber } from './support/numbers.ts';
 import {
+  clearSmsFaults,
   countRoundTrips,
+  injectSmsFault,
   latestCode,
   sandboxMessages,
   startVerification,
@@ -291,5 +293,18 @@ describe('GET /admin/stats/hourly', () => {
         fallbacks: { voice: 1 },
       }),
     ]);
+  });
+
+  it('a code Plivo refused is taken back from its channel as from sent: the channels add up to sent', async () => {
+    const app = clockedApp();
+    await injectSmsFault({ status: 400, count: 1 });
+    try {
+      expect((await app.post('/otp/request', { phone: uniquePhone() })).status).toBe(502);
+    } finally {
+      await clearSmsFaults();
+    }
+    await startVerification(app, uniquePhone());
+    const hourly = await adminJson<Hourly>(app, '/admin/stats/hourly?hours=1');
+    expect(hourly.rows).toEqual([expect.objectContaining({ country: 'US', sent: 1, channels: { sms: 1 } })]);
   });
 });

@@ -177,6 +177,7 @@ export function createUpstashSendAdmission(
                 send.cells.block,
                 charged ?? '',
                 standing.kind === 'trusted' ? standing.keyTag : '',
+                send.testNumber ? '' : `${send.cells.country}:via:${send.cells.channel}`,
               ],
             );
           },

@@ -96,7 +96,8 @@
  * Every real send also counts its channel in the stats hash (`{country}:via:{channel}`), and a
  * switch its new channel (`{country}:switch:{channel}` for the caller's, `{country}:fallback:{channel}`
  * for the service's own): the dashboard's channel mix and fallbacks. Two more HINCRBYs in this
- * script, no round trip; revoke-code takes back `sent` only, so these count attempts per channel.
+ * script, no round trip. revoke-code takes back `via` with `sent` (nobody received that code); a
+ * switch stays counted as asked for.
  * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
