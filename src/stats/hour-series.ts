@@ -14,22 +14,23 @@ export interface CountryHour extends CountryRefusals {
   fallbacks: ScopeCounts;
 }
 
-/** The counters of one hour, by country. */
-export type HourCounters = Map<string, CountryHour>;
+/**
+ * The counters of one hour, by country, and by app in a deployment that counts per app (fields
+ * `@{app}:…`; apps are counted as a whole, not per country, and without delivery reports).
+ */
+export interface HourCounters {
+  countries: Map<string, CountryHour>;
+  apps: Map<string, CountryHour>;
+}
 
 export function emptyCountryHour(metrics: MetricCounts): CountryHour {
   return { metrics, refused: {}, shadow: {}, challenged: {}, channels: {}, switched: {}, fallbacks: {} };
 }
 
-/**
- * One row per hour and country that had any counter (a row per hour, country and app once the
- * counters carry an app: the row then names it in `app`, and readers group by it when present).
- */
-export interface HourlyStatsRow extends MetricCounts {
+/** One hour's counts of one country or one app. */
+export interface HourlyCounts extends MetricCounts {
   /** Start of the UTC hour (ISO 8601). */
   hour: string;
-  country: string;
-  app?: string;
   /** verified / sent in the hour; null when nothing was sent. */
   verificationRate: number | null;
   refused: ScopeCounts;
@@ -40,12 +41,24 @@ export interface HourlyStatsRow extends MetricCounts {
   fallbacks: ScopeCounts;
 }
 
+/** One hour of one country: a country's rows over `hours` add up to its line in /admin/stats. */
+export interface HourlyStatsRow extends HourlyCounts {
+  country: string;
+}
+
+/** One hour of one app, all countries together (`delivered` and `failed` are per country only: 0). */
+export interface HourlyAppRow extends HourlyCounts {
+  app: string;
+}
+
 export interface HourlyStats {
   hours: number;
   /** Start of the oldest hour (ISO 8601, UTC), as /admin/stats reports it. */
   since: string;
   /** Every hour of the window, oldest first, rows or not: the charts' x axis. */
   hourStarts: string[];
-  /** Oldest hour first, then most codes sent first. */
+  /** Per hour and country: oldest hour first, then most codes sent first. */
   rows: HourlyStatsRow[];
+  /** Per hour and app, the same order; empty in a deployment that does not count per app. */
+  appRows: HourlyAppRow[];
 }

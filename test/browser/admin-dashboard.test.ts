@@ -53,13 +53,16 @@ async function writeCounters(hoursAgo: number, fields: Record<string, number>): 
 }
 
 /**
- * A day of history: steady US and Canadian sign-ins, then a pumping attack on GB numbers three to
+ * A day of history: steady US and Canadian sign-ins (counted for the app `signin` too), then a pumping attack on GB numbers three to
  * five hours ago (many codes, next to none verified, the guard refusing and challenging), with a
  * few SMS failing over to calls.
  */
+let seededAppSent = 0;
+
 async function seedHistory(): Promise<void> {
   for (let hoursAgo = 23; hoursAgo >= 1; hoursAgo -= 1) {
     const us = 20 + ((hoursAgo * 7) % 9);
+    seededAppSent += us + 4;
     await writeCounters(hoursAgo, {
       'US:sent': us,
       'US:delivered': us - 2,
@@ -72,6 +75,9 @@ async function seedHistory(): Promise<void> {
       'CA:delivered': 4,
       'CA:verified': 3,
       'CA:via:sms': 4,
+      // As a deployment with apps also counts them (all countries together): one app, `signin`.
+      '@signin:sent': us + 4,
+      '@signin:verified': us - 2,
     });
   }
   for (const [hoursAgo, pumped] of [
@@ -240,6 +246,15 @@ describe('operator dashboard (/admin)', () => {
       expect(await page.locator(`#chart-${chart} .chart`).count(), chart).toBe(1);
       expect(await page.locator(`table[data-chart="${chart}"]`).count(), chart).toBe(1);
     }
+
+    // One app: its own rows, all countries together, without delivery reports (counted per country only).
+    expect(await page.locator('#admin-app-field').isVisible()).toBe(true);
+    await page.selectOption('#admin-app', 'signin');
+    const signin = await chartTable(page, 'traffic');
+    expect(Object.keys(signin.series)).toEqual(['sent', 'verified', 'conversion']);
+    expect(sumLast(signin.series.sent, 24)).toBe(seededAppSent);
+    expect(await page.locator('#admin-country').isDisabled()).toBe(true);
+    await page.selectOption('#admin-app', '');
 
     // The guard now: the US cells the burst filled, the declared and learned volumes.
     const usGuard = page.locator('table[data-table="guard"] tr[data-country="US"]');

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_ASSETS } from '../../src/pages/admin/admin-page.ts';
+import { hourBucket } from '../../src/stats/hour-bucket.ts';
 import { callbacksFor, fieldsOf, relayUrl, replay } from './support/callbacks.ts';
 import { failingSmsNumber } from './support/numbers.ts';
 import {
@@ -8,6 +9,7 @@ import {
   countRoundTrips,
   injectSmsFault,
   latestCode,
+  redis,
   sandboxMessages,
   startVerification,
   type TestApp,
@@ -56,6 +58,7 @@ interface Hourly {
   since: string;
   hourStarts: string[];
   rows: HourlyRow[];
+  appRows: (Omit<HourlyRow, 'country'> & { app: string })[];
 }
 interface Summary {
   since: string;
@@ -306,5 +309,37 @@ describe('GET /admin/stats/hourly', () => {
     await startVerification(app, uniquePhone());
     const hourly = await adminJson<Hourly>(app, '/admin/stats/hourly?hours=1');
     expect(hourly.rows).toEqual([expect.objectContaining({ country: 'US', sent: 1, channels: { sms: 1 } })]);
+  });
+
+  it('lists per-app counters (`@{app}:` fields) in rows of their own, apart from the countries, and none without', async () => {
+    const app = clockedApp();
+    await startVerification(app, uniquePhone());
+    expect((await adminJson<Hourly>(app, '/admin/stats/hourly?hours=1')).appRows).toEqual([]);
+    // What a deployment with apps writes beside the country's fields, in the same hash.
+    const hour = `${app.env.KEY_PREFIX as string}stats:${hourBucket(app.now)}`;
+    await redis([
+      'HSET',
+      hour,
+      '@shop:sent',
+      1,
+      '@shop:via:sms',
+      1,
+      '@shop:refused:range',
+      2,
+      '@bank:verified',
+      0,
+    ]);
+    const hourly = await adminJson<Hourly>(app, '/admin/stats/hourly?hours=1');
+    expect(hourly.rows).toEqual([expect.objectContaining({ country: 'US', sent: 1, channels: { sms: 1 } })]);
+    expect(hourly.appRows).toEqual([
+      expect.objectContaining({
+        app: 'shop',
+        sent: 1,
+        verificationRate: 0,
+        refused: { range: 2 },
+        channels: { sms: 1 },
+      }),
+      expect.objectContaining({ app: 'bank', sent: 0, verificationRate: null }),
+    ]);
   });
 });

@@ -7,9 +7,11 @@ import type { StoreCalls } from './store-call.ts';
 
 /**
  * `US:sent`, or `US:{kind}:{name}`: a refusal scope (`refused`, `shadow`, `challenged`, written by
- * admit-send) or a channel (`via`, `switch`, `fallback`). Other fields (`US:learned`) are skipped.
+ * admit-send) or a channel (`via`, `switch`, `fallback`); the same after `@{app}` instead of a
+ * country where a deployment counts per app. Other fields (`US:learned`) are skipped.
  */
-const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged|via|switch|fallback):([a-z]+))$/;
+const FIELD =
+  /^(?:([A-Z]{2})|@([a-z][a-z0-9_-]{0,15})):(?:([a-z_]+)|(refused|shadow|challenged|via|switch|fallback):([a-z]+))$/;
 
 const GROUP_OF_KIND = {
   refused: 'refused',
@@ -41,17 +43,19 @@ export function createUpstashHourlyStatsReader(
 }
 
 function countersOfHour(hash: Record<string, unknown>): HourCounters {
-  const hour: HourCounters = new Map();
+  const hour: HourCounters = { countries: new Map(), apps: new Map() };
   for (const [field, value] of Object.entries(hash)) {
-    const [, country, metric, kind, name] = FIELD.exec(field) ?? [];
+    const [, country, app, metric, kind, name] = FIELD.exec(field) ?? [];
     const count = Number(value);
-    if (!country || !Number.isFinite(count)) continue;
     const isMetric = (STATS_METRICS as readonly (string | undefined)[]).includes(metric);
-    if (!isMetric && !(kind && name)) continue;
-    let counters = hour.get(country);
+    if (!Number.isFinite(count) || (!isMetric && !(kind && name))) continue;
+    const byWho = country ? hour.countries : hour.apps;
+    const who = country ?? app;
+    if (!who) continue;
+    let counters = byWho.get(who);
     if (!counters) {
       counters = emptyCountryHour(zeroCounts());
-      hour.set(country, counters);
+      byWho.set(who, counters);
     }
     if (isMetric) counters.metrics[metric as StatsMetric] += count;
     else if (kind && name) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   channelChart,
-  filterRows,
   refusalChart,
+  rowsFor,
   trafficChart,
   webhookChart,
   webhookHours,
 } from '../../../src/pages/admin/browser/chart-series.ts';
-import type { HourlyStats, HourlyStatsRow } from '../../../src/stats/hour-series.ts';
+import type { HourlyAppRow, HourlyStats, HourlyStatsRow } from '../../../src/stats/hour-series.ts';
 
 const HOURS = ['2026-12-07T10:00:00.000Z', '2026-12-07T11:00:00.000Z', '2026-12-07T12:00:00.000Z'];
 
@@ -32,11 +32,12 @@ function row(hour: string, country: string, counts: Partial<HourlyStatsRow> = {}
   };
 }
 
-const stats = (rows: HourlyStatsRow[]): HourlyStats => ({
+const stats = (rows: HourlyStatsRow[], appRows: HourlyAppRow[] = []): HourlyStats => ({
   hours: 3,
   since: HOURS[0] ?? '',
   hourStarts: HOURS,
   rows,
+  appRows,
 });
 
 describe("the dashboard's chart series", () => {
@@ -79,18 +80,28 @@ describe("the dashboard's chart series", () => {
     expect(refusalChart(stats([]), []).series).toEqual([]);
   });
 
-  it('filters by country, and by app once rows carry one (a row without an app is every app’s)', () => {
-    const rows = [
-      row(HOURS[0] ?? '', 'US', { sent: 1, app: 'shop' }),
-      row(HOURS[0] ?? '', 'US', { sent: 2, app: 'bank' }),
-      row(HOURS[0] ?? '', 'GB', { sent: 4, app: 'shop' }),
-      row(HOURS[0] ?? '', 'US', { sent: 8 }),
-    ];
-    const sentOf = (filtered: HourlyStatsRow[]) => filtered.reduce((sum, entry) => sum + entry.sent, 0);
-    expect(sentOf(filterRows(rows, { country: '', app: '' }))).toBe(15);
-    expect(sentOf(filterRows(rows, { country: 'US', app: '' }))).toBe(11);
-    expect(sentOf(filterRows(rows, { country: '', app: 'shop' }))).toBe(13);
-    expect(sentOf(filterRows(rows, { country: 'US', app: 'bank' }))).toBe(10);
+  it("filters by country, or plots one app's rows (all its countries), without delivery series it has none of", () => {
+    const data = stats(
+      [
+        row(HOURS[0] ?? '', 'US', { sent: 3, delivered: 2 }),
+        row(HOURS[0] ?? '', 'GB', { sent: 4 }),
+        row(HOURS[1] ?? '', 'US', { sent: 8 }),
+      ],
+      [
+        { ...row(HOURS[0] ?? '', ''), app: 'shop', sent: 5, verified: 4 },
+        { ...row(HOURS[1] ?? '', ''), app: 'bank', sent: 10 },
+      ],
+    );
+    const sentOf = (rows: { sent: number }[]) => rows.reduce((sum, entry) => sum + entry.sent, 0);
+    expect(sentOf(rowsFor(data, { country: '', app: '' }))).toBe(15);
+    expect(sentOf(rowsFor(data, { country: 'US', app: '' }))).toBe(11);
+    expect(sentOf(rowsFor(data, { country: 'US', app: 'shop' }))).toBe(5);
+    const shop = trafficChart(data, rowsFor(data, { country: '', app: 'shop' }), { deliveryReports: false });
+    expect(shop.series.map((series) => [series.label, series.values])).toEqual([
+      ['sent', [5, 0, 0]],
+      ['verified', [4, 0, 0]],
+      ['conversion', [0.8, null, null]],
+    ]);
   });
 
   it("reads /admin/stats' webhooks section as a list of hours or an object holding one; absent, none are configured", () => {

@@ -5,13 +5,13 @@
  * and it would outlive the tab. A reload asks for it again; that is the price, and it is small.
  * It leaves the page only as `Authorization: Bearer` to this origin's /admin/stats endpoints.
  */
-import type { HourlyStats } from '../../../stats/hour-series.ts';
+import type { HourlyCounts, HourlyStats } from '../../../stats/hour-series.ts';
 import { showChart } from './chart-panel.ts';
 import {
   channelChart,
-  filterRows,
   type RowFilter,
   refusalChart,
+  rowsFor,
   trafficChart,
   webhookChart,
   webhookHours,
@@ -63,21 +63,35 @@ function fillSelect(select: HTMLSelectElement, values: readonly string[]): void 
   for (const value of values) select.add(new Option(value, value, false, value === chosen));
 }
 
+/** An app's sums over the window (delivery reports are per country only: none). */
+function appTotals(rows: readonly HourlyCounts[]) {
+  const sent = rows.reduce((sum, row) => sum + row.sent, 0);
+  const verified = rows.reduce((sum, row) => sum + row.verified, 0);
+  return {
+    sent,
+    delivered: null,
+    verified,
+    verificationRate: sent > 0 ? Math.round((verified / sent) * 10_000) / 10_000 : null,
+  };
+}
+
 function render(): void {
   if (!loaded) return;
   const { stats, hourly } = loaded;
   const filter: RowFilter = { country: countrySelect.value, app: appSelect.value };
-  const rows = filterRows(hourly.rows, filter);
+  const rows = rowsFor(hourly, filter);
+  // An app's counts cover every country: the two filters do not combine.
+  countrySelect.disabled = filter.app !== '';
   const countries = stats.countries.filter(
     (entry) => filter.country === '' || entry.country === filter.country,
   );
 
   const totals = element<HTMLElement>('admin-totals');
-  const line = filter.country === '' ? stats.totals : countries[0];
+  const line = filter.app !== '' ? appTotals(rows) : filter.country === '' ? stats.totals : countries[0];
   const facts: [string, string][] = [
     ['since', `${stats.since.slice(0, 16).replace('T', ' ')} UTC`],
     ['sent', String(line?.sent ?? 0)],
-    ['delivered', String(line?.delivered ?? 0)],
+    ['delivered', line?.delivered == null ? '–' : String(line.delivered)],
     ['verified', String(line?.verified ?? 0)],
     [
       'conversion',
@@ -103,7 +117,12 @@ function render(): void {
     }),
   );
 
-  showChart(element('chart-traffic'), 'traffic', trafficChart(hourly, rows), 'No codes in this window.');
+  showChart(
+    element('chart-traffic'),
+    'traffic',
+    trafficChart(hourly, rows, { deliveryReports: filter.app === '' }),
+    'No codes in this window.',
+  );
   showChart(
     element('chart-refusals'),
     'refusals',
@@ -142,7 +161,7 @@ async function load(): Promise<void> {
       countrySelect,
       stats.countries.map((entry) => entry.country),
     );
-    const apps = [...new Set(hourly.rows.flatMap((row) => (row.app === undefined ? [] : [row.app])))].sort();
+    const apps = [...new Set(hourly.appRows.map((row) => row.app))].sort();
     fillSelect(appSelect, apps);
     appField.hidden = apps.length === 0;
     render();
@@ -170,7 +189,10 @@ hoursSelect.addEventListener('change', () => {
   if (adminKey !== '') void load();
 });
 countrySelect.addEventListener('change', render);
-appSelect.addEventListener('change', render);
+appSelect.addEventListener('change', () => {
+  countrySelect.value = '';
+  render();
+});
 element('admin-forget').addEventListener('click', () => {
   adminKey = '';
   loaded = undefined;

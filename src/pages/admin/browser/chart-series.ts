@@ -3,7 +3,7 @@
  * hour of the window (0 for an hour without a row), the very numbers the chart's table lists.
  * Pure, so the test's comparison with /admin/stats checks what the operator sees.
  */
-import type { HourlyStats, HourlyStatsRow } from '../../../stats/hour-series.ts';
+import type { HourlyCounts, HourlyStats } from '../../../stats/hour-series.ts';
 
 export interface Series {
   /** `sent`, `refused range`, `via sms`, … : the legend and the table's column. */
@@ -24,13 +24,13 @@ export interface RowFilter {
   app: string;
 }
 
-/** The rows of one country and app ('' for all). A row without `app` belongs to every app filter. */
-export function filterRows(rows: readonly HourlyStatsRow[], filter: RowFilter): HourlyStatsRow[] {
-  return rows.filter(
-    (row) =>
-      (filter.country === '' || row.country === filter.country) &&
-      (filter.app === '' || row.app === undefined || row.app === filter.app),
-  );
+/**
+ * The rows the charts plot: one app's (all countries together) when an app is chosen, else one
+ * country's or every country's ('' for all).
+ */
+export function rowsFor(stats: HourlyStats, filter: RowFilter): HourlyCounts[] {
+  if (filter.app !== '') return stats.appRows.filter((row) => row.app === filter.app);
+  return stats.rows.filter((row) => filter.country === '' || row.country === filter.country);
 }
 
 function hoursOf(stats: Pick<HourlyStats, 'hourStarts'>): number[] {
@@ -40,8 +40,8 @@ function hoursOf(stats: Pick<HourlyStats, 'hourStarts'>): number[] {
 /** Sums `pick(row)` per hour of the window. */
 function perHour(
   stats: Pick<HourlyStats, 'hourStarts'>,
-  rows: readonly HourlyStatsRow[],
-  pick: (row: HourlyStatsRow) => number,
+  rows: readonly HourlyCounts[],
+  pick: (row: HourlyCounts) => number,
 ): number[] {
   const index = new Map(stats.hourStarts.map((start, position) => [start, position]));
   const values = stats.hourStarts.map(() => 0);
@@ -53,15 +53,25 @@ function perHour(
 }
 
 /** Codes sent, delivered, failed, verified per hour, and verified / sent (null in an hour with none sent). */
-export function trafficChart(stats: HourlyStats, rows: readonly HourlyStatsRow[]): ChartData {
+export function trafficChart(
+  stats: HourlyStats,
+  rows: readonly HourlyCounts[],
+  options: { deliveryReports: boolean } = { deliveryReports: true },
+): ChartData {
   const sent = perHour(stats, rows, (row) => row.sent);
   const verified = perHour(stats, rows, (row) => row.verified);
+  // Delivery reports are counted per country only: an app's rows have none to plot.
+  const delivery: Series[] = options.deliveryReports
+    ? [
+        { label: 'delivered', values: perHour(stats, rows, (row) => row.delivered), axis: 'count' },
+        { label: 'failed', values: perHour(stats, rows, (row) => row.failed), axis: 'count' },
+      ]
+    : [];
   return {
     hours: hoursOf(stats),
     series: [
       { label: 'sent', values: sent, axis: 'count' },
-      { label: 'delivered', values: perHour(stats, rows, (row) => row.delivered), axis: 'count' },
-      { label: 'failed', values: perHour(stats, rows, (row) => row.failed), axis: 'count' },
+      ...delivery,
       { label: 'verified', values: verified, axis: 'count' },
       {
         label: 'conversion',
@@ -79,7 +89,7 @@ type CountGroup = 'refused' | 'challenged' | 'shadow' | 'channels' | 'fallbacks'
 /** One series per name found in these groups of the rows, e.g. `refused range`, `challenged country`. */
 function groupedChart(
   stats: HourlyStats,
-  rows: readonly HourlyStatsRow[],
+  rows: readonly HourlyCounts[],
   groups: readonly { group: CountGroup; prefix: string }[],
 ): ChartData {
   const series: Series[] = [];
@@ -96,7 +106,7 @@ function groupedChart(
   return { hours: hoursOf(stats), series };
 }
 
-export function refusalChart(stats: HourlyStats, rows: readonly HourlyStatsRow[]): ChartData {
+export function refusalChart(stats: HourlyStats, rows: readonly HourlyCounts[]): ChartData {
   return groupedChart(stats, rows, [
     { group: 'refused', prefix: 'refused' },
     { group: 'challenged', prefix: 'challenged' },
@@ -104,7 +114,7 @@ export function refusalChart(stats: HourlyStats, rows: readonly HourlyStatsRow[]
   ]);
 }
 
-export function channelChart(stats: HourlyStats, rows: readonly HourlyStatsRow[]): ChartData {
+export function channelChart(stats: HourlyStats, rows: readonly HourlyCounts[]): ChartData {
   return groupedChart(stats, rows, [
     { group: 'channels', prefix: 'via' },
     { group: 'fallbacks', prefix: 'fallback to' },
