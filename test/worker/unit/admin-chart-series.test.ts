@@ -110,6 +110,21 @@ describe("the dashboard's chart series", () => {
     expect(webhookHours({ delivered: 7 })).toBeUndefined();
     expect(webhookHours(hours)).toEqual(hours);
     expect(webhookHours({ hourly: hours })).toEqual(hours);
+    // As /admin/stats reports them: totals, and the hours by their stats bucket.
+    const section = {
+      delivered: 3,
+      failed: 1,
+      dead: 1,
+      hours: [{ hour: '2026120712', delivered: 3, failed: 1, dead: 1 }],
+    };
+    expect(
+      webhookChart(stats([]), webhookHours(section) ?? []).series.map((series) => series.values),
+    ).toEqual([
+      [0, 0, 3],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
+    expect(webhookHours({ delivered: 0, failed: 0, dead: 0, hours: [] })).toEqual([]);
     const chart = webhookChart(stats([]), webhookHours({ hourly: hours }) ?? []);
     expect(chart.series.map((series) => [series.label, series.values])).toEqual([
       ['delivered', [0, 7, 0]],

@@ -139,8 +139,10 @@ function render(): void {
   showChart(
     element('chart-webhooks'),
     'webhooks',
-    webhooks ? webhookChart(hourly, webhooks) : { hours: [], series: [] },
-    'No event webhooks are configured for this deployment.',
+    webhooks && webhooks.length > 0 ? webhookChart(hourly, webhooks) : { hours: [], series: [] },
+    webhooks
+      ? 'No event webhook deliveries in this window.'
+      : 'No event webhooks are configured for this deployment.',
   );
   element('admin-guard').replaceChildren(guardTable(stats, countries));
   panels.hidden = false;

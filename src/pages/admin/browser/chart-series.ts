@@ -130,9 +130,18 @@ export interface WebhookHour {
   dead: number;
 }
 
+/** An hour as a `YYYYMMDDHH` stats bucket or an ISO timestamp, in epoch ms (NaN when neither). */
+function hourMs(hour: string): number {
+  const bucket = /^(\d{4})(\d{2})(\d{2})(\d{2})$/.test(hour)
+    ? `${hour.slice(0, 4)}-${hour.slice(4, 6)}-${hour.slice(6, 8)}T${hour.slice(8, 10)}:00:00Z`
+    : hour;
+  return Date.parse(bucket);
+}
+
 /**
  * The `webhooks` section of /admin/stats, when the deployment has one: a list of hours, or an
- * object holding one (`hourly` / `hours`). Anything else reads as none configured.
+ * object holding one (`{ delivered, failed, dead, hours: [...] }`), each hour named by its ISO
+ * start or its `YYYYMMDDHH` bucket. Anything else reads as none configured.
  */
 export function webhookHours(section: unknown): WebhookHour[] | undefined {
   const list = Array.isArray(section)
@@ -155,7 +164,7 @@ export function webhookChart(stats: HourlyStats, hours: readonly WebhookHour[]):
   const at = (pick: (hour: WebhookHour) => number) =>
     stats.hourStarts.map((start) =>
       hours
-        .filter((hour) => Date.parse(hour.hour) === Date.parse(start))
+        .filter((hour) => hourMs(hour.hour) === Date.parse(start))
         .reduce((sum, hour) => sum + pick(hour), 0),
     );
   return {
