@@ -140,6 +140,14 @@ describe('operator dashboard page (GET /admin)', () => {
     }
   });
 
+  it("escapes the app's name into the page", async () => {
+    const page = await (
+      await testApp({ ADMIN_PAGE: 'on', APP_NAME: '<b>"Acme" & Co</b>' }).call('/admin')
+    ).text();
+    expect(page).not.toContain('<b>');
+    expect(page).toContain('&lt;b&gt;&quot;Acme&quot; &amp; Co&lt;/b&gt; operator dashboard');
+  });
+
   it('never needs the admin key in a URL: the page holds none, its field cannot be submitted, the API refuses one in the query', async () => {
     const app = clockedApp({ ADMIN_PAGE: 'on' });
     const page = await (await app.call(`/admin?key=${ADMIN_KEY}`, { headers: bearer(ADMIN_KEY) })).text();
