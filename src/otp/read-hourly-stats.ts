@@ -1,10 +1,10 @@
 import { hourBucketStart, recentHourBuckets, windowStart } from '../stats/hour-bucket.ts';
 import type {
-  CountryHour,
   HourlyAppRow,
   HourlyCounts,
   HourlyStats,
   HourlyStatsRow,
+  HourTally,
 } from '../stats/hour-series.ts';
 import type { Clock, HourlyStatsReader } from './ports.ts';
 
@@ -43,7 +43,7 @@ export async function readHourlyStats(hours: number, deps: ReadHourlyStatsDeps):
   return { hours, since: windowStart(nowMs, hours), hourStarts: buckets.map(hourBucketStart), rows, appRows };
 }
 
-function hourlyCounts(hour: string, counters: CountryHour): HourlyCounts {
+function hourlyCounts(hour: string, counters: HourTally): HourlyCounts {
   const { metrics } = counters;
   return {
     hour,

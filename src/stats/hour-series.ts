@@ -1,10 +1,11 @@
 /**
- * One UTC hour's counters per country, kept apart rather than summed: what the operator dashboard
- * plots. Read from the same hourly hashes `/admin/stats` sums (src/stats/counters.ts).
+ * One UTC hour's counters per country (and per app), kept apart rather than summed: what the
+ * operator dashboard plots. Read from the same hourly hashes `/admin/stats` sums (src/stats/counters.ts).
  */
 import type { CountryRefusals, MetricCounts, ScopeCounts } from './counters.ts';
 
-export interface CountryHour extends CountryRefusals {
+/** One hour's counters of one country or one app. */
+export interface HourTally extends CountryRefusals {
   metrics: MetricCounts;
   /** Codes handed to each channel in the hour, switches included: `{ sms: 40, voice: 2 }`. */
   channels: ScopeCounts;
@@ -19,11 +20,11 @@ export interface CountryHour extends CountryRefusals {
  * `@{app}:…`; apps are counted as a whole, not per country, and without delivery reports).
  */
 export interface HourCounters {
-  countries: Map<string, CountryHour>;
-  apps: Map<string, CountryHour>;
+  countries: Map<string, HourTally>;
+  apps: Map<string, HourTally>;
 }
 
-export function emptyCountryHour(metrics: MetricCounts): CountryHour {
+export function emptyHourTally(metrics: MetricCounts): HourTally {
   return { metrics, refused: {}, shadow: {}, challenged: {}, channels: {}, switched: {}, fallbacks: {} };
 }
 

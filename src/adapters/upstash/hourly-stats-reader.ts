@@ -1,7 +1,7 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { HourlyStatsReader } from '../../otp/ports.ts';
 import { STATS_METRICS, type StatsMetric, zeroCounts } from '../../stats/counters.ts';
-import { type CountryHour, emptyCountryHour, type HourCounters } from '../../stats/hour-series.ts';
+import { emptyHourTally, type HourCounters, type HourTally } from '../../stats/hour-series.ts';
 import { statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
@@ -20,7 +20,7 @@ const GROUP_OF_KIND = {
   via: 'channels',
   switch: 'switched',
   fallback: 'fallbacks',
-} as const satisfies Record<string, keyof Omit<CountryHour, 'metrics'>>;
+} as const satisfies Record<string, keyof Omit<HourTally, 'metrics'>>;
 
 /**
  * Reads the hourly counter hashes each on its own (what the dashboard plots): one HGETALL per
@@ -54,7 +54,7 @@ function countersOfHour(hash: Record<string, unknown>): HourCounters {
     if (!who) continue;
     let counters = byWho.get(who);
     if (!counters) {
-      counters = emptyCountryHour(zeroCounts());
+      counters = emptyHourTally(zeroCounts());
       byWho.set(who, counters);
     }
     if (isMetric) counters.metrics[metric as StatsMetric] += count;
