@@ -40,6 +40,13 @@ export default defineConfig({
                 RECEIPT_SIGNING_KEY: inject('receiptSigningKey'),
                 RECEIPT_ISSUER: 'https://otp.test',
                 RECEIPT_AUDIENCE: 'test-backend',
+                // The events queue's consumer runs with these (test/worker/support/events.ts):
+                // the local webhook inbox, retries 1, 2, 4 s apart. testEnv() leaves the URL out,
+                // so only the files that ask for events produce any.
+                EVENT_WEBHOOK_URL: inject('webhookInboxUrl'),
+                EVENT_WEBHOOK_SECRETS: inject('webhookSecrets'),
+                EVENT_WEBHOOK_RETRY_BASE_SECONDS: '1',
+                EVENT_WEBHOOK_TIMEOUT_MS: '2000',
               },
             },
           })),

@@ -11,6 +11,9 @@ export interface FlowResult {
   verifyMs: number | undefined;
   requestStatus: number;
   verifyStatus: number | undefined;
+  /** The answers' `Server-Timing` headers (src/http/server-timing.ts), when they carry one. */
+  requestTiming: string | undefined;
+  verifyTiming: string | undefined;
   /** Set when something other than an HTTP status went wrong (network error, no SMS, bad body). */
   failure: string | undefined;
 }
@@ -44,6 +47,8 @@ export async function runFlow(
     verifyMs: undefined,
     requestStatus: 0,
     verifyStatus: undefined,
+    requestTiming: undefined,
+    verifyTiming: undefined,
     failure: undefined,
   };
   try {
@@ -52,6 +57,7 @@ export async function runFlow(
     const { verificationId } = (await requested.json()) as { verificationId?: string };
     result.requestMs = performance.now() - started;
     result.requestStatus = requested.status;
+    result.requestTiming = requested.headers.get('server-timing') ?? undefined;
     await options.between?.afterRequest?.();
     if (!requested.ok) return result;
 
@@ -70,6 +76,7 @@ export async function runFlow(
     const body = (await verified.json()) as { status?: string };
     result.verifyMs = performance.now() - started;
     result.verifyStatus = verified.status;
+    result.verifyTiming = verified.headers.get('server-timing') ?? undefined;
     await options.between?.afterVerify?.();
     if (verified.ok && body.status !== 'approved') result.failure = 'verify answered 200 without approval';
   } catch (error) {
@@ -90,7 +97,7 @@ function wrongCodeFor(code: string): string {
 
 /**
  * Distinct valid, SMS-capable US numbers: index → +1 415 EEE LLLL, skipping the few the metadata
- * refuses (N11 exchanges and the like). `offset` keeps runs in one process apart.
+ * refuses (N11 exchanges and the like) and the sandboxes' scripted endings. `offset` keeps runs in one process apart.
  */
 export function numberSource(offset: number): () => string {
   let next = offset;
@@ -98,7 +105,10 @@ export function numberSource(offset: number): () => string {
     for (;;) {
       const index = next++;
       const exchange = 200 + (Math.floor(index / 10_000) % 800);
-      const candidate = `+1415${exchange}${String(index % 10_000).padStart(4, '0')}`;
+      const line = index % 10_000;
+      // The sandboxes script numbers whose last four digits are 00xx (refusals, failures).
+      if (line < 100) continue;
+      const candidate = `+1415${exchange}${String(line).padStart(4, '0')}`;
       const parsed = parsePhone(candidate);
       if (parsed.ok && parsed.e164 === candidate && classifyNumberKind(candidate).kind === 'allowed')
         return candidate;

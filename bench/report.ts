@@ -21,11 +21,14 @@ export function repoPath(file: URL): string {
   return `bench/${file.pathname.slice(file.pathname.lastIndexOf('/') + 1)}`;
 }
 
-export function machineLines(redisVersion: string): string[] {
+export function machineLines(
+  redisVersion: string,
+  worker = 'the Worker under `wrangler dev` (workerd)',
+): string[] {
   const cpus = os.cpus();
   return [
     `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}`,
-    `- Node ${process.version}; the Worker under \`wrangler dev\` (workerd), Redis ${redisVersion}, everything on this one machine`,
+    `- Node ${process.version}; ${worker}, Redis ${redisVersion}, everything on this one machine`,
   ];
 }
 

@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: complete OTP flows (request → read the SMS → verify) against the Worker under
+ * `npm run bench`: first the lean harness (bench/lean/): the production bundle in workerd with no
+ * dev proxy, the Worker's CPU per endpoint above a hello-world Worker and the latency at
+ * concurrency 1 split by the answers' Server-Timing spans. Then complete OTP flows (request → read the SMS → verify) against the Worker under
  * `wrangler dev`, at a few concurrency levels, on the real local stack with artificial store and SMS
  * latencies. Reports throughput, latency percentiles, errors, store round trips and Redis commands
  * per flow (from the REST server's counters) and the bundle size. Writes them to
@@ -11,13 +13,26 @@
  *
  *   npm run bench -- [--store-latency-ms 20] [--sms-latency-ms 60] [--levels 1,8,32] [--flows 200]
  *     [--cpu-calls 200] [--write | --no-write]
+ *     [--harness lean,wrangler-dev] [--lean-flows 300] [--lean-calls 200] [--lean-rounds 5]
+ *     [--source <commit>] [--baseline <commit>] [--section <title>]
+ *
+ * `--source` builds the lean harness's Worker from another commit (a throwaway git worktree): the
+ * "before" of a change, measured by today's harness. `--baseline <commit>` runs that commit's build
+ * beside the working tree's in the same workerd, in the same CPU rounds and interleaved flows: a
+ * paired before/after that the machine's background load hits alike. `--section` names the lean figures' own
+ * section of the results file (default "Lean harness").
  *
  * Not part of `npm test`: the figures depend on the machine, so nothing here asserts.
  */
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { measureBundle } from './bundle-size.ts';
 import { type EndpointCpu, IDLE_SAMPLE_MS, measureHelloWorldCpu, measureOtpEdgeCpu } from './endpoint-cpu.ts';
 import { clientIpFor, type FlowResult, numberSource, percentile, pool, runFlow } from './flows.ts';
+import { buildWorkerBundle } from './lean/build-bundle.ts';
+import { checkoutCommit } from './lean/checkout.ts';
+import { runLeanBench } from './lean/lean-bench.ts';
+import { leanConsoleLines, renderLean } from './lean/lean-report.ts';
 import { machineLines, markdownTable, ms, repoPath, resultsDestination, writeSection } from './report.ts';
 import { startBenchStack } from './stack.ts';
 
@@ -28,6 +43,13 @@ const { values } = parseArgs({
     levels: { type: 'string', default: '1,8,32' },
     flows: { type: 'string', default: '200' },
     'cpu-calls': { type: 'string', default: '200' },
+    harness: { type: 'string', default: 'lean,wrangler-dev' },
+    'lean-flows': { type: 'string', default: '300' },
+    'lean-calls': { type: 'string', default: '200' },
+    'lean-rounds': { type: 'string', default: '5' },
+    source: { type: 'string' },
+    baseline: { type: 'string' },
+    section: { type: 'string', default: 'Lean harness' },
     write: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -46,6 +68,8 @@ const smsLatencyMs = integer(values['sms-latency-ms'], '--sms-latency-ms');
 const levels = values.levels.split(',').map((level) => integer(level.trim(), '--levels'));
 const flowsPerLevel = integer(values.flows, '--flows');
 const cpuCalls = integer(values['cpu-calls'], '--cpu-calls');
+const harnesses = new Set(values.harness.split(',').map((name) => name.trim()));
+const LEAN_CPU_CONCURRENCY = 8;
 const WARM_UP_FLOWS = 10;
 /** Calls in flight while the CPU per request is measured: enough to keep workerd busy on 2 cores. */
 const CPU_CONCURRENCY = 8;
@@ -65,7 +89,69 @@ interface LevelResult {
   perEndpoint: { request: number[]; verify: number[] } | undefined;
 }
 
+/** The lean harness's part; its figures go to their own section of the results file. */
+async function leanPart() {
+  console.log('bench: lean harness: building the production bundle and the hello-world Worker…');
+  const checkout = values.source === undefined ? undefined : checkoutCommit(values.source);
+  const baselineCheckout = values.baseline === undefined ? undefined : checkoutCommit(values.baseline);
+  try {
+    const [otpEdge, hello, baseline] = await Promise.all([
+      buildWorkerBundle(checkout ? { root: checkout.root } : {}),
+      buildWorkerBundle({ config: 'bench/hello-worker/wrangler.toml', minify: true }),
+      baselineCheckout && buildWorkerBundle({ root: baselineCheckout.root }),
+    ]);
+    const settings = {
+      storeLatencyMs,
+      smsLatencyMs,
+      flows: integer(values['lean-flows'], '--lean-flows'),
+      cpuCalls: integer(values['lean-calls'], '--lean-calls'),
+      cpuRounds: integer(values['lean-rounds'], '--lean-rounds'),
+      cpuConcurrency: LEAN_CPU_CONCURRENCY,
+    };
+    console.log(
+      `bench: lean harness: ${settings.flows} flows at concurrency 1, then ${settings.cpuRounds} rounds of ${settings.cpuCalls} calls per endpoint…`,
+    );
+    const result = await runLeanBench({
+      otpEdge,
+      hello,
+      baseline: baseline &&
+        baselineCheckout && { built: baseline, label: `before: ${baselineCheckout.commit}` },
+      nextNumber: numberSource(500_000),
+      ...settings,
+    });
+    for (const line of leanConsoleLines(result)) console.log(`bench: ${line}`);
+    const markdown = renderLean(result, {
+      ...settings,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      machine: machineLines(
+        '(a throwaway redis-server)',
+        'the Worker in workerd through Miniflare (lean harness)',
+      ),
+      source: checkout ? `commit \`${checkout.commit}\`` : 'the working tree',
+      bundleGzipKiB: gzipKiBOf(otpEdge.source()),
+    });
+    console.log(`\n${markdown}`);
+    const file = resultsDestination(values);
+    if (file) {
+      writeSection(values.section, markdown, { file });
+      console.log(`bench: wrote ${repoPath(file)} (${values.section})`);
+    }
+  } finally {
+    checkout?.remove();
+    baselineCheckout?.remove();
+  }
+}
+
+function gzipKiBOf(source: string): number {
+  return gzipSync(source).length / 1024;
+}
+
 async function main() {
+  if (harnesses.has('lean')) await leanPart();
+  if (harnesses.has('wrangler-dev')) await wranglerDevPart();
+}
+
+async function wranglerDevPart() {
   const startedAt = new Date();
   console.log(
     `bench: starting the stack (store +${storeLatencyMs} ms, SMS +${smsLatencyMs} ms) and wrangler dev…`,
@@ -160,7 +246,11 @@ async function main() {
   console.log(`\n${markdown}`);
   const file = resultsDestination(values);
   if (file) {
-    writeSection('Load benchmark', markdown, { keepOnly: ['Soak', 'SMS pumping'], first: true, file });
+    writeSection('Load benchmark', markdown, {
+      keepOnly: ['Soak', 'SMS pumping', 'Lean harness', 'Event webhooks'],
+      first: true,
+      file,
+    });
     console.log(`bench: wrote ${repoPath(file)}`);
   }
 }

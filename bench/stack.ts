@@ -13,11 +13,15 @@ export interface BenchStackOptions {
   smsLatencyMs: number;
   /** Worker settings on top of the bench defaults (high limits, no cooldown, every country). */
   vars?: Record<string, string>;
+  /** Start the local webhook inbox with these secrets and point the Worker's events at it. */
+  webhookSecrets?: string[];
 }
 
 export interface BenchStack {
   workerUrl: string;
   sandboxUrl: string;
+  /** The webhook inbox's base URL, when `webhookSecrets` started one. */
+  webhookInboxUrl: string | undefined;
   /** One command through the REST server, as the Worker sends them (counted in its stats). */
   redis(command: (string | number)[]): Promise<unknown>;
   restStats(): Promise<RedisRestStats>;
@@ -28,9 +32,9 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-const REST_TOKEN = 'bench-rest-token';
-const PLIVO_AUTH_ID = 'MABENCH0000000000000';
-const PLIVO_AUTH_TOKEN = 'bench-plivo-auth-token';
+export const REST_TOKEN = 'bench-rest-token';
+export const PLIVO_AUTH_ID = 'MABENCH0000000000000';
+export const PLIVO_AUTH_TOKEN = 'bench-plivo-auth-token';
 
 /**
  * What the bench measures is the service, not the limiter refusing it: every limit is far above
@@ -61,6 +65,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       latencyMs: options.smsLatencyMs,
       log: () => undefined,
     },
+    webhookInbox: options.webhookSecrets ? { secrets: options.webhookSecrets } : false,
     worker: {
       vars: { ...BENCH_VARS, PLIVO_SENDER: '+14155550100', ...options.vars },
       secrets: {
@@ -92,6 +97,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     return {
       workerUrl: worker.url,
       sandboxUrl: stack.plivo.url,
+      webhookInboxUrl: stack.webhookInbox?.url,
       redis,
       restStats: async () => rest.stats(),
       workerdRss: () =>

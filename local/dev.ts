@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import { generateWebhookSecret } from '../scripts/keygen.ts';
 import { devEnvironmentVar, ensureDevVars, LOCAL_REST_TOKEN_KEY, readDevVars } from './dev-vars.ts';
 import { startLocalStack } from './stack.ts';
 import { findFreePort } from './support/processes.ts';
@@ -45,10 +46,14 @@ async function main() {
     rest: port('REDIS_REST_PORT', 8079),
     sandbox: port('PLIVO_SANDBOX_PORT', 8790),
     worker: port('WORKER_PORT', 8787),
+    webhookInbox: port('WEBHOOK_INBOX_PORT', 8791),
   };
+  // Events go to the local webhook inbox unless .dev.vars names a receiver of its own.
+  const useOwnWebhook = Boolean(configured.EVENT_WEBHOOK_URL);
   if (!useRealRedis) await assertPortFree('REDIS_REST_PORT', ports.rest);
   if (!useRealPlivo) await assertPortFree('PLIVO_SANDBOX_PORT', ports.sandbox);
   await assertPortFree('WORKER_PORT', ports.worker);
+  if (!useOwnWebhook) await assertPortFree('WEBHOOK_INBOX_PORT', ports.webhookInbox);
 
   const devVars = await ensureDevVars(DEV_VARS);
   if (devVars.change === 'created')
@@ -83,6 +88,12 @@ async function main() {
     plivo: useRealPlivo
       ? false
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
+    webhookInbox: useOwnWebhook
+      ? false
+      : {
+          secrets: (settings.EVENT_WEBHOOK_SECRETS ?? generateWebhookSecret()).split(','),
+          port: ports.webhookInbox,
+        },
     worker: {
       port: workerPort,
       // Absolute: wrangler runs in the repository root, which need not be this process's directory.
@@ -104,6 +115,7 @@ async function main() {
       `  Operator dashboard   ${worker.url}/admin   (with a key of ADMIN_API_KEYS in .dev.vars)`,
       `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
+      `  Webhook inbox        ${stack.webhookInbox ? `${stack.webhookInbox.url}/` : settings.EVENT_WEBHOOK_URL}`,
       ...(stack.plivo && stack.redisRest
         ? ['  Limits in the way?   npm run local:reset-limits (or the inbox\'s "Reset local limits")']
         : []),

@@ -14,6 +14,7 @@ import {
 } from './redis-rest/local-stack.ts';
 import { type CallbackRelay, startCallbackRelay } from './stand-ins/callback-relay.ts';
 import { startTurnstileStandIn, type TurnstileStandIn } from './stand-ins/turnstile-siteverify.ts';
+import { startWebhookInbox, type WebhookInbox, type WebhookInboxOptions } from './webhook-inbox/server.ts';
 import { startWranglerDev, type WranglerDev, type WranglerDevOptions } from './worker-process.ts';
 
 export interface LocalStackOptions {
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   turnstile?: boolean;
   /** Where the sandbox's delivery callbacks can be sent and read back. */
   callbackRelay?: boolean;
+  /** The event webhook receiver (local/webhook-inbox/): the Worker's EVENT_WEBHOOK_URL and _SECRETS point at it. */
+  webhookInbox?: WebhookInboxOptions | false;
   /** `wrangler dev`, wired to the parts above; its own `secrets` override that wiring. */
   worker?: WranglerDevOptions | false;
   /**
@@ -42,6 +45,7 @@ export interface LocalStack<Options extends LocalStackOptions = LocalStackOption
   plivo: Part<Options['plivo'], PlivoSandbox>;
   turnstile: Part<Options['turnstile'], TurnstileStandIn>;
   callbackRelay: Part<Options['callbackRelay'], CallbackRelay>;
+  webhookInbox: Part<Options['webhookInbox'], WebhookInbox>;
   worker: Part<Options['worker'], WranglerDev>;
   /** The Worker settings that point at this stack's parts (what `worker` was given). */
   workerWiring: Record<string, string>;
@@ -93,6 +97,13 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
     const turnstile = options.turnstile ? await started(startTurnstileStandIn()) : undefined;
     if (turnstile) wiring.TURNSTILE_SITEVERIFY_URL = turnstile.url;
     const callbackRelay = options.callbackRelay ? await started(startCallbackRelay()) : undefined;
+    const webhookInbox = options.webhookInbox
+      ? await started(startWebhookInbox(options.webhookInbox))
+      : undefined;
+    if (webhookInbox && options.webhookInbox) {
+      wiring.EVENT_WEBHOOK_URL = webhookInbox.webhookUrl;
+      wiring.EVENT_WEBHOOK_SECRETS = options.webhookInbox.secrets.join(',');
+    }
     const worker = options.worker
       ? await started(
           startWranglerDev({ ...options.worker, secrets: { ...wiring, ...options.worker.secrets } }),
@@ -105,6 +116,7 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
       plivo,
       turnstile,
       callbackRelay,
+      webhookInbox,
       worker,
       workerWiring: wiring,
       close,

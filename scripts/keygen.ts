@@ -6,6 +6,7 @@
  * when the default was the key alone, still works and prints both.
  *
  *   node scripts/keygen.ts [--receipt-key-only]
+ *   node scripts/keygen.ts --webhook-secret   (an EVENT_WEBHOOK_SECRETS entry alone)
  */
 import { type KeyedJwk, parseSigningKey, publicJwk } from '../src/receipt/signing-key.ts';
 
@@ -36,6 +37,11 @@ export function generateOtpSecret(): string {
   return base64url(randomBytes(32));
 }
 
+/** A Standard Webhooks secret for EVENT_WEBHOOK_SECRETS: `whsec_` + base64 of 32 random bytes. */
+export function generateWebhookSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...randomBytes(32)))}`;
+}
+
 function randomBytes(count: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(count));
 }
@@ -51,13 +57,20 @@ function base64url(bytes: Uint8Array): string {
     .replace(/=+$/, '');
 }
 
-const FLAGS = ['--receipt-key-only', '--otp-secret'] as const;
+const FLAGS = ['--receipt-key-only', '--otp-secret', '--webhook-secret'] as const;
 
 /** The lines `npm run keygen` prints: dotenv syntax, comments saying where each value goes. */
 export async function keygenOutput(args: readonly string[]): Promise<string> {
   const unknown = args.filter((arg) => !(FLAGS as readonly string[]).includes(arg));
   if (unknown.length > 0)
     throw new Error(`unknown option ${unknown.join(' ')}; options: ${FLAGS.join(', ')}`);
+  if (args.includes('--webhook-secret')) {
+    return [
+      '# Signs the event webhooks (docs/events.md); give the same value to your backend.',
+      `EVENT_WEBHOOK_SECRETS=${generateWebhookSecret()}`,
+      '# Deploy: npx wrangler secret put EVENT_WEBHOOK_SECRETS',
+    ].join('\n');
+  }
   const lines: string[] = [];
   if (!args.includes('--receipt-key-only')) {
     lines.push(

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadConfig } from './config/config.ts';
+import { DEFAULT_APP_ID } from './config/event-webhook.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { errorResponse } from './http/error-response.ts';
 import { identifyCaller, requireApiKeyWhenConfigured } from './http/middleware/caller-auth.ts';
@@ -14,6 +15,7 @@ import {
 } from './http/middleware/json-body-only.ts';
 import { requestLogger } from './http/middleware/request-log.ts';
 import { operatorLog } from './http/operator-log.ts';
+import { adminEventsRoutes } from './http/routes/admin-events.ts';
 import { adminStatsRoutes } from './http/routes/admin-stats.ts';
 import { adminStatsHourlyRoutes } from './http/routes/admin-stats-hourly.ts';
 import { deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
@@ -80,7 +82,18 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     c.set('runtime', runtime);
     c.set(
       'services',
-      createServices(loaded.config, runtime, operatorLog(c.get('log')), c.get('afterResponse')),
+      createServices(
+        loaded.config,
+        runtime,
+        operatorLog(c.get('log')),
+        c.get('afterResponse'),
+        {
+          queue: c.env.EVENTS,
+          // Every request is the default app's until apps land; then the caller's app goes here.
+          appId: DEFAULT_APP_ID,
+        },
+        c.get('timings'),
+      ),
     );
     await next();
   });
@@ -109,6 +122,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', voiceAnswerRoutes)
     .route('/', adminStatsRoutes)
     .route('/', adminStatsHourlyRoutes)
+    .route('/', adminEventsRoutes)
     .route('/', openApiRoutes);
 
   app.notFound((c) => {

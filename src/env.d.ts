@@ -3,6 +3,8 @@ interface Env {
   [name: string]: unknown;
   /** The static assets (wrangler.toml `[assets]`): the Worker reads only the OpenAPI document there. */
   ASSETS: Fetcher;
+  /** The events queue (wrangler.toml `[[queues.producers]]`); absent: events are off. */
+  EVENTS?: Queue<import('./otp/events/event-message.ts').EventMessage>;
 }
 
 declare namespace Cloudflare {

@@ -1,3 +1,5 @@
+import { createQueueEventQueue } from './adapters/cloudflare-queues/event-queue.ts';
+import { createQueueEventSink, disabledEventSink } from './adapters/cloudflare-queues/event-sink.ts';
 import { createIsolateCallerBlocks } from './adapters/isolate-memory/caller-blocks.ts';
 import { createPlivoCallAnswers } from './adapters/plivo/call-answers.ts';
 import { createPlivoCallPlacer } from './adapters/plivo/call-placer.ts';
@@ -5,27 +7,48 @@ import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
+import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashHourlyStatsReader } from './adapters/upstash/hourly-stats-reader.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
 import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createUpstashVerificationSnapshots } from './adapters/upstash/verification-snapshots.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
+import { createUpstashWebhookCounter } from './adapters/upstash/webhook-counter.ts';
+import { createWebhookSender } from './adapters/webhook-http/webhook-sender.ts';
 import type { Config } from './config/config.ts';
+import { DEFAULT_APP_ID, eventWebhookFor } from './config/event-webhook.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
+import type { DeadEventsDeps } from './otp/dead-events.ts';
+import type { DeliverEventsDeps } from './otp/deliver-events.ts';
+import { DependencyUnavailableError } from './otp/dependency-error.ts';
+import type { EventQueue, WebhookDeliveryCounter } from './otp/events/delivery-ports.ts';
+import { createEventContexts, type EventContexts } from './otp/events/event-context.ts';
+import type { EventMessage } from './otp/events/event-message.ts';
 import { createFallbackTickets, type FallbackTickets } from './otp/fallback-ticket.ts';
 import { createKeyedHasher, type KeyedHasher } from './otp/keyed-hash.ts';
 import type { ManageVerificationDeps } from './otp/manage-verification.ts';
-import type { CallAnswerChannel, Clock, HumanCheck, OperatorLog, RandomSource } from './otp/ports.ts';
+import {
+  type CallAnswerChannel,
+  type Clock,
+  type DependencyTimer,
+  type HumanCheck,
+  type OperatorLog,
+  type RandomSource,
+  untimed,
+} from './otp/ports.ts';
 import type { ReadHourlyStatsDeps } from './otp/read-hourly-stats.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
+import { timedDelivery, timedHumanCheck } from './otp/timed-ports.ts';
 import { createVerificationIds, type VerificationIds } from './otp/verification-id.ts';
 import type { VerifyCodeDeps } from './otp/verify-code.ts';
 import { createVoiceAnswerSeal, type VoiceAnswerSeal } from './otp/voice-answer-seal.ts';
@@ -47,7 +70,10 @@ export type Services = RequestCodeDeps &
   RecordDeliveryDeps &
   ReadStatsDeps &
   ReadHourlyStatsDeps &
-  AnswerCallDeps & {
+  AnswerCallDeps &
+  DeadEventsDeps & {
+    /** The events queue for an operator's replay; without the EVENTS binding it answers 503. */
+    eventQueue: EventQueue;
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
     /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
@@ -68,7 +94,13 @@ const sealers = new WeakMap<
   Config,
   WeakMap<
     Runtime,
-    { ids: VerificationIds; seal: BindingSeal; voice: VoiceAnswerSeal; fallbackTickets: FallbackTickets }
+    {
+      ids: VerificationIds;
+      seal: BindingSeal;
+      voice: VoiceAnswerSeal;
+      fallbackTickets: FallbackTickets;
+      eventContexts: EventContexts;
+    }
   >
 >();
 
@@ -81,6 +113,22 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
   return value;
 }
 
+/** Keys derived once per config (HKDF), the random source per runtime (tests fake it). */
+function sealingFor(config: Config, runtime: Runtime) {
+  const { random } = runtime;
+  return cached(
+    cached(sealers, config, () => new WeakMap()),
+    runtime,
+    () => ({
+      ids: createVerificationIds(config.otp.secret, random),
+      seal: createBindingSeal(config.otp.secret, random),
+      voice: createVoiceAnswerSeal(config.otp.secret, random),
+      fallbackTickets: createFallbackTickets(config.otp.secret, random),
+      eventContexts: createEventContexts(config.otp.secret, random),
+    }),
+  );
+}
+
 /**
  * The one place that builds adapters. Built per request (a Redis client must not be shared
  * across requests on Workers); the HMAC key and the receipt signer are cached per config.
@@ -91,28 +139,49 @@ export function createServices(
   log: OperatorLog,
   /** Work that may finish after the response (the request's log line waits for it). */
   waitUntil: (promise: Promise<unknown>) => void,
+  /**
+   * The EVENTS queue binding (none: events off) and the app the request belongs to, which names
+   * its events and picks their webhook (src/config/event-webhook.ts).
+   */
+  events: { queue: Queue<EventMessage> | undefined; appId: string } = {
+    queue: undefined,
+    appId: DEFAULT_APP_ID,
+  },
+  /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
+  timer: DependencyTimer = untimed,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  const redis = createRedisClient(storeSettings);
-  const calls = createStoreCalls(redis, roundTrips);
-  // Keys derived once per config (HKDF), the random source per runtime (tests fake it).
-  const sealing = cached(
-    cached(sealers, config, () => new WeakMap()),
-    runtime,
-    () => ({
-      ids: createVerificationIds(config.otp.secret, random),
-      seal: createBindingSeal(config.otp.secret, random),
-      voice: createVoiceAnswerSeal(config.otp.secret, random),
-      fallbackTickets: createFallbackTickets(config.otp.secret, random),
-    }),
-  );
+  // Scripts (every call but the readers' pipelines and hashes) go through the lean client; the
+  // @upstash/redis client is built only when a reader needs it.
+  const calls = createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
+  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+  const redis = () => {
+    pipelineClient ??= createRedisClient(storeSettings);
+    return pipelineClient;
+  };
+  const sealing = sealingFor(config, runtime);
+  const queue = events.queue;
   return {
+    events: queue
+      ? createQueueEventSink(
+          queue,
+          events.appId,
+          eventWebhookFor(config, events.appId) !== undefined,
+          () => clock.nowMs(),
+          waitUntil,
+          log,
+        )
+      : disabledEventSink(events.appId),
+    eventContexts: sealing.eventContexts,
+    eventQueue: eventQueueOrNone(queue),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     roundTrips,
-    humanCheck: config.access.turnstile && createTurnstileCheck(config.access.turnstile),
+    humanCheck:
+      config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
     policy: config.otp,
     allowedCountries: config.allowedCountries,
     ipv6ClientPrefix: rateLimits.ipv6ClientPrefix,
@@ -136,10 +205,13 @@ export function createServices(
     stats: createUpstashStatsReader(redis, calls, keyPrefix),
     hourlyStats: createUpstashHourlyStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-    delivery: createPlivoCodeDelivery(
-      createPlivoMessageSender(plivo, log),
-      plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-      plivo.whatsApp !== undefined,
+    delivery: timedDelivery(
+      createPlivoCodeDelivery(
+        createPlivoMessageSender(plivo, log),
+        plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+        plivo.whatsApp !== undefined,
+      ),
+      timer,
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
@@ -166,5 +238,36 @@ export function createServices(
     random,
     clock,
     log,
+  };
+}
+
+/** What the events queue's consumer works with (src/queue-consumer.ts): built per batch, like a request's. */
+export function createEventServices(
+  config: Config,
+  runtime: Runtime,
+  queue: Queue<EventMessage> | undefined,
+): DeliverEventsDeps & DeadEventsDeps & { counter: WebhookDeliveryCounter } {
+  const { keyPrefix } = config.store;
+  const redis = createRedisClient(config.store);
+  const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
+  return {
+    destinationFor: (appId) => eventWebhookFor(config, appId),
+    webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
+    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
+    snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
+    deadEvents: createUpstashDeadEvents(() => redis, calls, keyPrefix),
+    queue: eventQueueOrNone(queue),
+    verificationIds: sealingFor(config, runtime).ids,
+    hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
+    maxAttempts: config.otp.maxAttempts,
+    retryBaseSeconds: config.events.retryBaseSeconds,
+    clock: runtime.clock,
+  };
+}
+
+function eventQueueOrNone(queue: Queue<EventMessage> | undefined): EventQueue {
+  if (queue) return createQueueEventQueue(queue);
+  return {
+    enqueue: () => Promise.reject(new DependencyUnavailableError('queue', 'no EVENTS queue binding')),
   };
 }

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../local/stack.ts';
 import { buildPages } from '../scripts/build-pages.ts';
-import { generateReceiptKey } from '../scripts/keygen.ts';
+import { generateReceiptKey, generateWebhookSecret } from '../scripts/keygen.ts';
 
 export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
 export const TEST_PLIVO_AUTH_ID = 'MATESTACCOUNT00000000';
@@ -18,6 +18,10 @@ declare module 'vitest' {
     /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
     turnstileUrl: string;
+    /** The local webhook inbox's EVENT_WEBHOOK_URL (local/webhook-inbox/). */
+    webhookInboxUrl: string;
+    /** EVENT_WEBHOOK_SECRETS: two, as during a rotation. */
+    webhookSecrets: string;
   }
 }
 
@@ -31,6 +35,7 @@ export default async function setup(project: TestProject) {
     plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
     turnstile: true,
     callbackRelay: true,
+    webhookInbox: { secrets: [generateWebhookSecret(), generateWebhookSecret()] },
   });
   project.provide('redisRestUrl', stack.redisRest.server.url);
   project.provide('redisRestToken', TEST_REDIS_REST_TOKEN);
@@ -39,6 +44,8 @@ export default async function setup(project: TestProject) {
   project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
   project.provide('callbackRelayUrl', stack.callbackRelay.url);
   project.provide('turnstileUrl', stack.turnstile.url);
+  project.provide('webhookInboxUrl', stack.webhookInbox.webhookUrl);
+  project.provide('webhookSecrets', stack.workerWiring.EVENT_WEBHOOK_SECRETS ?? '');
   project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));
   return () => stack.close();
 }

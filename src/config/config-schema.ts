@@ -313,6 +313,24 @@ export const configSchema = z
     DOCS_PAGE: onOff,
     /** `/`, the demo page that sends real SMS from a browser. Default: on in development and test only. */
     DEMO_PAGE: onOff,
+    /**
+     * Where the default app's events go (docs/events.md): a Standard Webhooks endpoint of your
+     * backend. Unset: no events. Needs EVENT_WEBHOOK_SECRETS and the EVENTS queue binding.
+     */
+    EVENT_WEBHOOK_URL: z.optional(httpUrl),
+    /**
+     * Secret. Comma-separated Standard Webhooks secrets, `whsec_` + base64 of 24-64 random bytes
+     * (`npm run keygen -- --webhook-secret`). Every one signs each delivery: to rotate, add the
+     * new one, move your backend to it, then drop the old one.
+     */
+    EVENT_WEBHOOK_SECRETS: optionalText,
+    /** A delivery not answered within this long counts as failed and is retried. */
+    EVENT_WEBHOOK_TIMEOUT_MS: integer(1000, 30_000, 10_000),
+    /**
+     * First retry delay of a failed delivery; each further one doubles, up to 12 hours (the
+     * queue's longest delay). With the queue's max_retries of 10: about 8.5 hours of retries.
+     */
+    EVENT_WEBHOOK_RETRY_BASE_SECONDS: integer(0, 3600, 30),
     /** `/admin`, the operator dashboard (reads /admin/stats with an admin key typed into it). Default: off. */
     ADMIN_PAGE: onOff,
     /** The local Plivo sandbox's inbox, shown on the demo page (`npm run dev` sets it). Ignored in production. */

@@ -10,6 +10,7 @@ import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
+import { type EventSettings, parseEventSettings } from './event-settings.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
@@ -70,6 +71,8 @@ export interface Config {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
   };
+  /** Event webhooks (docs/events.md); resolve an app's with eventWebhookFor (./event-webhook.ts). */
+  readonly events: EventSettings;
   /** Who may call: API keys, browser origins, the bot check. */
   readonly access: {
     /** Digests of API_KEYS and ADMIN_API_KEYS; the keys themselves are never kept. */
@@ -166,6 +169,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     }
   }
 
+  const events = parseEventSettings(raw);
+  if (!events.ok) problems.push(...events.problems);
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
 
@@ -175,6 +180,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     !access.ok ||
     !smsLocales.ok ||
     !testNumbers.ok ||
+    !events.ok ||
     problems.length > 0
   ) {
     return { ok: false, problems };
@@ -266,6 +272,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       audience: raw.RECEIPT_AUDIENCE ?? defaultAudience(raw.ENVIRONMENT),
       ttlSeconds: raw.RECEIPT_TTL_SECONDS,
     },
+    events: events.settings,
     access: access.access,
     pages: {
       docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Runtime, Services } from '../wiring.ts';
+import type { RequestTimings } from './server-timing.ts';
 
 /** Fields the handlers fill in; one JSON line per request carries them (./middleware/request-log.ts). */
 export interface RequestLog {
@@ -39,6 +40,8 @@ export interface AppEnv {
     log: RequestLog;
     /** Runs `promise` after the response (waitUntil); the request's log line waits for it. */
     afterResponse: (promise: Promise<unknown>) => void;
+    /** Where the request's time goes: the Server-Timing header and the log line's spans. */
+    timings: RequestTimings;
     caller: Caller;
     /** From CF-Connecting-IP only (or X-End-User-IP from an authenticated server caller). */
     clientIp: string;

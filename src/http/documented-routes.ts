@@ -1,4 +1,5 @@
 import type { DocumentedRoute } from './documented-route.ts';
+import { adminEventsDocs } from './routes/admin-events-doc.ts';
 import { adminStatsDoc } from './routes/admin-stats.ts';
 import { adminStatsHourlyDoc } from './routes/admin-stats-hourly.ts';
 import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
@@ -22,4 +23,5 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   voiceAnswerDoc,
   adminStatsDoc,
   adminStatsHourlyDoc,
+  ...adminEventsDocs,
 ];

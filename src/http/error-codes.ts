@@ -26,6 +26,10 @@ export const ERROR_CODES = {
     message:
       'No such verification: it is unknown, expired, canceled or replaced by a newer one. Request a new code.',
   },
+  dead_event_not_found: {
+    status: 404,
+    message: 'No dead event with this id: it was replayed, or never died.',
+  },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
   already_approved: { status: 409, message: 'This verification was approved; it cannot be canceled.' },
   transaction_mismatch: {

@@ -375,6 +375,9 @@ export const adminStatsResponse = z
       }),
     ),
     totals: z.object(statsCounts),
+    get webhooks() {
+      return webhookStats;
+    },
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
 
@@ -463,3 +466,12 @@ export const REQUEST_EXAMPLES: Readonly<
     voice: { summary: '"Call me instead"', value: { channel: 'voice' } },
   },
 };
+
+// ---- Event webhooks (docs/events.md): /admin/stats' `webhooks` (the dead letters' shapes live in
+// event-schemas.ts, which only the OpenAPI build imports: they cost the Worker bundle nothing) ----
+
+const webhookCounts = { delivered: z.int(), failed: z.int(), dead: z.int() };
+
+export const webhookStats = z
+  .object({ ...webhookCounts, hours: z.array(z.object({ hour: z.string(), ...webhookCounts })) })
+  .register(z.globalRegistry, { description: 'Event webhook attempts (docs/events.md).' });

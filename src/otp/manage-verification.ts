@@ -1,9 +1,18 @@
 import { clientNetwork } from '../net/client-network.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel } from './channel.ts';
+import { emitEvent } from './events/emit-event.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { OtpPolicy } from './otp-policy.ts';
-import type { AccessPolicy, Clock, OperatorLog, VerificationStatus, VerificationStore } from './ports.ts';
+import type {
+  AccessPolicy,
+  Clock,
+  EventSink,
+  OperatorLog,
+  RandomSource,
+  VerificationStatus,
+  VerificationStore,
+} from './ports.ts';
 import type { VerificationIds } from './verification-id.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
@@ -15,6 +24,9 @@ export interface ManageVerificationDeps {
   verificationIds: VerificationIds;
   bindingSeal: BindingSeal;
   hasher: KeyedHasher;
+  /** verification.canceled; a no-op sink without a webhook. */
+  events: EventSink;
+  random: RandomSource;
   clock: Clock;
   log: OperatorLog;
 }
@@ -107,5 +119,16 @@ export async function cancelVerification(
   const ref = await openVerificationRef(lookup.verificationId, deps.verificationIds, deps.hasher);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
-  return deps.verifications.cancel(ref, await access(lookup, deps));
+  const policy = await access(lookup, deps);
+  const canceled = await deps.verifications.cancel(ref, policy);
+  if (canceled.kind === 'canceled') {
+    // A second cancel answers `canceled` again; its event has the same id, so receivers see one.
+    await emitEvent(
+      deps.events,
+      'verification.canceled',
+      { verificationId: lookup.verificationId, channel: ref.channel, country: ref.country },
+      { nowMs: policy.nowMs, random: deps.random, subject: lookup.verificationId },
+    );
+  }
+  return canceled;
 }

@@ -1,6 +1,8 @@
 import type { HourlyCounters } from '../stats/counters.ts';
 import type { HourCounters } from '../stats/hour-series.ts';
 import type { Channel } from './channel.ts';
+import type { ExpiryWatch } from './events/event-message.ts';
+import type { ServiceEvent } from './events/service-event.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -121,6 +123,11 @@ export interface SentMessage {
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
   country: string;
   sentAtMs: number;
+  /**
+   * When events are on: the sealed EventContext (./events/event-context.ts) that lets the
+   * message's delivery report become a `delivery.updated` event naming its verification.
+   */
+  eventContext?: string | undefined;
 }
 
 /**
@@ -445,8 +452,11 @@ export interface DeliveryCallbackReader {
 }
 
 export type DeliveryRecordOutcome =
-  /** The message's state moved to this callback's status. */
-  | { kind: 'recorded'; fallback?: PendingFallback | undefined }
+  /**
+   * The message's state moved to this callback's status. `eventContext`: the sealed EventContext
+   * stored with the message when events were on at send time (`delivery.updated`).
+   */
+  | { kind: 'recorded'; fallback?: PendingFallback | undefined; eventContext?: string | undefined }
   /** This MessageUUID + Sequence was seen before: nothing changed. */
   | { kind: 'duplicate'; fallback?: PendingFallback | undefined }
   /** A later callback of the message is already recorded: nothing changed. */
@@ -545,4 +555,35 @@ export interface CallAnswerChannel {
   read(callback: InboundCallback, signedUrl: string): Promise<CallAnswerReading>;
   /** Plivo XML: the prompt spoken `loop` times, or a hang-up that speaks nothing. */
   render(prompt: { language: string; voice: string; text: string } | undefined): string;
+}
+
+/** What a request waits on outside the Worker, as its `Server-Timing` spans name it. */
+export type DependencySpan = 'store' | 'provider' | 'siteverify';
+
+/**
+ * Times the calls a request awaits on its dependencies (src/http/server-timing.ts turns them into
+ * the `Server-Timing` header and the log line's spans). Adapters and decorators call it; the use
+ * cases never see it.
+ */
+export interface DependencyTimer {
+  time<T>(span: DependencySpan, call: () => Promise<T>): Promise<T>;
+}
+
+/** Times nothing: for services built outside a request (tests, scripts). */
+export const untimed: DependencyTimer = { time: (_span, call) => call() };
+
+/**
+ * Where the use cases drop events for the app's webhook (docs/events.md). Handing one over adds
+ * no store round trip and no wait to the caller's request: it goes to the queue after the
+ * response, and delivery, retries and signing happen in the queue's consumer.
+ */
+export interface EventSink {
+  /** False when the app has no webhook (or the deployment no queue): use cases build no event. */
+  readonly enabled: boolean;
+  /** The app the request belongs to, named in every event it emits. */
+  readonly appId: string;
+  /** Routed to the webhook of `event.data.app` (a delivery report names the app it was sent for). */
+  emit(event: ServiceEvent): void;
+  /** At the code's expiry, `verification.expired` unless it was approved, canceled or used up. */
+  watchExpiry(watch: ExpiryWatch): void;
 }

@@ -1,4 +1,4 @@
-import { type CountryRefusals, zeroCounts } from '../stats/counters.ts';
+import { type CountryRefusals, type WebhookCounts, zeroCounts } from '../stats/counters.ts';
 import { recentHourBuckets, windowStart } from '../stats/hour-bucket.ts';
 import {
   buildStatsReport,
@@ -50,6 +50,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   thresholds: { minSent: number; verifyRate: number };
   guardMode: FraudGuardPolicy['mode'];
   countries: CountryStats[];
+  /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
+  webhooks: WebhookCounts & { hours: (WebhookCounts & { hour: string })[] };
 }
 
 /**
@@ -59,7 +61,7 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
  */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const { counts, refusals } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
   // A country whose every request was refused sent nothing, and must still show up.
   for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
   const report = buildStatsReport(counts, deps.thresholds);
@@ -80,7 +82,16 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
       challenged: refusals.get(entry.country)?.challenged ?? {},
       guard: guardView(entry.country, cells.get(entry.country), deps.guardPolicy),
     })),
+    webhooks: webhookSummary(webhooks),
   };
+}
+
+function webhookSummary(byHour: Map<string, WebhookCounts>): StatsSummary['webhooks'] {
+  const hours = [...byHour]
+    .map(([hour, counts]) => ({ hour, ...counts }))
+    .sort((a, b) => (a.hour < b.hour ? -1 : 1));
+  const sum = (key: keyof WebhookCounts) => hours.reduce((total, entry) => total + entry[key], 0);
+  return { delivered: sum('delivered'), failed: sum('failed'), dead: sum('dead'), hours };
 }
 
 function guardView(

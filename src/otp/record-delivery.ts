@@ -1,4 +1,6 @@
 import { hourBucket } from '../stats/hour-bucket.ts';
+import { announceDelivery } from './events/announce-delivery.ts';
+import type { EventContexts } from './events/event-context.ts';
 import {
   type FallBackToVoiceDeps,
   type FallBackToVoiceOutcome,
@@ -10,6 +12,7 @@ import type {
   DeliveryCallbackReader,
   DeliveryReport,
   DeliveryStore,
+  EventSink,
   InboundCallback,
   OperatorLog,
 } from './ports.ts';
@@ -18,6 +21,9 @@ export interface RecordDeliveryDeps extends FallBackToVoiceDeps {
   /** Undefined when the service gave the provider no callback URL (no PUBLIC_BASE_URL). */
   callbacks: DeliveryCallbackReader | undefined;
   deliveries: DeliveryStore;
+  /** `delivery.updated` for messages sent with an event context (events on at send time). */
+  events: EventSink;
+  eventContexts: EventContexts;
   clock: Clock;
   log: OperatorLog;
 }
@@ -62,6 +68,9 @@ export async function recordDelivery(
   // Genuinely signed, but not about a message this service sent and still tracks. Answered with a
   // 2xx all the same: Plivo retries anything else, and there is nothing to retry.
   if (recorded.kind === 'untracked') return { ...reading, kind: 'ignored' };
+  if (recorded.kind === 'recorded' && recorded.eventContext !== undefined) {
+    await announceDelivery(report, recorded.eventContext, nowMs, deps);
+  }
   if (recorded.fallback === undefined) return { ...reading, kind: recorded.kind };
   const fallback = await fallBackToVoice(recorded.fallback, deps);
   return { ...reading, kind: recorded.kind, fallback: fallback.kind };

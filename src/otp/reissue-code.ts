@@ -2,6 +2,8 @@ import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
+import { announceCode, eventContextFor } from './events/announce-code.ts';
+import { reportGuardOutcome } from './events/guard-events.ts';
 import { generateCode } from './generate-code.ts';
 import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
 import { chooseSmsLocale } from './messages/choose-locale.ts';
@@ -94,6 +96,8 @@ export async function reissueCode(
     mode,
   );
   const challenge = challengeInstead(admission, standing);
+  const about = { e164, country: ref.country, channel, verificationId };
+  await reportGuardOutcome(admission, challenge !== undefined, about, deps);
   if (challenge) return challenge;
   if (admission.kind !== 'issued') return admission;
   deps.log.detail(`channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`);
@@ -103,7 +107,16 @@ export async function reissueCode(
     expiresInSeconds: policy.ttlSeconds,
     resendAfterSeconds: policy.resendCooldownSeconds,
   } as const;
-  if (binding.testNumber) return done;
+  const switched = {
+    ...about,
+    switched: { previousChannel: binding.channel, by: mode.by },
+    nowMs,
+    ttlSeconds: policy.ttlSeconds,
+  };
+  if (binding.testNumber) {
+    await announceCode(switched, deps);
+    return done;
+  }
 
   const locales = binding.transaction ? deps.message.transactionLocales : deps.message.locales;
   // The language the first code went out in, if this deployment still sends it; else the country's.
@@ -115,10 +128,17 @@ export async function reissueCode(
       deps,
     ),
     admission.issued,
-    { verificationTag: ref.verificationTag, country: ref.country },
+    {
+      verificationTag: ref.verificationTag,
+      country: ref.country,
+      eventContext: await eventContextFor(verificationId, e164, channel, deps),
+    },
     deps,
   );
-  if (result.kind === 'accepted') return done;
+  if (result.kind === 'accepted') {
+    await announceCode(switched, deps);
+    return done;
+  }
   if (result.kind === 'sms_failed') return result;
   // The user may switch again once the fallback delay has passed.
   return { ...result, retryAfterSeconds: Math.max(1, policy.fallbackDelaySeconds), verificationId };

@@ -5,6 +5,9 @@ import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel, RequestedChannel } from './channel.ts';
 import { composeDispatch } from './compose-dispatch.ts';
+import { announceCode, eventContextFor } from './events/announce-code.ts';
+import type { EventContexts } from './events/event-context.ts';
+import { reportGuardOutcome } from './events/guard-events.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
 import { generateCode } from './generate-code.ts';
 import { challengeInstead, type GuardPass, sendStanding } from './guard-standing.ts';
@@ -18,6 +21,7 @@ import type {
   CallerBlocks,
   Clock,
   CodeDelivery,
+  EventSink,
   OperatorLog,
   RandomSource,
   SendAdmission,
@@ -54,6 +58,10 @@ export interface RequestCodeDeps {
   /** Seals what `auto` needs to call by itself when its SMS fails. */
   fallbackTickets: FallbackTickets;
   hasher: KeyedHasher;
+  /** The app's event webhook (verification.sent, guard.*); a no-op sink when it has none. */
+  events: EventSink;
+  /** Seals, into a sent message's delivery record, whose message it is (`delivery.updated`). */
+  eventContexts: EventContexts;
   random: RandomSource;
   clock: Clock;
   log: OperatorLog;
@@ -213,6 +221,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     ...sendTerms(policy, nowMs),
   });
   const challenge = challengeInstead(admission, standing);
+  await reportGuardOutcome(admission, challenge !== undefined, { e164, country, channel }, deps);
   if (challenge) return challenge;
   if (admission.kind === 'rate_limited' && (admission.scope === 'phone' || admission.scope === 'ip')) {
     // Remembered so this caller's next requests cost no round trip until the window ends.
@@ -231,8 +240,10 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     expiresInSeconds: policy.ttlSeconds,
     resendAfterSeconds: policy.resendCooldownSeconds,
   } as const;
+  const announced = { verificationId, e164, country, channel, nowMs, ttlSeconds: policy.ttlSeconds };
   if (testNumber) {
     deps.log.detail('test number: no SMS');
+    await announceCode(announced, deps);
     return sent;
   }
 
@@ -240,10 +251,13 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const result = await sendIssuedCode(
     composeDispatch(channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
     admission.issued,
-    { verificationTag, country },
+    { verificationTag, country, eventContext: await eventContextFor(verificationId, e164, channel, deps) },
     deps,
   );
-  if (result.kind === 'accepted') return sent;
+  if (result.kind === 'accepted') {
+    await announceCode(announced, deps);
+    return sent;
+  }
   if (result.kind === 'sms_failed') return result;
   // The cooldown tells the caller when a new request can go through.
   return { ...result, retryAfterSeconds: Math.max(1, policy.resendCooldownSeconds), verificationId };

@@ -24,7 +24,7 @@ export type IssuedCodeSent =
 export async function sendIssuedCode(
   dispatch: CodeDispatch,
   issued: IssuedSend,
-  tracking: { verificationTag: string; country: string },
+  tracking: { verificationTag: string; country: string; eventContext?: string | undefined },
   deps: SendIssuedCodeDeps,
 ): Promise<IssuedCodeSent> {
   const result = await deps.delivery.deliver(dispatch);

@@ -1,10 +1,19 @@
 import { clientNetwork } from '../net/client-network.ts';
+import { maskPhone } from '../phone/mask-phone.ts';
 import type { IssuedReceipt, ReceiptSigner } from '../receipt/receipt-signer.ts';
 import { hourBucket } from '../stats/hour-bucket.ts';
 import type { BindingSeal } from './binding-seal.ts';
+import { emitEvent } from './events/emit-event.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { OtpPolicy } from './otp-policy.ts';
-import type { CallerBlocks, Clock, OperatorLog, VerificationStore } from './ports.ts';
+import type {
+  CallerBlocks,
+  Clock,
+  EventSink,
+  OperatorLog,
+  RandomSource,
+  VerificationStore,
+} from './ports.ts';
 import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 import { openVerificationRef } from './verification-ref.ts';
@@ -27,6 +36,9 @@ export interface VerifyCodeDeps {
   /** Client networks known to be over their verify limit. */
   verifyBlocks: CallerBlocks;
   signer: ReceiptSigner;
+  /** verification.approved, verification.max_attempts; a no-op sink without a webhook. */
+  events: EventSink;
+  random: RandomSource;
   clock: Clock;
   log: OperatorLog;
 }
@@ -124,6 +136,17 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
         authTimeSeconds: Math.floor(now / 1000),
         testNumber: binding.testNumber,
       });
+      await emitEvent(
+        deps.events,
+        'verification.approved',
+        {
+          verificationId: attempt.verificationId,
+          channel: binding.channel,
+          to: maskPhone(binding.e164),
+          country: ref.country,
+        },
+        { nowMs: now, random: deps.random, subject: attempt.verificationId },
+      );
       return { kind: 'approved', receipt };
     }
     case 'rate_limited':
@@ -139,6 +162,18 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
       return { kind: 'too_many_attempts', retryAfterSeconds: checked.retryAfterSeconds };
     case 'max_attempts_reached':
       deps.log.detail('code used up');
+      return checked;
+    case 'invalid_code':
+      // The guess that used the last attempt burned the code: the one moment it becomes final.
+      // The number is sealed in the record, which only an approval opens: no `to` here.
+      if (checked.attemptsRemaining === 0) {
+        await emitEvent(
+          deps.events,
+          'verification.max_attempts',
+          { verificationId: attempt.verificationId, channel: ref.channel, country: ref.country },
+          { nowMs: now, random: deps.random, subject: attempt.verificationId },
+        );
+      }
       return checked;
     default:
       return checked;

@@ -48,8 +48,17 @@ export interface CountryRefusals {
   challenged: ScopeCounts;
 }
 
-/** What one read of the hourly hashes gives: counters and refusals per country. */
+/** Webhook attempts of one hour (docs/events.md): delivered, failed (each failed try), dead (out of retries). */
+export interface WebhookCounts {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+/** What one read of the hourly hashes gives: counters and refusals per country, webhook attempts per hour. */
 export interface HourlyCounters {
   counts: CountsByCountry;
   refusals: Map<string, CountryRefusals>;
+  /** By hour bucket (`YYYYMMDDHH`), only the hours that had any. */
+  webhooks: Map<string, WebhookCounts>;
 }

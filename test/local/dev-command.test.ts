@@ -85,13 +85,14 @@ describe('npm run dev with a port in use', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
   }
 
-  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'WORKER_PORT'])(
+  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'WORKER_PORT', 'WEBHOOK_INBOX_PORT'])(
     'exits 1 before starting anything and names %s as the setting to change',
     async (variable) => {
       const env = {
         REDIS_REST_PORT: '0',
         PLIVO_SANDBOX_PORT: '0',
         WORKER_PORT: '0',
+        WEBHOOK_INBOX_PORT: '0',
         [variable]: String(busyPort),
       };
       const { code, output } = await runDev(env);
@@ -117,7 +118,13 @@ describe('npm run dev before it is ready', () => {
     const cwd = mkdtempSync(path.join(scratch, 'quiet-'));
     child = spawn(process.execPath, [DEV], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', REDIS_REST_PORT: '0', PLIVO_SANDBOX_PORT: '0', WORKER_PORT: '0' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_REST_PORT: '0',
+        PLIVO_SANDBOX_PORT: '0',
+        WORKER_PORT: '0',
+        WEBHOOK_INBOX_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];

@@ -44,3 +44,33 @@ describe('the workerd tests run the Worker as it is deployed', () => {
     }
   });
 });
+
+describe('the events queue is bound wherever the Worker runs', () => {
+  it('every environment and the tests produce to EVENTS and consume it and its -dlq dead-letter queue', () => {
+    const configs = [
+      ['test/wrangler.test.toml', undefined],
+      ['wrangler.toml', undefined],
+      ['wrangler.toml', 'staging'],
+      ['wrangler.toml', 'dev'],
+    ] as const;
+    const names = new Set<string>();
+    type Producer = { binding: string; queue: string };
+    type Consumer = { queue: string; dead_letter_queue?: string; max_retries?: number };
+    for (const [file, env] of configs) {
+      const config = wranglerConfig(file, env);
+      const producers = (config.queues.producers ?? []) as Producer[];
+      const consumers = (config.queues.consumers ?? []) as Consumer[];
+      const producer = producers.find((entry) => entry.binding === 'EVENTS');
+      expect(producer, `${file} ${env ?? ''}`).toBeDefined();
+      const queue = producer?.queue ?? '';
+      names.add(queue);
+      const main = consumers.find((entry) => entry.queue === queue);
+      // src/queue-consumer.ts tells the dead-letter queue by this suffix.
+      expect(main?.dead_letter_queue, `${file} ${env ?? ''}`).toBe(`${queue}-dlq`);
+      expect(main?.max_retries).toBeGreaterThan(0);
+      expect(consumers.map((entry) => entry.queue)).toContain(`${queue}-dlq`);
+    }
+    // Each environment its own queue: staging's retries never reach production's webhook.
+    expect(names.size).toBe(configs.length);
+  });
+});

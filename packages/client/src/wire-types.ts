@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'country_not_allowed'
   | 'not_found'
   | 'verification_not_found'
+  | 'dead_event_not_found'
   | 'method_not_allowed'
   | 'already_approved'
   | 'transaction_mismatch'

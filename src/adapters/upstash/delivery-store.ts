@@ -38,6 +38,7 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
       const fallback = pendingFallback(reply);
       switch (kind) {
         case 'recorded':
+          return { kind, fallback, eventContext: eventContext(reply) };
         case 'duplicate':
           return { kind, fallback };
         case 'nonce_reused':
@@ -56,6 +57,16 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
 function pendingFallback(reply: unknown): PendingFallback | undefined {
   if (!Array.isArray(reply) || reply.length < 4) return undefined;
   const [, , ticket, sealedBinding] = reply;
+  // Two nils hold the places when only an event context follows.
+  if (ticket === null && sealedBinding === null) return undefined;
   if (typeof ticket !== 'string' || typeof sealedBinding !== 'string') throw unexpectedReply('fallback');
   return { ticket, sealedBinding };
+}
+
+/** The sealed event context record-delivery appends (fifth) to `recorded` when the message has one. */
+function eventContext(reply: unknown): string | undefined {
+  if (!Array.isArray(reply) || reply.length < 5) return undefined;
+  const context: unknown = reply[4];
+  if (typeof context !== 'string') throw unexpectedReply('event context');
+  return context;
 }

@@ -14,7 +14,8 @@ const FIELD = /^(?:(c|o|h|t)|(b|r):(.+)):(s|v)$/;
  * and its learned peaks in one pipeline.
  */
 export function createUpstashGuardCellsReader(
-  redis: Redis,
+  /** Built on first use: only the admin routes read through a pipeline. */
+  redis: () => Redis,
   calls: StoreCalls,
   keyPrefix: string,
   windowSeconds: number,
@@ -24,7 +25,7 @@ export function createUpstashGuardCellsReader(
       const cells = new Map<string, CountryCells>();
       if (countries.length === 0) return cells;
       const position = windowPosition(nowMs, windowSeconds);
-      const pipeline = redis.pipeline();
+      const pipeline = redis().pipeline();
       for (const country of countries) {
         pipeline.hgetall(guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.index));
         pipeline.hgetall(guardCellsKey(keyPrefix, SMS_CHANNEL, country, position.previousIndex));

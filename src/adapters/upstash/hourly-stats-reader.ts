@@ -24,17 +24,18 @@ const GROUP_OF_KIND = {
 
 /**
  * Reads the hourly counter hashes each on its own (what the dashboard plots): one HGETALL per
- * hour, all in one pipeline, like the summing reader of /admin/stats.
+ * hour, all in one pipeline, like the summing reader of /admin/stats. `redis`: built on first use,
+ * like that reader's (only these admin reads go through a pipeline).
  */
 export function createUpstashHourlyStatsReader(
-  redis: Redis,
+  redis: () => Redis,
   calls: StoreCalls,
   keyPrefix: string,
 ): HourlyStatsReader {
   return {
     async readEachHour(hourBuckets) {
       if (hourBuckets.length === 0) return [];
-      const pipeline = redis.pipeline();
+      const pipeline = redis().pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
       const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
       return hashes.map((hash) => countersOfHour(hash ?? {}));

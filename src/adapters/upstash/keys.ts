@@ -165,3 +165,20 @@ export function deliveryRecordKey(prefix: string, messageUuid: string) {
 export function callbackNonceKey(prefix: string, nonce: string) {
   return `${prefix}delivery-nonce:${nonce}`;
 }
+
+/**
+ * Events that used every retry (docs/events.md), one hash field per event id holding the JSON of
+ * the dead record (app, event, when, attempts): no code, no number in clear. The key's TTL,
+ * DEAD_EVENTS_TTL_SECONDS, is renewed by each new dead event.
+ */
+export function deadEventsKey(prefix: string) {
+  return `${prefix}events:dead`;
+}
+
+/** Fourteen days: a dead letter waits that long for an operator (Cloudflare Queues' longest retention). */
+export const DEAD_EVENTS_TTL_SECONDS = 14 * 24 * 60 * 60;
+
+/** Webhook attempts of one hour, in the hour's stats hash: `webhooks:delivered`, `webhooks:failed`, `webhooks:dead`. */
+export function webhookStatsField(outcome: 'delivered' | 'failed' | 'dead') {
+  return `webhooks:${outcome}`;
+}

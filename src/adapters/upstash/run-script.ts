@@ -1,4 +1,4 @@
-import type { Redis } from '@upstash/redis/cloudflare';
+import type { ScriptClient } from './script-client.ts';
 
 const shaByScript = new Map<string, Promise<string>>();
 
@@ -19,13 +19,18 @@ function scriptSha(script: string): Promise<string> {
  * EVALSHA, falling back to EVAL when Redis does not know the script yet (after a restart or
  * SCRIPT FLUSH): one round trip normally, two once per script per Redis restart.
  */
-export async function runScript(redis: Redis, script: string, keys: string[], args: (string | number)[]) {
+export async function runScript(
+  redis: ScriptClient,
+  script: string,
+  keys: string[],
+  args: (string | number)[],
+) {
   const sha = await scriptSha(script);
   try {
-    return await redis.evalsha<(string | number)[], unknown>(sha, keys, args);
+    return await redis.evalsha(sha, keys, args);
   } catch (error) {
     if (error instanceof Error && error.message.includes('NOSCRIPT')) {
-      return await redis.eval<(string | number)[], unknown>(script, keys, args);
+      return await redis.eval(script, keys, args);
     }
     throw error;
   }

@@ -27,7 +27,13 @@ export function createUpstashSentMessageLog(
               deliveryRecordKey(keyPrefix, message.messageId),
               verificationKey(keyPrefix, message.verificationTag),
             ],
-            [message.country, message.sentAtMs, DELIVERY_TTL_SECONDS, message.messageId],
+            [
+              message.country,
+              message.sentAtMs,
+              DELIVERY_TTL_SECONDS,
+              message.messageId,
+              message.eventContext ?? '',
+            ],
           )
           .catch((error: unknown) => {
             // The SMS went out and the caller has its answer; only this message's delivery

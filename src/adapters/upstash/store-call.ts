@@ -1,6 +1,7 @@
-import type { Redis } from '@upstash/redis/cloudflare';
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
+import { type DependencyTimer, untimed } from '../../otp/ports.ts';
 import { runScript } from './run-script.ts';
+import type { ScriptClient } from './script-client.ts';
 
 /** Counts store round trips for the request log (the tests count them at the REST server). */
 export interface RoundTripCounter {
@@ -27,12 +28,17 @@ export interface StoreCalls {
   roundTrip<T>(send: () => Promise<T>, options?: StoreCallOptions<T>): Promise<T>;
 }
 
-export function createStoreCalls(redis: Redis, counter: RoundTripCounter): StoreCalls {
+/** `timer`: each round trip's wall time goes to the request's `store` span (Server-Timing). */
+export function createStoreCalls(
+  redis: ScriptClient,
+  counter: RoundTripCounter,
+  timer: DependencyTimer = untimed,
+): StoreCalls {
   return {
     async roundTrip<T>(send: () => Promise<T>, options: StoreCallOptions<T> = {}): Promise<T> {
       let result: T;
       try {
-        result = await send();
+        result = await timer.time('store', send);
       } catch (error) {
         counter.storeRoundTrips += 1;
         const label = options.label ? `${options.label}: ` : '';

@@ -11,7 +11,9 @@
  * ARGV[6] final outcome to count, `delivered` or `failed` ('' = not a final status)
  * ARGV[7] TTL (s) of the stats hash   ARGV[8] the message's MessageUUID   ARGV[9] now (epoch ms)
  * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0},
- *         the first three followed by {fallback ticket, sealed binding} when a call is owed (below)
+ *         the first three followed by {fallback ticket, sealed binding} when a call is owed (below);
+ *         `recorded` then (position 5, after two nils when no call is owed) the message's sealed
+ *         event context `ev` when track-message stored one (docs/events.md: `delivery.updated`)
  *
  * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
@@ -82,5 +84,12 @@ if ARGV[6] ~= '' then
     redis.call('EXPIRE', KEYS[3], ARGV[7])
   end
 end
-return answer('recorded', sequence)
+local reply = answer('recorded', sequence)
+local ev = redis.call('HGET', KEYS[2], 'ev')
+if ev then
+  reply[3] = reply[3] or false
+  reply[4] = reply[4] or false
+  reply[5] = ev
+end
+return reply
 `;
