@@ -35,6 +35,13 @@ export default defineConfig({
                 PLIVO_AUTH_ID: inject('plivoAuthId'),
                 PLIVO_AUTH_TOKEN: inject('plivoAuthToken'),
                 PLIVO_SENDER: '+14155550100',
+                // Twilio is configured in every test but named by no route unless a test sets
+                // SMS_ROUTES / VOICE_ROUTES: the default route is Plivo alone.
+                TWILIO_BASE_URL: inject('twilioUrl'),
+                TWILIO_ACCOUNT_SID: inject('twilioAccountSid'),
+                TWILIO_AUTH_TOKEN: inject('twilioAuthToken'),
+                TWILIO_FROM: inject('twilioFrom'),
+                TWILIO_VOICE_FROM: inject('twilioFrom'),
                 TURNSTILE_SITEVERIFY_URL: inject('turnstileUrl'),
                 OTP_SECRET: 'test-otp-secret-of-at-least-thirty-two-characters',
                 RECEIPT_SIGNING_KEY: inject('receiptSigningKey'),

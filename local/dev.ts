@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the whole local stack in one command. Starts (unless real ones are configured)
- * an Upstash-compatible Redis REST server in front of a throwaway redis-server and a Plivo
+ * an Upstash-compatible Redis REST server in front of a throwaway redis-server, the Twilio sandbox and a Plivo
  * sandbox, then `wrangler dev` wired to them; prints the URLs; stops everything on Ctrl-C.
  */
 import net from 'node:net';
@@ -42,9 +42,15 @@ async function main() {
   const useRealPlivo = Boolean(
     configured.PLIVO_BASE_URL && configured.PLIVO_AUTH_ID && configured.PLIVO_AUTH_TOKEN,
   );
+  // Twilio is optional: its sandbox runs unless .dev.vars points at a real account.
+  const useRealTwilio = Boolean(
+    configured.TWILIO_BASE_URL && configured.TWILIO_ACCOUNT_SID && configured.TWILIO_AUTH_TOKEN,
+  );
   const ports = {
     rest: port('REDIS_REST_PORT', 8079),
     sandbox: port('PLIVO_SANDBOX_PORT', 8790),
+    // 8791, the sandbox's own default, is the webhook inbox's here.
+    twilioSandbox: port('TWILIO_SANDBOX_PORT', 8792),
     worker: port('WORKER_PORT', 8787),
     webhookInbox: port('WEBHOOK_INBOX_PORT', 8791),
   };
@@ -52,6 +58,7 @@ async function main() {
   const useOwnWebhook = Boolean(configured.EVENT_WEBHOOK_URL);
   if (!useRealRedis) await assertPortFree('REDIS_REST_PORT', ports.rest);
   if (!useRealPlivo) await assertPortFree('PLIVO_SANDBOX_PORT', ports.sandbox);
+  if (!useRealTwilio) await assertPortFree('TWILIO_SANDBOX_PORT', ports.twilioSandbox);
   await assertPortFree('WORKER_PORT', ports.worker);
   if (!useOwnWebhook) await assertPortFree('WEBHOOK_INBOX_PORT', ports.webhookInbox);
 
@@ -88,6 +95,14 @@ async function main() {
     plivo: useRealPlivo
       ? false
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
+    // Routed to only when SMS_ROUTES / VOICE_ROUTES name it (.dev.vars); the stack fills TWILIO_*.
+    twilio: useRealTwilio
+      ? false
+      : {
+          accountSid: 'AC00000000000000000000000000000001',
+          authToken: 'sandbox-auth-token',
+          port: ports.twilioSandbox,
+        },
     webhookInbox: useOwnWebhook
       ? false
       : {
@@ -115,6 +130,7 @@ async function main() {
       `  Operator dashboard   ${worker.url}/admin   (with a key of ADMIN_API_KEYS in .dev.vars)`,
       `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       `  SMS inbox            ${inbox}`,
+      `  Twilio inbox         ${stack.twilio ? `${stack.twilio.url}/` : 'real Twilio (no inbox)'}   (used when SMS_ROUTES names twilio)`,
       `  Webhook inbox        ${stack.webhookInbox ? `${stack.webhookInbox.url}/` : settings.EVENT_WEBHOOK_URL}`,
       ...(stack.plivo && stack.redisRest
         ? ['  Limits in the way?   npm run local:reset-limits (or the inbox\'s "Reset local limits")']

@@ -1,7 +1,7 @@
 /**
  * The local stack, assembled in one place for `npm run dev`, the `local:*` commands, the Worker
  * tests' global setup, the browser tests and the bench: a throwaway redis-server (or a given one)
- * behind the Upstash-compatible REST server, the Plivo sandbox, the Turnstile and callback-relay
+ * behind the Upstash-compatible REST server, the Plivo and Twilio sandboxes, the Turnstile and callback-relay
  * stand-ins, and the Worker under `wrangler dev` wired to them. Each part is optional; whatever
  * started is stopped by close(), newest first, and a part that fails to start stops the others.
  */
@@ -14,6 +14,12 @@ import {
 } from './redis-rest/local-stack.ts';
 import { type CallbackRelay, startCallbackRelay } from './stand-ins/callback-relay.ts';
 import { startTurnstileStandIn, type TurnstileStandIn } from './stand-ins/turnstile-siteverify.ts';
+import {
+  startTwilioSandbox,
+  DEFAULT_SENDERS as TWILIO_DEFAULT_SENDERS,
+  type TwilioSandbox,
+  type TwilioSandboxOptions,
+} from './twilio-sandbox/server.ts';
 import { startWebhookInbox, type WebhookInbox, type WebhookInboxOptions } from './webhook-inbox/server.ts';
 import { startWranglerDev, type WranglerDev, type WranglerDevOptions } from './worker-process.ts';
 
@@ -22,6 +28,8 @@ export interface LocalStackOptions {
   redisRest?: LocalRedisRestOptions | false;
   /** The Plivo sandbox; false: none. */
   plivo?: PlivoSandboxOptions | false;
+  /** The Twilio sandbox; false: none. Its first sender becomes TWILIO_FROM and TWILIO_VOICE_FROM. */
+  twilio?: TwilioSandboxOptions | false;
   /** The Turnstile siteverify stand-in. */
   turnstile?: boolean;
   /** Where the sandbox's delivery callbacks can be sent and read back. */
@@ -43,6 +51,7 @@ type Part<Requested, Started> = Requested extends false | undefined ? undefined 
 export interface LocalStack<Options extends LocalStackOptions = LocalStackOptions> {
   redisRest: Part<Options['redisRest'], LocalRedisRest>;
   plivo: Part<Options['plivo'], PlivoSandbox>;
+  twilio: Part<Options['twilio'], TwilioSandbox>;
   turnstile: Part<Options['turnstile'], TurnstileStandIn>;
   callbackRelay: Part<Options['callbackRelay'], CallbackRelay>;
   webhookInbox: Part<Options['webhookInbox'], WebhookInbox>;
@@ -94,6 +103,17 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
       // The demo page points visitors at the inbox, where their code really is.
       wiring.SANDBOX_INBOX_URL = `${plivo.url}/`;
     }
+    const twilio = options.twilio ? await started(startTwilioSandbox(options.twilio)) : undefined;
+    if (twilio && options.twilio) {
+      const sender = (options.twilio.senders ?? TWILIO_DEFAULT_SENDERS).find((from) => from.startsWith('+'));
+      wiring.TWILIO_BASE_URL = twilio.url;
+      wiring.TWILIO_ACCOUNT_SID = options.twilio.accountSid;
+      wiring.TWILIO_AUTH_TOKEN = options.twilio.authToken;
+      if (sender) {
+        wiring.TWILIO_FROM = sender;
+        wiring.TWILIO_VOICE_FROM = sender;
+      }
+    }
     const turnstile = options.turnstile ? await started(startTurnstileStandIn()) : undefined;
     if (turnstile) wiring.TURNSTILE_SITEVERIFY_URL = turnstile.url;
     const callbackRelay = options.callbackRelay ? await started(startCallbackRelay()) : undefined;
@@ -114,6 +134,7 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
     return {
       redisRest,
       plivo,
+      twilio,
       turnstile,
       callbackRelay,
       webhookInbox,

@@ -26,6 +26,7 @@ import { verificationCancelRoutes } from './http/routes/otp-verification-cancel.
 import { channelSwitchRoutes } from './http/routes/otp-verification-channel.ts';
 import { verificationReadRoutes } from './http/routes/otp-verification-read.ts';
 import { otpVerifyRoutes } from './http/routes/otp-verify.ts';
+import { twilioStatusWebhookRoutes } from './http/routes/twilio-status-webhook.ts';
 import { voiceAnswerRoutes } from './http/routes/voice-answer.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
@@ -119,6 +120,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', verificationCancelRoutes)
     .route('/', channelSwitchRoutes)
     .route('/', deliveryWebhookRoutes)
+    .route('/', twilioStatusWebhookRoutes)
     .route('/', voiceAnswerRoutes)
     .route('/', adminStatsRoutes)
     .route('/', adminStatsHourlyRoutes)

@@ -7,10 +7,16 @@ import { createPlivoCodeDelivery } from './adapters/plivo/code-delivery.ts';
 import { createPlivoCallbackReader } from './adapters/plivo/delivery-callbacks.ts';
 import { createPlivoMessageSender } from './adapters/plivo/message-sender.ts';
 import { createTurnstileCheck } from './adapters/turnstile/siteverify.ts';
+import { createTwilioCallPlacer } from './adapters/twilio/call-placer.ts';
+import { createTwilioCodeDelivery } from './adapters/twilio/code-delivery.ts';
+import { createTwilioCallbackReader } from './adapters/twilio/delivery-callbacks.ts';
+import { createTwilioMessageSender } from './adapters/twilio/message-sender.ts';
 import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
+import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
 import { createUpstashHourlyStatsReader } from './adapters/upstash/hourly-stats-reader.ts';
+import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
 import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
@@ -26,7 +32,9 @@ import type { Config } from './config/config.ts';
 import { DEFAULT_APP_ID, eventWebhookFor } from './config/event-webhook.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
+import { type CodeProvider, restrictToRoutes, staticRoutePlan } from './otp/code-provider.ts';
 import type { DeadEventsDeps } from './otp/dead-events.ts';
+import { createRoutedDelivery } from './otp/deliver-along-route.ts';
 import type { DeliverEventsDeps } from './otp/deliver-events.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import type { EventQueue, WebhookDeliveryCounter } from './otp/events/delivery-ports.ts';
@@ -38,6 +46,7 @@ import type { ManageVerificationDeps } from './otp/manage-verification.ts';
 import {
   type CallAnswerChannel,
   type Clock,
+  type DeliveryCallbackReader,
   type DependencyTimer,
   type HumanCheck,
   type OperatorLog,
@@ -76,6 +85,8 @@ export type Services = RequestCodeDeps &
     eventQueue: EventQueue;
     /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
     callAnswers: CallAnswerChannel | undefined;
+    /** Twilio's status callbacks; undefined without Twilio or PUBLIC_BASE_URL (the route answers 404). */
+    twilioCallbacks: DeliveryCallbackReader | undefined;
     /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
     voiceAnswerBaseUrl: string | undefined;
     /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
@@ -151,7 +162,7 @@ export function createServices(
   timer: DependencyTimer = untimed,
 ): Services {
   const { clock, random } = runtime;
-  const { rateLimits, store: storeSettings, plivo, guard } = config;
+  const { rateLimits, store: storeSettings, plivo, twilio, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
   const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
@@ -195,7 +206,12 @@ export function createServices(
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, { keyPrefix, rates: rateLimits.send, guard }),
+    admission: createUpstashSendAdmission(calls, {
+      keyPrefix,
+      rates: rateLimits.send,
+      guard,
+      routing: config.routing,
+    }),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
@@ -206,10 +222,20 @@ export function createServices(
     hourlyStats: createUpstashHourlyStatsReader(redis, calls, keyPrefix),
     guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
     delivery: timedDelivery(
-      createPlivoCodeDelivery(
-        createPlivoMessageSender(plivo, log),
-        plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-        plivo.whatsApp !== undefined,
+      createRoutedDelivery(
+        // The providers this deployment has settings for; routes (config.routes) order them.
+        [
+          createPlivoCodeDelivery(
+            createPlivoMessageSender(plivo, log),
+            plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+            plivo.whatsApp !== undefined,
+          ),
+          twilioProvider(config, log),
+        ]
+          .filter((provider) => provider !== undefined)
+          .map((provider) => restrictToRoutes(provider, config.routes)),
+        staticRoutePlan(config.routes),
+        log,
       ),
       timer,
     ),
@@ -218,16 +244,23 @@ export function createServices(
     voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
+    failovers: createUpstashFailoverLog(calls, keyPrefix, waitUntil, log),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
-      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log)
+      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing)
       : undefined,
+    routes: config.routes,
+    routing: config.routing,
+    providerHealth: createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader({
           signedUrl: plivo.statusCallbackUrl,
           authToken: plivo.authToken,
           acceptV2Signatures: plivo.acceptV2Signatures,
         })
+      : undefined,
+    twilioCallbacks: twilio?.statusCallbackUrl
+      ? createTwilioCallbackReader({ signedUrl: twilio.statusCallbackUrl, authToken: twilio.authToken })
       : undefined,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
     signer: cached(
@@ -239,6 +272,22 @@ export function createServices(
     clock,
     log,
   };
+}
+
+/** Twilio when TWILIO_ACCOUNT_SID is set: SMS with a sender, calls with TWILIO_VOICE_FROM. */
+function twilioProvider(config: Config, log: OperatorLog): CodeProvider | undefined {
+  const { twilio } = config;
+  if (!twilio) return undefined;
+  const { sender, voiceFrom } = twilio;
+  const sms = sender && createTwilioMessageSender({ ...twilio, sender }, log);
+  const voice =
+    voiceFrom !== undefined
+      ? createTwilioCallPlacer({ ...twilio, from: voiceFrom, appName: config.message.appName }, log)
+      : undefined;
+  return createTwilioCodeDelivery(
+    sms && ((dispatch) => sms.send(dispatch)),
+    voice && ((dispatch) => voice.place(dispatch)),
+  );
 }
 
 /** What the events queue's consumer works with (src/queue-consumer.ts): built per batch, like a request's. */

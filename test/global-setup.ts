@@ -6,6 +6,13 @@ import { generateReceiptKey, generateWebhookSecret } from '../scripts/keygen.ts'
 export const TEST_REDIS_REST_TOKEN = 'test-redis-rest-token';
 export const TEST_PLIVO_AUTH_ID = 'MATESTACCOUNT00000000';
 export const TEST_PLIVO_AUTH_TOKEN = 'test-plivo-auth-token';
+export const TEST_TWILIO_ACCOUNT_SID = 'AC7e570000000000000000000000000001';
+export const TEST_TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
+/** An API key of the sandbox's account, for tests that authenticate with one instead of the token. */
+export const TEST_TWILIO_API_KEY = {
+  sid: 'SK7e570000000000000000000000000001',
+  secret: 'test-twilio-api-key-secret',
+};
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +21,12 @@ declare module 'vitest' {
     plivoUrl: string;
     plivoAuthId: string;
     plivoAuthToken: string;
+    twilioUrl: string;
+    twilioAccountSid: string;
+    twilioAuthToken: string;
+    twilioFrom: string;
+    twilioApiKeySid: string;
+    twilioApiKeySecret: string;
     receiptSigningKey: string;
     /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
@@ -33,6 +46,12 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({
     redisRest: { token: TEST_REDIS_REST_TOKEN },
     plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
+    twilio: {
+      accountSid: TEST_TWILIO_ACCOUNT_SID,
+      authToken: TEST_TWILIO_AUTH_TOKEN,
+      apiKeys: [TEST_TWILIO_API_KEY],
+      callbackDelayMs: 50,
+    },
     turnstile: true,
     callbackRelay: true,
     webhookInbox: { secrets: [generateWebhookSecret(), generateWebhookSecret()] },
@@ -42,6 +61,12 @@ export default async function setup(project: TestProject) {
   project.provide('plivoUrl', stack.plivo.url);
   project.provide('plivoAuthId', TEST_PLIVO_AUTH_ID);
   project.provide('plivoAuthToken', TEST_PLIVO_AUTH_TOKEN);
+  project.provide('twilioUrl', stack.twilio.url);
+  project.provide('twilioAccountSid', TEST_TWILIO_ACCOUNT_SID);
+  project.provide('twilioAuthToken', TEST_TWILIO_AUTH_TOKEN);
+  project.provide('twilioApiKeySid', TEST_TWILIO_API_KEY.sid);
+  project.provide('twilioApiKeySecret', TEST_TWILIO_API_KEY.secret);
+  project.provide('twilioFrom', stack.workerWiring.TWILIO_FROM ?? '');
   project.provide('callbackRelayUrl', stack.callbackRelay.url);
   project.provide('turnstileUrl', stack.turnstile.url);
   project.provide('webhookInboxUrl', stack.webhookInbox.webhookUrl);

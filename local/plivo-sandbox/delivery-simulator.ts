@@ -27,9 +27,14 @@ export class DeliverySimulator {
     this.#runs = new BackgroundRuns(options.log);
   }
 
-  start(message: SandboxMessage, callbackMethod: SignedMethod): void {
+  /** `steps`: the lifecycle to play, the number's scripted one unless a silent drop replaces it. */
+  start(
+    message: SandboxMessage,
+    callbackMethod: SignedMethod,
+    steps: DeliveryStep[] = deliveryStepsFor(message.dst, message.type),
+  ): void {
     const target = message.url === null ? null : { url: message.url, method: callbackMethod };
-    this.#runs.start(`delivery of ${message.uuid}`, (signal) => this.#play(message, target, signal));
+    this.#runs.start(`delivery of ${message.uuid}`, (signal) => this.#play(message, target, steps, signal));
   }
 
   /**
@@ -44,8 +49,12 @@ export class DeliverySimulator {
     return this.#runs.close();
   }
 
-  async #play(message: SandboxMessage, target: CallbackTarget | null, signal: AbortSignal): Promise<void> {
-    const steps = deliveryStepsFor(message.dst, message.type);
+  async #play(
+    message: SandboxMessage,
+    target: CallbackTarget | null,
+    steps: DeliveryStep[],
+    signal: AbortSignal,
+  ): Promise<void> {
     for (const [index, step] of steps.entries()) {
       if (index > 0) await sleep(this.#options.stepDelayMs, undefined, { signal });
       signal.throwIfAborted();

@@ -7,7 +7,7 @@ import { sendJson } from '../support/http-responses.ts';
 import { admitApiRequest, verdictOf } from './api-admission.ts';
 import { sendPlivoError } from './http-io.ts';
 import { parseSendRequest } from './message-api.ts';
-import type { SandboxMessage, SendAttempt } from './messages.ts';
+import { type SandboxMessage, type SendAttempt, SILENT_DROP_STEPS } from './messages.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 
 export const MESSAGE_PATH = /^\/v1\/Account\/([^/]+)\/Message\/?$/;
@@ -58,7 +58,9 @@ export async function handleSendMessage(
     log: send.log,
     messageExpiry: send.messageExpiry,
   };
-  context.messages.add(message);
+  // A scripted silent drop (/__sandbox/faults?api=drops): accepted, never in the inbox, undelivered.
+  const dropped = context.faults.drops.take(message.dst);
+  if (!dropped) context.messages.add(message);
   sendJson(response, 202, {
     api_id: randomUUID(),
     message: 'message(s) queued',
@@ -70,6 +72,16 @@ export async function handleSendMessage(
     status: 202,
     messageUuid: message.uuid,
   });
+  if (dropped) {
+    context.faults.drops.remember({
+      id: message.uuid,
+      to: message.dst,
+      text: message.text ?? '',
+      droppedAt: receivedAt,
+    });
+    context.delivery.start({ ...message }, send.method, SILENT_DROP_STEPS);
+    return;
+  }
   context.delivery.start({ ...message }, send.method);
   context.onMessage({ ...message });
 }

@@ -135,6 +135,13 @@ export const FAILED_ERROR_CODE = '450';
 export const UNDELIVERED_DST_SUFFIX = '0001';
 export const UNDELIVERED_ERROR_CODE = '30';
 
+/** A message lost without a word (a silent drop): queued, sent, then undelivered. */
+export const SILENT_DROP_STEPS: DeliveryStep[] = [
+  { status: 'queued', errorCode: null },
+  { status: 'sent', errorCode: null },
+  { status: 'undelivered', errorCode: UNDELIVERED_ERROR_CODE },
+];
+
 export function deliveryStepsFor(dst: string, type: MessageType): DeliveryStep[] {
   const digits = phoneDigits(dst);
   if (digits.endsWith(FAILED_DST_SUFFIX)) {

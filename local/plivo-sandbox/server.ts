@@ -111,6 +111,7 @@ export async function startPlivoSandbox(options: PlivoSandboxOptions): Promise<P
     clear: () => {
       context.faults.message.clear();
       context.faults.call.clear();
+      context.faults.drops.clear();
       void clearTraffic(context);
       void clearCalls(context);
     },

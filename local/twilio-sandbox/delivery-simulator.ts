@@ -34,8 +34,9 @@ export class DeliverySimulator {
     this.#runs = new BackgroundRuns(options.log);
   }
 
-  start(message: SandboxMessage): void {
-    this.#runs.start(`delivery of ${message.sid}`, (signal) => this.#play(message, signal));
+  /** `steps`: the lifecycle to play, the number's scripted one unless a silent drop replaces it. */
+  start(message: SandboxMessage, steps: DeliveryStep[] = deliveryStepsFor(message.to)): void {
+    this.#runs.start(`delivery of ${message.sid}`, (signal) => this.#play(message, steps, signal));
   }
 
   /** Nothing more happens once this returns; the promise settles when in-flight callbacks are torn down. */
@@ -47,8 +48,8 @@ export class DeliverySimulator {
     return this.#runs.close();
   }
 
-  async #play(message: SandboxMessage, signal: AbortSignal): Promise<void> {
-    for (const [index, step] of deliveryStepsFor(message.to).entries()) {
+  async #play(message: SandboxMessage, steps: DeliveryStep[], signal: AbortSignal): Promise<void> {
+    for (const [index, step] of steps.entries()) {
       // The first step (queued) is where the API answer left the message, or one step on from accepted.
       if (index > 0 || message.status === 'accepted') {
         await sleep(this.#options.stepDelayMs, undefined, { signal });

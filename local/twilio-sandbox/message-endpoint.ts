@@ -16,6 +16,7 @@ import { messageResource } from './message-resource.ts';
 import type { SandboxMessage } from './messages.ts';
 import { newSid } from './resource-ids.ts';
 import type { SandboxContext } from './sandbox-context.ts';
+import { SILENT_DROP_STEPS } from './scripted-numbers.ts';
 
 export const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 
@@ -48,12 +49,24 @@ export async function handleCreateMessage(
     dateSent: null,
     dateUpdated: receivedAt.toISOString(),
   };
-  context.messages.add(message);
+  // A scripted silent drop (/__sandbox/faults?api=drops): created, never in the inbox, undelivered.
+  const dropped = context.faults.drops.take(message.to);
+  if (!dropped) context.messages.add(message);
   answerCreated(context, response, record, {
     sid: message.sid,
     resource: messageResource(context.account.sid, message),
     delayedByFault: admission.delayedByFault,
   });
+  if (dropped) {
+    context.faults.drops.remember({
+      id: message.sid,
+      to: message.to,
+      text: message.body,
+      droppedAt: message.dateCreated,
+    });
+    context.delivery.start({ ...message }, SILENT_DROP_STEPS);
+    return;
+  }
   context.delivery.start({ ...message });
   context.onMessage({ ...message });
 }

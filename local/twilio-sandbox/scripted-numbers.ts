@@ -44,6 +44,13 @@ export interface DeliveryStep {
   errorCode: number | null;
 }
 
+/** A message lost without a word (a silent drop): queued, sent, then undelivered. */
+export const SILENT_DROP_STEPS: DeliveryStep[] = [
+  { status: 'queued', errorCode: null },
+  { status: 'sent', errorCode: null },
+  { status: 'undelivered', errorCode: UNDELIVERED_ERROR_CODE },
+];
+
 export function deliveryStepsFor(to: string): DeliveryStep[] {
   if (to.endsWith(FAILED_SUFFIX)) return [step('queued'), { status: 'failed', errorCode: FAILED_ERROR_CODE }];
   if (to.endsWith(UNDELIVERED_SUFFIX)) {

@@ -145,6 +145,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions): Promise
     clear: () => {
       context.faults.message.clear();
       context.faults.call.clear();
+      context.faults.drops.clear();
       void clearMessages(context);
       void clearCalls(context);
     },

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_IPV6_CLIENT_PREFIX, MIN_IPV6_CLIENT_PREFIX } from '../net/client-network.ts';
 import { FRAUD_GUARD_MODES } from '../otp/fraud-guard-policy.ts';
+import { ROUTING_MODES } from '../otp/routing/routing-policy.ts';
 import { GUARD_WINDOW_PATTERN, RATE_PATTERN } from './rate.ts';
 import './zod-messages.ts';
 
@@ -24,6 +25,35 @@ const optionalText = z.optional(
 );
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A Twilio SID (`AC…`, `SK…`, `MG…`: two letters and 32 hex digits); empty means not set. */
+const optionalSid = (prefix: string) =>
+  z.pipe(
+    optionalText,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${prefix} followed by 32 hex digits`),
+        ),
+    ),
+  );
+
+const TWILIO_SETTINGS = [
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_API_KEY_SID',
+  'TWILIO_API_KEY_SECRET',
+  'TWILIO_FROM',
+  'TWILIO_MESSAGING_SERVICE_SID',
+  'TWILIO_VOICE_FROM',
+] as const;
+
+/** Any Twilio setting but the defaulted ones: then TWILIO_ACCOUNT_SID must be there too. */
+function twilioSettingsGiven(
+  raw: Partial<Record<(typeof TWILIO_SETTINGS)[number], string | undefined>>,
+): boolean {
+  return TWILIO_SETTINGS.some((name) => raw[name] !== undefined);
+}
 
 /** `true` or `false` (also 1/0, yes/no, on/off) or a boolean from wrangler.toml; empty: the default. */
 const flag = (fallback: boolean) =>
@@ -133,6 +163,30 @@ export const configSchema = z
      * a callback without a V3 signature is refused.
      */
     PLIVO_ACCEPT_V2_SIGNATURES: flag(false),
+    /**
+     * Twilio (docs/twilio.md), optional: without TWILIO_ACCOUNT_SID it is not configured and no
+     * route may name it. TWILIO_AUTH_TOKEN (a secret) checks status-callback signatures and, without
+     * an API key, authenticates requests; TWILIO_API_KEY_SID/SECRET (recommended) authenticate them.
+     */
+    TWILIO_ACCOUNT_SID: optionalSid('AC'),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_API_KEY_SID: optionalSid('SK'),
+    TWILIO_API_KEY_SECRET: optionalText,
+    /** The SMS sender: a number or sender ID of the account, or a Messaging Service (MG…); not both. */
+    TWILIO_FROM: optionalText,
+    TWILIO_MESSAGING_SERVICE_SID: optionalSid('MG'),
+    /** The caller ID of code calls (a number of the account): turns Twilio's voice channel on. */
+    TWILIO_VOICE_FROM: optionalText,
+    TWILIO_BASE_URL: z._default(httpUrl, 'https://api.twilio.com'),
+    TWILIO_TIMEOUT_MS: integer(500, 20_000, 5000),
+    /**
+     * Which providers carry SMS codes, per country, in order (src/config/provider-routes.ts):
+     * `*:plivo,twilio;IN:twilio,plivo`. The next provider is tried, with the same code, when one
+     * refuses the destination or the account, answers 5xx or times out. Default `*:plivo`.
+     */
+    SMS_ROUTES: optionalText,
+    /** As SMS_ROUTES, for code calls. Default `*:plivo`. */
+    VOICE_ROUTES: optionalText,
     /**
      * Languages the SMS may be written in: `*` (default: every template that fits one segment with
      * these settings) or a list of tags (`en,es,fr`) that must each fit. English is always on.
@@ -257,6 +311,35 @@ export const configSchema = z
     PUMPING_VERIFY_RATE_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.2),
 
     /**
+     * How a send's providers are ordered (docs/routing.md). `static` (default): each country's
+     * route as configured. `adaptive`: the route's providers with ROUTING_MIN_EVIDENCE sends in
+     * ROUTING_WINDOW are ordered by observed conversion (verified per sent), and
+     * ROUTING_EXPLORATION of the sends try another provider first.
+     */
+    ROUTING: z._default(z.enum(ROUTING_MODES), 'static'),
+    /** The sliding window conversion is counted over (10m-1d, default 1h): shorter reacts faster on less evidence. */
+    ROUTING_WINDOW: z._default(
+      z.string().check(z.regex(GUARD_WINDOW_PATTERN, 'must be a duration from 10m to 1d, like 1h or 30m')),
+      '1h',
+    ),
+    /**
+     * Codes a provider must have sent in a country, channel and window before its conversion may
+     * reorder the route (default 20): with 20 sends, a 30-point gap in conversion is well outside
+     * chance; fewer would let a handful of abandoned sign-ups (or an attacker's) move traffic.
+     */
+    ROUTING_MIN_EVIDENCE: integer(1, 100_000, 20),
+    /** Share of sends (0-0.5, default 0.05) that try another provider first, so a recovered one is noticed. */
+    ROUTING_EXPLORATION: z._default(z.coerce.number().check(z.minimum(0), z.maximum(0.5)), 0.05),
+    /** A provider's breaker counts its requests in windows of this many seconds (5-3600, default 60). */
+    BREAKER_WINDOW_SECONDS: integer(5, 3600, 60),
+    /** Requests in the window before the breaker may open (1-10,000, default 10): one timeout is no outage. */
+    BREAKER_MIN_REQUESTS: integer(1, 10_000, 10),
+    /** Share of the window's requests (0.5-1, default 0.5) that were errors or timeouts: then it opens. */
+    BREAKER_ERROR_SHARE: z._default(z.coerce.number().check(z.minimum(0.5), z.maximum(1)), 0.5),
+    /** How long an open breaker skips its provider (1-3600 s, default 30); then its next answer closes or reopens it. */
+    BREAKER_PAUSE_SECONDS: integer(1, 3600, 30),
+
+    /**
      * Secret. Comma-separated API keys of server callers (each 24-256 characters of
      * A-Z a-z 0-9 - . _ ~ + /), each optionally `key@audience`: that key's callers get receipts
      * with that `aud` instead of RECEIPT_AUDIENCE. Only their SHA-256 is kept in memory. A valid
@@ -347,6 +430,34 @@ export const configSchema = z
         'production needs the audience its receipts are for (your backend checks `aud`); there is no default',
       path: ['RECEIPT_AUDIENCE'],
     }),
+    z.refine((raw) => raw.TWILIO_ACCOUNT_SID !== undefined || !twilioSettingsGiven(raw), {
+      message: 'set TWILIO_ACCOUNT_SID with the other TWILIO_ settings, or none of them',
+      path: ['TWILIO_ACCOUNT_SID'],
+    }),
+    z.refine((raw) => raw.TWILIO_ACCOUNT_SID === undefined || raw.TWILIO_AUTH_TOKEN !== undefined, {
+      message: 'required with TWILIO_ACCOUNT_SID (it checks status-callback signatures)',
+      path: ['TWILIO_AUTH_TOKEN'],
+    }),
+    z.refine((raw) => (raw.TWILIO_API_KEY_SID === undefined) === (raw.TWILIO_API_KEY_SECRET === undefined), {
+      message: 'set both TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET, or neither',
+      path: ['TWILIO_API_KEY_SID'],
+    }),
+    z.refine((raw) => raw.TWILIO_FROM === undefined || raw.TWILIO_MESSAGING_SERVICE_SID === undefined, {
+      message: 'set at most one of TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID',
+      path: ['TWILIO_FROM'],
+    }),
+    z.refine(
+      (raw) =>
+        raw.TWILIO_ACCOUNT_SID === undefined ||
+        raw.TWILIO_FROM !== undefined ||
+        raw.TWILIO_MESSAGING_SERVICE_SID !== undefined ||
+        raw.TWILIO_VOICE_FROM !== undefined,
+      {
+        message:
+          'Twilio needs a sender: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID (SMS), TWILIO_VOICE_FROM (calls)',
+        path: ['TWILIO_FROM'],
+      },
+    ),
     z.refine((raw) => (raw.PLIVO_SENDER === undefined) !== (raw.PLIVO_POWERPACK_UUID === undefined), {
       message: 'set exactly one of PLIVO_SENDER and PLIVO_POWERPACK_UUID',
       path: ['PLIVO_SENDER'],

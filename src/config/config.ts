@@ -1,9 +1,13 @@
 import { type ApiKeyDigest, conflictingAudiences, digestApiKeys } from '../auth/api-keys.ts';
 import type { AllowedCountries } from '../otp/allowed-countries.ts';
+import type { Channel } from '../otp/channel.ts';
+import type { ProviderRoutes } from '../otp/code-provider.ts';
 import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
 import type { OtpMessageSettings, SmsTextSettings } from '../otp/otp-message.ts';
 import type { OtpPolicy } from '../otp/otp-policy.ts';
+import type { ProviderId } from '../otp/provider-id.ts';
+import type { RoutingPolicy } from '../otp/routing/routing-policy.ts';
 import { parseTestNumbers, type TestNumbers } from '../otp/test-numbers.ts';
 import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/audience.ts';
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
@@ -11,6 +15,7 @@ import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
 import { type EventSettings, parseEventSettings } from './event-settings.ts';
+import { checkRoutes, DEFAULT_ROUTE, parseChannelRoute } from './provider-routes.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
@@ -44,6 +49,10 @@ export interface Config {
      */
     readonly voice: { readonly src: string; readonly answerBaseUrl: string } | undefined;
   };
+  /** TWILIO_*: undefined without TWILIO_ACCOUNT_SID (then no route may name Twilio). */
+  readonly twilio: TwilioConfig | undefined;
+  /** SMS_ROUTES and VOICE_ROUTES: which providers each country's codes go through, in order. */
+  readonly routes: ProviderRoutes;
   /** VOICE_TO_FIXED_LINES: code calls may go to fixed lines. */
   readonly voiceToFixedLines: boolean;
   readonly message: OtpMessageSettings;
@@ -67,6 +76,8 @@ export interface Config {
   readonly guard: FraudGuardPolicy;
   /** When GET /admin/stats flags a country (PUMPING_MIN_SENT, PUMPING_VERIFY_RATE_THRESHOLD). */
   readonly pumping: PumpingThresholds;
+  /** How a send's providers are ordered, and when a provider's breaker opens (ROUTING*, BREAKER_*). */
+  readonly routing: RoutingPolicy;
   readonly receipt: ReceiptSettings & {
     readonly signingKey: SigningJwk;
     readonly previousPublicKeys: readonly SigningJwk[];
@@ -100,6 +111,22 @@ export interface Config {
   };
 }
 
+/** Twilio's account, senders and callback URL (docs/twilio.md). */
+export interface TwilioConfig {
+  readonly baseUrl: string;
+  readonly accountSid: string;
+  /** Signs status callbacks; authenticates requests when no API key is set. */
+  readonly authToken: string;
+  readonly apiKey: { readonly sid: string; readonly secret: string } | undefined;
+  readonly timeoutMs: number;
+  /** TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID; undefined: no SMS through Twilio. */
+  readonly sender: { readonly from: string } | { readonly messagingServiceSid: string } | undefined;
+  /** TWILIO_VOICE_FROM; undefined: no calls through Twilio. */
+  readonly voiceFrom: string | undefined;
+  /** PUBLIC_BASE_URL + TWILIO_STATUS_CALLBACK_PATH; undefined without PUBLIC_BASE_URL. */
+  readonly statusCallbackUrl: string | undefined;
+}
+
 /** Cloudflare Turnstile (TURNSTILE_*): the bot check for browser callers of POST /otp/request. */
 export interface TurnstileSettings {
   readonly secretKey: string;
@@ -121,6 +148,8 @@ export interface TurnstileSettings {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export const STATUS_CALLBACK_PATH = '/webhooks/plivo/status';
+/** Where Twilio posts message status callbacks (signed with X-Twilio-Signature). */
+export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 /** A call's answer URL: this path, then `/{expiry ms}/{sealed token}` (src/otp/voice-answer-seal.ts). */
 export const VOICE_ANSWER_PATH = '/webhooks/plivo/voice';
 
@@ -174,7 +203,11 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
 
+  const routes = parseRoutes(raw);
+  if (!routes.ok) problems.push(...routes.problems);
+
   if (
+    !routes.ok ||
     !signingKey.ok ||
     !previousKeys.ok ||
     !access.ok ||
@@ -235,6 +268,8 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
           ? { src: raw.PLIVO_VOICE_SRC, answerBaseUrl: `${raw.PUBLIC_BASE_URL}${VOICE_ANSWER_PATH}` }
           : undefined,
     },
+    twilio: twilioConfig(raw),
+    routes: routes.routes,
     voiceToFixedLines: raw.VOICE_TO_FIXED_LINES,
     message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
     allowedCountries: parseCountries(raw.ALLOWED_COUNTRIES),
@@ -264,6 +299,18 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       trustedBase: raw.FRAUD_GUARD_TRUSTED_BASE,
     },
     pumping: { minSent: raw.PUMPING_MIN_SENT, verifyRateThreshold: raw.PUMPING_VERIFY_RATE_THRESHOLD },
+    routing: {
+      mode: raw.ROUTING,
+      windowSeconds: parseDurationSeconds(raw.ROUTING_WINDOW),
+      minEvidence: raw.ROUTING_MIN_EVIDENCE,
+      exploration: raw.ROUTING_EXPLORATION,
+      breaker: {
+        windowSeconds: raw.BREAKER_WINDOW_SECONDS,
+        minRequests: raw.BREAKER_MIN_REQUESTS,
+        errorShare: raw.BREAKER_ERROR_SHARE,
+        pauseSeconds: raw.BREAKER_PAUSE_SECONDS,
+      },
+    },
     receipt: {
       signingKey: signingKey.key,
       previousPublicKeys: previousKeys.keys,
@@ -282,6 +329,72 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     },
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+const ROUTE_VARIABLES: Readonly<Record<Channel, string>> = {
+  sms: 'SMS_ROUTES',
+  voice: 'VOICE_ROUTES',
+  whatsapp: 'WhatsApp (Plivo only)',
+};
+
+/** SMS_ROUTES and VOICE_ROUTES, each provider configured and each country's channel carried. */
+function parseRoutes(
+  raw: RawConfig,
+): { ok: true; routes: ProviderRoutes } | { ok: false; problems: string[] } {
+  const sms = parseChannelRoute('SMS_ROUTES', raw.SMS_ROUTES);
+  const voice = parseChannelRoute('VOICE_ROUTES', raw.VOICE_ROUTES);
+  const whatsapp = parseChannelRoute('WhatsApp', DEFAULT_ROUTE);
+  if (!sms.ok || !voice.ok || !whatsapp.ok) {
+    return {
+      ok: false,
+      problems: [sms, voice, whatsapp].flatMap((parse) => (parse.ok ? [] : parse.problems)),
+    };
+  }
+  const routes: ProviderRoutes = { sms: sms.route, voice: voice.route, whatsapp: whatsapp.route };
+  const offered = providerChannels(raw);
+  const problems = checkRoutes(
+    routes,
+    ROUTE_VARIABLES,
+    (provider, channel) => offered[provider].has(channel),
+    (provider) => offered[provider].size > 0,
+  );
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, routes };
+}
+
+/** The channels each provider has settings for; none: the provider is not configured. */
+function providerChannels(raw: RawConfig): Record<ProviderId, ReadonlySet<Channel>> {
+  const plivo = new Set<Channel>(['sms']);
+  if (raw.PLIVO_WHATSAPP_SRC && raw.PLIVO_WHATSAPP_TEMPLATE) plivo.add('whatsapp');
+  if (raw.PLIVO_VOICE_SRC && raw.PUBLIC_BASE_URL) plivo.add('voice');
+  const twilio = new Set<Channel>();
+  if (raw.TWILIO_ACCOUNT_SID) {
+    if (raw.TWILIO_FROM || raw.TWILIO_MESSAGING_SERVICE_SID) twilio.add('sms');
+    if (raw.TWILIO_VOICE_FROM) twilio.add('voice');
+  }
+  return { plivo, twilio };
+}
+
+function twilioConfig(raw: RawConfig): TwilioConfig | undefined {
+  if (!raw.TWILIO_ACCOUNT_SID || !raw.TWILIO_AUTH_TOKEN) return undefined;
+  return {
+    baseUrl: raw.TWILIO_BASE_URL.replace(/\/+$/, ''),
+    accountSid: raw.TWILIO_ACCOUNT_SID,
+    authToken: raw.TWILIO_AUTH_TOKEN,
+    apiKey:
+      raw.TWILIO_API_KEY_SID && raw.TWILIO_API_KEY_SECRET
+        ? { sid: raw.TWILIO_API_KEY_SID, secret: raw.TWILIO_API_KEY_SECRET }
+        : undefined,
+    timeoutMs: raw.TWILIO_TIMEOUT_MS,
+    sender: raw.TWILIO_FROM
+      ? { from: raw.TWILIO_FROM }
+      : raw.TWILIO_MESSAGING_SERVICE_SID
+        ? { messagingServiceSid: raw.TWILIO_MESSAGING_SERVICE_SID }
+        : undefined,
+    voiceFrom: raw.TWILIO_VOICE_FROM,
+    statusCallbackUrl: raw.PUBLIC_BASE_URL
+      ? `${raw.PUBLIC_BASE_URL}${TWILIO_STATUS_CALLBACK_PATH}`
+      : undefined,
+  };
 }
 
 // Workers hand the same `env` object to every request of an isolate, so this parses once per

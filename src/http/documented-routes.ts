@@ -9,6 +9,7 @@ import { verificationCancelDoc } from './routes/otp-verification-cancel.ts';
 import { channelSwitchDoc } from './routes/otp-verification-channel.ts';
 import { verificationReadDoc } from './routes/otp-verification-read.ts';
 import { otpVerifyDoc } from './routes/otp-verify.ts';
+import { twilioStatusWebhookDoc } from './routes/twilio-status-webhook.ts';
 import { voiceAnswerDoc } from './routes/voice-answer.ts';
 
 /** Every operation /openapi.json describes, in the document's order. */
@@ -20,6 +21,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   verificationCancelDoc,
   channelSwitchDoc,
   deliveryWebhookDoc,
+  twilioStatusWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,
   adminStatsHourlyDoc,

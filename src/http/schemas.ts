@@ -266,6 +266,25 @@ export const deliveryCallbackForm = z
     description: "Plivo's delivery-status fields (the ones used; the others are signed and ignored).",
   });
 
+/** Documentation only, as deliveryCallbackForm: the signature covers every field as sent. */
+export const twilioStatusCallbackForm = z
+  .looseObject({
+    MessageSid: z.string(),
+    MessageStatus: z.string().register(z.globalRegistry, {
+      examples: ['queued', 'sent', 'delivered', 'failed', 'undelivered'],
+    }),
+    ErrorCode: z.optional(z.string()),
+    To: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: 'Read for its country only; never stored or logged.',
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'TwilioStatusCallback',
+    description: "Twilio's message status fields (the ones used; the others are signed and ignored).",
+  });
+
 export const deliveryCallbackResponse = z
   .object({
     status: z.enum(['recorded', 'duplicate', 'stale', 'ignored']).register(z.globalRegistry, {
@@ -375,6 +394,38 @@ export const adminStatsResponse = z
       }),
     ),
     totals: z.object(statsCounts),
+    routing: z
+      .object({
+        mode: z.enum(['static', 'adaptive']).register(z.globalRegistry, { description: 'ROUTING.' }),
+        conversions: z.array(
+          z.object({
+            country: z.string(),
+            channel: z.string(),
+            provider: z.string(),
+            sent: z.int(),
+            delivered: z.int(),
+            failed: z.int(),
+            verified: z.int(),
+            conversion: z.number().register(z.globalRegistry, { description: 'verified / sent.' }),
+          }),
+        ),
+        failovers: z.record(z.string(), z.int()).register(z.globalRegistry, {
+          description: 'Per country: failed delivery reports followed by the route’s next provider.',
+        }),
+        breakers: z.array(
+          z.object({
+            provider: z.string(),
+            state: z.enum(['closed', 'open', 'half_open']),
+            openUntil: z.nullable(z.string()),
+            requests: z.int(),
+            errors: z.int(),
+          }),
+        ),
+      })
+      .register(z.globalRegistry, {
+        description:
+          'Codes per country, channel and provider over the hours read, failovers, and each provider’s breaker now (docs/routing.md).',
+      }),
     get webhooks() {
       return webhookStats;
     },

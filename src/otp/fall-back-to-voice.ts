@@ -8,33 +8,44 @@ export type FallBackToVoiceDeps = SwitchChannelDeps & { fallbackTickets: Fallbac
 
 export type FallBackToVoiceOutcome = ReissueCodeOutcome | { kind: 'channel_unavailable' };
 
+/** What the ticket asked for, for the log: `auto`'s call or the failover to another provider. */
+export type FallbackBy = 'call' | 'failover';
+
 /**
- * `auto`: the provider reported the SMS failed, so the service calls the number with a fresh code
- * on the same verification by itself (./reissue-code.ts), without the user's fallback delay: the
- * SMS is known to be lost. The call counts against the network that requested the verification
- * (in the ticket), never against the provider's callback, and it takes the ticket in the same
- * script that admits it, so it happens once.
+ * The provider reported the SMS failed, and the verification holds a fallback ticket, so the
+ * service sends a fresh code on the same verification by itself (./reissue-code.ts), without the
+ * user's fallback delay: the SMS is known to be lost. `auto` (ticket `voice`): a call. Otherwise
+ * (ticket `provider`): a fresh SMS through the route's next provider, the one that failed left
+ * out (docs/routing.md); a fresh code, so the conversion tells which route worked, and the old
+ * code stops working. Either counts against the network that requested the verification (in the
+ * ticket), never against the provider's callback, and takes the ticket in the same script that
+ * admits it, so it happens once per verification: the new send's own failure finds no ticket.
  */
 export async function fallBackToVoice(
   pending: PendingFallback,
   deps: FallBackToVoiceDeps,
-): Promise<FallBackToVoiceOutcome> {
-  // Voice settings removed since the request: the verification stays an SMS one.
-  if (!deps.delivery.offers('voice')) return { kind: 'channel_unavailable' };
+): Promise<FallBackToVoiceOutcome & { by?: FallbackBy }> {
   const ticket = await deps.fallbackTickets.open(pending.ticket);
-  // Sealed under another OTP_SECRET (rotated since): the id cannot be recovered, so no call.
+  // Sealed under another OTP_SECRET (rotated since): the id cannot be recovered, so no fallback.
   if (!ticket) return { kind: 'not_found' };
+  // Voice settings removed since the request: the verification stays an SMS one.
+  if (ticket.next === 'voice' && !deps.delivery.offers('voice')) return { kind: 'channel_unavailable' };
   const ref = await openVerificationRef(ticket.verificationId, deps.verificationIds, deps.hasher);
   const binding = ref && (await deps.bindingSeal.open(ticket.verificationId, pending.sealedBinding));
-  // A ticket that is not this record's (its binding is sealed to its own id) calls no one.
+  // A ticket that is not this record's (its binding is sealed to its own id) sends nothing.
   if (!ref || !binding) return { kind: 'not_found' };
   deps.log.subject(ref.country, binding.e164);
-  return reissueCode(
-    { verificationId: ticket.verificationId, ref, binding, networkTag: ticket.networkTag },
-    'voice',
-    { by: 'service' },
-    // Nobody is there to solve a challenge; the call meets the plain cells like any send.
+  const verification = { verificationId: ticket.verificationId, ref, binding, networkTag: ticket.networkTag };
+  // Nobody is there to solve a challenge; the new send meets the plain cells like any send.
+  if (ticket.next === 'voice')
+    return reissueCode(verification, 'voice', { by: 'service' }, { kind: 'none' }, deps);
+  const outcome = await reissueCode(
+    verification,
+    binding.channel,
+    { by: 'service', failover: true },
     { kind: 'none' },
     deps,
+    pending.failedProvider,
   );
+  return { ...outcome, by: 'failover' };
 }

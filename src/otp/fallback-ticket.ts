@@ -2,7 +2,8 @@ import type { RandomSource } from './ports.ts';
 import { createSealedBox } from './sealed-box.ts';
 
 /**
- * What the service needs to call by itself when an `auto` verification's SMS fails: the
+ * What the service needs to act by itself when a verification's SMS is reported failed (`auto`'s
+ * call, or the failover to the route's next provider): the
  * verification id (the answer URL and the binding's seal need it, and the store holds only its
  * HMAC tag) and the requesting client's network tag (the call is a send, counted against the
  * network that asked for the verification, not against the provider that reported the failure).
@@ -10,6 +11,12 @@ import { createSealedBox } from './sealed-box.ts';
 export interface FallbackTicket {
   verificationId: string;
   networkTag: string;
+  /**
+   * What the service does when the SMS is reported failed: `voice`, call (`auto`); `provider`,
+   * send a fresh SMS through the route's next provider (docs/routing.md). Tickets sealed before
+   * it existed are `voice`.
+   */
+  next: 'voice' | 'provider';
 }
 
 export interface FallbackTickets {
@@ -27,13 +34,13 @@ export interface FallbackTickets {
 export function createFallbackTickets(secret: string, random: RandomSource): FallbackTickets {
   const box = createSealedBox(secret, 'auto-fallback', random);
   return {
-    seal: (ticket) => box.seal(JSON.stringify([ticket.verificationId, ticket.networkTag]), ''),
+    seal: (ticket) => box.seal(JSON.stringify([ticket.verificationId, ticket.networkTag, ticket.next]), ''),
     async open(sealed) {
       const plain = await box.open(sealed, '');
       if (plain === undefined) return undefined;
-      const [verificationId, networkTag] = JSON.parse(plain) as string[];
+      const [verificationId, networkTag, next] = JSON.parse(plain) as string[];
       if (verificationId === undefined || networkTag === undefined) return undefined;
-      return { verificationId, networkTag };
+      return { verificationId, networkTag, next: next === 'provider' ? 'provider' : 'voice' };
     },
   };
 }

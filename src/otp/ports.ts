@@ -3,6 +3,8 @@ import type { HourCounters } from '../stats/hour-series.ts';
 import type { Channel } from './channel.ts';
 import type { ExpiryWatch } from './events/event-message.ts';
 import type { ServiceEvent } from './events/service-event.ts';
+import type { ProviderId } from './provider-id.ts';
+import type { RouteEvidence } from './routing/route-evidence.ts';
 import type { Transaction } from './transaction.ts';
 
 /**
@@ -92,14 +94,63 @@ export type CodeDispatch =
 export type DeliveryResult =
   /** `messageId`: the provider's id for the message (Plivo's MessageUUID), when its answer had one. */
   | { kind: 'accepted'; messageId: string | undefined }
-  | { kind: 'rejected'; status: number }
+  /**
+   * `retryElsewhere`: the provider refused the destination or the account (geo permissions, a
+   * sender it will not use there, credentials), not the message: another provider may take it.
+   * False for what no provider would take (an invalid number, a recipient who unsubscribed).
+   */
+  | { kind: 'rejected'; status: number; retryElsewhere: boolean }
   | { kind: 'uncertain'; reason: 'timeout' | 'network' | 'server_error' | 'throttled'; status?: number };
 
-/** Sends codes over the channels this deployment has settings for. */
+/** One provider's answer to one send, in the order the route tried them. */
+export interface ProviderAttempt {
+  provider: ProviderId;
+  result: DeliveryResult;
+}
+
+/**
+ * What became of a send along its route: `result` is the last provider's answer (`provider`),
+ * `attempts` every answer, the last included. Undefined `provider`: no provider on the route
+ * offers the channel (config validation keeps this from happening), nothing was sent.
+ */
+export interface RoutedDelivery {
+  result: DeliveryResult;
+  provider: ProviderId | undefined;
+  attempts: readonly ProviderAttempt[];
+}
+
+/** Sends codes over the channels this deployment has settings for, along each country's route. */
 export interface CodeDelivery {
-  /** False when the deployment lacks the channel's settings (sender, template, public URL). */
+  /** False when no provider has the channel's settings (sender, template, public URL). */
   offers(channel: Channel): boolean;
-  deliver(dispatch: CodeDispatch): Promise<DeliveryResult>;
+  /**
+   * `country`: the recipient's, which picks the route (SMS_ROUTES, VOICE_ROUTES). `order`: the
+   * providers to try instead, first to last (ROUTING=adaptive's order, open breakers last, or a
+   * failover's route without the provider that failed; src/otp/routing/).
+   */
+  deliver(dispatch: CodeDispatch, country: string, order?: readonly ProviderId[]): Promise<RoutedDelivery>;
+}
+
+/** One provider's answer to one send, as its breaker counts it: `ok` false for a timeout, a network error or a 5xx. */
+export interface ProviderAnswer {
+  provider: string;
+  ok: boolean;
+}
+
+/**
+ * The providers' breakers (docs/routing.md), counted after the response: the answers of a send
+ * that no provider accepted (an accepted send's answers ride with its tracking, SentMessageLog).
+ */
+export interface ProviderHealthLog {
+  /**
+   * `failover`: the send went on to another provider; counted in the same step as the breakers
+   * (instead of FailoverLog), so the work after the response stays one round trip.
+   */
+  note(
+    answers: readonly ProviderAnswer[],
+    nowMs: number,
+    failover?: { country: string; attempts: readonly ProviderAttempt[]; hourBucket: string },
+  ): void;
 }
 
 /**
@@ -118,6 +169,12 @@ export interface SentMessageLog {
 
 export interface SentMessage {
   messageId: string;
+  /** Who sent it: only that provider's signed reports count for it. */
+  provider: ProviderId;
+  /** The channel it went out on: its route's conversion cells are the channel's. */
+  channel: Channel;
+  /** Every provider answer of the send, the accepting one last: counted in their breakers. */
+  answers: readonly ProviderAnswer[];
   /** The verification the message carries the code of: its status shows the delivery status. */
   verificationTag: string;
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
@@ -308,6 +365,11 @@ export interface SendRequest {
   nowMs: number;
   /** The UTC hour the send and any refusal are counted in (`stats`). */
   hourBucket: string;
+  /**
+   * The providers of the route for this country and channel, as configured: the admission reads
+   * their conversion cells and breakers (docs/routing.md). Empty: nothing is read.
+   */
+  routeProviders?: readonly string[] | undefined;
 }
 
 /**
@@ -333,7 +395,13 @@ export interface IssuedSend {
  * (`number`), or this client network reached its own cap on the number (`client`).
  */
 export type AdmissionOutcome =
-  | { kind: 'issued'; issued: IssuedSend; shadowRefusal: SendScope | undefined }
+  | {
+      kind: 'issued';
+      issued: IssuedSend;
+      shadowRefusal: SendScope | undefined;
+      /** The route's conversion and breakers, read in the same step (SendRequest.routeProviders). */
+      route: RouteEvidence;
+    }
   | { kind: 'resend_too_soon'; retryAfterSeconds: number }
   | { kind: 'locked'; retryAfterSeconds: number; scope: 'number' | 'client' }
   /** `byGuard`: the guard's cells refused (a challenge may open them), not a plain limit. */
@@ -352,8 +420,12 @@ export type ReissueOutcome =
 
 export type ReissueMode =
   | { by: 'user'; fallbackDelaySeconds: number }
-  /** `auto` after a failed SMS: `not_found` unless the verification still holds its ticket. */
-  | { by: 'service' };
+  /**
+   * `auto` after a failed SMS, or the failover to the route's next provider after a failed report
+   * (`failover`, counted apart in the stats): `not_found` unless the verification still holds its
+   * ticket.
+   */
+  | { by: 'service'; failover?: boolean };
 
 /**
  * May one more SMS go out? Failure cap, cooldown, every limit and budget, and the issue of the
@@ -418,8 +490,10 @@ export interface InboundCallback {
  * to find the country and then dropped: neither the store nor the log ever sees it.
  */
 export interface DeliveryReport {
-  /** Lower-case UUID; it becomes part of store keys, so its shape is checked strictly. */
+  /** Lower-case UUID (Plivo) or SID (Twilio); it becomes part of store keys, so its shape is checked strictly. */
   messageUuid: string;
+  /** The provider whose signature vouched for the report: it must be the message's sender. */
+  provider: ProviderId;
   /** Orders the callbacks of one message; a lower one never overwrites a higher one. */
   sequence: number;
   /** The provider's status (`queued`, `sent`, `delivered`, `failed`, `undelivered`, ...), lower case. */
@@ -467,8 +541,9 @@ export type DeliveryRecordOutcome =
   | { kind: 'untracked' };
 
 /**
- * An `auto` verification whose SMS the provider reported failed (or undelivered), still pending,
- * unexpired, and not switched yet: the service owes it a call. Returned with every report of that
+ * A verification with a fallback ticket (`auto`'s call, or a failover to the route's next
+ * provider) whose SMS the provider reported failed (or undelivered), still pending, unexpired,
+ * and not switched yet: the service owes it its fallback. Returned with every report of that
  * message until the call is admitted (which takes the ticket), so a report answered 503 because
  * the call could not be placed yet is retried by the provider and the call is not lost.
  */
@@ -477,6 +552,8 @@ export interface PendingFallback {
   ticket: string;
   /** The verification's sealed binding: the number, and the channel the code went out on. */
   sealedBinding: string;
+  /** The provider whose report said failed: a failover skips it. */
+  failedProvider: string;
 }
 
 export interface RecordDeliveryOptions {

@@ -9,12 +9,15 @@ import {
 import { baseForExpectedVolume, type FraudGuardPolicy } from './fraud-guard-policy.ts';
 import { type CellBudget, cellBudget } from './guard-budget.ts';
 import type { CellCounts, Clock, CountryCells, GuardCellsReader, StatsReader } from './ports.ts';
+import type { RoutingPolicy } from './routing/routing-policy.ts';
+import { type RoutingView, routingView } from './routing/routing-view.ts';
 
 export interface ReadStatsDeps {
   thresholds: PumpingThresholds;
   guardPolicy: FraudGuardPolicy;
   stats: StatsReader;
   guardCells: GuardCellsReader;
+  routing: RoutingPolicy;
   clock: Clock;
 }
 
@@ -50,6 +53,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   thresholds: { minSent: number; verifyRate: number };
   guardMode: FraudGuardPolicy['mode'];
   countries: CountryStats[];
+  /** Conversion by country, channel and provider, the failovers, and the breakers (docs/routing.md). */
+  routing: RoutingView;
   /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
   webhooks: WebhookCounts & { hours: (WebhookCounts & { hour: string })[] };
 }
@@ -61,7 +66,7 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
  */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const { counts, refusals, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals, routing, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
   // A country whose every request was refused sent nothing, and must still show up.
   for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
   const report = buildStatsReport(counts, deps.thresholds);
@@ -82,6 +87,7 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
       challenged: refusals.get(entry.country)?.challenged ?? {},
       guard: guardView(entry.country, cells.get(entry.country), deps.guardPolicy),
     })),
+    routing: routingView(routing, deps.routing.mode, nowMs),
     webhooks: webhookSummary(webhooks),
   };
 }

@@ -4,6 +4,7 @@ import type { EventContexts } from './events/event-context.ts';
 import {
   type FallBackToVoiceDeps,
   type FallBackToVoiceOutcome,
+  type FallbackBy,
   fallBackToVoice,
 } from './fall-back-to-voice.ts';
 import type {
@@ -38,6 +39,8 @@ export type RecordDeliveryOutcome =
       signedWith: string;
       /** What the report set off: an `auto` verification's call, when its SMS failed. */
       fallback?: FallBackToVoiceOutcome['kind'] | undefined;
+      /** `failover` when the report sent a fresh code through another provider (docs/routing.md). */
+      fallbackBy?: FallbackBy | undefined;
     };
 
 /**
@@ -51,9 +54,11 @@ export type RecordDeliveryOutcome =
 export async function recordDelivery(
   callback: InboundCallback,
   deps: RecordDeliveryDeps,
+  /** The provider whose callbacks these are: Plivo's unless a route names another (Twilio's). */
+  reader: DeliveryCallbackReader | undefined = deps.callbacks,
 ): Promise<RecordDeliveryOutcome> {
-  if (deps.callbacks === undefined) return { kind: 'not_found' };
-  const reading = await deps.callbacks.read(callback);
+  if (reader === undefined) return { kind: 'not_found' };
+  const reading = await reader.read(callback);
   if (reading.kind !== 'report') return reading;
   const { report } = reading;
   deps.log.subject(report.country);
@@ -73,5 +78,5 @@ export async function recordDelivery(
   }
   if (recorded.fallback === undefined) return { ...reading, kind: recorded.kind };
   const fallback = await fallBackToVoice(recorded.fallback, deps);
-  return { ...reading, kind: recorded.kind, fallback: fallback.kind };
+  return { ...reading, kind: recorded.kind, fallback: fallback.kind, fallbackBy: fallback.by };
 }

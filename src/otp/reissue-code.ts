@@ -1,6 +1,7 @@
 import type { RefusedNumberType } from '../phone/number-kind.ts';
 import { countryAllowed } from './allowed-countries.ts';
 import type { Channel } from './channel.ts';
+import { providersOnRoute } from './code-provider.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { announceCode, eventContextFor } from './events/announce-code.ts';
 import { reportGuardOutcome } from './events/guard-events.ts';
@@ -12,6 +13,7 @@ import { refusedNumberType } from './number-for-channel.ts';
 import { sendTerms } from './otp-policy.ts';
 import type { ReissueMode, SendScope, VerificationBinding, VerificationRef } from './ports.ts';
 import type { RequestCodeDeps } from './request-code.ts';
+import { sendOrder } from './routing/send-order.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber } from './test-numbers.ts';
 
@@ -40,8 +42,9 @@ export type ReissueCodeOutcome =
 
 /**
  * A fresh code over `channel` on an existing verification: the user's "call me instead"
- * (./switch-channel.ts) and the service's own call after an `auto` SMS failed
- * (./fall-back-to-voice.ts). It is a send: it passes the plain limits and the new channel's guard
+ * (./switch-channel.ts), the service's own call after an `auto` SMS failed, and the failover to
+ * the route's other providers after a failed report (same channel, the failed provider left out;
+ * both ./fall-back-to-voice.ts, docs/routing.md). It is a send: it passes the plain limits and the new channel's guard
  * cells in the same script as a first request (admit-send, switch mode), then goes out like one.
  * The old code stops working in that script; attempts used and failure counts carry over.
  */
@@ -51,11 +54,14 @@ export async function reissueCode(
   mode: ReissueMode,
   guard: GuardPass,
   deps: RequestCodeDeps,
+  /** A failover's provider whose report said failed: the new code goes through the others. */
+  failedProvider?: string,
 ): Promise<ReissueCodeOutcome> {
   const { policy } = deps;
   const { verificationId, ref, binding, networkTag } = verification;
   const { e164 } = binding;
-  if (binding.channel === channel) {
+  const failover = mode.by === 'service' && mode.failover === true;
+  if (binding.channel === channel && !failover) {
     // The same channel again is a resend, which the cooldown governs (POST /otp/request).
     return { kind: 'invalid_binding', field: 'channel', problem: `the code already went out by ${channel}` };
   }
@@ -80,6 +86,11 @@ export async function reissueCode(
     binding.transaction && deps.hasher.transactionTag(ref.verificationTag, binding.transaction),
   ]);
   const standing = await sendStanding(guard, deps.hasher);
+  const configured = providersOnRoute(deps.routes, channel, ref.country).filter(
+    (provider) => provider !== failedProvider,
+  );
+  // A route with no other provider has nothing to fail over to (a ticket from an older route).
+  if (failover && configured.length === 0) return { kind: 'not_found' };
   const admission = await deps.admission.reissue(
     {
       phoneTag: ref.phoneTag,
@@ -92,6 +103,7 @@ export async function reissueCode(
       cells: { channel, country: ref.country, rangeTag, block: numberBlock(e164) },
       standing,
       ...sendTerms(policy, nowMs),
+      routeProviders: binding.testNumber ? [] : configured,
     },
     mode,
   );
@@ -100,7 +112,11 @@ export async function reissueCode(
   await reportGuardOutcome(admission, challenge !== undefined, about, deps);
   if (challenge) return challenge;
   if (admission.kind !== 'issued') return admission;
-  deps.log.detail(`channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`);
+  deps.log.detail(
+    failover
+      ? `failover after ${failedProvider ?? 'a'} failed report`
+      : `channel switch to ${channel}${mode.by === 'service' ? ' (auto)' : ''}`,
+  );
   const done = {
     kind: 'switched',
     channel,
@@ -134,6 +150,7 @@ export async function reissueCode(
       eventContext: await eventContextFor(verificationId, e164, channel, deps),
     },
     deps,
+    sendOrder(configured, admission.route, deps),
   );
   if (result.kind === 'accepted') {
     await announceCode(switched, deps);

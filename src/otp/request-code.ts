@@ -4,6 +4,7 @@ import { countryOfNumber, parsePhone } from '../phone/parse-phone.ts';
 import { type AllowedCountries, countryAllowed } from './allowed-countries.ts';
 import type { BindingSeal } from './binding-seal.ts';
 import type { Channel, RequestedChannel } from './channel.ts';
+import { type FailoverLog, type ProviderRoutes, providersOnRoute } from './code-provider.ts';
 import { composeDispatch } from './compose-dispatch.ts';
 import { announceCode, eventContextFor } from './events/announce-code.ts';
 import type { EventContexts } from './events/event-context.ts';
@@ -23,6 +24,7 @@ import type {
   CodeDelivery,
   EventSink,
   OperatorLog,
+  ProviderHealthLog,
   RandomSource,
   SendAdmission,
   SendCells,
@@ -31,6 +33,8 @@ import type {
   VerificationBinding,
 } from './ports.ts';
 import { isReceiptNonce, MAX_NONCE_LENGTH } from './receipt-nonce.ts';
+import type { RoutingPolicy } from './routing/routing-policy.ts';
+import { sendOrder } from './routing/send-order.ts';
 import { sendIssuedCode } from './send-issued-code.ts';
 import { findTestNumber, type TestNumbers } from './test-numbers.ts';
 import { checkTransaction, type Transaction } from './transaction.ts';
@@ -55,8 +59,16 @@ export interface RequestCodeDeps {
   voiceToFixedLines: boolean;
   /** Undefined when the provider was asked for no delivery reports (no PUBLIC_BASE_URL). */
   sentMessages: SentMessageLog | undefined;
-  /** Seals what `auto` needs to call by itself when its SMS fails. */
+  /** Counts sends that went on to another provider on their route. */
+  failovers: FailoverLog;
+  /** Seals what `auto` needs to call by itself, or a failover to send again, when its SMS fails. */
   fallbackTickets: FallbackTickets;
+  /** SMS_ROUTES and VOICE_ROUTES: each country's providers, in order. */
+  routes: ProviderRoutes;
+  /** ROUTING*, BREAKER_*: how a send's providers are ordered (./routing/). */
+  routing: RoutingPolicy;
+  /** The providers' breakers, for a send no provider accepted. */
+  providerHealth: ProviderHealthLog;
   hasher: KeyedHasher;
   /** The app's event webhook (verification.sent, guard.*); a no-op sink when it has none. */
   events: EventSink;
@@ -186,6 +198,14 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     refusedNumberType(e164, 'voice', deps.voiceToFixedLines) === undefined
       ? ('voice' as const)
       : undefined;
+  const route = testNumber ? [] : providersOnRoute(deps.routes, channel, country);
+  // Without `auto`'s call, a failed report is followed by the route's next provider, once.
+  const failover =
+    fallback === undefined &&
+    channel === 'sms' &&
+    !testNumber &&
+    deps.sentMessages !== undefined &&
+    route.length > 1;
   const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
@@ -204,7 +224,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     deps.hasher.codeTag(verificationTag, code),
     deps.bindingSeal.seal(verificationId, binding),
     transaction && deps.hasher.transactionTag(verificationTag, transaction),
-    fallback && deps.fallbackTickets.seal({ verificationId, networkTag }),
+    fallback !== undefined || failover
+      ? deps.fallbackTickets.seal({ verificationId, networkTag, next: fallback ? 'voice' : 'provider' })
+      : undefined,
   ]);
   const standing = await sendStanding(request.guard, deps.hasher);
   const admission = await deps.admission.admit({
@@ -219,6 +241,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     cells: { channel, country, rangeTag, block: numberBlock(e164) } satisfies SendCells,
     standing,
     ...sendTerms(policy, nowMs),
+    routeProviders: route,
   });
   const challenge = challengeInstead(admission, standing);
   await reportGuardOutcome(admission, challenge !== undefined, { e164, country, channel }, deps);
@@ -253,6 +276,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     admission.issued,
     { verificationTag, country, eventContext: await eventContextFor(verificationId, e164, channel, deps) },
     deps,
+    sendOrder(route, admission.route, deps),
   );
   if (result.kind === 'accepted') {
     await announceCode(announced, deps);

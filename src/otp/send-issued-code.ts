@@ -1,8 +1,24 @@
-import type { Clock, CodeDelivery, CodeDispatch, IssuedSend, SentMessageLog } from './ports.ts';
+import { hourBucket } from '../stats/hour-bucket.ts';
+import type { FailoverLog } from './code-provider.ts';
+import type {
+  Clock,
+  CodeDelivery,
+  CodeDispatch,
+  IssuedSend,
+  ProviderAnswer,
+  ProviderAttempt,
+  ProviderHealthLog,
+  SentMessageLog,
+} from './ports.ts';
+import type { ProviderId } from './provider-id.ts';
 
 export interface SendIssuedCodeDeps {
   delivery: CodeDelivery;
   sentMessages: SentMessageLog | undefined;
+  /** The providers' breakers, for a send no provider accepted (./routing/order-route.ts). */
+  providerHealth: ProviderHealthLog;
+  /** Counts sends that went on to another provider (after the response). */
+  failovers: FailoverLog;
   clock: Clock;
 }
 
@@ -26,15 +42,36 @@ export async function sendIssuedCode(
   issued: IssuedSend,
   tracking: { verificationTag: string; country: string; eventContext?: string | undefined },
   deps: SendIssuedCodeDeps,
+  /** The providers to try, in order (./routing/order-route.ts); default: the route as configured. */
+  order?: readonly ProviderId[],
 ): Promise<IssuedCodeSent> {
-  const result = await deps.delivery.deliver(dispatch);
+  // Along the country's route: a provider that refuses the destination or cannot answer is
+  // followed by the next one, with this same code (./deliver-along-route.ts).
+  const { result, provider, attempts } = await deps.delivery.deliver(dispatch, tracking.country, order);
+  const answers = attempts.map(breakerAnswer);
+  const nowMs = deps.clock.nowMs();
+  const tracked = result.kind === 'accepted' && result.messageId !== undefined && provider !== undefined;
+  // The answers ride with the tracking when there is one (no extra round trip); else they go
+  // alone, after the response, only when a provider failed: an untracked send that went well
+  // (a call, a deployment without delivery reports) costs no round trip for its breaker.
+  const failover =
+    attempts.length > 1 ? { country: tracking.country, attempts, hourBucket: hourBucket(nowMs) } : undefined;
+  if ((!tracked || deps.sentMessages === undefined) && answers.some((answer) => !answer.ok)) {
+    // One step after the response for both: the breakers and, if any, the failover.
+    deps.providerHealth.note(answers, nowMs, failover);
+  } else if (failover) {
+    deps.failovers.count(failover.country, failover.attempts, failover.hourBucket);
+  }
   switch (result.kind) {
     case 'accepted':
-      if (result.messageId !== undefined) {
+      if (result.messageId !== undefined && provider !== undefined) {
         deps.sentMessages?.remember({
           messageId: result.messageId,
+          provider,
+          channel: dispatch.channel,
+          answers,
           ...tracking,
-          sentAtMs: deps.clock.nowMs(),
+          sentAtMs: nowMs,
         });
       }
       return { kind: 'accepted' };
@@ -44,4 +81,13 @@ export async function sendIssuedCode(
     case 'uncertain':
       return { kind: 'sms_uncertain' };
   }
+}
+
+/** A breaker counts what says the provider is down: a timeout, a network error, a 5xx. */
+function breakerAnswer(attempt: ProviderAttempt): ProviderAnswer {
+  const { result } = attempt;
+  return {
+    provider: attempt.provider,
+    ok: result.kind !== 'uncertain' || result.reason === 'throttled',
+  };
 }

@@ -7,7 +7,7 @@ import type { CodeDelivery, DependencyTimer, HumanCheck } from './ports.ts';
 export function timedDelivery(delivery: CodeDelivery, timer: DependencyTimer): CodeDelivery {
   return {
     offers: (channel) => delivery.offers(channel),
-    deliver: (dispatch) => timer.time('provider', () => delivery.deliver(dispatch)),
+    deliver: (...args) => timer.time('provider', () => delivery.deliver(...args)),
   };
 }
 

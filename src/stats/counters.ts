@@ -1,3 +1,5 @@
+import type { RoutingCounters } from './routing-counters.ts';
+
 /**
  * Per-country, per-hour counters that show whether codes reach people and get used. A country that
  * is sent many codes but verifies few is the signature of SMS pumping: healthy flows verify 60-80 %
@@ -59,6 +61,8 @@ export interface WebhookCounts {
 export interface HourlyCounters {
   counts: CountsByCountry;
   refusals: Map<string, CountryRefusals>;
+  /** Routing's counters and the providers' breakers, read in the same round trip (docs/routing.md). */
+  routing?: RoutingCounters | undefined;
   /** By hour bucket (`YYYYMMDDHH`), only the hours that had any. */
   webhooks: Map<string, WebhookCounts>;
 }

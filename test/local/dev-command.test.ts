@@ -85,23 +85,27 @@ describe('npm run dev with a port in use', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
   }
 
-  it.each(['REDIS_REST_PORT', 'PLIVO_SANDBOX_PORT', 'WORKER_PORT', 'WEBHOOK_INBOX_PORT'])(
-    'exits 1 before starting anything and names %s as the setting to change',
-    async (variable) => {
-      const env = {
-        REDIS_REST_PORT: '0',
-        PLIVO_SANDBOX_PORT: '0',
-        WORKER_PORT: '0',
-        WEBHOOK_INBOX_PORT: '0',
-        [variable]: String(busyPort),
-      };
-      const { code, output } = await runDev(env);
-      expect(code).toBe(1);
-      expect(output).toContain(`port ${busyPort} is in use`);
-      expect(output).toContain(`set ${variable} to another port`);
-      expect(output).not.toContain('created .dev.vars');
-    },
-  );
+  it.each([
+    'REDIS_REST_PORT',
+    'PLIVO_SANDBOX_PORT',
+    'TWILIO_SANDBOX_PORT',
+    'WORKER_PORT',
+    'WEBHOOK_INBOX_PORT',
+  ])('exits 1 before starting anything and names %s as the setting to change', async (variable) => {
+    const env = {
+      REDIS_REST_PORT: '0',
+      PLIVO_SANDBOX_PORT: '0',
+      TWILIO_SANDBOX_PORT: '0',
+      WORKER_PORT: '0',
+      WEBHOOK_INBOX_PORT: '0',
+      [variable]: String(busyPort),
+    };
+    const { code, output } = await runDev(env);
+    expect(code).toBe(1);
+    expect(output).toContain(`port ${busyPort} is in use`);
+    expect(output).toContain(`set ${variable} to another port`);
+    expect(output).not.toContain('created .dev.vars');
+  });
 });
 
 describe('npm run dev before it is ready', () => {
@@ -122,6 +126,7 @@ describe('npm run dev before it is ready', () => {
         PATH: process.env.PATH ?? '',
         REDIS_REST_PORT: '0',
         PLIVO_SANDBOX_PORT: '0',
+        TWILIO_SANDBOX_PORT: '0',
         WORKER_PORT: '0',
         WEBHOOK_INBOX_PORT: '0',
       },
@@ -147,6 +152,7 @@ describe('npm run dev before it is ready', () => {
     expect(printed.length, report).toBeLessThanOrEqual(15);
     expect(report).toMatch(/API \(wrangler dev\)\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(report).toMatch(/SMS inbox\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(report).toMatch(/Twilio inbox\s+http:\/\/127\.0\.0\.1:\d+\//);
     for (const noise of [
       'following bindings',
       'Environment Variable',

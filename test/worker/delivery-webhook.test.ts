@@ -77,9 +77,19 @@ async function statsOfHour(app: TestApp) {
   );
 }
 
-/** Keys and values only: TTLs tick down between two dumps. */
+/**
+ * Keys and values only: TTLs tick down between two dumps. A hash as its fields, since Redis may
+ * iterate a hash in any order.
+ */
 async function contentOf(app: TestApp) {
-  return (await dumpRedis(prefixOf(app))).map(({ key, value }) => ({ key, value }));
+  return (await dumpRedis(prefixOf(app))).map(({ key, type, value }) => ({
+    key,
+    value: type === 'hash' ? fieldsOfHash(value as string[]) : value,
+  }));
+}
+
+function fieldsOfHash(flat: readonly string[]): Record<string, string | undefined> {
+  return Object.fromEntries(flat.flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])));
 }
 
 /**
@@ -100,7 +110,19 @@ async function trackAsSent(app: TestApp, messageId: string) {
     prefixOf(app),
     (promise) => pending.push(promise),
     { detail: (text) => failures.push(text) },
-  ).remember({ messageId, verificationTag: 'no-such-verification', country: 'US', sentAtMs: NOW });
+    {
+      windowSeconds: 3600,
+      breaker: { windowSeconds: 60, minRequests: 10, errorShare: 0.5, pauseSeconds: 30 },
+    },
+  ).remember({
+    messageId,
+    provider: 'plivo',
+    channel: 'sms',
+    answers: [{ provider: 'plivo', ok: true }],
+    verificationTag: 'no-such-verification',
+    country: 'US',
+    sentAtMs: NOW,
+  });
   await Promise.all(pending);
   expect(failures).toEqual([]);
 }
@@ -342,11 +364,16 @@ describe('only messages this service sent and still tracks count', () => {
     const fields = Object.fromEntries(
       ((record?.value ?? []) as string[]).flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])),
     );
-    // `v` names the verification's record (by the id's HMAC tag, so no number and no id either).
+    // `v` names the verification's record (by the id's HMAC tag, so no number and no id either);
+    // `p` the provider that sent it, whose signed reports alone count for it; `rk` and `ch` the
+    // route's conversion cells its outcome is credited in, and its channel (docs/routing.md).
     expect(fields).toEqual({
       country: 'US',
       sentAt: String(NOW),
+      p: 'plivo',
       v: expect.stringMatching(new RegExp(`^${prefixOf(app)}verification:[A-Za-z0-9_-]{43}$`)),
+      rk: expect.stringMatching(new RegExp(`^${prefixOf(app)}route:sms:US:\\d+$`)),
+      ch: 'sms',
     });
     const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key);
     expect(keys).toContain(fields.v);

@@ -44,6 +44,7 @@ const admissionSettings = {
     challengedBase: 150,
     trustedBase: 200,
   },
+  routing: { windowSeconds: 3600 },
 } as const;
 
 // @upstash/redis turns a FIXED abort signal that fires into a fake successful result ("Aborted"

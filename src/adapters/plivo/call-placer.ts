@@ -60,7 +60,7 @@ export function createPlivoCallPlacer(
       // A call has no delivery reports to track: no message id.
       if (answer.status === 201 || answer.status === 200) return { kind: 'accepted', messageId: undefined };
       log.detail(`plivo call refused ${answer.status}: ${providerErrorText(answer.text)}`);
-      return refusalResult(answer.status);
+      return refusalResult(answer.status, answer.text);
     },
   };
 }

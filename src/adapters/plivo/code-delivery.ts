@@ -1,5 +1,5 @@
 import type { Channel } from '../../otp/channel.ts';
-import type { CodeDelivery } from '../../otp/ports.ts';
+import type { CodeProvider } from '../../otp/code-provider.ts';
 import type { PlivoCallPlacer } from './call-placer.ts';
 import type { PlivoMessageSender } from './message-sender.ts';
 
@@ -12,11 +12,12 @@ export function createPlivoCodeDelivery(
   messages: PlivoMessageSender,
   calls: PlivoCallPlacer | undefined,
   whatsApp: boolean,
-): CodeDelivery {
+): CodeProvider {
   const offered = new Set<Channel>(['sms']);
   if (whatsApp) offered.add('whatsapp');
   if (calls) offered.add('voice');
   return {
+    id: 'plivo',
     offers: (channel) => offered.has(channel),
     async deliver(dispatch) {
       switch (dispatch.channel) {

@@ -41,6 +41,7 @@ export function parseDeliveryReport(params: readonly CallbackParam[]): DeliveryR
     ok: true,
     report: {
       messageUuid: messageUuid.toLowerCase(),
+      provider: 'plivo',
       sequence: Number(sequence),
       status: normalisedStatus,
       errorCode,

@@ -97,7 +97,7 @@ export function createPlivoMessageSender(
         reason: 'refused',
         providerError: providerErrorText(answer.text),
       });
-      return refusalResult(answer.status);
+      return refusalResult(answer.status, answer.text);
     },
   };
 }

@@ -44,14 +44,24 @@ export async function postToPlivo(account: PlivoAccount, url: string, body: unkn
 }
 
 /**
- * What a refusal means for the code: 429 (Plivo's API rate limit) and 5xx may have gone through or
- * may go through later, so the code is kept and nothing is resent; any other status is a definitive
- * no, so the code must not stay valid.
+ * Plivo's API answers a refusal with a sentence, not a code: these words say it refused the
+ * destination (the account's geo permissions, a country or a number type it does not serve), which
+ * another provider may well reach.
  */
-export function refusalResult(status: number): DeliveryResult {
+const REFUSED_DESTINATION = /geo.?permission|not (?:allowed|supported|enabled)|unsupported|permission/i;
+
+/**
+ * What a refusal means for the code: 429 (Plivo's API rate limit) and 5xx may have gone through or
+ * may go through later, so the code is kept and nothing is resent by Plivo; any other status is a
+ * definitive no from Plivo. 401 and 403 refuse the account (credentials, a suspended account) and
+ * a 400 naming the destination refuses the route: another provider may take the same code.
+ */
+export function refusalResult(status: number, text = ''): DeliveryResult {
   if (status === 429) return { kind: 'uncertain', reason: 'throttled', status: 429 };
   if (status >= 500) return { kind: 'uncertain', reason: 'server_error', status };
-  return { kind: 'rejected', status };
+  const retryElsewhere =
+    status === 401 || status === 403 || REFUSED_DESTINATION.test(providerErrorText(text));
+  return { kind: 'rejected', status, retryElsewhere };
 }
 
 /**

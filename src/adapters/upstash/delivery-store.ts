@@ -9,6 +9,7 @@ import {
   callbackNonceKey,
   DELIVERY_TTL_SECONDS,
   deliveryKeys,
+  routeStatsHourKey,
   STATS_TTL_SECONDS,
   statsHourKey,
 } from './keys.ts';
@@ -33,6 +34,8 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
         STATS_TTL_SECONDS,
         report.messageUuid,
         options.nowMs,
+        report.provider,
+        routeStatsHourKey(keyPrefix, options.hourBucket),
       ]);
       const [kind, value] = parseScriptReply(Array.isArray(reply) ? reply.slice(0, 2) : reply);
       const fallback = pendingFallback(reply);
@@ -53,20 +56,22 @@ export function createUpstashDeliveryStore(calls: StoreCalls, keyPrefix: string)
   };
 }
 
-/** The ticket and sealed binding record-delivery appends when an `auto` verification is owed a call. */
+/** The ticket, sealed binding and failed provider record-delivery appends when a fallback is owed. */
 function pendingFallback(reply: unknown): PendingFallback | undefined {
   if (!Array.isArray(reply) || reply.length < 4) return undefined;
-  const [, , ticket, sealedBinding] = reply;
+  const [, , ticket, sealedBinding, , provider] = reply;
   // Two nils hold the places when only an event context follows.
   if (ticket === null && sealedBinding === null) return undefined;
   if (typeof ticket !== 'string' || typeof sealedBinding !== 'string') throw unexpectedReply('fallback');
-  return { ticket, sealedBinding };
+  return { ticket, sealedBinding, failedProvider: typeof provider === 'string' ? provider : 'plivo' };
 }
 
 /** The sealed event context record-delivery appends (fifth) to `recorded` when the message has one. */
 function eventContext(reply: unknown): string | undefined {
   if (!Array.isArray(reply) || reply.length < 5) return undefined;
   const context: unknown = reply[4];
+  // Nil when a fallback is owed without an event context (its provider follows, sixth).
+  if (context === null) return undefined;
   if (typeof context !== 'string') throw unexpectedReply('event context');
   return context;
 }

@@ -167,6 +167,38 @@ export function callbackNonceKey(prefix: string, nonce: string) {
 }
 
 /**
+ * A route's conversion cells: per provider of one country and channel, in one fixed
+ * ROUTING_WINDOW, `{provider}:s` (sent: the provider accepted it; track-message), `:d` / `:f`
+ * (final delivery report delivered / failed; record-delivery) and `:v` (verified; check-code).
+ * admit-send reads two windows as a sliding one (docs/routing.md). TTL = two windows plus a minute.
+ */
+export function routeCellsKey(prefix: string, channel: string, country: string, windowIndex: number) {
+  return `${prefix}route:${channel}:${country}:${windowIndex}`;
+}
+
+/**
+ * One provider's breaker: `ws` when its counting window started (epoch ms), `a` requests and `e`
+ * errors (timeouts, network errors, 5xx) in it, `u` open until (epoch ms), `h` 1 once opened (after
+ * `u` the provider is half-open: its next answer closes or reopens it). TTL = a day from the last
+ * request it counted.
+ */
+export function breakerKey(prefix: string, provider: string) {
+  return `${prefix}breaker:${provider}`;
+}
+
+export const BREAKER_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * Routing's counters of one UTC hour (`YYYYMMDDHH`), apart from `stats:` so its fields stay as
+ * they were: `{country}:{channel}:{provider}:sent|delivered|failed|verified` and
+ * `{country}:failover` (a failed report followed by the route's next provider). Read by
+ * GET /admin/stats. TTL = STATS_TTL_SECONDS.
+ */
+export function routeStatsHourKey(prefix: string, hourBucket: string) {
+  return `${prefix}route-stats:${hourBucket}`;
+}
+
+/**
  * Events that used every retry (docs/events.md), one hash field per event id holding the JSON of
  * the dead record (app, event, when, attempts): no code, no number in clear. The key's TTL,
  * DEAD_EVENTS_TTL_SECONDS, is renewed by each new dead event.

@@ -10,13 +10,17 @@ import type {
   SendScope,
 } from '../../otp/ports.ts';
 import { SEND_SCOPES } from '../../otp/ports.ts';
+import type { RoutingPolicy } from '../../otp/routing/routing-policy.ts';
 import {
+  breakerKey,
   clientFailuresKey,
   guardCellsKey,
   guardNumberKey,
   guardPeakKey,
   guardTrustedKey,
   numberKeys,
+  routeCellsKey,
+  routeStatsHourKey,
   STATS_TTL_SECONDS,
   sendLimitKey,
   statsField,
@@ -25,6 +29,7 @@ import {
   VERIFICATION_RETENTION_SECONDS,
   verificationKey,
 } from './keys.ts';
+import { parseRouteEvidence } from './route-evidence-reply.ts';
 import { ADMIT_SEND_SCRIPT } from './scripts/admit-send.ts';
 import { REVOKE_CODE_SCRIPT } from './scripts/revoke-code.ts';
 import { windowPosition } from './sliding-window.ts';
@@ -38,6 +43,8 @@ export interface SendAdmissionSettings {
   readonly keyPrefix: string;
   readonly rates: Readonly<Record<PlainLimit, Rate>>;
   readonly guard: FraudGuardPolicy;
+  /** ROUTING_WINDOW: the route's conversion cells the admission reads. */
+  readonly routing: Pick<RoutingPolicy, 'windowSeconds'>;
 }
 
 /** Guard hashes outlive their two windows by a minute, so a verify at the edge still finds its cell. */
@@ -53,7 +60,7 @@ export function createUpstashSendAdmission(
   calls: StoreCalls,
   settings: SendAdmissionSettings,
 ): SendAdmission {
-  const { keyPrefix, rates, guard } = settings;
+  const { keyPrefix, rates, guard, routing } = settings;
   async function admitOrReissue(
     send: SendRequest,
     mode: ReissueMode | undefined,
@@ -88,6 +95,8 @@ export function createUpstashSendAdmission(
       guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
     ] as const;
     const { standing } = send;
+    const routeProviders = send.routeProviders ?? [];
+    const routeWindow = windowPosition(send.nowMs, routing.windowSeconds);
     const reply = await calls.script(
       ADMIT_SEND_SCRIPT,
       [
@@ -103,6 +112,10 @@ export function createUpstashSendAdmission(
         guardMark,
         guardPeakKey(keyPrefix, send.cells.country),
         ...trustedCells,
+        routeCellsKey(keyPrefix, send.cells.channel, send.cells.country, routeWindow.index),
+        routeCellsKey(keyPrefix, send.cells.channel, send.cells.country, routeWindow.previousIndex),
+        routeStatsHourKey(keyPrefix, send.hourBucket),
+        ...routeProviders.map((provider) => breakerKey(keyPrefix, provider)),
       ],
       [
         send.codeHash,
@@ -150,10 +163,13 @@ export function createUpstashSendAdmission(
         standing.kind === 'plain' && standing.challengeOnRefusal ? 1 : '',
         send.networkTag,
         send.maxAttempts,
+        routeWindow.previousWeight,
+        routeProviders.join(' '),
+        mode?.by === 'service' && mode.failover ? 1 : '',
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
-    const [kind, detail, extra, charged] = reply.map(String);
+    const [kind, detail, extra, charged, evidence] = reply.map(String);
     switch (kind) {
       case 'issued': {
         const issued: IssuedSend = {
@@ -182,7 +198,12 @@ export function createUpstashSendAdmission(
             );
           },
         };
-        return { kind: 'issued', issued, shadowRefusal: detail === '' ? undefined : sendScope(detail) };
+        return {
+          kind: 'issued',
+          issued,
+          shadowRefusal: detail === '' ? undefined : sendScope(detail),
+          route: parseRouteEvidence(evidence ?? ''),
+        };
       }
       case 'not_found':
         return { kind: 'not_found' };

@@ -1,8 +1,23 @@
 import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import type { OperatorLog, SentMessage, SentMessageLog } from '../../otp/ports.ts';
-import { DELIVERY_TTL_SECONDS, deliveryRecordKey, verificationKey } from './keys.ts';
+import type { RoutingPolicy } from '../../otp/routing/routing-policy.ts';
+import { hourBucket } from '../../stats/hour-bucket.ts';
+import {
+  breakerKey,
+  DELIVERY_TTL_SECONDS,
+  deliveryRecordKey,
+  routeCellsKey,
+  routeStatsHourKey,
+  STATS_TTL_SECONDS,
+  verificationKey,
+} from './keys.ts';
+import { breakerArgs } from './provider-health-log.ts';
 import { TRACK_MESSAGE_SCRIPT } from './scripts/track-message.ts';
+import { windowPosition } from './sliding-window.ts';
 import type { StoreCalls } from './store-call.ts';
+
+/** Conversion cells outlive their two windows by a minute, so a late verify still finds its cell. */
+const ROUTE_TTL_MARGIN_SECONDS = 60;
 
 /**
  * Tracks each accepted SMS in the store (scripts/track-message.ts), after the response: the code
@@ -16,6 +31,8 @@ export function createUpstashSentMessageLog(
   keyPrefix: string,
   waitUntil: (promise: Promise<unknown>) => void,
   log: Pick<OperatorLog, 'detail'>,
+  /** The route's conversion window (ROUTING_WINDOW) and the breakers (BREAKER_*). */
+  routing: Pick<RoutingPolicy, 'windowSeconds' | 'breaker'>,
 ): SentMessageLog {
   return {
     remember(message: SentMessage) {
@@ -26,6 +43,14 @@ export function createUpstashSentMessageLog(
             [
               deliveryRecordKey(keyPrefix, message.messageId),
               verificationKey(keyPrefix, message.verificationTag),
+              routeCellsKey(
+                keyPrefix,
+                message.channel,
+                message.country,
+                windowPosition(message.sentAtMs, routing.windowSeconds).index,
+              ),
+              routeStatsHourKey(keyPrefix, hourBucket(message.sentAtMs)),
+              ...message.answers.map((answer) => breakerKey(keyPrefix, answer.provider)),
             ],
             [
               message.country,
@@ -33,6 +58,12 @@ export function createUpstashSentMessageLog(
               DELIVERY_TTL_SECONDS,
               message.messageId,
               message.eventContext ?? '',
+              message.provider,
+              message.channel,
+              2 * routing.windowSeconds + ROUTE_TTL_MARGIN_SECONDS,
+              STATS_TTL_SECONDS,
+              ...breakerArgs(routing.breaker, message.sentAtMs),
+              ...message.answers.map((answer) => (answer.ok ? 'ok' : 'error')),
             ],
           )
           .catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { StatsReader } from '../../otp/ports.ts';
+import { PROVIDER_IDS } from '../../otp/provider-id.ts';
 import {
   type CountryRefusals,
   type HourlyCounters,
@@ -8,7 +9,13 @@ import {
   type WebhookCounts,
   zeroCounts,
 } from '../../stats/counters.ts';
-import { statsHourKey } from './keys.ts';
+import {
+  type BreakerReading,
+  PROVIDER_METRICS,
+  type ProviderCounts,
+  type RoutingCounters,
+} from '../../stats/routing-counters.ts';
+import { breakerKey, routeStatsHourKey, statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
@@ -30,7 +37,15 @@ export function createUpstashStatsReader(
       if (hourBuckets.length === 0) return read;
       const pipeline = redis().pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
-      const hashes = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
+      // Routing's hours and the breakers ride in the same pipeline: no extra round trip.
+      for (const hour of hourBuckets) pipeline.hgetall(routeStatsHourKey(keyPrefix, hour));
+      for (const provider of PROVIDER_IDS) pipeline.hgetall(breakerKey(keyPrefix, provider));
+      const replies = await calls.roundTrip(() => pipeline.exec<(Record<string, unknown> | null)[]>());
+      const hashes = replies.slice(0, hourBuckets.length);
+      read.routing = readRouting(
+        replies.slice(hourBuckets.length, 2 * hourBuckets.length),
+        replies.slice(2 * hourBuckets.length),
+      );
       for (const [index, hash] of hashes.entries()) {
         const hour = hourBuckets[index];
         for (const [field, value] of Object.entries(hash ?? {})) {
@@ -68,4 +83,46 @@ export function createUpstashStatsReader(
 
 function isMetric(value: string | undefined): value is StatsMetric {
   return (STATS_METRICS as readonly (string | undefined)[]).includes(value);
+}
+
+/** `GB:sms:twilio:sent` and `GB:failover` (keys.ts routeStatsHourKey). */
+const ROUTE_FIELD = /^([A-Z]{2}):(?:([a-z]+):([a-z0-9_-]+):([a-z]+)|(failover))$/;
+
+function readRouting(
+  hours: readonly (Record<string, unknown> | null)[],
+  breakers: readonly (Record<string, unknown> | null)[],
+): RoutingCounters {
+  const routing: RoutingCounters = { routes: new Map(), failovers: new Map(), breakers: [] };
+  for (const hash of hours) {
+    for (const [field, value] of Object.entries(hash ?? {})) {
+      const [, country, channel, provider, metric, failover] = ROUTE_FIELD.exec(field) ?? [];
+      const count = Number(value);
+      if (!country || !Number.isFinite(count)) continue;
+      if (failover) {
+        routing.failovers.set(country, (routing.failovers.get(country) ?? 0) + count);
+        continue;
+      }
+      const known = PROVIDER_METRICS.find((name) => name === metric);
+      if (!known) continue;
+      const key = `${country}:${channel}:${provider}`;
+      let counts: ProviderCounts | undefined = routing.routes.get(key);
+      if (!counts) {
+        counts = { sent: 0, delivered: 0, failed: 0, verified: 0 };
+        routing.routes.set(key, counts);
+      }
+      counts[known] += count;
+    }
+  }
+  PROVIDER_IDS.forEach((provider, index) => {
+    const hash = breakers[index] ?? {};
+    const reading: BreakerReading = {
+      provider,
+      openUntilMs: Number(hash.u ?? 0) || 0,
+      tripped: String(hash.h ?? '') === '1',
+      requests: Number(hash.a ?? 0) || 0,
+      errors: Number(hash.e ?? 0) || 0,
+    };
+    routing.breakers.push(reading);
+  });
+  return routing;
 }

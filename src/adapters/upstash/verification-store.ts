@@ -17,6 +17,7 @@ import {
   guardPeakKey,
   guardTrustedKey,
   numberKeys,
+  routeStatsHourKey,
   STATS_TTL_SECONDS,
   statsHourKey,
   utcDayIndex,
@@ -66,6 +67,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             guardTrustedKey(keyPrefix, cellsWindow.index),
             guardTrustedKey(keyPrefix, cellsWindow.previousIndex),
             number.cooldown,
+            routeStatsHourKey(keyPrefix, policy.hourBucket),
           ],
           [
             candidate.codeHash,

@@ -67,7 +67,8 @@ export const deliveryWebhookRoutes = new Hono<AppEnv>().on(
       case 'ignored': {
         const { report, signedWith } = outcome;
         // `auto`: the call the failed SMS set off (or why none went out).
-        const fallback = outcome.fallback ? `; auto call: ${outcome.fallback}` : '';
+        const by = outcome.fallbackBy === 'failover' ? 'failover' : 'auto call';
+        const fallback = outcome.fallback ? `; ${by}: ${outcome.fallback}` : '';
         log.detail = `${report.status} #${report.sequence}${report.errorCode ? ` error ${report.errorCode}` : ''} (${signedWith})${fallback}`;
         log.outcome = outcome.kind;
         return c.json({ status: outcome.kind }, 200);

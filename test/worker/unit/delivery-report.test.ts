@@ -16,6 +16,7 @@ describe('parseDeliveryReport', () => {
       ok: true,
       report: {
         messageUuid: UUID,
+        provider: 'plivo',
         sequence: 3,
         status: 'undelivered',
         errorCode: '30',

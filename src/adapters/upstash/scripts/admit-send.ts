@@ -45,7 +45,18 @@
  *          is charged to it
  * ARGV[55] wrong guesses per code: a switch on a verification that used them all is `used_up`
  *          (attempts carry over, so its new code could never verify: nothing is sent)
- * Returns {'issued', shadow scope or '', tier, charged} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
+ * KEYS[23] the route's conversion cells of the country and channel, current ROUTING_WINDOW;
+ *          KEYS[24] previous window; KEYS[25] routing's stats hash of the hour (`route-stats:`);
+ *          KEYS[26..] one breaker per provider of ARGV[57], in its order
+ * ARGV[56] the route window's weight of the previous window
+ * ARGV[57] the route's providers, space-separated ('' = none read)
+ * ARGV[58] '1' for the service's failover to the route's next provider after a failed report
+ *          (counted as `{country}:failover` in KEYS[25])
+ * An issued send also returns the route's evidence (5th element): per provider of ARGV[57],
+ * `provider sent delivered failed verified open` (weighted counts; open 1 while its breaker's
+ * `u` is in the future), joined by `|`. Only read, never written here: track-message counts a
+ * send once its provider accepted it (docs/routing.md).
+ * Returns {'issued', shadow scope or '', tier, charged, route evidence} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'not_found', 0} | {'fallback_wait', ms} | {'used_up', 0} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
  *       a plain limit or the guard)
@@ -101,6 +112,24 @@
  * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
+local function route_evidence()
+  if ARGV[57] == '' then return '' end
+  local out = {}
+  local weight = tonumber(ARGV[56])
+  for provider in string.gmatch(ARGV[57], '%S+') do
+    local i = #out + 1
+    local fields = {provider .. ':s', provider .. ':d', provider .. ':f', provider .. ':v'}
+    local a = redis.call('HMGET', KEYS[23], unpack(fields))
+    local b = redis.call('HMGET', KEYS[24], unpack(fields))
+    local line = provider
+    for j = 1, 4 do
+      line = line .. ' ' .. tostring(tonumber(a[j] or '0') + tonumber(b[j] or '0') * weight)
+    end
+    local openUntil = tonumber(redis.call('HGET', KEYS[25 + i], 'u') or '0')
+    out[i] = line .. ' ' .. (openUntil > tonumber(ARGV[39]) and '1' or '0')
+  end
+  return table.concat(out, '|')
+end
 local switching = ARGV[42] ~= ''
 if switching then
   local rec = redis.call('HMGET', KEYS[1], 's', 'c', 'e', 'f', 'a')
@@ -244,7 +273,7 @@ if cooldown > 0 then
   redis.call('SET', KEYS[2], '1', 'EX', cooldown)
 end
 if switching then
-  redis.call('HDEL', KEYS[1], 'm', 'f')
+  redis.call('HDEL', KEYS[1], 'm', 'f', 'pv', 'rk')
 else
   redis.call('HSET', KEYS[1], 'a', 0, 's', 'pending', 'n', ARGV[54])
   if ARGV[44] ~= '' then
@@ -262,9 +291,13 @@ for i = 1, 5 do
   redis.call('INCR', KEYS[3 + 2 * i])
   redis.call('PEXPIRE', KEYS[3 + 2 * i], ARGV[7 + 3 * i])
 end
+if ARGV[58] == '1' then
+  redis.call('HINCRBY', KEYS[25], country .. ':failover', 1)
+  redis.call('EXPIRE', KEYS[25], ARGV[6])
+end
 if test then
   count('', 'test_sent')
-  return {'issued', '', tier, ''}
+  return {'issued', '', tier, '', route_evidence()}
 end
 count('', 'sent')
 count('via:', ARGV[43])
@@ -272,7 +305,7 @@ if switching then
   count(ARGV[45] == '1' and 'fallback:' or 'switch:', ARGV[43])
 end
 if mode == 'off' then
-  return {'issued', '', tier, ''}
+  return {'issued', '', tier, '', route_evidence()}
 end
 if tier == 't' then
   redis.call('HSET', KEYS[1], 'q', trustedTag)
@@ -280,18 +313,18 @@ if tier == 't' then
   redis.call('EXPIRE', KEYS[21], ARGV[24])
   redis.call('HINCRBY', KEYS[15], 't:s', 1)
   redis.call('EXPIRE', KEYS[15], ARGV[24])
-  return {'issued', shadow, tier, 't'}
+  return {'issued', shadow, tier, 't', route_evidence()}
 end
 if tier == 'c' then
   redis.call('HINCRBY', KEYS[15], 'h:s', 1)
   redis.call('EXPIRE', KEYS[15], ARGV[24])
-  return {'issued', shadow, tier, 'h'}
+  return {'issued', shadow, tier, 'h', route_evidence()}
 end
 if resend then
   redis.call('HSET', KEYS[1], 'w', mark[1], 'o', mark[2])
   redis.call('HINCRBY', KEYS[15], 'c:s', 1)
   redis.call('EXPIRE', KEYS[15], ARGV[24])
-  return {'issued', shadow, tier, 'c'}
+  return {'issued', shadow, tier, 'c', route_evidence()}
 end
 redis.call('HINCRBY', KEYS[15], range .. ':s', 1)
 redis.call('HINCRBY', KEYS[15], block .. ':s', 1)
@@ -303,5 +336,5 @@ redis.call('EXPIRE', KEYS[15], ARGV[24])
 redis.call('DEL', KEYS[19])
 redis.call('HSET', KEYS[19], 'w', ARGV[25], 'o', tier)
 redis.call('EXPIRE', KEYS[19], ARGV[24])
-return {'issued', shadow, tier, tier == '1' and 'rbco' or 'rbc'}
+return {'issued', shadow, tier, tier == '1' and 'rbco' or 'rbc', route_evidence()}
 `;

@@ -22,6 +22,7 @@
  * credited to the channel whose send it redeems. The Worker cannot know `k` before this round trip.
  * KEYS[16] the country's learned peaks (`guard-peak:{country}`)   ARGV[18] today's UTC day index
  * KEYS[17] the trusted keys' cells, current window; KEYS[18] previous window
+ * KEYS[20] routing's stats hash of the hour (`route-stats:`)
  * KEYS[19] the number's resend cooldown: a used-up code's answer says when a new one may be asked
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', cooldown pttl_ms (-2: none)} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
@@ -65,11 +66,17 @@
  * (no guess was evaluated). A changed amount or payee voids the code (PSD2 RTS art. 5(1)(d)); the
  * caller requests a new one for the transaction it now means.
  *
+ * A success also credits the provider that carried the code (`pv`, written by track-message once
+ * the provider accepted it) in the route's conversion cells the send was counted in (`rk`, a key
+ * this script did not declare: the Worker cannot know it before this round trip) and in the
+ * routing's hourly `{country}:{channel}:{provider}:verified` (KEYS[20]; docs/routing.md). A code verified before
+ * its tracking landed credits no provider.
+ *
  * The comparison is Lua string equality on two HMACs: an attacker who could time it learns only
  * how many leading characters of an HMAC they cannot compute match, which says nothing of the code.
  */
 export const CHECK_CODE_SCRIPT = `
-local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p', 'k', 'q')
+local rec = redis.call('HMGET', KEYS[1], 'h', 'a', 's', 'e', 't', 'w', 'o', 'r', 'b', 'x', 'p', 'k', 'q', 'pv', 'rk')
 if rec[3] ~= 'pending' or not rec[1] or redis.call('GET', KEYS[2]) ~= ARGV[2]
     or tonumber(rec[4]) <= tonumber(ARGV[3]) then
   return {'not_found', 0}
@@ -102,6 +109,13 @@ if rec[1] == ARGV[1] then
   local test = rec[5] == '1'
   redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
   redis.call('EXPIRE', KEYS[6], ARGV[11])
+  if rec[14] and rec[15] then
+    if redis.call('EXISTS', rec[15]) == 1 then
+      redis.call('HINCRBY', rec[15], rec[14] .. ':v', 1)
+    end
+    redis.call('HINCRBY', KEYS[20], ARGV[10] .. ':' .. (rec[12] or ARGV[15]) .. ':' .. rec[14] .. ':verified', 1)
+    redis.call('EXPIRE', KEYS[20], ARGV[11])
+  end
   local cell = nil
   local base = 7
   for i = 1, 3 do

@@ -10,12 +10,15 @@
  * ARGV[5] TTL (s) of the nonce marker
  * ARGV[6] final outcome to count, `delivered` or `failed` ('' = not a final status)
  * ARGV[7] TTL (s) of the stats hash   ARGV[8] the message's MessageUUID   ARGV[9] now (epoch ms)
+ * ARGV[10] the provider whose signature vouched for the report
+ * ARGV[11] routing's stats hash of the hour (a key passed as an argument: KEYS[4] is optional)
  * Returns {'recorded', sequence} | {'duplicate', 0} | {'stale', recorded_sequence} | {'nonce_reused', 0} | {'untracked', 0},
- *         the first three followed by {fallback ticket, sealed binding} when a call is owed (below);
- *         `recorded` then (position 5, after two nils when no call is owed) the message's sealed
+ *         the first three followed by {fallback ticket, sealed binding} when a fallback is owed (below)
+ *         and, sixth, the provider that failed (position 5 left nil);
+ *         `recorded` then (position 5, after two nils when no fallback is owed) the message's sealed
  *         event context `ev` when track-message stored one (docs/events.md: `delivery.updated`)
  *
- * The delivery record is the gate: track-message wrote it when the provider accepted the SMS, with
+ * The delivery record is the gate, and only for the provider that sent the message (`p`): track-message wrote it when the provider accepted the SMS, with
  * a TTL no callback extends. Without it (a message someone else sent, or a replay after the record
  * expired) nothing is read further and nothing is written, so no TTL running out can make an old
  * callback count again. Seen markers expire a second before the record (its remaining PTTL less
@@ -30,7 +33,12 @@
  * keeps a second final status (a repeat with a new sequence) from counting the message twice. The
  * outcome is counted in the country recorded at send time, next to the message's `sent`.
  *
- * A call owed (`auto`): when the message's counted outcome is `failed`, the verification it
+ * Routing (docs/routing.md): a final outcome also counts for the provider that sent the message
+ * (`p`) in the route's conversion cells it was sent in (`rk`, written by track-message, a key this
+ * script did not declare; a cell already expired is not recreated), as `{provider}:d` or `:f`,
+ * and in routing's hourly `{country}:{channel}:{provider}:delivered|failed` (ARGV[11]).
+ *
+ * A fallback owed (`auto`'s call, or the failover to the route's next provider): when the message's counted outcome is `failed`, the verification it
  * carried the code of (`v`, written by track-message) is read: still pending, unexpired, its
  * current message this one (`m`: not switched since), and still holding its fallback ticket `f`.
  * Then the reply carries the ticket and the sealed binding, for every report of the message
@@ -54,10 +62,14 @@ local function answer(kind, value)
   if rec[1] ~= 'pending' or tonumber(rec[2]) <= tonumber(ARGV[9]) or rec[3] ~= ARGV[8] or not rec[4] then
     return {kind, value}
   end
-  return {kind, value, rec[4], rec[5]}
+  return {kind, value, rec[4], rec[5], false, redis.call('HGET', KEYS[2], 'p') or 'plivo'}
 end
 local remaining_ms = redis.call('PTTL', KEYS[2])
 if remaining_ms == -2 then
+  return {'untracked', 0}
+end
+-- Only the provider that sent the message reports on it (records from before 'p' was kept: Plivo's).
+if (redis.call('HGET', KEYS[2], 'p') or 'plivo') ~= ARGV[10] then
   return {'untracked', 0}
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -82,6 +94,15 @@ if ARGV[6] ~= '' then
   if redis.call('HSETNX', KEYS[2], 'counted', field) == 1 then
     redis.call('HINCRBY', KEYS[3], field, 1)
     redis.call('EXPIRE', KEYS[3], ARGV[7])
+    local routed = redis.call('HMGET', KEYS[2], 'p', 'rk', 'ch')
+    if routed[2] then
+      if redis.call('EXISTS', routed[2]) == 1 then
+        redis.call('HINCRBY', routed[2], routed[1] .. ':' .. string.sub(ARGV[6], 1, 1), 1)
+      end
+      local country = redis.call('HGET', KEYS[2], 'country') or 'XX'
+      redis.call('HINCRBY', ARGV[11], country .. ':' .. routed[3] .. ':' .. routed[1] .. ':' .. ARGV[6], 1)
+      redis.call('EXPIRE', ARGV[11], ARGV[7])
+    end
   end
 end
 local reply = answer('recorded', sequence)
