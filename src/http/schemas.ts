@@ -302,11 +302,11 @@ export const adminStatsQuery = z.strictObject({
     }),
 });
 
-const rate = z.nullable(z.number()).register(z.globalRegistry, {
+export const rate = z.nullable(z.number()).register(z.globalRegistry, {
   description: 'A share from 0 to 1 (4 decimals), null when nothing was sent.',
 });
 
-const statsCounts = {
+export const statsCounts = {
   sent: z.int().register(z.globalRegistry, { description: 'Codes issued (refused SMS not counted).' }),
   delivered: z.int(),
   failed: z.int().register(z.globalRegistry, { description: 'Delivery reports `failed` or `undelivered`.' }),
@@ -319,7 +319,7 @@ const statsCounts = {
   deliveryRate: rate,
 };
 
-const scopeCounts = (description: string) =>
+export const scopeCounts = (description: string) =>
   z.record(z.string(), z.int()).register(z.globalRegistry, { description });
 
 const cellBudget = {
@@ -431,43 +431,6 @@ export const adminStatsResponse = z
     },
   })
   .register(z.globalRegistry, { id: 'AdminStats' });
-
-const channelCounts = (description: string) =>
-  z.record(z.string(), z.int()).register(z.globalRegistry, { description });
-
-const hourlyCounts = {
-  hour: z.string().register(z.globalRegistry, { description: 'Start of the UTC hour (ISO 8601).' }),
-  sent: statsCounts.sent,
-  delivered: z.int(),
-  failed: statsCounts.failed,
-  verified: z.int(),
-  test_sent: statsCounts.test_sent,
-  test_verified: z.int(),
-  verificationRate: rate,
-  refused: scopeCounts('Requests refused in the hour, by scope.'),
-  shadow: scopeCounts('With FRAUD_GUARD=shadow: sends the guard would have refused, by scope.'),
-  challenged: scopeCounts('Guard refusals answered with a challenge, by scope.'),
-  channels: channelCounts('Codes sent per channel (switches included): they add up to sent.'),
-  switched: channelCounts('Channel switches the caller asked for, by the new channel.'),
-  fallbacks: channelCounts("The service's own switches (`auto` after a failed SMS), by the new channel."),
-};
-
-export const adminStatsHourlyResponse = z
-  .object({
-    hours: z.int(),
-    since: z
-      .string()
-      .register(z.globalRegistry, { description: 'Start of the oldest hour (ISO 8601, UTC).' }),
-    hourStarts: z.array(z.string()).register(z.globalRegistry, {
-      description: 'Every hour of the window, oldest first, whether it has rows or not.',
-    }),
-    rows: z.array(z.object({ country: z.string(), ...hourlyCounts })),
-    appRows: z.array(z.object({ app: z.string(), ...hourlyCounts })).register(z.globalRegistry, {
-      description:
-        'Per hour and app, all countries together, where the deployment counts per app (else empty); delivered and failed are counted per country only (0 here).',
-    }),
-  })
-  .register(z.globalRegistry, { id: 'AdminStatsHourly' });
 
 /**
  * The named request examples /openapi.json shows per request body (by its schema id): each one a
