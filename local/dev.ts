@@ -92,6 +92,9 @@ async function main() {
     // The KEY_PREFIX the Worker runs with (.dev.vars over [env.dev]): what "Reset local limits" clears.
     limitResetKeyPrefix: devVars.values.KEY_PREFIX ?? devEnvironmentVar('KEY_PREFIX') ?? 'otp:',
     redisRest: useRealRedis ? false : { token: restToken ?? '', port: ports.rest },
+    // LOCAL_STORE_REGIONS="eu:GB,DE,FR;ap:AU,NZ": one more REST server and redis-server per region
+    // (docs/regions.md), wired as STORE_REGIONS; the server above stays the default region.
+    storeRegions: useRealRedis ? {} : localStoreRegions(process.env.LOCAL_STORE_REGIONS, restToken ?? ''),
     plivo: useRealPlivo
       ? false
       : { authId: 'MASANDBOX000000000000', authToken: 'sandbox-auth-token', port: ports.sandbox },
@@ -129,6 +132,9 @@ async function main() {
       `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
       `  Operator dashboard   ${worker.url}/admin   (with a key of ADMIN_API_KEYS in .dev.vars)`,
       `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
+      ...Object.entries(stack.storeRegions).map(
+        ([name, region]) => `  Store region ${name.padEnd(8)}${region.server.url}`,
+      ),
       `  SMS inbox            ${inbox}`,
       `  Twilio inbox         ${stack.twilio ? `${stack.twilio.url}/` : 'real Twilio (no inbox)'}   (used when SMS_ROUTES names twilio)`,
       `  Webhook inbox        ${stack.webhookInbox ? `${stack.webhookInbox.url}/` : settings.EVENT_WEBHOOK_URL}`,
@@ -150,6 +156,25 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   void worker.exited.then((code) => stop(code ?? 0));
+}
+
+function localStoreRegions(
+  spec: string | undefined,
+  token: string,
+): Record<string, { token: string; countries: string[] }> {
+  const regions: Record<string, { token: string; countries: string[] }> = {};
+  for (const entry of spec?.split(';') ?? []) {
+    const [name = '', countries = ''] = entry.split(':').map((part) => part.trim());
+    if (name === '') continue;
+    regions[name] = {
+      token,
+      countries: countries
+        .split(',')
+        .map((country) => country.trim())
+        .filter(Boolean),
+    };
+  }
+  return regions;
 }
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -26,6 +26,12 @@ import { startWranglerDev, type WranglerDev, type WranglerDevOptions } from './w
 export interface LocalStackOptions {
   /** The REST server (and a throwaway redis-server unless `redisUrl` is given); false: none. */
   redisRest?: LocalRedisRestOptions | false;
+  /**
+   * More store regions (docs/regions.md): a REST server per region name, each in front of its own
+   * redis-server (or the `redisUrl` given, e.g. another DB of one server), with its own latency.
+   * `countries` become STORE_REGION_COUNTRIES; the REST server above stays the default region.
+   */
+  storeRegions?: Record<string, LocalRedisRestOptions & { countries?: readonly string[] }>;
   /** The Plivo sandbox; false: none. */
   plivo?: PlivoSandboxOptions | false;
   /** The Twilio sandbox; false: none. Its first sender becomes TWILIO_FROM and TWILIO_VOICE_FROM. */
@@ -50,6 +56,8 @@ type Part<Requested, Started> = Requested extends false | undefined ? undefined 
 
 export interface LocalStack<Options extends LocalStackOptions = LocalStackOptions> {
   redisRest: Part<Options['redisRest'], LocalRedisRest>;
+  /** The extra regions' REST servers by name (empty without `storeRegions`). */
+  storeRegions: Record<string, LocalRedisRest>;
   plivo: Part<Options['plivo'], PlivoSandbox>;
   twilio: Part<Options['twilio'], TwilioSandbox>;
   turnstile: Part<Options['turnstile'], TurnstileStandIn>;
@@ -85,6 +93,11 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
       wiring.UPSTASH_REDIS_REST_URL = redisRest.server.url;
       wiring.UPSTASH_REDIS_REST_TOKEN = options.redisRest.token;
     }
+    const storeRegions: Record<string, LocalRedisRest> = {};
+    for (const [name, regionOptions] of Object.entries(options.storeRegions ?? {})) {
+      storeRegions[name] = await started(startLocalRedisRest(regionOptions));
+    }
+    Object.assign(wiring, storeRegionWiring(options.storeRegions ?? {}, storeRegions));
     const resetLimits =
       redisRest && options.redisRest && options.limitResetKeyPrefix !== undefined
         ? createLimitReset({
@@ -133,6 +146,7 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
     // part above is started exactly when its option is set, which is what Part<> states.
     return {
       redisRest,
+      storeRegions,
       plivo,
       twilio,
       turnstile,
@@ -146,4 +160,23 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
     await close();
     throw error;
   }
+}
+
+/** STORE_REGIONS, STORE_REGION_TOKENS and STORE_REGION_COUNTRIES for the regions started here. */
+function storeRegionWiring(
+  options: NonNullable<LocalStackOptions['storeRegions']>,
+  started: Record<string, LocalRedisRest>,
+): Record<string, string> {
+  const names = Object.keys(started);
+  if (names.length === 0) return {};
+  const list = (value: (name: string) => string) => names.map((name) => `${name}=${value(name)}`).join(',');
+  const countries = names
+    .filter((name) => (options[name]?.countries?.length ?? 0) > 0)
+    .map((name) => `${name}:${options[name]?.countries?.join(',')}`)
+    .join(';');
+  return {
+    STORE_REGIONS: list((name) => started[name]?.server.url ?? ''),
+    STORE_REGION_TOKENS: list((name) => options[name]?.token ?? ''),
+    ...(countries ? { STORE_REGION_COUNTRIES: countries } : {}),
+  };
 }

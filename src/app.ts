@@ -90,7 +90,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
         c.get('afterResponse'),
         {
           queue: c.env.EVENTS,
-          // Every request is the default app's until apps land; then the caller's app goes here.
+          // The default app's; identifyCaller swaps in another app's services for its API keys (docs/apps.md).
           appId: DEFAULT_APP_ID,
         },
         c.get('timings'),

@@ -15,20 +15,36 @@ import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
-import { createUpstashHourlyStatsReader } from './adapters/upstash/hourly-stats-reader.ts';
+import {
+  createUpstashHourlyStatsReader,
+  summedHourlyStatsReader,
+} from './adapters/upstash/hourly-stats-reader.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import { createRedisClient } from './adapters/upstash/redis-client.ts';
+import {
+  regionalDeliveryStore,
+  regionalFailoverLog,
+  regionalProviderHealthLog,
+  regionalSendAdmission,
+  regionalSentMessageLog,
+  regionalVerificationSnapshots,
+  regionalVerificationStore,
+  regionalVoiceAnswerLedger,
+  summedGuardCellsReader,
+  summedStatsReader,
+} from './adapters/upstash/regional-ports.ts';
+import { createRegionalStores, namingRegion } from './adapters/upstash/regional-stores.ts';
 import { createScriptClient } from './adapters/upstash/script-client.ts';
 import { createUpstashSendAdmission } from './adapters/upstash/send-admission.ts';
 import { createUpstashSentMessageLog } from './adapters/upstash/sent-message-log.ts';
 import { createUpstashStatsReader } from './adapters/upstash/stats-reader.ts';
-import { createStoreCalls, type RoundTripCounter } from './adapters/upstash/store-call.ts';
+import { createStoreCalls, type RoundTripCounter, type StoreCalls } from './adapters/upstash/store-call.ts';
 import { createUpstashVerificationSnapshots } from './adapters/upstash/verification-snapshots.ts';
 import { createUpstashVerificationStore } from './adapters/upstash/verification-store.ts';
 import { createUpstashVoiceAnswerLedger } from './adapters/upstash/voice-answer-ledger.ts';
 import { createUpstashWebhookCounter } from './adapters/upstash/webhook-counter.ts';
 import { createWebhookSender } from './adapters/webhook-http/webhook-sender.ts';
-import type { Config } from './config/config.ts';
+import { type Config, configOfApp } from './config/config.ts';
 import { DEFAULT_APP_ID, eventWebhookFor } from './config/event-webhook.ts';
 import type { AnswerCallDeps } from './otp/answer-call.ts';
 import { type BindingSeal, createBindingSeal } from './otp/binding-seal.ts';
@@ -51,6 +67,7 @@ import {
   type HumanCheck,
   type OperatorLog,
   type RandomSource,
+  type StoreRegionMap,
   untimed,
 } from './otp/ports.ts';
 import type { ReadHourlyStatsDeps } from './otp/read-hourly-stats.ts';
@@ -73,26 +90,35 @@ export interface Runtime {
  * What the use cases of one request work with (their deps, all built here), plus the round-trip
  * count for the log and the bot check for the request route. Routes pass it to the use case.
  */
-export type Services = RequestCodeDeps &
-  VerifyCodeDeps &
-  ManageVerificationDeps &
-  RecordDeliveryDeps &
-  ReadStatsDeps &
-  ReadHourlyStatsDeps &
-  AnswerCallDeps &
-  DeadEventsDeps & {
-    /** The events queue for an operator's replay; without the EVENTS binding it answers 503. */
-    eventQueue: EventQueue;
-    /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
-    callAnswers: CallAnswerChannel | undefined;
-    /** Twilio's status callbacks; undefined without Twilio or PUBLIC_BASE_URL (the route answers 404). */
-    twilioCallbacks: DeliveryCallbackReader | undefined;
-    /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
-    voiceAnswerBaseUrl: string | undefined;
-    /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
-    humanCheck: HumanCheck | undefined;
-    roundTrips: RoundTripCounter;
-  };
+export type Services = Omit<
+  RequestCodeDeps &
+    VerifyCodeDeps &
+    ManageVerificationDeps &
+    RecordDeliveryDeps &
+    ReadStatsDeps &
+    ReadHourlyStatsDeps &
+    AnswerCallDeps &
+    DeadEventsDeps,
+  'forApp'
+> & {
+  /** The events queue for an operator's replay; without the EVENTS binding it answers 503. */
+  eventQueue: EventQueue;
+  /** Plivo's code-call answers; undefined when voice is not set up (the route answers 404). */
+  callAnswers: CallAnswerChannel | undefined;
+  /** Twilio's status callbacks; undefined without Twilio or PUBLIC_BASE_URL (the route answers 404). */
+  twilioCallbacks: DeliveryCallbackReader | undefined;
+  /** PUBLIC_BASE_URL + VOICE_ANSWER_PATH, what answer URLs are signed over. */
+  voiceAnswerBaseUrl: string | undefined;
+  /** The bot check for browser callers; undefined when TURNSTILE_SECRET_KEY is not set. */
+  humanCheck: HumanCheck | undefined;
+  roundTrips: RoundTripCounter;
+  /**
+   * The services of another app of the deployment (docs/apps.md), for a request that turned out to
+   * be that app's (its API key) or a provider callback about its verification; undefined: no such
+   * app. Same store client, round-trip count and events queue.
+   */
+  forApp(app: string): Services | undefined;
+};
 
 function sendLimitsSignature(rateLimits: Config['rateLimits']): string {
   const { phone, ip } = rateLimits.send;
@@ -122,6 +148,31 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V)
     map.set(key, value);
   }
   return value;
+}
+
+/** One region's clients, as one database's were before regions: one Redis client, one door. */
+interface RegionClients {
+  /** The @upstash/redis client, built only when a reader needs a pipeline or a hash. */
+  redis: () => ReturnType<typeof createRedisClient>;
+  /** Scripts, through the lean client (./adapters/upstash/script-client.ts). */
+  calls: StoreCalls;
+}
+
+/** Every store region's clients, opened on first use (src/adapters/upstash/regional-stores.ts). */
+function openRegionalStores(
+  settings: Config['store'],
+  roundTrips: RoundTripCounter,
+  timer: DependencyTimer = untimed,
+) {
+  return createRegionalStores(settings, (connection, region): RegionClients => {
+    let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
+    const redis = () => {
+      pipelineClient ??= createRedisClient(connection);
+      return pipelineClient;
+    };
+    const calls = createStoreCalls(createScriptClient(connection), roundTrips, timer);
+    return { redis, calls: namingRegion(calls, region) };
+  });
 }
 
 /** Keys derived once per config (HKDF), the random source per runtime (tests fake it). */
@@ -160,23 +211,44 @@ export function createServices(
   },
   /** The request's Server-Timing spans (src/http/server-timing.ts); nothing outside a request. */
   timer: DependencyTimer = untimed,
+  /** Another app's services of the same request share these (forApp). */
+  shared:
+    | { roundTrips: RoundTripCounter; stores: ReturnType<typeof openRegionalStores> }
+    | undefined = undefined,
 ): Services {
   const { clock, random } = runtime;
   const { rateLimits, store: storeSettings, plivo, twilio, guard } = config;
   const { keyPrefix } = storeSettings;
   const { limit, window, windowSeconds } = rateLimits.verifyPerIp;
-  const roundTrips: RoundTripCounter = { storeRoundTrips: 0 };
-  // Scripts (every call but the readers' pipelines and hashes) go through the lean client; the
-  // @upstash/redis client is built only when a reader needs it.
-  const calls = createStoreCalls(createScriptClient(storeSettings), roundTrips, timer);
-  let pipelineClient: ReturnType<typeof createRedisClient> | undefined;
-  const redis = () => {
-    pipelineClient ??= createRedisClient(storeSettings);
-    return pipelineClient;
-  };
+  const roundTrips: RoundTripCounter = shared?.roundTrips ?? { storeRoundTrips: 0 };
+  // Per-app stats only where there are apps: an app's own config, or the default one's with APPS.
+  const countApps = config.apps.size > 0 || shared !== undefined;
+  // One database per store region (docs/regions.md); with none configured, only the default one.
+  // Scripts go through the lean client; the @upstash/redis client is built only when a reader needs it.
+  const stores = shared?.stores ?? openRegionalStores(storeSettings, roundTrips, timer);
+  const { countryRegions } = storeSettings.regions;
+  const storeRegions: StoreRegionMap = { regionOf: (country) => countryRegions.get(country) };
+  const inRegion =
+    <Port>(build: (store: { calls: StoreCalls }) => Port) =>
+    (region: string | undefined): Port | undefined => {
+      const store = stores.at(region);
+      return store && build(store);
+    };
   const sealing = sealingFor(config, runtime);
   const queue = events.queue;
-  return {
+  const services: Services = {
+    app: config.app.id,
+    forApp: (app) => {
+      if (app === config.app.id) return services;
+      const appConfig = configOfApp(config, app);
+      return (
+        appConfig &&
+        createServices(appConfig, runtime, log, waitUntil, { queue, appId: app }, timer, {
+          roundTrips,
+          stores,
+        })
+      );
+    },
     events: queue
       ? createQueueEventSink(
           queue,
@@ -189,7 +261,11 @@ export function createServices(
       : disabledEventSink(events.appId),
     eventContexts: sealing.eventContexts,
     eventQueue: eventQueueOrNone(queue),
-    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
+    // State of no country (dead events) lives in the default region; a getter: opened when read.
+    get deadEvents() {
+      const { redis, calls } = stores.at(undefined) as RegionClients;
+      return createUpstashDeadEvents(redis, calls, keyPrefix);
+    },
     roundTrips,
     humanCheck:
       config.access.turnstile && timedHumanCheck(createTurnstileCheck(config.access.turnstile), timer),
@@ -202,25 +278,53 @@ export function createServices(
     thresholds: config.pumping,
     guardPolicy: guard,
     testNumbers: config.testNumbers,
-    verifications: createUpstashVerificationStore(calls, keyPrefix),
+    storeRegions,
+    verifications: regionalVerificationStore(
+      inRegion(({ calls }) => createUpstashVerificationStore(calls, keyPrefix, countApps)),
+    ),
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: createUpstashSendAdmission(calls, {
-      keyPrefix,
-      rates: rateLimits.send,
-      guard,
-      routing: config.routing,
-    }),
+    admission: regionalSendAdmission(
+      inRegion(({ calls }) =>
+        createUpstashSendAdmission(calls, {
+          keyPrefix,
+          rates: rateLimits.send,
+          guard,
+          routing: config.routing,
+          countApps,
+        }),
+      ),
+    ),
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
       `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    deliveries: createUpstashDeliveryStore(calls, keyPrefix),
-    stats: createUpstashStatsReader(redis, calls, keyPrefix),
-    hourlyStats: createUpstashHourlyStatsReader(redis, calls, keyPrefix),
-    guardCells: createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+    deliveries: regionalDeliveryStore(
+      inRegion(({ calls }) => createUpstashDeliveryStore(calls, keyPrefix)),
+      storeRegions,
+    ),
+    // Getters: only the stats route reads every region; other requests open no client for them.
+    get stats() {
+      return summedStatsReader(
+        stores.all().map(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+      );
+    },
+    get hourlyStats() {
+      return summedHourlyStatsReader(
+        stores.all().map(({ redis, calls }) => createUpstashHourlyStatsReader(redis, calls, keyPrefix)),
+      );
+    },
+    get guardCells() {
+      return summedGuardCellsReader(
+        stores
+          .all()
+          .map(({ redis, calls }) =>
+            createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+          ),
+      );
+    },
     delivery: timedDelivery(
       createRoutedDelivery(
         // The providers this deployment has settings for; routes (config.routes) order them.
@@ -241,17 +345,29 @@ export function createServices(
     ),
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
-    voiceAnswerLedger: createUpstashVoiceAnswerLedger(calls, keyPrefix),
+    voiceAnswerLedger: regionalVoiceAnswerLedger(
+      inRegion(({ calls }) => createUpstashVoiceAnswerLedger(calls, keyPrefix)),
+    ),
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
-    failovers: createUpstashFailoverLog(calls, keyPrefix, waitUntil, log),
+    failovers: regionalFailoverLog(
+      inRegion(({ calls }) => createUpstashFailoverLog(calls, keyPrefix, waitUntil, log)),
+    ),
     // Only messages whose reports were asked for need tracking.
     sentMessages: plivo.statusCallbackUrl
-      ? createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing)
+      ? regionalSentMessageLog(
+          inRegion(({ calls }) =>
+            createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing),
+          ),
+        )
       : undefined,
     routes: config.routes,
     routing: config.routing,
-    providerHealth: createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
+    providerHealth: regionalProviderHealthLog(
+      inRegion(({ calls }) =>
+        createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
+      ),
+    ),
     callbacks: plivo.statusCallbackUrl
       ? createPlivoCallbackReader({
           signedUrl: plivo.statusCallbackUrl,
@@ -272,6 +388,7 @@ export function createServices(
     clock,
     log,
   };
+  return services;
 }
 
 /** Twilio when TWILIO_ACCOUNT_SID is set: SMS with a sender, calls with TWILIO_VOICE_FROM. */
@@ -297,14 +414,19 @@ export function createEventServices(
   queue: Queue<EventMessage> | undefined,
 ): DeliverEventsDeps & DeadEventsDeps & { counter: WebhookDeliveryCounter } {
   const { keyPrefix } = config.store;
-  const redis = createRedisClient(config.store);
-  const calls = createStoreCalls(redis, { storeRoundTrips: 0 });
+  const stores = openRegionalStores(config.store, { storeRoundTrips: 0 });
+  // Webhook counts and dead events belong to no country: the default region holds them.
+  const { redis, calls } = stores.at(undefined) as RegionClients;
   return {
     destinationFor: (appId) => eventWebhookFor(config, appId),
     webhooks: createWebhookSender({ timeoutMs: config.events.timeoutMs, clock: runtime.clock }),
-    counter: createUpstashWebhookCounter(redis, calls, keyPrefix),
-    snapshots: createUpstashVerificationSnapshots(redis, calls, keyPrefix),
-    deadEvents: createUpstashDeadEvents(() => redis, calls, keyPrefix),
+    counter: createUpstashWebhookCounter(redis(), calls, keyPrefix),
+    // A verification's snapshot is read in the region its id names.
+    snapshots: regionalVerificationSnapshots((region) => {
+      const store = stores.at(region);
+      return store && createUpstashVerificationSnapshots(store.redis(), store.calls, keyPrefix);
+    }),
+    deadEvents: createUpstashDeadEvents(redis, calls, keyPrefix),
     queue: eventQueueOrNone(queue),
     verificationIds: sealingFor(config, runtime).ids,
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),

@@ -31,6 +31,8 @@ declare module 'vitest' {
     /** Where the sandbox's delivery callbacks can be sent and read back (local/stand-ins/callback-relay.ts). */
     callbackRelayUrl: string;
     turnstileUrl: string;
+    /** Two more store regions' REST servers (own redis-servers, same token): docs/regions.md. */
+    storeRegionUrls: Record<string, string>;
     /** The local webhook inbox's EVENT_WEBHOOK_URL (local/webhook-inbox/). */
     webhookInboxUrl: string;
     /** EVENT_WEBHOOK_SECRETS: two, as during a rotation. */
@@ -45,6 +47,8 @@ export default async function setup(project: TestProject) {
   await buildPages();
   const stack = await startLocalStack({
     redisRest: { token: TEST_REDIS_REST_TOKEN },
+    // Only test/worker/store-regions.test.ts configures them; every other file runs on one store.
+    storeRegions: { eu: { token: TEST_REDIS_REST_TOKEN }, ap: { token: TEST_REDIS_REST_TOKEN } },
     plivo: { authId: TEST_PLIVO_AUTH_ID, authToken: TEST_PLIVO_AUTH_TOKEN, callbackDelayMs: 50 },
     twilio: {
       accountSid: TEST_TWILIO_ACCOUNT_SID,
@@ -69,6 +73,10 @@ export default async function setup(project: TestProject) {
   project.provide('twilioFrom', stack.workerWiring.TWILIO_FROM ?? '');
   project.provide('callbackRelayUrl', stack.callbackRelay.url);
   project.provide('turnstileUrl', stack.turnstile.url);
+  project.provide(
+    'storeRegionUrls',
+    Object.fromEntries(Object.entries(stack.storeRegions).map(([name, region]) => [name, region.server.url])),
+  );
   project.provide('webhookInboxUrl', stack.webhookInbox.webhookUrl);
   project.provide('webhookSecrets', stack.workerWiring.EVENT_WEBHOOK_SECRETS ?? '');
   project.provide('receiptSigningKey', JSON.stringify((await generateReceiptKey()).privateJwk));

@@ -1,3 +1,4 @@
+import { DEFAULT_APP_ID } from '../otp/app-id.ts';
 import { AUDIENCE_RULE, isReceiptAudience } from '../receipt/audience.ts';
 import { sha256 } from './sha256.ts';
 
@@ -11,14 +12,21 @@ export interface ApiKeyDigest {
   readonly sha256Hex: string;
   /** An admin key is also a valid API key. */
   readonly admin: boolean;
-  /** The `aud` of receipts this key's callers get (`key@audience`); unset: the deployment's. */
+  /** The `aud` of receipts this key's callers get (`key@audience`); unset: its app's. */
   readonly audience: string | undefined;
+  /**
+   * The app the key belongs to (docs/apps.md); undefined: the default app, which API_KEYS and
+   * ADMIN_API_KEYS are.
+   */
+  readonly app: string | undefined;
 }
 
 /** What a presented key turned out to be. */
 export interface MatchedApiKey {
   readonly admin: boolean;
   readonly audience: string | undefined;
+  /** undefined: the default app. */
+  readonly app: string | undefined;
   /** The key's SHA-256 digest: names the key where it needs a name (the guard's per-key budget). */
   readonly keyId: string;
 }
@@ -41,7 +49,11 @@ export const AUDIENCE_SEPARATOR = '@';
  * A comma-separated list of keys, each optionally `key@audience` (blank entries are ignored) →
  * their digests. A problem names the key by position, never by value.
  */
-export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyListResult {
+export function digestApiKeys(
+  list: string | undefined,
+  admin: boolean,
+  app: string = DEFAULT_APP_ID,
+): ApiKeyListResult {
   const entries = (list ?? '')
     .split(',')
     .map((entry) => entry.trim())
@@ -70,7 +82,12 @@ export function digestApiKeys(list: string | undefined, admin: boolean): ApiKeyL
         problem: `${which} may only contain letters, digits and - . _ ~ + / (then = padding)`,
       };
     }
-    digests.push({ sha256Hex: toHex(sha256(encoder.encode(key))), admin, audience });
+    digests.push({
+      sha256Hex: toHex(sha256(encoder.encode(key))),
+      admin,
+      audience,
+      app: app === DEFAULT_APP_ID ? undefined : app,
+    });
   }
   return { ok: true, digests };
 }
@@ -94,7 +111,7 @@ export async function matchApiKey(
   for (const entry of accepted) {
     const equal = crypto.subtle.timingSafeEqual(digest, encoder.encode(entry.sha256Hex));
     if (equal && !match?.admin)
-      match = { admin: entry.admin, audience: entry.audience, keyId: entry.sha256Hex };
+      match = { admin: entry.admin, audience: entry.audience, app: entry.app, keyId: entry.sha256Hex };
   }
   return match;
 }
@@ -111,6 +128,23 @@ export function conflictingAudiences(digests: readonly ApiKeyDigest[]): number[]
     else if (firstAudience.get(digest.sha256Hex) !== digest.audience) conflicts.push(index + 1);
   }
   return conflicts;
+}
+
+/**
+ * Positions (1-based, across every list in order) of keys listed again after a list of another
+ * app's, or twice for one app of APPS: a key belongs to exactly one app, or which app a request is
+ * would depend on list order. (A default-app key in both API_KEYS and ADMIN_API_KEYS stays allowed:
+ * it is an admin key, as before apps.)
+ */
+export function keysOfSeveralApps(digests: readonly ApiKeyDigest[]): number[] {
+  const firstApp = new Map<string, string>();
+  const repeated: number[] = [];
+  for (const [index, digest] of digests.entries()) {
+    const app = firstApp.get(digest.sha256Hex);
+    if (app === undefined) firstApp.set(digest.sha256Hex, digest.app ?? DEFAULT_APP_ID);
+    else if (app !== (digest.app ?? DEFAULT_APP_ID) || app !== DEFAULT_APP_ID) repeated.push(index + 1);
+  }
+  return repeated;
 }
 
 const encoder = new TextEncoder();

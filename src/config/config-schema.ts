@@ -91,6 +91,15 @@ export const configSchema = z
     STORE_TIMEOUT_MS: integer(100, 10_000, 1500),
     /** Prefix of every Redis key, so one database can host several deployments (and test files). */
     KEY_PREFIX: z._default(z.string().check(z.regex(/^[a-z0-9:_-]{1,32}$/)), 'otp:'),
+    /**
+     * Regional stores (docs/regions.md): `name=https://...,name=https://...`, one Upstash database
+     * per region; UPSTASH_REDIS_REST_URL stays the default region. Checked in config/store-regions.ts.
+     */
+    STORE_REGIONS: optionalText,
+    /** Secret: `name=token,...`, one REST token per region of STORE_REGIONS. */
+    STORE_REGION_TOKENS: optionalText,
+    /** Which countries' numbers live in which region: `eu:GB,DE,FR;ap:AU,NZ`. Unlisted: the default region. */
+    STORE_REGION_COUNTRIES: optionalText,
 
     /** Keys the HMACs of codes and phone numbers. At least 32 characters; rotating it voids every pending code. */
     OTP_SECRET: z.string().check(z.minLength(32)),
@@ -381,6 +390,20 @@ export const configSchema = z
      * crowd holds the budget. Pressure needs TURNSTILE_SITE_KEY.
      */
     TURNSTILE_MODE: z._default(z.enum(['always', 'pressure']), 'always'),
+
+    /**
+     * Apps besides the default one (docs/apps.md), as a JSON list: `[{"id":"shop","name":"Shop",
+     * "audience":"https://shop.example.com", ...}]`, each with its own name, audience, countries,
+     * declared volumes, channels, senders, code length and lifetime, test numbers' expiry and
+     * webhook URL. Unset: the deployment is one app, the default one (the settings above).
+     */
+    APPS: optionalText,
+    /** Secret. `app:key` (or `app:key@audience`) entries: the API keys of each app of APPS. */
+    APP_API_KEYS: optionalText,
+    /** Secret. `app:+E164:code` entries: each app's test numbers (TEST_NUMBERS is the default app's). */
+    APP_TEST_NUMBERS: optionalText,
+    /** Secret. `app:whsec_...` entries: each app's event webhook secrets, several during a rotation. */
+    APP_WEBHOOK_SECRETS: optionalText,
 
     RECEIPT_SIGNING_KEY: z.string().check(z.minLength(1)),
     RECEIPT_PREVIOUS_PUBLIC_KEYS: optionalText,

@@ -1,6 +1,12 @@
-import { type ApiKeyDigest, conflictingAudiences, digestApiKeys } from '../auth/api-keys.ts';
+import {
+  type ApiKeyDigest,
+  conflictingAudiences,
+  digestApiKeys,
+  keysOfSeveralApps,
+} from '../auth/api-keys.ts';
 import type { AllowedCountries } from '../otp/allowed-countries.ts';
-import type { Channel } from '../otp/channel.ts';
+import { DEFAULT_APP_ID } from '../otp/app-id.ts';
+import { CHANNELS, type Channel } from '../otp/channel.ts';
 import type { ProviderRoutes } from '../otp/code-provider.ts';
 import type { FraudGuardPolicy } from '../otp/fraud-guard-policy.ts';
 import { selectSmsLocales } from '../otp/messages/select-sms-locales.ts';
@@ -13,21 +19,37 @@ import { AUDIENCE_RULE, defaultAudience, isReceiptAudience } from '../receipt/au
 import type { ReceiptSettings } from '../receipt/receipt-signer.ts';
 import { parsePreviousPublicKeys, parseSigningKey } from '../receipt/signing-key.ts';
 import type { PumpingThresholds } from '../stats/pumping-report.ts';
+import { type AppDeclaration, type AppIdentity, type AppWebhook, parseAppDeclarations } from './apps.ts';
 import { configSchema, type RawConfig } from './config-schema.ts';
+import { parseCountries, parseExpectedVolumes, sumExpectedVolumes } from './country-settings.ts';
 import { type EventSettings, parseEventSettings } from './event-settings.ts';
 import { checkRoutes, DEFAULT_ROUTE, parseChannelRoute } from './provider-routes.ts';
 import { parseDurationSeconds, parseRate, type Rate } from './rate.ts';
+import { parseStoreRegions, type StoreRegionSettings } from './store-regions.ts';
 
 type SigningJwk = JsonWebKey & { kid: string };
 
 /** The Worker's settings, parsed once per isolate from vars and secrets. Domain code receives slices of it. */
 export interface Config {
   readonly environment: 'development' | 'test' | 'staging' | 'production';
+  /**
+   * The app these settings are (docs/apps.md): the default app (APP_NAME and the other single-app
+   * settings) for the config parseConfig returns; `apps` holds each app's own config.
+   */
+  readonly app: AppIdentity;
+  /**
+   * The other apps of the deployment by id (APPS), each the same settings with the app's name,
+   * audience, countries, channels, senders, code and test numbers in. Filled in the default app's
+   * config only (an app's own is empty), so the config holds no cycle: use `configOfApp`.
+   */
+  readonly apps: ReadonlyMap<string, Config>;
   readonly store: {
     readonly url: string;
     readonly token: string;
     readonly timeoutMs: number;
     readonly keyPrefix: string;
+    /** STORE_REGIONS and the countries mapped to each; none configured: one store, as before. */
+    readonly regions: StoreRegionSettings;
   };
   /** The policy, and the secret that keys the HMACs of codes, numbers and IPs. */
   readonly otp: OtpPolicy & { readonly secret: string };
@@ -184,7 +206,10 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   };
   const smsLocales = selectSmsLocales(parseLocaleList(raw.SMS_LOCALES), raw.OTP_LENGTH, text);
   if (!smsLocales.ok) problems.push(...smsLocales.problems);
-  const access = parseAccess(raw);
+  const declaredApps = parseAppDeclarations(raw);
+  if (!declaredApps.ok) problems.push(...declaredApps.problems);
+  const appDeclarations = declaredApps.ok ? declaredApps.apps : [];
+  const access = parseAccess(raw, appDeclarations);
   if (!access.ok) problems.push(...access.problems);
   const testNumbers = parseTestNumbers(raw.TEST_NUMBERS, raw.TEST_NUMBERS_EXPIRE_AT, raw.OTP_LENGTH);
   if (!testNumbers.ok) problems.push(...testNumbers.problems);
@@ -202,6 +227,12 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!events.ok) problems.push(...events.problems);
   const expectedVolumes = parseExpectedVolumes(raw.FRAUD_GUARD_EXPECTED);
   if (!expectedVolumes.ok) problems.push(`FRAUD_GUARD_EXPECTED: ${expectedVolumes.problem}`);
+  const appVolumes = appDeclarations.map((app) => ({ app, ...parseExpectedVolumes(app.expected) }));
+  for (const entry of appVolumes) {
+    if (!entry.ok) problems.push(`APPS: app "${entry.app.id}": expected: ${entry.problem}`);
+  }
+  const storeRegions = parseStoreRegions(raw);
+  if (!storeRegions.ok) problems.push(...storeRegions.problems);
 
   const routes = parseRoutes(raw);
   if (!routes.ok) problems.push(...routes.problems);
@@ -213,6 +244,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
     !access.ok ||
     !smsLocales.ok ||
     !testNumbers.ok ||
+    !storeRegions.ok ||
     !events.ok ||
     problems.length > 0
   ) {
@@ -232,14 +264,19 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const sender = raw.PLIVO_SENDER
     ? { src: raw.PLIVO_SENDER }
     : { powerpackUuid: raw.PLIVO_POWERPACK_UUID ?? '' };
+  const apps = new Map<string, Config>();
   const config: Config = {
     environment: raw.ENVIRONMENT,
+    // The default app's webhook is EVENT_WEBHOOK_URL / EVENT_WEBHOOK_SECRETS (./event-settings.ts).
+    app: { id: DEFAULT_APP_ID, name: raw.APP_NAME, webhook: events.settings.defaultWebhook },
+    apps,
     warnings,
     store: {
       url: raw.UPSTASH_REDIS_REST_URL,
       token: raw.UPSTASH_REDIS_REST_TOKEN,
       timeoutMs: raw.STORE_TIMEOUT_MS,
       keyPrefix: raw.KEY_PREFIX,
+      regions: storeRegions.settings,
     },
     otp: {
       secret: raw.OTP_SECRET,
@@ -294,7 +331,10 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       overdraftBase: raw.FRAUD_GUARD_OVERDRAFT,
       credit: raw.FRAUD_GUARD_CREDIT,
       healthyMinVerified: raw.FRAUD_GUARD_HEALTHY_MIN_VERIFIED,
-      expected: expectedVolumes.ok ? expectedVolumes.volumes : new Map(),
+      expected: sumExpectedVolumes([
+        expectedVolumes.ok ? expectedVolumes.volumes : new Map(),
+        ...appVolumes.map((entry) => (entry.ok ? entry.volumes : new Map<string, number>())),
+      ]),
       challengedBase: raw.FRAUD_GUARD_CHALLENGED_BASE,
       trustedBase: raw.FRAUD_GUARD_TRUSTED_BASE,
     },
@@ -328,7 +368,119 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       admin: raw.ADMIN_PAGE ?? false,
     },
   };
-  return { ok: true, config: deepFreeze(config) };
+  for (const declaration of appDeclarations) {
+    const app = appConfig(config, declaration, raw);
+    if (!app.ok) problems.push(...app.problems);
+    else apps.set(declaration.id, app.config);
+    // Its own name and code length may leave a language out: said once, with the app named.
+    if (app.ok && app.leftOut.length > 0) {
+      warnings.push(
+        `APPS: app "${declaration.id}": SMS_LOCALES ${app.leftOut.join(', ')} left out, their SMS would need more than one segment with its name and code length; those numbers get the next language (English at the latest)`,
+      );
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  deepFreeze(config);
+  for (const app of apps.values()) deepFreeze(app);
+  return { ok: true, config };
+}
+
+/** An app's config, from the deployment's (the default app's); undefined: no such app. */
+export function configOfApp(config: Config, appId: string): Config | undefined {
+  return appId === config.app.id ? config : config.apps.get(appId);
+}
+
+/** Where an app's events go (docs/apps.md); undefined for an unknown app or one without a webhook. */
+export function appWebhook(config: Config, appId: string): AppWebhook | undefined {
+  return configOfApp(config, appId)?.app.webhook;
+}
+
+/**
+ * One app of APPS as a whole Config: the deployment's settings with the app's own in. What is the
+ * deployment's (the store, the secret, rate limits, the guard's cells and budgets, access, pages)
+ * stays shared; problems name the app and its field.
+ */
+function appConfig(
+  base: Config,
+  app: AppDeclaration,
+  raw: RawConfig,
+): { ok: true; config: Config; leftOut: string[] } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const named = (problem: string) => `APPS: app "${app.id}": ${problem}`;
+  const length = app.otpLength ?? base.otp.length;
+  const ttlSeconds = app.otpTtlSeconds ?? base.otp.ttlSeconds;
+  const text: SmsTextSettings = { ...base.message, appName: app.name, ttlSeconds };
+  const smsLocales = selectSmsLocales(parseLocaleList(raw.SMS_LOCALES), length, text);
+  if (!smsLocales.ok) problems.push(...smsLocales.problems.map(named));
+  const testNumbers = parseTestNumbers(app.testNumbers, app.testNumbersExpireAt, length);
+  if (!testNumbers.ok) {
+    problems.push(
+      // parseTestNumbers names the default app's settings; say which of the app's it means.
+      ...testNumbers.problems.map((problem) =>
+        problem.startsWith('TEST_NUMBERS_EXPIRE_AT: ')
+          ? named(`testNumbersExpireAt: ${problem.slice('TEST_NUMBERS_EXPIRE_AT: '.length)}`)
+          : `APP_TEST_NUMBERS: app "${app.id}": ${problem.replace(/^TEST_NUMBERS: /, '')}`,
+      ),
+    );
+  } else if (raw.ENVIRONMENT === 'production' && testNumbers.testNumbers.codes.size > 0) {
+    const { expiresAtMs } = testNumbers.testNumbers;
+    if (expiresAtMs === undefined || expiresAtMs <= Date.now()) {
+      problems.push(
+        named('testNumbersExpireAt: required in production with test numbers, and in the future'),
+      );
+    }
+  }
+  if (raw.ENVIRONMENT === 'production' && app.webhook && !app.webhook.url.startsWith('https://')) {
+    problems.push(named('webhookUrl: must be https:// in production'));
+  }
+  if (app.audience === base.receipt.audience) {
+    // The default app's backend would accept this app's receipts, and the other way round.
+    problems.push(named("audience: is the default app's too (RECEIPT_AUDIENCE)"));
+  }
+  const channels = new Set<Channel>(app.channels ?? CHANNELS);
+  const plivo = base.plivo;
+  const sender =
+    app.sender !== undefined
+      ? { src: app.sender }
+      : app.powerpackUuid !== undefined
+        ? { powerpackUuid: app.powerpackUuid }
+        : plivo.sender;
+  const whatsApp =
+    app.whatsAppSrc && app.whatsAppTemplate
+      ? { src: app.whatsAppSrc, template: app.whatsAppTemplate }
+      : plivo.whatsApp;
+  const voice = plivo.voice && { ...plivo.voice, src: app.voiceSrc ?? plivo.voice.src };
+  if (!channels.has('sms')) problems.push(named('channels: must include sms (every code can go by SMS)'));
+  // Listed channels must be set up; unlisted, an app takes whatever the deployment offers.
+  for (const channel of app.channels ?? []) {
+    if ((channel === 'whatsapp' && !whatsApp) || (channel === 'voice' && !voice)) {
+      problems.push(named(`channels: ${channel} is not set up for this deployment (docs/channels.md)`));
+    }
+  }
+  if (problems.length > 0 || !smsLocales.ok || !testNumbers.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    leftOut: [
+      ...new Set([...smsLocales.overBudget, ...smsLocales.transactionOverBudget].map(({ locale }) => locale)),
+    ],
+    config: {
+      ...base,
+      app: { id: app.id, name: app.name, webhook: app.webhook },
+      apps: new Map(),
+      otp: { ...base.otp, length, ttlSeconds },
+      message: { ...text, locales: smsLocales.locales, transactionLocales: smsLocales.transactionLocales },
+      allowedCountries:
+        app.allowedCountries === undefined ? base.allowedCountries : parseCountries(app.allowedCountries),
+      testNumbers: testNumbers.testNumbers,
+      plivo: {
+        ...plivo,
+        sender,
+        whatsApp: channels.has('whatsapp') ? whatsApp : undefined,
+        voice: channels.has('voice') ? voice : undefined,
+      },
+      receipt: { ...base.receipt, audience: app.audience },
+    },
+  };
 }
 
 const ROUTE_VARIABLES: Readonly<Record<Channel, string>> = {
@@ -416,24 +568,27 @@ function parseLocaleList(raw: string | undefined): 'all' | string[] {
   return raw.split(',').map((tag) => tag.trim());
 }
 
-/**
- * Outside production, no list means every country (production refuses to start without one).
- * `*` may stand alongside codes (`*,XX`: every country and the non-geographic numbers).
- */
-function parseCountries(raw: string | undefined): AllowedCountries {
-  const entries = (raw ?? '*').split(',').map((code) => code.trim().toUpperCase());
-  return { everyCountry: entries.includes('*'), listed: new Set(entries.filter((code) => code !== '*')) };
-}
-
 function parseAccess(
   raw: RawConfig,
+  apps: readonly AppDeclaration[],
 ): { ok: true; access: Config['access'] } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const keys = digestApiKeys(raw.API_KEYS, false);
   if (!keys.ok) problems.push(`API_KEYS: ${keys.problem}`);
   const adminKeys = digestApiKeys(raw.ADMIN_API_KEYS, true);
   if (!adminKeys.ok) problems.push(`ADMIN_API_KEYS: ${adminKeys.problem}`);
-  const apiKeys = [...(keys.ok ? keys.digests : []), ...(adminKeys.ok ? adminKeys.digests : [])];
+  const appKeys = apps.flatMap((app) => {
+    const digests = digestApiKeys(app.apiKeys.join(','), false, app.id);
+    if (!digests.ok) problems.push(`APP_API_KEYS: app "${app.id}": ${digests.problem}`);
+    return digests.ok ? digests.digests : [];
+  });
+  const apiKeys = [...(keys.ok ? keys.digests : []), ...(adminKeys.ok ? adminKeys.digests : []), ...appKeys];
+  const repeated = keysOfSeveralApps(apiKeys);
+  if (repeated.length > 0) {
+    problems.push(
+      `API_KEYS/ADMIN_API_KEYS/APP_API_KEYS: key ${repeated.join(', ')} (counting in that order) is listed again: a key belongs to exactly one app`,
+    );
+  }
   const conflicts = conflictingAudiences(apiKeys);
   if (conflicts.length > 0) {
     problems.push(
@@ -493,32 +648,6 @@ function parseAccess(
         : undefined,
     },
   };
-}
-
-const COUNTRY_VOLUME = /^([A-Z]{2}):([0-9]{1,7})$/;
-
-/** `US:600,CA:60` → codes per hour by country; `*`, lower case, repeats and zero are refused. */
-function parseExpectedVolumes(
-  raw: string | undefined,
-): { ok: true; volumes: Map<string, number> } | { ok: false; problem: string } {
-  const volumes = new Map<string, number>();
-  const entries = (raw ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-  for (const [index, entry] of entries.entries()) {
-    const match = COUNTRY_VOLUME.exec(entry);
-    const volume = Number(match?.[2]);
-    if (!match?.[1] || !(volume >= 1)) {
-      return {
-        ok: false,
-        problem: `entry ${index + 1} must be COUNTRY:CODES_PER_HOUR like US:600 (an ISO code in capitals, 1 to 9999999; no *: a volume is declared per country)`,
-      };
-    }
-    if (volumes.has(match[1])) return { ok: false, problem: `entry ${index + 1} repeats ${match[1]}` };
-    volumes.set(match[1], volume);
-  }
-  return { ok: true, volumes };
 }
 
 /** Turnstile reports a bare hostname (`app.example.com`): lower case, no scheme, no port. */

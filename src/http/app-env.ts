@@ -26,7 +26,15 @@ export interface RequestLog {
  */
 export type Caller =
   /** `keyId`: the key's SHA-256 digest (hex), which names it to the guard's per-key budget. */
-  | { kind: 'server'; admin: boolean; receiptAudience: string; keyId: string }
+  | {
+      kind: 'server';
+      admin: boolean;
+      receiptAudience: string;
+      keyId: string;
+      /** The key's app (docs/apps.md); undefined: the default app. */
+      app?: string | undefined;
+    }
+  /** A browser caller is the default app's (docs/apps.md). */
   | { kind: 'browser'; receiptAudience: string };
 
 /** Hono's typing of this app: the Worker bindings and what middleware puts on the context. */

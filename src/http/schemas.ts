@@ -104,7 +104,8 @@ export const otpRequestBody = z
 export const EXAMPLE_VERIFICATION_ID =
   'wq1Ag3x0L7cW2kq9V8mZbQkR1aUH0c2yM9kJtq3n4o5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f2G3h4I5j6K7l';
 
-// 90 characters as issued; the bound keeps anything else cheap to refuse.
+// 90 characters as issued, up to 128 with an app (docs/apps.md) and a store region (docs/regions.md);
+// the bound keeps anything else cheap to refuse.
 const verificationId = z
   .string()
   .check(z.minLength(22), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/, 'must be a verification id'))
@@ -394,6 +395,24 @@ export const adminStatsResponse = z
       }),
     ),
     totals: z.object(statsCounts),
+    apps: z
+      .record(
+        z.string(),
+        z.object({
+          sent: z.int(),
+          verified: z.int(),
+          test_sent: z.int(),
+          test_verified: z.int(),
+          verificationRate: rate,
+          refused: scopeCounts("This app's requests refused, by scope."),
+          shadow: scopeCounts("With FRAUD_GUARD=shadow: this app's sends the guard would have refused."),
+          challenged: scopeCounts("This app's guard refusals answered with a challenge, by scope."),
+        }),
+      )
+      .register(z.globalRegistry, {
+        description:
+          'By app id (docs/apps.md; `default` is the single-app settings and browser callers): the same counts as the countries, per app. The guard cells stay per country.',
+      }),
     routing: z
       .object({
         mode: z.enum(['static', 'adaptive']).register(z.globalRegistry, { description: 'ROUTING.' }),

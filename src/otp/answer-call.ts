@@ -1,3 +1,4 @@
+import { DEFAULT_APP_ID } from './app-id.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { Clock, VoiceAnswerClaim, VoiceAnswerLedger } from './ports.ts';
 import type { VerificationIds } from './verification-id.ts';
@@ -11,7 +12,8 @@ export interface AnswerCallDeps {
   verificationIds: VerificationIds;
   hasher: KeyedHasher;
   clock: Clock;
-  message: { appName: string };
+  /** An app's name (the call speaks the verification's app's); undefined: no such app. */
+  forApp(app: string): { message: { appName: string } } | undefined;
 }
 
 /** From the answer URL (`/{expiresAtMs}/{token}`) and the signed request's CallUUID. */
@@ -45,8 +47,11 @@ export async function answerCall(
     return { kind: 'silent', reason: 'expired' };
   }
   const answer = await deps.voiceAnswers.open(request.token, request.expiresAtMs);
-  const ref = answer && (await openVerificationRef(answer.verificationId, deps.verificationIds, deps.hasher));
-  if (!answer || !ref) return { kind: 'silent', reason: 'unreadable' };
+  const ref =
+    answer && (await openVerificationRef(answer.verificationId, deps.verificationIds, deps.hasher, 'any'));
+  // The verification's app names itself in the call; an app removed from APPS since speaks nothing.
+  const appName = ref && deps.forApp(ref.app ?? DEFAULT_APP_ID)?.message.appName;
+  if (!answer || !ref || appName === undefined) return { kind: 'silent', reason: 'unreadable' };
   const claim = await deps.voiceAnswerLedger.claim(ref, {
     codeHash: await deps.hasher.codeTag(ref.verificationTag, answer.code),
     callUuid: request.callUuid,
@@ -54,5 +59,5 @@ export async function answerCall(
     expiresAtMs: request.expiresAtMs,
   });
   if (claim !== 'speak') return { kind: 'silent', reason: claim };
-  return { kind: 'speak', prompt: voicePrompt(answer.code, answer.locale, deps.message.appName) };
+  return { kind: 'speak', prompt: voicePrompt(answer.code, answer.locale, appName) };
 }

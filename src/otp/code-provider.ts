@@ -74,7 +74,13 @@ export function restrictToRoutes(provider: CodeProvider, routes: ProviderRoutes)
  * twice. Counting never delays or fails the send.
  */
 export interface FailoverLog {
-  count(country: string, attempts: readonly ProviderAttempt[], hourBucket: string): void;
+  /** `region`: the send's store region (docs/regions.md), where its country's stats live. */
+  count(
+    country: string,
+    attempts: readonly ProviderAttempt[],
+    hourBucket: string,
+    region?: string | undefined,
+  ): void;
 }
 
 /** Attempts that may still have delivered: their provider never said it did not. */

@@ -83,7 +83,7 @@ async function watchExpiry(
   attempts: number,
   deps: DeliverEventsDeps,
 ): Promise<MessageFate> {
-  const ref = await openVerificationRef(watch.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(watch.verificationId, deps.verificationIds, deps.hasher, appId);
   if (!ref) return { kind: 'ack' };
   try {
     const snapshot = await deps.snapshots.read(ref);

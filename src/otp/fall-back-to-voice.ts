@@ -1,10 +1,15 @@
+import { DEFAULT_APP_ID } from './app-id.ts';
 import type { FallbackTickets } from './fallback-ticket.ts';
 import type { PendingFallback } from './ports.ts';
 import { type ReissueCodeOutcome, reissueCode } from './reissue-code.ts';
 import type { SwitchChannelDeps } from './switch-channel.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
-export type FallBackToVoiceDeps = SwitchChannelDeps & { fallbackTickets: FallbackTickets };
+export type FallBackToVoiceDeps = SwitchChannelDeps & {
+  fallbackTickets: FallbackTickets;
+  /** The same deps for another app of the deployment (its code length, name, senders); undefined: no such app. */
+  forApp(app: string): FallBackToVoiceDeps | undefined;
+};
 
 export type FallBackToVoiceOutcome = ReissueCodeOutcome | { kind: 'channel_unavailable' };
 
@@ -23,17 +28,26 @@ export type FallbackBy = 'call' | 'failover';
  */
 export async function fallBackToVoice(
   pending: PendingFallback,
-  deps: FallBackToVoiceDeps,
+  callbackDeps: FallBackToVoiceDeps,
 ): Promise<FallBackToVoiceOutcome & { by?: FallbackBy }> {
-  const ticket = await deps.fallbackTickets.open(pending.ticket);
+  const ticket = await callbackDeps.fallbackTickets.open(pending.ticket);
   // Sealed under another OTP_SECRET (rotated since): the id cannot be recovered, so no fallback.
   if (!ticket) return { kind: 'not_found' };
+  // The provider's report belongs to no app: the verification's own app's settings make the send.
+  const ref = await openVerificationRef(
+    ticket.verificationId,
+    callbackDeps.verificationIds,
+    callbackDeps.hasher,
+    'any',
+  );
+  const deps = ref && callbackDeps.forApp(ref.app ?? DEFAULT_APP_ID);
+  // An app removed from APPS since the request: nothing of it is sent any more.
+  if (!ref || !deps) return { kind: 'not_found' };
   // Voice settings removed since the request: the verification stays an SMS one.
   if (ticket.next === 'voice' && !deps.delivery.offers('voice')) return { kind: 'channel_unavailable' };
-  const ref = await openVerificationRef(ticket.verificationId, deps.verificationIds, deps.hasher);
-  const binding = ref && (await deps.bindingSeal.open(ticket.verificationId, pending.sealedBinding));
+  const binding = await deps.bindingSeal.open(ticket.verificationId, pending.sealedBinding);
   // A ticket that is not this record's (its binding is sealed to its own id) sends nothing.
-  if (!ref || !binding) return { kind: 'not_found' };
+  if (!binding) return { kind: 'not_found' };
   deps.log.subject(ref.country, binding.e164);
   const verification = { verificationId: ticket.verificationId, ref, binding, networkTag: ticket.networkTag };
   // Nobody is there to solve a challenge; the new send meets the plain cells like any send.

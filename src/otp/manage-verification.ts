@@ -17,6 +17,8 @@ import type { VerificationIds } from './verification-id.ts';
 import { openVerificationRef } from './verification-ref.ts';
 
 export interface ManageVerificationDeps {
+  /** The caller's app: another app's verification id is 404 before any store call. */
+  app: string;
   policy: OtpPolicy;
   verifyPerIp: { limit: number; windowSeconds: number };
   ipv6ClientPrefix: number;
@@ -78,7 +80,7 @@ export async function readVerification(
   lookup: VerificationLookup,
   deps: ManageVerificationDeps,
 ): Promise<ReadVerificationOutcome> {
-  const ref = await openVerificationRef(lookup.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(lookup.verificationId, deps.verificationIds, deps.hasher, deps.app);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
   const policy = await access(lookup, deps);
@@ -116,7 +118,7 @@ export async function cancelVerification(
   lookup: VerificationLookup,
   deps: ManageVerificationDeps,
 ): Promise<CancelVerificationOutcome> {
-  const ref = await openVerificationRef(lookup.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(lookup.verificationId, deps.verificationIds, deps.hasher, deps.app);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
   const policy = await access(lookup, deps);

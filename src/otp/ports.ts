@@ -150,6 +150,8 @@ export interface ProviderHealthLog {
     answers: readonly ProviderAnswer[],
     nowMs: number,
     failover?: { country: string; attempts: readonly ProviderAttempt[]; hourBucket: string },
+    /** The send's store region (docs/regions.md): its admissions read these breakers there. */
+    region?: string | undefined,
   ): void;
 }
 
@@ -180,6 +182,8 @@ export interface SentMessage {
   /** The country its `sent` was counted in; its delivered / failed count lands there too. */
   country: string;
   sentAtMs: number;
+  /** The verification's store region (undefined: the default): its tracking record goes there too. */
+  region?: string | undefined;
   /**
    * When events are on: the sealed EventContext (./events/event-context.ts) that lets the
    * message's delivery report become a `delivery.updated` event naming its verification.
@@ -198,6 +202,18 @@ export interface VerificationRef {
   country: string;
   /** Its guard cells are the channel's (`guard:{channel}:...`). */
   channel: Channel;
+  /** The app it belongs to: its number's active pointer and its stats are the app's. Unset: the default app. */
+  app?: string | undefined;
+  /** The store region holding it, from the id; undefined: the default region (docs/regions.md). */
+  region?: string | undefined;
+}
+
+/**
+ * Which store region holds a country's numbers (STORE_REGION_COUNTRIES, docs/regions.md):
+ * undefined for the default region. Asked once per new verification, whose id then carries it.
+ */
+export interface StoreRegionMap {
+  regionOf(country: string): string | undefined;
 }
 
 /**
@@ -336,7 +352,11 @@ export type SendScope = (typeof SEND_SCOPES)[number];
  * the number's previous verification.
  */
 export interface SendRequest {
+  /** The store region the verification lives in (undefined: the default, docs/regions.md). */
+  region?: string | undefined;
   phoneTag: string;
+  /** The app the verification belongs to (docs/apps.md): its active pointer, cooldown and stats. Unset: the default app. */
+  app?: string | undefined;
   verificationTag: string;
   codeHash: string;
   /** What the verification is for, sealed (binding-seal.ts): opened only after an approval. */

@@ -1,4 +1,4 @@
-import { type CountryRefusals, type WebhookCounts, zeroCounts } from '../stats/counters.ts';
+import { type AppCounters, type CountryRefusals, type WebhookCounts, zeroCounts } from '../stats/counters.ts';
 import { recentHourBuckets, windowStart } from '../stats/hour-bucket.ts';
 import {
   buildStatsReport,
@@ -46,6 +46,12 @@ export interface CountryStats extends CountryReport, CountryRefusals {
   guard: CountryGuardView;
 }
 
+/** One app's share (docs/apps.md): the guard's cells are the deployment's, its refusals also the app's. */
+export interface AppStats extends AppCounters {
+  /** verified / sent over the hours read; null when nothing was sent. */
+  verificationRate: number | null;
+}
+
 export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   hours: number;
   /** Start of the oldest hour summed (ISO 8601, UTC). */
@@ -53,6 +59,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   thresholds: { minSent: number; verifyRate: number };
   guardMode: FraudGuardPolicy['mode'];
   countries: CountryStats[];
+  /** By app id, the default app included once it sent or was refused anything. */
+  apps: Record<string, AppStats>;
   /** Conversion by country, channel and provider, the failovers, and the breakers (docs/routing.md). */
   routing: RoutingView;
   /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
@@ -66,7 +74,9 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
  */
 export async function readStats(hours: number, deps: ReadStatsDeps): Promise<StatsSummary> {
   const nowMs = deps.clock.nowMs();
-  const { counts, refusals, routing, webhooks } = await deps.stats.readHours(recentHourBuckets(nowMs, hours));
+  const { counts, refusals, apps, routing, webhooks } = await deps.stats.readHours(
+    recentHourBuckets(nowMs, hours),
+  );
   // A country whose every request was refused sent nothing, and must still show up.
   for (const country of refusals.keys()) if (!counts.has(country)) counts.set(country, zeroCounts());
   const report = buildStatsReport(counts, deps.thresholds);
@@ -80,6 +90,16 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
     thresholds: { minSent: deps.thresholds.minSent, verifyRate: deps.thresholds.verifyRateThreshold },
     guardMode: deps.guardPolicy.mode,
     ...report,
+    apps: Object.fromEntries(
+      [...(apps ?? new Map<string, AppCounters>())].map(([app, counters]) => [
+        app,
+        {
+          ...counters,
+          verificationRate:
+            counters.sent > 0 ? Math.round((counters.verified / counters.sent) * 10_000) / 10_000 : null,
+        },
+      ]),
+    ),
     countries: report.countries.map((entry) => ({
       ...entry,
       refused: refusals.get(entry.country)?.refused ?? {},

@@ -93,7 +93,9 @@ export async function reissueCode(
   if (failover && configured.length === 0) return { kind: 'not_found' };
   const admission = await deps.admission.reissue(
     {
+      region: ref.region,
       phoneTag: ref.phoneTag,
+      app: ref.app,
       verificationTag: ref.verificationTag,
       codeHash,
       sealedBinding,
@@ -147,6 +149,7 @@ export async function reissueCode(
     {
       verificationTag: ref.verificationTag,
       country: ref.country,
+      region: ref.region,
       eventContext: await eventContextFor(verificationId, e164, channel, deps),
     },
     deps,

@@ -30,6 +30,7 @@ import type {
   SendCells,
   SendScope,
   SentMessageLog,
+  StoreRegionMap,
   VerificationBinding,
 } from './ports.ts';
 import { isReceiptNonce, MAX_NONCE_LENGTH } from './receipt-nonce.ts';
@@ -41,6 +42,8 @@ import { checkTransaction, type Transaction } from './transaction.ts';
 import type { VerificationIds } from './verification-id.ts';
 
 export interface RequestCodeDeps {
+  /** The app the request belongs to (docs/apps.md): sealed into the verification id, counted in its stats. */
+  app: string;
   policy: OtpPolicy;
   /** Countries that may receive codes; `XX` (non-geographic, satellite) only when named. */
   allowedCountries: AllowedCountries;
@@ -50,6 +53,8 @@ export interface RequestCodeDeps {
   /** Numbers that get no SMS and take a fixed code, until they expire. */
   testNumbers: TestNumbers;
   admission: SendAdmission;
+  /** Which store region a country's numbers live in (docs/regions.md). */
+  storeRegions: StoreRegionMap;
   verificationIds: VerificationIds;
   bindingSeal: BindingSeal;
   /** Phones and client networks known to be over their send limit. */
@@ -170,14 +175,18 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   }
 
   const network = clientNetwork(request.clientIp, deps.ipv6ClientPrefix);
+  // Everything this verification touches lives in its country's region: one round trip to one store.
+  const region = deps.storeRegions.regionOf(country);
   const [phoneTag, networkTag, rangeTag] = await Promise.all([
     deps.hasher.phoneTag(e164),
     deps.hasher.limitTag('ip', network),
     deps.hasher.limitTag('prefix', numberRange(e164)),
   ]);
+  // A network's send limit is counted in each region apart (docs/regions.md): so is its block.
+  const networkCaller = region === undefined ? networkTag : `${region}:${networkTag}`;
   for (const [scope, caller] of [
     ['phone', phoneTag],
-    ['ip', networkTag],
+    ['ip', networkCaller],
   ] as const) {
     const blockedUntil = deps.sendBlocks.blockedUntil(`${scope}:${caller}`, nowMs);
     if (blockedUntil !== undefined) {
@@ -206,7 +215,13 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
     !testNumber &&
     deps.sentMessages !== undefined &&
     route.length > 1;
-  const verificationId = await deps.verificationIds.issue({ phoneTag, country, channel });
+  const verificationId = await deps.verificationIds.issue({
+    phoneTag,
+    country,
+    channel,
+    app: deps.app,
+    region,
+  });
   const verificationTag = await deps.hasher.verificationTag(verificationId);
   const code = testNumber ? testNumber.code : generateCode(policy.length, deps.random);
   // A transaction text is longer: only the languages whose longest one fits its budget may carry it.
@@ -230,7 +245,9 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   ]);
   const standing = await sendStanding(request.guard, deps.hasher);
   const admission = await deps.admission.admit({
+    region,
     phoneTag,
+    app: deps.app,
     verificationTag,
     codeHash,
     sealedBinding,
@@ -248,7 +265,7 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   if (challenge) return challenge;
   if (admission.kind === 'rate_limited' && (admission.scope === 'phone' || admission.scope === 'ip')) {
     // Remembered so this caller's next requests cost no round trip until the window ends.
-    const caller = admission.scope === 'phone' ? phoneTag : networkTag;
+    const caller = admission.scope === 'phone' ? phoneTag : networkCaller;
     deps.sendBlocks.block(`${admission.scope}:${caller}`, nowMs + admission.retryAfterSeconds * 1000);
   }
   if (admission.kind === 'locked') deps.log.detail(`failure cap reached: ${admission.scope}`);
@@ -274,7 +291,12 @@ export async function requestCode(request: CodeRequest, deps: RequestCodeDeps): 
   const result = await sendIssuedCode(
     composeDispatch(channel, { e164, code, locale, verificationId, nowMs, transaction }, deps),
     admission.issued,
-    { verificationTag, country, eventContext: await eventContextFor(verificationId, e164, channel, deps) },
+    {
+      verificationTag,
+      country,
+      region,
+      eventContext: await eventContextFor(verificationId, e164, channel, deps),
+    },
     deps,
     sendOrder(route, admission.route, deps),
   );

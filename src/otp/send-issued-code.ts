@@ -40,7 +40,12 @@ export type IssuedCodeSent =
 export async function sendIssuedCode(
   dispatch: CodeDispatch,
   issued: IssuedSend,
-  tracking: { verificationTag: string; country: string; eventContext?: string | undefined },
+  tracking: {
+    verificationTag: string;
+    country: string;
+    region: string | undefined;
+    eventContext?: string | undefined;
+  },
   deps: SendIssuedCodeDeps,
   /** The providers to try, in order (./routing/order-route.ts); default: the route as configured. */
   order?: readonly ProviderId[],
@@ -58,9 +63,9 @@ export async function sendIssuedCode(
     attempts.length > 1 ? { country: tracking.country, attempts, hourBucket: hourBucket(nowMs) } : undefined;
   if ((!tracked || deps.sentMessages === undefined) && answers.some((answer) => !answer.ok)) {
     // One step after the response for both: the breakers and, if any, the failover.
-    deps.providerHealth.note(answers, nowMs, failover);
+    deps.providerHealth.note(answers, nowMs, failover, tracking.region);
   } else if (failover) {
-    deps.failovers.count(failover.country, failover.attempts, failover.hourBucket);
+    deps.failovers.count(failover.country, failover.attempts, failover.hourBucket, tracking.region);
   }
   switch (result.kind) {
     case 'accepted':

@@ -34,7 +34,7 @@ export async function switchChannel(
 ): Promise<SwitchChannelOutcome> {
   if (!deps.delivery.offers(request.channel))
     return { kind: 'channel_unavailable', channel: request.channel };
-  const ref = await openVerificationRef(request.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(request.verificationId, deps.verificationIds, deps.hasher, deps.app);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
   const nowMs = deps.clock.nowMs();

@@ -22,6 +22,8 @@ import { openVerificationRef } from './verification-ref.ts';
 export const FAILURE_WINDOW_SECONDS = 24 * 60 * 60;
 
 export interface VerifyCodeDeps {
+  /** The caller's app: another app's verification id is 404 before any store call. */
+  app: string;
   policy: OtpPolicy;
   /** Verifies per client network per window, right or wrong (status reads and cancels count too). */
   verifyPerIp: { limit: number; windowSeconds: number };
@@ -83,13 +85,15 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
   if (presented && !presented.ok) {
     return { kind: 'invalid_request', field: `transaction.${presented.field}`, problem: presented.problem };
   }
-  const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher);
+  const ref = await openVerificationRef(attempt.verificationId, deps.verificationIds, deps.hasher, deps.app);
   if (!ref) return { kind: 'not_found' };
   deps.log.subject(ref.country);
 
   const now = deps.clock.nowMs();
   const network = clientNetwork(attempt.clientIp, deps.ipv6ClientPrefix);
-  const blockedUntil = deps.verifyBlocks.blockedUntil(network, now);
+  // The verify limit is counted in each store region apart (docs/regions.md): so is its block.
+  const blockKey = ref.region === undefined ? network : `${ref.region}:${network}`;
+  const blockedUntil = deps.verifyBlocks.blockedUntil(blockKey, now);
   if (blockedUntil !== undefined) {
     return {
       kind: 'rate_limited',
@@ -151,7 +155,7 @@ export async function verifyCode(attempt: CodeAttempt, deps: VerifyCodeDeps): Pr
     }
     case 'rate_limited':
       // Remembered so the next verifies from this network cost no round trip until the window ends.
-      deps.verifyBlocks.block(network, now + checked.retryAfterSeconds * 1000);
+      deps.verifyBlocks.block(blockKey, now + checked.retryAfterSeconds * 1000);
       return checked;
     case 'transaction_mismatch':
       // A bug in the caller, or someone confirming another payment with this code: worth a look.

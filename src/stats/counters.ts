@@ -50,6 +50,21 @@ export interface CountryRefusals {
   challenged: ScopeCounts;
 }
 
+/**
+ * One app's counters over the hours read (docs/apps.md): what it sent and verified, and what the
+ * limits and the guard refused or challenged of its requests. Delivery reports are the country's only.
+ */
+export interface AppCounters extends CountryRefusals {
+  sent: number;
+  verified: number;
+  test_sent: number;
+  test_verified: number;
+}
+
+export function zeroAppCounters(): AppCounters {
+  return { sent: 0, verified: 0, test_sent: 0, test_verified: 0, refused: {}, shadow: {}, challenged: {} };
+}
+
 /** Webhook attempts of one hour (docs/events.md): delivered, failed (each failed try), dead (out of retries). */
 export interface WebhookCounts {
   delivered: number;
@@ -65,4 +80,6 @@ export interface HourlyCounters {
   routing?: RoutingCounters | undefined;
   /** By hour bucket (`YYYYMMDDHH`), only the hours that had any. */
   webhooks: Map<string, WebhookCounts>;
+  /** By app id (docs/apps.md). Optional so a reader that predates apps still fits; the Upstash reader fills it. */
+  apps?: Map<string, AppCounters>;
 }

@@ -66,3 +66,35 @@ function countersOfHour(hash: Record<string, unknown>): HourCounters {
   }
   return hour;
 }
+
+/** Several regions' hours read at once and added up (docs/regions.md), like /admin/stats' reader. */
+export function summedHourlyStatsReader(readers: readonly HourlyStatsReader[]): HourlyStatsReader {
+  return {
+    async readEachHour(hourBuckets) {
+      const perRegion = await Promise.all(readers.map((reader) => reader.readEachHour(hourBuckets)));
+      return hourBuckets.map((_bucket, index) => {
+        const sum: HourCounters = { countries: new Map(), apps: new Map() };
+        for (const hours of perRegion) {
+          const hour = hours[index];
+          if (!hour) continue;
+          addTallies(sum.countries, hour.countries);
+          addTallies(sum.apps, hour.apps);
+        }
+        return sum;
+      });
+    },
+  };
+}
+
+function addTallies(into: Map<string, HourTally>, from: Map<string, HourTally>): void {
+  for (const [who, tally] of from) {
+    const total = into.get(who) ?? emptyHourTally(zeroCounts());
+    for (const metric of STATS_METRICS) total.metrics[metric] += tally.metrics[metric];
+    for (const group of Object.values(GROUP_OF_KIND)) {
+      for (const [name, count] of Object.entries(tally[group])) {
+        total[group][name] = (total[group][name] ?? 0) + count;
+      }
+    }
+    into.set(who, total);
+  }
+}

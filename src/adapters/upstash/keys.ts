@@ -1,15 +1,20 @@
+import { DEFAULT_APP_ID } from '../../otp/app-id.ts';
 import type { StatsMetric } from '../../stats/counters.ts';
 
 /**
  * Every Redis key the service writes, built in one place. docs/storage.md describes each one (type,
  * TTL, which script touches it). Keys carry an HMAC tag of the phone number, never the number.
+ * The active pointer and the cooldown are the app's (docs/apps.md: a code of one app neither
+ * replaces nor delays another app's); the default app's keep their names from before apps. The
+ * failure counters stay the number's: every app's guesses count toward one cap.
  */
-export function numberKeys(prefix: string, phoneTag: string) {
+export function numberKeys(prefix: string, phoneTag: string, app: string | undefined = DEFAULT_APP_ID) {
+  const scope = app === DEFAULT_APP_ID ? '' : `@${app}:`;
   return {
     /** The number's active verification: the tag of its id. TTL = the latest record's. */
-    active: `${prefix}active:${phoneTag}`,
+    active: `${prefix}active:${scope}${phoneTag}`,
     /** Present while a new code may not be sent. TTL = resend cooldown. */
-    cooldown: `${prefix}cooldown:${phoneTag}`,
+    cooldown: `${prefix}cooldown:${scope}${phoneTag}`,
     /** Wrong guesses across all codes of the number, from everyone. TTL = 24 h from the first failure. */
     failures: `${prefix}failures:${phoneTag}`,
   };
@@ -130,6 +135,16 @@ export function statsHourKey(prefix: string, hourBucket: string) {
 /** A field of a stats hash: `US:sent`, `GB:verified`, ... */
 export function statsField(country: string, metric: StatsMetric) {
   return `${country}:${metric}`;
+}
+
+/**
+ * An app's field of a stats hash, beside the country's in the same script: `@shop:sent`,
+ * `@shop:verified`, `@shop:refused:range`, `@shop:challenged:country` (docs/apps.md). Only in a
+ * deployment with APPS (`countApps`): with one app its counts are the countries' totals, and its
+ * stats hashes stay as they were. '' tells the scripts to count nothing per app.
+ */
+export function statsAppField(countApps: boolean, app: string | undefined, metric: string) {
+  return countApps ? `@${app ?? DEFAULT_APP_ID}:${metric}` : '';
 }
 
 /**

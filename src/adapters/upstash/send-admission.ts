@@ -23,6 +23,7 @@ import {
   routeStatsHourKey,
   STATS_TTL_SECONDS,
   sendLimitKey,
+  statsAppField,
   statsField,
   statsHourKey,
   utcDayIndex,
@@ -45,6 +46,8 @@ export interface SendAdmissionSettings {
   readonly guard: FraudGuardPolicy;
   /** ROUTING_WINDOW: the route's conversion cells the admission reads. */
   readonly routing: Pick<RoutingPolicy, 'windowSeconds'>;
+  /** The deployment has APPS: sends and refusals are also counted per app (keys.ts statsAppField). Default false. */
+  readonly countApps?: boolean;
 }
 
 /** Guard hashes outlive their two windows by a minute, so a verify at the edge still finds its cell. */
@@ -60,12 +63,12 @@ export function createUpstashSendAdmission(
   calls: StoreCalls,
   settings: SendAdmissionSettings,
 ): SendAdmission {
-  const { keyPrefix, rates, guard, routing } = settings;
+  const { keyPrefix, rates, guard, routing, countApps = false } = settings;
   async function admitOrReissue(
     send: SendRequest,
     mode: ReissueMode | undefined,
   ): Promise<AdmissionOutcome | ReissueOutcome> {
-    const number = numberKeys(keyPrefix, send.phoneTag);
+    const number = numberKeys(keyPrefix, send.phoneTag, send.app);
     const record = verificationKey(keyPrefix, send.verificationTag);
     const statsKey = statsHourKey(keyPrefix, send.hourBucket);
     const identifiers: Record<PlainLimit, string> = {
@@ -166,6 +169,7 @@ export function createUpstashSendAdmission(
         routeWindow.previousWeight,
         routeProviders.join(' '),
         mode?.by === 'service' && mode.failover ? 1 : '',
+        statsAppField(countApps, send.app, ''),
       ],
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpectedReply(typeof reply);
@@ -193,6 +197,7 @@ export function createUpstashSendAdmission(
                 send.cells.block,
                 charged ?? '',
                 standing.kind === 'trusted' ? standing.keyTag : '',
+                statsAppField(countApps, send.app, 'sent'),
                 send.testNumber ? '' : `${send.cells.country}:via:${send.cells.channel}`,
               ],
             );

@@ -2,11 +2,13 @@ import type { Redis } from '@upstash/redis/cloudflare';
 import type { StatsReader } from '../../otp/ports.ts';
 import { PROVIDER_IDS } from '../../otp/provider-id.ts';
 import {
+  type AppCounters,
   type CountryRefusals,
   type HourlyCounters,
   STATS_METRICS,
   type StatsMetric,
   type WebhookCounts,
+  zeroAppCounters,
   zeroCounts,
 } from '../../stats/counters.ts';
 import {
@@ -18,11 +20,15 @@ import {
 import { breakerKey, routeStatsHourKey, statsHourKey } from './keys.ts';
 import type { StoreCalls } from './store-call.ts';
 
-/** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
 /** `webhooks:delivered` and the like (webhook-counter.ts). */
 const WEBHOOK_FIELD = /^webhooks:(delivered|failed|dead)$/;
 
+/** `US:sent`, or `US:refused:range` / `US:shadow:range` / `US:challenged:range` (admit-send's). */
 const FIELD = /^([A-Z]{2}):(?:([a-z_]+)|(refused|shadow|challenged):([a-z]+))$/;
+
+/** `@shop:sent`, `@shop:refused:range`: an app's counts (admit-send's and check-code's, keys.ts statsAppField). */
+const APP_FIELD =
+  /^@([a-z][a-z0-9_-]{0,15}):(?:(sent|verified|test_sent|test_verified)|(refused|shadow|challenged):([a-z]+))$/;
 
 /** Reads hourly counter hashes: one HGETALL per hour, all in one pipeline (one round trip). */
 /** `redis`: built on first use (only GET /admin/stats reads through a pipeline). */
@@ -33,7 +39,8 @@ export function createUpstashStatsReader(
 ): StatsReader {
   return {
     async readHours(hourBuckets: readonly string[]): Promise<HourlyCounters> {
-      const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map() };
+      const apps = new Map<string, AppCounters>();
+      const read: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map(), apps };
       if (hourBuckets.length === 0) return read;
       const pipeline = redis().pipeline();
       for (const hour of hourBuckets) pipeline.hgetall(statsHourKey(keyPrefix, hour));
@@ -58,6 +65,10 @@ export function createUpstashStatsReader(
           }
           const [, country, metric, kind, scope] = FIELD.exec(field) ?? [];
           const count = Number(value);
+          if (field.startsWith('@')) {
+            if (Number.isFinite(count)) countApp(apps, field, count);
+            continue;
+          }
           if (!country || !Number.isFinite(count)) continue;
           if (isMetric(metric)) {
             let perCountry = read.counts.get(country);
@@ -79,6 +90,21 @@ export function createUpstashStatsReader(
       return read;
     },
   };
+}
+
+function countApp(apps: Map<string, AppCounters>, field: string, count: number): void {
+  const [, app, metric, kind, scope] = APP_FIELD.exec(field) ?? [];
+  if (!app) return;
+  let counters = apps.get(app);
+  if (!counters) {
+    counters = zeroAppCounters();
+    apps.set(app, counters);
+  }
+  if (metric === 'sent' || metric === 'verified' || metric === 'test_sent' || metric === 'test_verified') {
+    counters[metric] += count;
+  } else if ((kind === 'refused' || kind === 'shadow' || kind === 'challenged') && scope) {
+    counters[kind][scope] = (counters[kind][scope] ?? 0) + count;
+  }
 }
 
 function isMetric(value: string | undefined): value is StatsMetric {

@@ -19,6 +19,7 @@ import {
   numberKeys,
   routeStatsHourKey,
   STATS_TTL_SECONDS,
+  statsAppField,
   statsHourKey,
   utcDayIndex,
   verificationKey,
@@ -31,11 +32,16 @@ import { windowPosition } from './sliding-window.ts';
 import { type StoreCalls, unexpectedReply } from './store-call.ts';
 
 /** Verifications in Redis: one script, one round trip, per check, read and cancel. */
-export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: string): VerificationStore {
+export function createUpstashVerificationStore(
+  calls: StoreCalls,
+  keyPrefix: string,
+  /** The deployment has APPS: approvals are also counted per app (keys.ts statsAppField). */
+  countApps = false,
+): VerificationStore {
   function accessKeys(ref: VerificationRef, access: AccessPolicy) {
     return [
       verificationKey(keyPrefix, ref.verificationTag),
-      numberKeys(keyPrefix, ref.phoneTag).active,
+      numberKeys(keyPrefix, ref.phoneTag, ref.app).active,
       verifyIpKey(keyPrefix, access.networkTag),
     ];
   }
@@ -44,7 +50,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
   }
   return {
     async check(ref, candidate, policy: CheckPolicy): Promise<CheckOutcome> {
-      const number = numberKeys(keyPrefix, ref.phoneTag);
+      const number = numberKeys(keyPrefix, ref.phoneTag, ref.app);
       const cellsWindow = windowPosition(policy.nowMs, policy.guardWindowSeconds);
       // The id's channel first: a record without `k` (never switched) is credited there.
       const channels = [ref.channel, ...CHANNELS.filter((channel) => channel !== ref.channel)];
@@ -87,6 +93,7 @@ export function createUpstashVerificationStore(calls: StoreCalls, keyPrefix: str
             ...channels,
             utcDayIndex(policy.nowMs),
             (LEARNED_VOLUME_DAYS + 2) * 86_400,
+            statsAppField(countApps, ref.app, ''),
           ],
         ),
       );

@@ -10,7 +10,7 @@ export function createUpstashVoiceAnswerLedger(calls: StoreCalls, keyPrefix: str
         CLAIM_VOICE_ANSWER_SCRIPT,
         [
           verificationKey(keyPrefix, ref.verificationTag),
-          numberKeys(keyPrefix, ref.phoneTag).active,
+          numberKeys(keyPrefix, ref.phoneTag, ref.app).active,
           voiceAnswerKey(keyPrefix, ref.verificationTag),
         ],
         [

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchApiKey } from '../../auth/api-keys.ts';
+import { configOfApp } from '../../config/config.ts';
 import type { AppEnv, Caller } from '../app-env.ts';
 import { resolveClientIp } from '../client-ip.ts';
 import { errorResponse } from '../error-response.ts';
@@ -27,6 +28,7 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export function identifyCaller(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deploymentAudience = c.get('config').receipt.audience;
+    // A browser caller is the default app's (docs/apps.md): no `app`.
     let caller: Caller = { kind: 'browser', receiptAudience: deploymentAudience };
     const authorization = c.req.header('authorization');
     if (authorization !== undefined && !PUBLIC_PATHS.has(c.req.path)) {
@@ -37,11 +39,22 @@ export function identifyCaller(): MiddlewareHandler<AppEnv> {
         c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
         return errorResponse(c, 'unauthorized');
       }
+      // Another app's key (docs/apps.md): from here on the request sees that app's settings and services.
+      let appConfig = c.get('config');
+      if (key.app !== undefined) {
+        const app = configOfApp(appConfig, key.app);
+        const services = c.get('services').forApp(key.app);
+        if (app === undefined || services === undefined) throw new Error('api key of an unknown app');
+        appConfig = app;
+        c.set('config', app);
+        c.set('services', services);
+      }
       caller = {
         kind: 'server',
         admin: key.admin,
-        receiptAudience: key.audience ?? deploymentAudience,
+        receiptAudience: key.audience ?? appConfig.receipt.audience,
         keyId: key.keyId,
+        app: key.app,
       };
     }
 

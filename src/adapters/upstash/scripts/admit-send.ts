@@ -56,6 +56,8 @@
  * `provider sent delivered failed verified open` (weighted counts; open 1 while its breaker's
  * `u` is in the future), joined by `|`. Only read, never written here: track-message counts a
  * send once its provider accepted it (docs/routing.md).
+ * ARGV[59] the app's stats field prefix (`@shop:`), '' in a deployment without APPS: every count
+ *          of ARGV[5]'s country (sent, refused, challenged, shadow) is also counted under the app
  * Returns {'issued', shadow scope or '', tier, charged, route evidence} | {'cooldown', pttl_ms} | {'locked', pttl_ms}
  *       | {'not_found', 0} | {'fallback_wait', ms} | {'used_up', 0} (channel switch only)
  *       | {'client_locked', pttl_ms} | {'limited', scope, 'limit' | 'guard'} (which check refused:
@@ -162,6 +164,9 @@ if test then mode = 'off' end
 local country = ARGV[5]
 local function count(stat, field)
   redis.call('HINCRBY', KEYS[4], country .. ':' .. stat .. field, 1)
+  if ARGV[59] ~= '' then
+    redis.call('HINCRBY', KEYS[4], ARGV[59] .. stat .. field, 1)
+  end
   redis.call('EXPIRE', KEYS[4], ARGV[6])
 end
 local scopes = {'phone', 'ip', 'prefix', 'country', 'global'}

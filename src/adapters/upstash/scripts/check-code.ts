@@ -24,6 +24,8 @@
  * KEYS[17] the trusted keys' cells, current window; KEYS[18] previous window
  * KEYS[20] routing's stats hash of the hour (`route-stats:`)
  * KEYS[19] the number's resend cooldown: a used-up code's answer says when a new one may be asked
+ * ARGV[20] the app's stats field prefix (`@shop:`; '' without APPS): an approval also counts `verified` (or
+ *          `test_verified`) under the verification's app (docs/apps.md)
  * Returns {'approved', sealed binding} | {'wrong', attempts_remaining} | {'not_found', 0}
  *       | {'burned', cooldown pttl_ms (-2: none)} | {'locked', pttl_ms} | {'client_locked', pttl_ms} | {'ip_limited', pttl_ms}
  *       | {'transaction_mismatch', 0}
@@ -108,6 +110,9 @@ if rec[1] == ARGV[1] then
   redis.call('DEL', KEYS[3], KEYS[4])
   local test = rec[5] == '1'
   redis.call('HINCRBY', KEYS[6], ARGV[10] .. (test and ':test_verified' or ':verified'), 1)
+  if ARGV[20] ~= '' then
+    redis.call('HINCRBY', KEYS[6], ARGV[20] .. (test and 'test_verified' or 'verified'), 1)
+  end
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   if rec[14] and rec[15] then
     if redis.call('EXISTS', rec[15]) == 1 then
