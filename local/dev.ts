@@ -130,6 +130,7 @@ async function main() {
       'otp-edge local stack',
       `  API (wrangler dev)   ${worker.url}   try: curl ${worker.url}/health`,
       `  Demo page            ${worker.url}/   API reference: ${worker.url}/docs`,
+      `  Operator dashboard   ${worker.url}/admin   (with a key of ADMIN_API_KEYS in .dev.vars)`,
       `  Redis REST           ${stack.redisRest?.server.url ?? settings.UPSTASH_REDIS_REST_URL}`,
       ...Object.entries(stack.storeRegions).map(
         ([name, region]) => `  Store region ${name.padEnd(8)}${region.server.url}`,

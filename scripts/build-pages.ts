@@ -2,7 +2,7 @@
  * Builds what the HTML pages load into dist/pages/, the Worker's static assets (`[assets]` in
  * wrangler.toml): the demo page's and the docs page's scripts (TypeScript in src/<page>/browser/,
  * bundled for the browser) and styles, Scalar's standalone build copied from its npm package,
- * so /docs needs no CDN, and the OpenAPI document the Worker serves as /openapi.json (generated here
+ * so /docs needs no CDN, uPlot's prebuilt files for /admin's charts, and the OpenAPI document the Worker serves as /openapi.json (generated here
  * from the routes' zod schemas, so the Worker bundle carries no JSON Schema generator). Generated,
  * never committed.
  *
@@ -28,10 +28,22 @@ export const PAGES_ASSETS_DIR = path.join(REPO_ROOT, 'dist', 'pages');
 const SCRIPTS = {
   'src/pages/demo/browser/demo.ts': 'assets/demo.js',
   'src/pages/docs/browser/docs.ts': 'assets/docs.js',
+  'src/pages/admin/browser/admin.ts': 'assets/admin.js',
 } as const;
 const STYLES = {
   'src/pages/demo/browser/demo.css': 'assets/demo.css',
   'src/pages/docs/browser/docs.css': 'assets/docs.css',
+  'src/pages/admin/browser/admin.css': 'assets/admin.css',
+} as const;
+/**
+ * uPlot's prebuilt files (the dashboard's charts), copied as they are from the pinned package:
+ * static assets the dashboard loads, never part of the Worker bundle. The script defines the
+ * global `uPlot` that src/pages/admin/browser/chart-panel.ts draws with.
+ */
+const UPLOT_FILES = {
+  'dist/uPlot.iife.min.js': 'assets/uplot/uPlot.iife.min.js',
+  'dist/uPlot.min.css': 'assets/uplot/uPlot.min.css',
+  LICENSE: 'assets/uplot/LICENSE.txt',
 } as const;
 const SCALAR_STANDALONE = 'assets/scalar/standalone.js';
 /** OPENAPI_ASSET_PATH of src/http/routes/openapi-document.ts, without its leading slash. */
@@ -86,6 +98,10 @@ export async function buildPages(): Promise<string[]> {
   for (const [source, asset] of Object.entries(STYLES))
     outputs.push([asset, readFileSync(path.join(REPO_ROOT, source))]);
   outputs.push([SCALAR_STANDALONE, scalarStandalone()]);
+  // The package exports only its modules; the prebuilt files sit beside its package.json.
+  const uplotRoot = path.dirname(createRequire(import.meta.url).resolve('uplot/package.json'));
+  for (const [source, asset] of Object.entries(UPLOT_FILES))
+    outputs.push([asset, readFileSync(path.join(uplotRoot, source))]);
   const { openApiJson } = (await import(OPENAPI_GENERATOR)) as { openApiJson: () => string };
   outputs.push([OPENAPI_DOCUMENT, openApiJson()]);
   return outputs.filter(([asset, content]) => writeIfChanged(asset, content)).map(([asset]) => asset);

@@ -17,6 +17,7 @@ import { requestLogger } from './http/middleware/request-log.ts';
 import { operatorLog } from './http/operator-log.ts';
 import { adminEventsRoutes } from './http/routes/admin-events.ts';
 import { adminStatsRoutes } from './http/routes/admin-stats.ts';
+import { adminStatsHourlyRoutes } from './http/routes/admin-stats-hourly.ts';
 import { deliveryWebhookRoutes } from './http/routes/delivery-webhook.ts';
 import { metaRoutes } from './http/routes/meta.ts';
 import { openApiRoutes } from './http/routes/openapi-document.ts';
@@ -30,6 +31,7 @@ import { voiceAnswerRoutes } from './http/routes/voice-answer.ts';
 import { DependencyUnavailableError } from './otp/dependency-error.ts';
 import { cryptoRandom, systemClock } from './otp/ports.ts';
 import { testNumbersExpired } from './otp/test-numbers.ts';
+import { adminPageRoutes } from './pages/admin/admin-routes.ts';
 import { demoRoutes } from './pages/demo/demo-routes.ts';
 import { docsRoutes } from './pages/docs/docs-routes.ts';
 import { createServices, type Runtime } from './wiring.ts';
@@ -108,6 +110,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
   // HTML pages, each behind its setting. Outside the chain below: not API routes for `AppType`.
   app.route('/', demoRoutes);
   app.route('/', docsRoutes);
+  app.route('/', adminPageRoutes);
 
   const routes = app
     .route('/', metaRoutes)
@@ -120,6 +123,7 @@ export function createApp(runtime: Runtime = { clock: systemClock, random: crypt
     .route('/', twilioStatusWebhookRoutes)
     .route('/', voiceAnswerRoutes)
     .route('/', adminStatsRoutes)
+    .route('/', adminStatsHourlyRoutes)
     .route('/', adminEventsRoutes)
     .route('/', openApiRoutes);
 

@@ -15,6 +15,10 @@ import { createUpstashDeadEvents } from './adapters/upstash/dead-events.ts';
 import { createUpstashDeliveryStore } from './adapters/upstash/delivery-store.ts';
 import { createUpstashFailoverLog } from './adapters/upstash/failover-log.ts';
 import { createUpstashGuardCellsReader } from './adapters/upstash/guard-cells-reader.ts';
+import {
+  createUpstashHourlyStatsReader,
+  summedHourlyStatsReader,
+} from './adapters/upstash/hourly-stats-reader.ts';
 import { createPipelineClient, type PipelineClient } from './adapters/upstash/pipeline-client.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import {
@@ -66,6 +70,7 @@ import {
   type StoreRegionMap,
   untimed,
 } from './otp/ports.ts';
+import type { ReadHourlyStatsDeps } from './otp/read-hourly-stats.ts';
 import type { ReadStatsDeps } from './otp/read-stats.ts';
 import type { RecordDeliveryDeps } from './otp/record-delivery.ts';
 import type { RequestCodeDeps } from './otp/request-code.ts';
@@ -91,6 +96,7 @@ export type Services = Omit<
     ManageVerificationDeps &
     RecordDeliveryDeps &
     ReadStatsDeps &
+    ReadHourlyStatsDeps &
     AnswerCallDeps &
     DeadEventsDeps,
   'forApp'
@@ -303,6 +309,11 @@ export function createServices(
     get stats() {
       return summedStatsReader(
         stores.all().map(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+      );
+    },
+    get hourlyStats() {
+      return summedHourlyStatsReader(
+        stores.all().map(({ redis, calls }) => createUpstashHourlyStatsReader(redis, calls, keyPrefix)),
       );
     },
     get guardCells() {

@@ -437,6 +437,8 @@ export const configSchema = z
      * queue's longest delay). With the queue's max_retries of 10: about 8.5 hours of retries.
      */
     EVENT_WEBHOOK_RETRY_BASE_SECONDS: integer(0, 3600, 30),
+    /** `/admin`, the operator dashboard (reads /admin/stats with an admin key typed into it). Default: off. */
+    ADMIN_PAGE: onOff,
     /** The local Plivo sandbox's inbox, shown on the demo page (`npm run dev` sets it). Ignored in production. */
     SANDBOX_INBOX_URL: z.optional(httpUrl),
   })

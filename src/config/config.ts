@@ -123,6 +123,8 @@ export interface Config {
     readonly docs: boolean;
     /** `/`: the demo page; every visitor can make it send an SMS (DEMO_PAGE). */
     readonly demo: boolean;
+    /** `/admin`: the operator dashboard (ADMIN_PAGE); its data still needs an admin key. Off unless set. */
+    readonly admin: boolean;
     /**
      * Where the local Plivo sandbox shows the SMS it took (SANDBOX_INBOX_URL, set by `npm run dev`):
      * the demo page points there. Never in production, where SMS reach real phones.
@@ -363,6 +365,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       docs: raw.DOCS_PAGE ?? raw.ENVIRONMENT !== 'production',
       demo: raw.DEMO_PAGE ?? (raw.ENVIRONMENT === 'development' || raw.ENVIRONMENT === 'test'),
       sandboxInboxUrl: raw.ENVIRONMENT === 'production' ? undefined : raw.SANDBOX_INBOX_URL,
+      admin: raw.ADMIN_PAGE ?? false,
     },
   };
   for (const declaration of appDeclarations) {

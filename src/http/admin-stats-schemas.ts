@@ -6,11 +6,11 @@ import * as z from 'zod/mini';
  * (./routes/admin-stats-doc.ts imports them, and only the OpenAPI build imports that).
  */
 
-const rate = z.nullable(z.number()).register(z.globalRegistry, {
+export const rate = z.nullable(z.number()).register(z.globalRegistry, {
   description: 'A share from 0 to 1 (4 decimals), null when nothing was sent.',
 });
 
-const statsCounts = {
+export const statsCounts = {
   sent: z.int().register(z.globalRegistry, { description: 'Codes issued (refused SMS not counted).' }),
   delivered: z.int(),
   failed: z.int().register(z.globalRegistry, { description: 'Delivery reports `failed` or `undelivered`.' }),
@@ -23,7 +23,7 @@ const statsCounts = {
   deliveryRate: rate,
 };
 
-const scopeCounts = (description: string) =>
+export const scopeCounts = (description: string) =>
   z.record(z.string(), z.int()).register(z.globalRegistry, { description });
 
 const cellBudget = {

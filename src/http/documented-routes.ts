@@ -1,6 +1,7 @@
 import type { DocumentedRoute } from './documented-route.ts';
 import { adminEventsDocs } from './routes/admin-events-doc.ts';
 import { adminStatsDoc } from './routes/admin-stats-doc.ts';
+import { adminStatsHourlyDoc } from './routes/admin-stats-hourly-doc.ts';
 import { deliveryWebhookDoc } from './routes/delivery-webhook.ts';
 import { metaDocs } from './routes/meta.ts';
 import { otpRequestDoc } from './routes/otp-request.ts';
@@ -23,5 +24,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   twilioStatusWebhookDoc,
   voiceAnswerDoc,
   adminStatsDoc,
+  adminStatsHourlyDoc,
   ...adminEventsDocs,
 ];

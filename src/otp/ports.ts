@@ -1,4 +1,5 @@
 import type { HourlyCounters } from '../stats/counters.ts';
+import type { HourCounters } from '../stats/hour-series.ts';
 import type { Channel } from './channel.ts';
 import type { ExpiryWatch } from './events/event-message.ts';
 import type { ServiceEvent } from './events/service-event.ts';
@@ -590,6 +591,11 @@ export interface DeliveryStore {
 export interface StatsReader {
   /** Sums the counters and refusals of these hours (one store round trip however many hours). */
   readHours(hourBuckets: readonly string[]): Promise<HourlyCounters>;
+}
+
+export interface HourlyStatsReader {
+  /** Each hour's counters apart, in the order given (one store round trip however many hours). */
+  readEachHour(hourBuckets: readonly string[]): Promise<HourCounters[]>;
 }
 
 /** Codes sent and verified in one guard cell over the sliding window (weighted, so fractional). */

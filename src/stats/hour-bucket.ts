@@ -22,3 +22,8 @@ export function windowStart(nowMs: number, hours: number): string {
   const oldest = nowMs - (hours - 1) * HOUR_MS;
   return new Date(oldest - (oldest % HOUR_MS)).toISOString();
 }
+
+/** The start of a `YYYYMMDDHH` bucket as an ISO timestamp, e.g. `2026-11-22T05:00:00.000Z`. */
+export function hourBucketStart(bucket: string): string {
+  return `${bucket.slice(0, 4)}-${bucket.slice(4, 6)}-${bucket.slice(6, 8)}T${bucket.slice(8, 10)}:00:00.000Z`;
+}

@@ -180,7 +180,7 @@ describe("Plivo's signed delivery callbacks, replayed verbatim from the sandbox"
       errorCode: '',
       updatedAt: String(NOW),
     });
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:delivered': 1 });
 
     const dump = await dumpRedis(prefixOf(app));
     const text = JSON.stringify(dump);
@@ -213,7 +213,7 @@ describe("Plivo's signed delivery callbacks, replayed verbatim from the sandbox"
     expect(await (await replay(app, queued)).json()).toEqual({ status: 'stale' });
     expect(await (await replay(app, sent)).json()).toEqual({ status: 'stale' });
     expect(await deliveryState(app, uuid)).toMatchObject({ status: 'delivered', sequence: '3' });
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:delivered': 1 });
   });
 
   it('an SMS to a number ending in 0000 ends `failed` with ErrorCode 450 and counts as failed', async () => {
@@ -227,7 +227,7 @@ describe("Plivo's signed delivery callbacks, replayed verbatim from the sandbox"
       sequence: '2',
       errorCode: '450',
     });
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:failed': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:failed': 1 });
   });
 });
 
@@ -396,7 +396,7 @@ describe('only messages this service sent and still tracks count', () => {
     expect((await replayAll(app, callbacks)).map((answer) => answer.body.status)).toEqual(
       Array(3).fill('recorded'),
     );
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:delivered': 1 });
 
     // The record and the three seen markers: what two days would take away.
     const keys = (await dumpRedis(prefixOf(app))).map(({ key }) => key).filter((key) => key.includes(uuid));
@@ -407,7 +407,7 @@ describe('only messages this service sent and still tracks count', () => {
     const again = await replayAll(app, callbacks);
     expect(again).toEqual(Array(3).fill({ status: 200, body: { status: 'ignored' } }));
     expect(await contentOf(app)).toEqual(before);
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:delivered': 1 });
   });
 
   it('with only the seen markers gone, a replay of the final callback still counts nothing', async () => {
@@ -424,7 +424,7 @@ describe('only messages this service sent and still tracks count', () => {
     const again = await replayAll(app, callbacks);
     expect(again.map((answer) => answer.body.status)).toEqual(['stale', 'stale', 'stale']);
     expect(await deliveryState(app, uuid)).toEqual(recordBefore);
-    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:delivered': 1 });
+    expect(await statsOfHour(app)).toEqual({ 'US:sent': 1, 'US:via:sms': 1, 'US:delivered': 1 });
   });
 
   it('seen markers never outlive the record they guard', async () => {

@@ -23,7 +23,7 @@ interface OpenApiDocument {
 }
 
 /** Not API operations: the document itself and the HTML pages. */
-const UNDOCUMENTED = new Set(['/openapi.json', '/', '/docs']);
+const UNDOCUMENTED = new Set(['/openapi.json', '/', '/docs', '/admin']);
 
 async function openApiDocument(): Promise<OpenApiDocument> {
   const response = await testApp().call('/openapi.json');

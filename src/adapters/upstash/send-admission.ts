@@ -198,6 +198,7 @@ export function createUpstashSendAdmission(
                 charged ?? '',
                 standing.kind === 'trusted' ? standing.keyTag : '',
                 statsAppField(countApps, send.app, 'sent'),
+                send.testNumber ? '' : `${send.cells.country}:via:${send.cells.channel}`,
               ],
             );
           },

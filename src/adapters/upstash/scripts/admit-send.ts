@@ -106,6 +106,11 @@
  * fallback ticket `f`: a user who chose a channel is not called on top of it, and the service's
  * own switch, which refuses a record without `f`, happens once however many reports say the SMS
  * failed.
+ * Every real send also counts its channel in the stats hash (`{country}:via:{channel}`), and a
+ * switch its new channel (`{country}:switch:{channel}` for the caller's, `{country}:fallback:{channel}`
+ * for the service's own): the dashboard's channel mix and fallbacks. Two more HINCRBYs in this
+ * script, no round trip. revoke-code takes back `via` with `sent` (nobody received that code); a
+ * switch stays counted as asked for.
  * (Comments live here, not in the Lua text: the text is shipped in the Worker bundle and to Redis.)
  */
 export const ADMIT_SEND_SCRIPT = `
@@ -300,6 +305,10 @@ if test then
   return {'issued', '', tier, '', route_evidence()}
 end
 count('', 'sent')
+count('via:', ARGV[43])
+if switching then
+  count(ARGV[45] == '1' and 'fallback:' or 'switch:', ARGV[43])
+end
 if mode == 'off' then
   return {'issued', '', tier, '', route_evidence()}
 end

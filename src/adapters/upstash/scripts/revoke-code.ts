@@ -21,6 +21,8 @@
  * ARGV[3] range tag   ARGV[4] block
  * ARGV[5] what admit-send charged: `rbc`, `rbco`, `c` (a resend), `h`, `t` or ''
  * ARGV[6] the trusted key's tag (`t` only)   ARGV[7] the app's stats field, `@{app}:sent` ('' without APPS)
+ * ARGV[8] the channel field admit-send counted with `sent` (`{country}:via:{channel}`, the
+ *         dashboard's channel mix), taken back alike so channels add up to `sent`
  * Returns 1 when it was the number's active verification, 0 when a newer one had replaced it.
  */
 export const REVOKE_CODE_SCRIPT = `
@@ -29,6 +31,9 @@ if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then
 end
 if ARGV[7] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[7]) == 1 then
   redis.call('HINCRBY', KEYS[3], ARGV[7], -1)
+end
+if ARGV[8] and ARGV[8] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[8]) == 1 then
+  redis.call('HINCRBY', KEYS[3], ARGV[8], -1)
 end
 local active = redis.call('GET', KEYS[10]) == ARGV[1]
 local charged = ARGV[5]

@@ -1,0 +1,19 @@
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { readHourlyStats } from '../../otp/read-hourly-stats.ts';
+import type { AppEnv } from '../app-env.ts';
+import { adminOnly } from '../middleware/admin-only.ts';
+import { adminStatsQuery } from '../schemas.ts';
+import { validationHook } from '../validation-hook.ts';
+
+export const adminStatsHourlyRoutes = new Hono<AppEnv>().get(
+  '/admin/stats/hourly',
+  adminOnly(),
+  zValidator('query', adminStatsQuery, validationHook),
+  async (c) => {
+    const { hours } = c.req.valid('query');
+    const series = await readHourlyStats(hours, c.get('services'));
+    c.header('Cache-Control', 'no-store');
+    return c.json(series, 200);
+  },
+);
