@@ -7,11 +7,14 @@ import { launchChromium } from './support/chromium.ts';
 import { watchCspViolations } from './support/csp-violations.ts';
 import { type DevStack, latestSmsCode, startDevStack } from './support/dev-stack.ts';
 import { uniqueUsNumber, watchPage } from './support/page-watch.ts';
+import { expectRoutesPanel, panelRows, type Routing } from './support/routes-panel.ts';
+import { failedOverUsers, plivoOutage, requestCode, settled } from './support/routing-traffic.ts';
 
 const SCREENSHOT = 'test/artifacts/admin-dashboard.png';
 const ADMIN_KEY = 'dashboard-browser-admin-key-0123';
 const KEY_PREFIX = 'dash:';
 const HOUR_MS = 3_600_000;
+const BREAKER_WINDOW_SECONDS = 5;
 
 let browser: Browser;
 let stack: DevStack;
@@ -25,12 +28,20 @@ beforeAll(async () => {
         ADMIN_PAGE: 'on',
         KEY_PREFIX,
         FRAUD_GUARD_EXPECTED: 'US:20',
-        RATE_LIMIT_SEND_PER_PHONE: '1/1h',
+        // Two: a failover after a failed report is a send to the number too.
+        RATE_LIMIT_SEND_PER_PHONE: '2/1h',
         RATE_LIMIT_SEND_PER_IP: '1000/1h',
         RATE_LIMIT_SEND_PER_PREFIX: '1000/1h',
         OTP_RESEND_COOLDOWN_SECONDS: '0',
+        // Two providers, and a breaker that opens after three errors and stays open through the test.
+        SMS_ROUTES: '*:plivo,twilio',
+        BREAKER_MIN_REQUESTS: '3',
+        BREAKER_WINDOW_SECONDS: String(BREAKER_WINDOW_SECONDS),
+        BREAKER_PAUSE_SECONDS: '900',
       },
       { ADMIN_API_KEYS: ADMIN_KEY },
+      // Delivery reports reach the Worker (a failed one fails over); Twilio is the route's second.
+      { publicBaseUrl: true, twilio: true },
     ),
   ]);
 });
@@ -41,8 +52,12 @@ afterAll(async () => {
 });
 
 /** HINCRBYs on the hourly stats hashes through the REST server, in the very format the scripts write. */
-async function writeCounters(hoursAgo: number, fields: Record<string, number>): Promise<void> {
-  const key = `${KEY_PREFIX}stats:${hourBucket(Date.now() - hoursAgo * HOUR_MS)}`;
+async function writeCounters(
+  hoursAgo: number,
+  fields: Record<string, number>,
+  hash: 'stats' | 'route-stats' = 'stats',
+): Promise<void> {
+  const key = `${KEY_PREFIX}${hash}:${hourBucket(Date.now() - hoursAgo * HOUR_MS)}`;
   const commands = Object.entries(fields).map(([field, count]) => ['HINCRBY', key, field, count]);
   const response = await fetch(`${stack.redisRestUrl}/pipeline`, {
     method: 'POST',
@@ -101,16 +116,22 @@ async function seedHistory(): Promise<void> {
       'webhooks:dead': hoursAgo === 4 ? 2 : 0,
     });
   }
+  // Routing ten hours ago (src/adapters/upstash/stats-reader.ts's fields): outside a 6-hour window.
+  await writeCounters(
+    10,
+    {
+      'US:sms:twilio:sent': 30,
+      'US:sms:twilio:delivered': 28,
+      'US:sms:twilio:verified': 24,
+      'US:failover': 2,
+    },
+    'route-stats',
+  );
 }
 
 /** Through the real API, this hour: real users who verify, and a burst of codes nobody enters. */
 async function liveTraffic(): Promise<void> {
-  const request = (phone: string) =>
-    fetch(`${stack.workerUrl}/otp/request`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone }),
-    });
+  const request = (phone: string) => requestCode(stack, phone);
   for (let user = 0; user < 3; user += 1) {
     const { e164 } = uniqueUsNumber();
     const sent = (await (await request(e164)).json()) as { verificationId: string };
@@ -123,7 +144,8 @@ async function liveTraffic(): Promise<void> {
       }),
     });
     expect(verified.status).toBe(200);
-    // A second request within the hour: refused by the per-number limit (scope phone).
+    // A third request within the hour: refused by the per-number limit (scope phone).
+    expect((await request(e164)).status).toBe(200);
     expect((await request(e164)).status).toBe(429);
   }
   // Unverified codes to numbers of one San Francisco exchange: the guard's cells fill, then refuse.
@@ -133,6 +155,9 @@ async function liveTraffic(): Promise<void> {
   const answers = [];
   for (const line of lines) answers.push((await request(`+1415${exchange}${line}`)).status);
   expect(answers.filter((status) => status === 429).length).toBeGreaterThan(0);
+  // Both providers: German SMS lost by Plivo fail over to Twilio; Plivo failing French sends opens its breaker.
+  await failedOverUsers(stack, 3);
+  await plivoOutage(stack, 3, BREAKER_WINDOW_SECONDS);
 }
 
 interface ChartTable {
@@ -160,6 +185,7 @@ function chartTable(page: Page, chart: string): Promise<ChartTable> {
 type Counts = Record<string, number>;
 interface Stats {
   since: string;
+  routing: Routing;
   totals: Counts;
   webhooks: Counts;
   countries: ({
@@ -188,6 +214,8 @@ describe('operator dashboard (/admin)', () => {
   it('charts a seeded day with an attack: every plotted number is what /admin/stats reports for the same hours, under its CSP, this origin only', async () => {
     await seedHistory();
     await liveTraffic();
+    // Delivery reports (and the failovers they start) land after the responses: wait for the last.
+    await settled(() => adminStats(1));
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
     const seen = watchPage(page, stack.workerUrl);
@@ -278,8 +306,38 @@ describe('operator dashboard (/admin)', () => {
     expect(await usGuard.getAttribute('class')).toBe('alert');
     expect(webhooks.series.dead?.at(-5)).toBe(2);
 
+    // Providers and routes: the panel lists /admin/stats' routing for the same 24 hours.
+    const routing = (await adminStats(24)).routing;
+    await expectRoutesPanel(page, routing);
+    // What the traffic did: the three German codes Plivo lost failed over and verified through
+    // Twilio; Plivo's 500s opened its breaker, shaded.
+    const routes = await panelRows(page, 'routes', 'route');
+    expect(routes['DE:sms:twilio']).toMatchObject({ sent: '3', verified: '3', conversion: '100 %' });
+    expect(routes['DE:sms:plivo']).toMatchObject({ sent: '3', failed: '3', verified: '0' });
+    expect((await panelRows(page, 'failovers', 'country')).DE?.failovers).toBe('3');
+    expect((await panelRows(page, 'breakers', 'provider')).plivo).toMatchObject({
+      state: 'open',
+      className: 'alert',
+    });
+
     mkdirSync('test/artifacts', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Six hours: the routing seeded ten hours ago drops out of the panel as out of /admin/stats.
+    await page.selectOption('#admin-hours', '6');
+    await page
+      .locator('body[data-dashboard="ready"] #admin-status:has-text("The last 6 hours, read")')
+      .waitFor();
+    const sixHours = (await adminStats(6)).routing;
+    expect(sixHours.failovers.US).toBeUndefined();
+    await expectRoutesPanel(page, sixHours);
+    // One country: its own routes and failovers only; the breakers are every provider's.
+    await page.selectOption('#admin-country', 'DE');
+    expect(Object.keys(await panelRows(page, 'routes', 'route')).every((key) => key.startsWith('DE:'))).toBe(
+      true,
+    );
+    expect(Object.keys(await panelRows(page, 'failovers', 'country'))).toEqual(['DE']);
+    expect(Object.keys(await panelRows(page, 'breakers', 'provider'))).toEqual(['plivo', 'twilio']);
 
     // The key went out as a header to this origin only, never in a URL; nothing left this origin.
     expect(apiRequests.length).toBeGreaterThanOrEqual(2);

@@ -7,6 +7,8 @@ export interface DevStack {
   workerUrl: string;
   /** The Plivo sandbox: its inbox is `GET {sandboxUrl}/__sandbox/messages?dst=`. */
   sandboxUrl: string;
+  /** The Twilio sandbox when `DevStackOptions.twilio` started it: `GET {twilioUrl}/__sandbox/messages?to=`. */
+  twilioUrl?: string;
   /** The Redis REST server (Bearer `redisRestToken`). */
   redisRestUrl: string;
   redisRestToken: string;
@@ -28,6 +30,8 @@ export interface DevStackOptions {
    * sender settings local/dev.ts gives it, so every channel works. Implies `publicBaseUrl`.
    */
   asNpmRunDev?: boolean;
+  /** Starts the Twilio sandbox too (routed to only when SMS_ROUTES / VOICE_ROUTES name it). */
+  twilio?: boolean;
 }
 
 /** What local/dev.ts hands the Worker when it runs the Plivo sandbox (keep the two alike). */
@@ -59,6 +63,13 @@ export async function startDevStack(
     turnstile: options.turnstile ?? false,
     redisRest: { token: redisRestToken },
     plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
+    twilio: options.twilio
+      ? {
+          accountSid: `AC${'0'.repeat(27)}b0123`,
+          authToken: 'browser-test-twilio-token',
+          callbackDelayMs: 50,
+        }
+      : false,
     worker: {
       port,
       vars: {
@@ -76,6 +87,7 @@ export async function startDevStack(
   return {
     workerUrl: stack.worker.url,
     sandboxUrl: stack.plivo.url,
+    twilioUrl: stack.twilio?.url,
     redisRestUrl: stack.redisRest.server.url,
     redisRestToken,
     stop: stack.close,

@@ -18,6 +18,7 @@ import {
 } from './chart-series.ts';
 import { guardTable } from './guard-panel.ts';
 import { buildPanels } from './panels.ts';
+import { routesTables } from './routes-panel.ts';
 import type { StatsSummary } from './stats-wire.ts';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -145,6 +146,10 @@ function render(): void {
       : 'No event webhooks are configured for this deployment.',
   );
   element('admin-guard').replaceChildren(guardTable(stats, countries));
+  // Routing is counted per country, not per app: with an app chosen, every country's.
+  element('admin-routes').replaceChildren(
+    ...routesTables(stats.routing, filter.app === '' ? filter.country : ''),
+  );
   panels.hidden = false;
   document.body.dataset.dashboard = 'ready';
 }

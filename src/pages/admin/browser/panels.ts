@@ -14,6 +14,12 @@ const PANELS = [
     body: 'div',
     bodyId: 'admin-guard',
   },
+  {
+    id: 'panel-routes',
+    title: 'Providers and routes: conversion, failovers, breakers',
+    body: 'div',
+    bodyId: 'admin-routes',
+  },
 ] as const;
 
 export function buildPanels(main: HTMLElement): void {

@@ -3,6 +3,7 @@
  * wire), from the pure pieces it is built of: the use case's module and the guard's budget
  * import the ports, which are not browser code.
  */
+import type { RoutingView } from '../../../otp/routing/routing-view.ts';
 import type { CountryRefusals } from '../../../stats/counters.ts';
 import type { CountryReport, StatsReport } from '../../../stats/pumping-report.ts';
 
@@ -30,6 +31,8 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   since: string;
   guardMode: string;
   countries: CountryStats[];
+  /** Conversion per country, channel and provider, failovers, breakers (src/pages/admin/browser/routes-panel.ts). */
+  routing?: RoutingView;
   /** Event webhook deliveries, when the deployment sends events (src/pages/admin/browser/chart-series.ts reads it). */
   webhooks?: unknown;
 }
