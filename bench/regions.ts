@@ -3,30 +3,40 @@
  * database. Three REST servers stand for three regions as one user's edge sees them, each with its
  * own redis-server and its own emulated round trip: the default region (the home database, far:
  * 200 ms by default), `eu` (80 ms) and `ap` (5 ms, near). Users of GB, AU and US numbers run
- * complete flows (request → read the SMS → verify) at concurrency 1 against the Worker under
- * `wrangler dev`, twice: with one store (every country in the default region, as before regions)
- * and with regional stores (GB → eu, AU → ap, US stays in the default region).
+ * complete flows (request → read the SMS → verify) at concurrency 1 against the Worker twice: with
+ * one store (every country in the default region, as before regions) and with regional stores
+ * (GB → eu, AU → ap, US stays in the default region).
  *
- *   npm run bench:regions -- [--rtt default=200,eu=80,ap=5] [--sms-latency-ms 60] [--flows 30]
- *     [--write | --no-write]
+ *   npm run bench:regions -- [--harness lean|wrangler-dev] [--rtt default=200,eu=80,ap=5]
+ *     [--sms-latency-ms 60] [--flows 30] [--write | --no-write]
+ *
+ * `lean` (the default) runs the production bundle, minified, in workerd with no dev proxy
+ * (bench/lean/): both setups are the same build in one workerd, configured apart. `wrangler-dev`
+ * runs two `wrangler dev` servers instead, as a developer's machine does.
  *
  * For each country and setup: request and verify p50 / p99, and p50 minus the store round trip the
- * user paid (what is left: the Worker, wrangler dev's proxy and the client). A near region's user
- * should pay the near round trip plus that, not the far one. Nothing asserts: figures only.
+ * user paid and the Worker's own time (its `Server-Timing` `worker` span): what is left is the
+ * harness (the client, the sockets, a dev proxy). A near region's user should pay the near round
+ * trip plus the Worker's time, not the far one. Nothing asserts: figures only.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
-import { startWranglerDev, type WranglerDev } from '../local/worker-process.ts';
+import { startWranglerDev } from '../local/worker-process.ts';
 import { generateOtpSecret, generateReceiptKey } from '../scripts/keygen.ts';
 import { classifyNumberKind } from '../src/phone/number-kind.ts';
 import { parsePhone } from '../src/phone/parse-phone.ts';
 import { clientIpFor, type FlowResult, percentile, runFlow } from './flows.ts';
+import { buildWorkerBundle } from './lean/build-bundle.ts';
+import { parseServerTiming } from './lean/lean-report.ts';
+import { startLeanWorkers } from './lean/lean-worker.ts';
+import { devVars } from './lean/wrangler-vars.ts';
 import { machineLines, markdownTable, ms, repoPath, resultsDestination, writeSection } from './report.ts';
 import { BENCH_VARS } from './stack.ts';
 
 const { values } = parseArgs({
   options: {
+    harness: { type: 'string', default: 'lean' },
     rtt: { type: 'string', default: 'default=200,eu=80,ap=5' },
     'sms-latency-ms': { type: 'string', default: '60' },
     flows: { type: 'string', default: '30' },
@@ -50,6 +60,12 @@ const apRtt = rtt.ap ?? 5;
 const smsLatencyMs = Number(values['sms-latency-ms']);
 const flowsPerCountry = Number(values.flows);
 const WARM_UP_FLOWS = 3;
+const harness = values.harness;
+if (harness !== 'lean' && harness !== 'wrangler-dev') throw new Error('--harness: lean or wrangler-dev');
+const HARNESS_LABEL =
+  harness === 'lean'
+    ? 'the production bundle, minified, in workerd through Miniflare with no dev proxy (bench/lean/)'
+    : 'the Worker under `wrangler dev`';
 
 const REST_TOKEN = 'bench-regions-rest-token';
 const PLIVO_AUTH_ID = 'MABENCHREGIONS000000';
@@ -87,7 +103,7 @@ interface Row {
 
 interface Setup {
   name: string;
-  worker: WranglerDev;
+  url: string;
   regional: boolean;
 }
 
@@ -108,11 +124,7 @@ async function runInterleaved(setups: Setup[], sandboxUrl: string): Promise<Row[
     for (const { country, region } of COUNTRIES) {
       for (const setup of setups) {
         const phone = (numbers.get(country) as () => string)();
-        const result = await runFlow(
-          { workerUrl: setup.worker.url, sandboxUrl },
-          phone,
-          clientIpFor(flowIndex++),
-        );
+        const result = await runFlow({ workerUrl: setup.url, sandboxUrl }, phone, clientIpFor(flowIndex++));
         if (flow < 0) continue;
         const key = `${setup.name}:${country}`;
         let row = rows.get(key);
@@ -133,6 +145,14 @@ async function runInterleaved(setups: Setup[], sandboxUrl: string): Promise<Row[
 
 function verifyTimes(results: FlowResult[]): number[] {
   return results.flatMap((result) => (result.verifyStatus === 200 ? [result.verifyMs ?? 0] : []));
+}
+
+/** The Worker's own time of each approved verify: its `Server-Timing` `worker` span. */
+function verifyWorkerTimes(results: FlowResult[]): number[] {
+  return results.flatMap((result) => {
+    const worker = parseServerTiming(result.verifyTiming).get('worker');
+    return result.verifyStatus === 200 && worker !== undefined ? [worker] : [];
+  });
 }
 
 function requestTimes(results: FlowResult[]): number[] {
@@ -156,7 +176,7 @@ async function main() {
     },
   });
   let rows: Row[] = [];
-  const setups: Setup[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
     const sandboxUrl = stack.plivo?.url ?? '';
     const secrets = {
@@ -164,22 +184,46 @@ async function main() {
       RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
     };
     const { STORE_REGIONS, STORE_REGION_TOKENS, STORE_REGION_COUNTRIES, ...oneStore } = stack.workerWiring;
-    for (const [name, wiring, regional] of [
-      ['one store', oneStore, false],
-      ['regional stores', stack.workerWiring, true],
-    ] as const) {
-      console.log(`bench:regions: ${name}: starting wrangler dev…`);
-      const worker = await startWranglerDev({
-        vars: { ...BENCH_VARS, PLIVO_SENDER: '+14155550100' },
-        // Separate key prefixes: the one-store Worker must not see the regional one's default-region keys.
-        secrets: { ...wiring, ...secrets, KEY_PREFIX: regional ? 'regional:' : 'one:' },
+    const vars = { ...BENCH_VARS, PLIVO_SENDER: '+14155550100' };
+    // Separate key prefixes: the one-store Worker must not see the regional one's default-region keys.
+    const oneStoreSecrets = { ...oneStore, ...secrets, KEY_PREFIX: 'one:' };
+    const regionalSecrets = { ...stack.workerWiring, ...secrets, KEY_PREFIX: 'regional:' };
+    const setups: Setup[] = [];
+    if (harness === 'lean') {
+      console.log('bench:regions: building the production bundle for the lean harness…');
+      const [built, hello] = await Promise.all([
+        buildWorkerBundle({ minify: true }),
+        buildWorkerBundle({ config: 'bench/hello-worker/wrangler.toml', minify: true }),
+      ]);
+      // One build twice in one workerd: `otp-edge` with regional stores, its twin with one store.
+      const workers = await startLeanWorkers({
+        otpEdge: built,
+        baseline: built,
+        hello,
+        bindings: { ...devVars(), ...vars, ...regionalSecrets },
+        baselineBindings: { ...devVars(), ...vars, ...oneStoreSecrets },
+        helloBindings: {},
       });
-      setups.push({ name, worker, regional });
+      stops.push(() => workers.stop());
+      setups.push(
+        { name: 'one store', url: workers.baselineUrl ?? '', regional: false },
+        { name: 'regional stores', url: workers.otpEdgeUrl, regional: true },
+      );
+    } else {
+      for (const [name, wiring, regional] of [
+        ['one store', oneStoreSecrets, false],
+        ['regional stores', regionalSecrets, true],
+      ] as const) {
+        console.log(`bench:regions: ${name}: starting wrangler dev…`);
+        const worker = await startWranglerDev({ vars, secrets: wiring });
+        stops.push(() => worker.stop());
+        setups.push({ name, url: worker.url, regional });
+      }
     }
     console.log(`bench:regions: ${flowsPerCountry} flows per country and setup, interleaved…`);
     rows = await runInterleaved(setups, sandboxUrl);
   } finally {
-    for (const { worker } of setups) await worker.stop();
+    for (const stop of stops) await stop();
     await stack.close();
   }
   report(rows, startedAt);
@@ -196,11 +240,14 @@ function report(rows: Row[], startedAt: Date) {
       'request p50 / p99 (ms)',
       'verify p50 / p99 (ms)',
       'verify p50 − RTT (ms)',
+      "Worker's own time, verify p50 (ms)",
+      'verify p50 − (RTT + own time) (ms)',
     ],
     rows.map((row) => {
       const verify = verifyTimes(row.results);
       const request = requestTimes(row.results);
       const verifyP50 = percentile(verify, 50);
+      const ownP50 = percentile(verifyWorkerTimes(row.results), 50);
       return [
         row.setup,
         row.country,
@@ -210,6 +257,8 @@ function report(rows: Row[], startedAt: Date) {
         `${ms(percentile(request, 50))} / ${ms(percentile(request, 99))}`,
         `${ms(verifyP50)} / ${ms(percentile(verify, 99))}`,
         ms(verifyP50 - row.storeRttMs),
+        ms(ownP50),
+        ms(verifyP50 - row.storeRttMs - ownP50),
       ];
     }),
   );
@@ -238,7 +287,7 @@ function report(rows: Row[], startedAt: Date) {
     }),
   );
   const body = [
-    `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup; the two Workers run side by side and take turns flow by flow.`,
+    `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --harness ${harness} --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup; the two Workers run side by side and take turns flow by flow.`,
     '',
     ...machineLines('(one redis-server per region)'),
     `- Load average when the run ended: ${os
@@ -247,13 +296,13 @@ function report(rows: Row[], startedAt: Date) {
       .join(
         ', ',
       )} (1, 5, 15 min) on ${os.cpus().length} cores: other work shared the machine, so the absolute times carry its noise; the comparison between setups, taken in turns, less so.`,
-    `- Three REST servers, each with its own redis-server, stand for three regions as one user's edge sees them: default ${defaultRtt} ms, eu ${euRtt} ms, ap ${apRtt} ms per store round trip; SMS +${smsLatencyMs} ms. The Worker under \`wrangler dev\`.`,
+    `- Three REST servers, each with its own redis-server, stand for three regions as one user's edge sees them: default ${defaultRtt} ms, eu ${euRtt} ms, ap ${apRtt} ms per store round trip; SMS +${smsLatencyMs} ms. The Worker: ${HARNESS_LABEL}.`,
     '- One store: no STORE_REGIONS (every country in the default region). Regional stores: `STORE_REGION_COUNTRIES=eu:GB;ap:AU`, US unmapped.',
-    '- A request is 1 store round trip before the SMS, a verify 1: `verify p50 − RTT` is what the Worker, its proxy and the client add.',
+    "- A request is 1 store round trip before the SMS, a verify 1: `verify p50 − RTT` is what the Worker and the harness add; the Worker's own time is the answers' `Server-Timing` `worker` span (docs/observability.md), so `verify p50 − (RTT + own time)` is the harness alone (the client, the sockets, a dev proxy). The issue's test: a near region's user is within 10 ms of its region's RTT plus the Worker's own time.",
     '',
     table,
     '',
-    "Per country: what regional stores save, and how far the regional verify p50 is from its own region's RTT plus the time the one-store run shows beyond its RTT (the Worker, `wrangler dev`'s proxy, the client): near 0 means the user pays its region's round trip and nothing of the far one.",
+    "Per country: what regional stores save, and how far the regional verify p50 is from its own region's RTT plus the time the one-store run shows beyond its RTT (the Worker and the harness): near 0 means the user pays its region's round trip and nothing of the far one.",
     '',
     comparison,
   ].join('\n');

@@ -141,6 +141,19 @@ const sealers = new WeakMap<
   >
 >();
 
+/** `build`'s value, built on the first call and returned by every later one. */
+function once<V>(build: () => V): () => V {
+  let built = false;
+  let value: V;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value;
+  };
+}
+
 function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
@@ -236,6 +249,85 @@ export function createServices(
     };
   const sealing = sealingFor(config, runtime);
   const queue = events.queue;
+  // Built on first use, once per request: a verify reaches none of the senders or the callback
+  // readers, a status read none of them either, and building them all on every request was a
+  // measurable share of a verify's CPU (bench/results.md, "CPU: where a verify's time goes").
+  const delivery = once(() =>
+    timedDelivery(
+      createRoutedDelivery(
+        // The providers this deployment has settings for; routes (config.routes) order them.
+        [
+          createPlivoCodeDelivery(
+            createPlivoMessageSender(plivo, log),
+            plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
+            plivo.whatsApp !== undefined,
+          ),
+          twilioProvider(config, log),
+        ]
+          .filter((provider) => provider !== undefined)
+          .map((provider) => restrictToRoutes(provider, config.routes)),
+        staticRoutePlan(config.routes),
+        log,
+      ),
+      timer,
+    ),
+  );
+  const admission = once(() =>
+    regionalSendAdmission(
+      inRegion(({ calls }) =>
+        createUpstashSendAdmission(calls, {
+          keyPrefix,
+          rates: rateLimits.send,
+          guard,
+          routing: config.routing,
+          countApps,
+        }),
+      ),
+    ),
+  );
+  const deliveries = once(() =>
+    regionalDeliveryStore(
+      inRegion(({ calls }) => createUpstashDeliveryStore(calls, keyPrefix)),
+      storeRegions,
+    ),
+  );
+  const voiceAnswerLedger = once(() =>
+    regionalVoiceAnswerLedger(inRegion(({ calls }) => createUpstashVoiceAnswerLedger(calls, keyPrefix))),
+  );
+  const failovers = once(() =>
+    regionalFailoverLog(inRegion(({ calls }) => createUpstashFailoverLog(calls, keyPrefix, waitUntil, log))),
+  );
+  // Only messages whose reports were asked for need tracking.
+  const sentMessages = once(() =>
+    plivo.statusCallbackUrl
+      ? regionalSentMessageLog(
+          inRegion(({ calls }) =>
+            createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing),
+          ),
+        )
+      : undefined,
+  );
+  const providerHealth = once(() =>
+    regionalProviderHealthLog(
+      inRegion(({ calls }) =>
+        createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
+      ),
+    ),
+  );
+  const callbacks = once(() =>
+    plivo.statusCallbackUrl
+      ? createPlivoCallbackReader({
+          signedUrl: plivo.statusCallbackUrl,
+          authToken: plivo.authToken,
+          acceptV2Signatures: plivo.acceptV2Signatures,
+        })
+      : undefined,
+  );
+  const twilioCallbacks = once(() =>
+    twilio?.statusCallbackUrl
+      ? createTwilioCallbackReader({ signedUrl: twilio.statusCallbackUrl, authToken: twilio.authToken })
+      : undefined,
+  );
   const services: Services = {
     app: config.app.id,
     forApp: (app) => {
@@ -285,26 +377,17 @@ export function createServices(
     verificationIds: sealing.ids,
     bindingSeal: sealing.seal,
     fallbackTickets: sealing.fallbackTickets,
-    admission: regionalSendAdmission(
-      inRegion(({ calls }) =>
-        createUpstashSendAdmission(calls, {
-          keyPrefix,
-          rates: rateLimits.send,
-          guard,
-          routing: config.routing,
-          countApps,
-        }),
-      ),
-    ),
+    get admission() {
+      return admission();
+    },
     // Namespaced by the limits' settings: a changed limit must not inherit blocks taken under the old one.
     sendBlocks: createIsolateCallerBlocks(`send:${keyPrefix}${sendLimitsSignature(rateLimits)}`),
     verifyBlocks: createIsolateCallerBlocks(
       `verify:${keyPrefix}${limit}/${window}:${rateLimits.ipv6ClientPrefix}`,
     ),
-    deliveries: regionalDeliveryStore(
-      inRegion(({ calls }) => createUpstashDeliveryStore(calls, keyPrefix)),
-      storeRegions,
-    ),
+    get deliveries() {
+      return deliveries();
+    },
     // Getters: only the stats route reads every region; other requests open no client for them.
     get stats() {
       return summedStatsReader(
@@ -325,59 +408,33 @@ export function createServices(
           ),
       );
     },
-    delivery: timedDelivery(
-      createRoutedDelivery(
-        // The providers this deployment has settings for; routes (config.routes) order them.
-        [
-          createPlivoCodeDelivery(
-            createPlivoMessageSender(plivo, log),
-            plivo.voice && createPlivoCallPlacer({ ...plivo, ...plivo.voice }, sealing.voice, log),
-            plivo.whatsApp !== undefined,
-          ),
-          twilioProvider(config, log),
-        ]
-          .filter((provider) => provider !== undefined)
-          .map((provider) => restrictToRoutes(provider, config.routes)),
-        staticRoutePlan(config.routes),
-        log,
-      ),
-      timer,
-    ),
+    get delivery() {
+      return delivery();
+    },
     voiceToFixedLines: config.voiceToFixedLines,
     voiceAnswers: sealing.voice,
-    voiceAnswerLedger: regionalVoiceAnswerLedger(
-      inRegion(({ calls }) => createUpstashVoiceAnswerLedger(calls, keyPrefix)),
-    ),
+    get voiceAnswerLedger() {
+      return voiceAnswerLedger();
+    },
     callAnswers: plivo.voice && createPlivoCallAnswers(plivo.authToken),
     voiceAnswerBaseUrl: plivo.voice?.answerBaseUrl,
-    failovers: regionalFailoverLog(
-      inRegion(({ calls }) => createUpstashFailoverLog(calls, keyPrefix, waitUntil, log)),
-    ),
-    // Only messages whose reports were asked for need tracking.
-    sentMessages: plivo.statusCallbackUrl
-      ? regionalSentMessageLog(
-          inRegion(({ calls }) =>
-            createUpstashSentMessageLog(calls, keyPrefix, waitUntil, log, config.routing),
-          ),
-        )
-      : undefined,
+    get failovers() {
+      return failovers();
+    },
+    get sentMessages() {
+      return sentMessages();
+    },
     routes: config.routes,
     routing: config.routing,
-    providerHealth: regionalProviderHealthLog(
-      inRegion(({ calls }) =>
-        createUpstashProviderHealthLog(calls, keyPrefix, config.routing.breaker, waitUntil, log),
-      ),
-    ),
-    callbacks: plivo.statusCallbackUrl
-      ? createPlivoCallbackReader({
-          signedUrl: plivo.statusCallbackUrl,
-          authToken: plivo.authToken,
-          acceptV2Signatures: plivo.acceptV2Signatures,
-        })
-      : undefined,
-    twilioCallbacks: twilio?.statusCallbackUrl
-      ? createTwilioCallbackReader({ signedUrl: twilio.statusCallbackUrl, authToken: twilio.authToken })
-      : undefined,
+    get providerHealth() {
+      return providerHealth();
+    },
+    get callbacks() {
+      return callbacks();
+    },
+    get twilioCallbacks() {
+      return twilioCallbacks();
+    },
     hasher: cached(hashers, config, () => createKeyedHasher(config.otp.secret)),
     signer: cached(
       cached(signers, config, () => new WeakMap<Runtime, ReceiptSigner>()),

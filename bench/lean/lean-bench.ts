@@ -85,6 +85,8 @@ export interface LeanStack {
 export async function withLeanStack<T>(
   options: Pick<LeanOptions, 'otpEdge' | 'baseline' | 'hello' | 'storeLatencyMs' | 'smsLatencyMs'> & {
     inspectorPort?: number;
+    /** The hello-world slot also gets otp-edge's settings (bench:costs runs otp-edge's app in it). */
+    helloWithAppBindings?: boolean;
   },
   body: (lean: LeanStack) => Promise<T>,
 ): Promise<T> {
@@ -100,25 +102,27 @@ export async function withLeanStack<T>(
     worker: false,
   });
   try {
+    const bindings = {
+      ...devVars(),
+      ...BENCH_VARS,
+      // The guard's budgets at their maximum: batches of requests to consecutive numbers (one
+      // range, one block) before their verifies would otherwise meet it. It still runs in the
+      // same script, so its cost is measured.
+      FRAUD_GUARD_RANGE_BASE: '1000',
+      FRAUD_GUARD_BLOCK_BASE: '10000',
+      FRAUD_GUARD_COUNTRY_BASE: '1000000',
+      PLIVO_SENDER: '+14155550100',
+      ...stack.workerWiring,
+      OTP_SECRET: generateOtpSecret(),
+      RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
+    };
     const workers = await startLeanWorkers({
       otpEdge: options.otpEdge,
       baseline: options.baseline?.built,
       hello: options.hello,
-      bindings: {
-        ...devVars(),
-        ...BENCH_VARS,
-        // The guard's budgets at their maximum: batches of requests to consecutive numbers (one
-        // range, one block) before their verifies would otherwise meet it. It still runs in the
-        // same script, so its cost is measured.
-        FRAUD_GUARD_RANGE_BASE: '1000',
-        FRAUD_GUARD_BLOCK_BASE: '10000',
-        FRAUD_GUARD_COUNTRY_BASE: '1000000',
-        PLIVO_SENDER: '+14155550100',
-        ...stack.workerWiring,
-        OTP_SECRET: generateOtpSecret(),
-        RECEIPT_SIGNING_KEY: JSON.stringify(receiptKey.privateJwk),
-      },
+      bindings,
       helloBindings: {
+        ...(options.helloWithAppBindings ? bindings : {}),
         STORE_URL: stack.workerWiring.UPSTASH_REDIS_REST_URL ?? '',
         STORE_TOKEN: REST_TOKEN,
       },

@@ -32,6 +32,8 @@ export interface LeanWorkersOptions {
   hello: BuiltWorker;
   /** otp-edge's vars and secrets, all as plain text bindings. */
   bindings: Record<string, string>;
+  /** The baseline build's, when they differ (bench:regions runs one build twice, configured apart). */
+  baselineBindings?: Record<string, string> | undefined;
   /** The hello-world Worker's: where its `/io` subrequests go. */
   helloBindings: Record<string, string>;
   /** Opens workerd's V8 inspector here (for a CPU profile). */
@@ -56,7 +58,12 @@ export async function startLeanWorkers(options: LeanWorkersOptions): Promise<Lea
         { ...worker('otp-edge', options.otpEdge), bindings: options.bindings },
         { ...worker('hello', options.hello), bindings: options.helloBindings },
         ...(options.baseline
-          ? [{ ...worker('otp-edge-baseline', options.baseline), bindings: options.bindings }]
+          ? [
+              {
+                ...worker('otp-edge-baseline', options.baseline),
+                bindings: options.baselineBindings ?? options.bindings,
+              },
+            ]
           : []),
       ],
       ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),

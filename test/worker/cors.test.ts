@@ -102,6 +102,22 @@ describe('CORS: only the configured origins may call from a browser', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-expose-headers')).toBeNull();
+    // Still varies on Origin: a cache must not hand this answer to a page that sent one.
+    expect(response.headers.get('vary')).toMatch(/origin/i);
+  });
+
+  it('a preflight is an empty 204 that varies on Origin and on the requested headers', async () => {
+    const app = testApp({ CORS_ORIGINS: ALLOWED });
+    const response = await app.call('/otp/verify', preflight(ALLOWED));
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+    expect(response.headers.get('vary')).toMatch(/origin/i);
+    expect(response.headers.get('vary')).toMatch(/access-control-request-headers/i);
+    expect(response.headers.get('access-control-expose-headers')).toBe('retry-after,x-request-id');
+    // The envelope's headers are on it too.
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it.each([
