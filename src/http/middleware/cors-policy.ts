@@ -19,9 +19,9 @@ const MAX_AGE_SECONDS = '600';
  * origin instead of failing the preflight (its other requests answer 503 anyway).
  *
  * Hono's own `cors()` answers the same, but it writes its headers into `c.res` before the route
- * has run, which makes Hono build every response three times and copy its headers twice: about a
- * tenth of a verify's CPU (bench/results.md, "CPU: where a verify's time goes"). Here the headers
- * wait in the context (`c.header`) until the route builds its one response.
+ * has run, even for a caller without Origin, which makes Hono build every response three times and
+ * copy its headers twice. Here the headers wait in the context (`c.header`) until the route builds
+ * its one response (bench/results.md, "CPU: where a verify's time goes").
  */
 export function corsPolicy(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
