@@ -22,6 +22,8 @@ import {
 import { createPipelineClient, type PipelineClient } from './adapters/upstash/pipeline-client.ts';
 import { createUpstashProviderHealthLog } from './adapters/upstash/provider-health-log.ts';
 import {
+  createRegionOutages,
+  type RegionReader,
   regionalDeliveryStore,
   regionalFailoverLog,
   regionalProviderHealthLog,
@@ -248,6 +250,10 @@ export function createServices(
       return store && build(store);
     };
   const sealing = sealingFor(config, runtime);
+  const storeOutages = createRegionOutages();
+  /** One reader per region, named as stats report a region that did not answer. */
+  const everyRegion = <Reader>(build: (store: RegionClients) => Reader): RegionReader<Reader>[] =>
+    stores.all().map(({ region, store }) => ({ region: region ?? 'default', reader: build(store) }));
   const queue = events.queue;
   // Built on first use, once per request: a verify reaches none of the senders or the callback
   // readers, a status read none of them either, and building them all on every request was a
@@ -388,26 +394,29 @@ export function createServices(
     get deliveries() {
       return deliveries();
     },
-    // Getters: only the stats route reads every region; other requests open no client for them.
+    // Getters: only the stats routes read every region; other requests open no client for them.
+    // A region that is down is left out of the sums and named in `storeOutages` (docs/regions.md).
     get stats() {
       return summedStatsReader(
-        stores.all().map(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+        everyRegion(({ redis, calls }) => createUpstashStatsReader(redis, calls, keyPrefix)),
+        storeOutages,
       );
     },
     get hourlyStats() {
       return summedHourlyStatsReader(
-        stores.all().map(({ redis, calls }) => createUpstashHourlyStatsReader(redis, calls, keyPrefix)),
+        everyRegion(({ redis, calls }) => createUpstashHourlyStatsReader(redis, calls, keyPrefix)),
+        storeOutages,
       );
     },
     get guardCells() {
       return summedGuardCellsReader(
-        stores
-          .all()
-          .map(({ redis, calls }) =>
-            createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
-          ),
+        everyRegion(({ redis, calls }) =>
+          createUpstashGuardCellsReader(redis, calls, keyPrefix, guard.windowSeconds),
+        ),
+        storeOutages,
       );
     },
+    storeOutages,
     get delivery() {
       return delivery();
     },

@@ -148,6 +148,10 @@ export const adminStatsResponse = z
         description:
           'Codes per country, channel and provider over the hours read, failovers, and each provider’s breaker now (docs/routing.md).',
       }),
+    unavailableRegions: z.array(z.string()).register(z.globalRegistry, {
+      description:
+        'Store regions (docs/regions.md; `default` for the default database) that did not answer: their countries are missing from this answer. Empty when every region answered; when none does, the answer is 503.',
+    }),
     get webhooks() {
       return webhookStats;
     },

@@ -593,6 +593,15 @@ export interface StatsReader {
   readHours(hourBuckets: readonly string[]): Promise<HourlyCounters>;
 }
 
+/**
+ * The store regions whose part of a read failed in this request (docs/regions.md): stats sum the
+ * regions that answered and say which did not, rather than failing while one region is down.
+ */
+export interface RegionOutages {
+  /** Each region once, in the order its failure was noted; `default` for the default region. */
+  regions(): string[];
+}
+
 export interface HourlyStatsReader {
   /** Each hour's counters apart, in the order given (one store round trip however many hours). */
   readEachHour(hourBuckets: readonly string[]): Promise<HourCounters[]>;

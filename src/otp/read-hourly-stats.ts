@@ -6,10 +6,12 @@ import type {
   HourlyStatsRow,
   HourTally,
 } from '../stats/hour-series.ts';
-import type { Clock, HourlyStatsReader } from './ports.ts';
+import type { Clock, HourlyStatsReader, RegionOutages } from './ports.ts';
 
 export interface ReadHourlyStatsDeps {
   hourlyStats: HourlyStatsReader;
+  /** The regions whose reads failed in this request; the reader above notes them. */
+  storeOutages: RegionOutages;
   clock: Clock;
 }
 
@@ -40,7 +42,14 @@ export async function readHourlyStats(hours: number, deps: ReadHourlyStatsDeps):
         .sort((a, b) => bySent(a, b) || a.app.localeCompare(b.app)),
     );
   });
-  return { hours, since: windowStart(nowMs, hours), hourStarts: buckets.map(hourBucketStart), rows, appRows };
+  return {
+    hours,
+    since: windowStart(nowMs, hours),
+    hourStarts: buckets.map(hourBucketStart),
+    rows,
+    appRows,
+    unavailableRegions: deps.storeOutages.regions(),
+  };
 }
 
 function hourlyCounts(hour: string, counters: HourTally): HourlyCounts {

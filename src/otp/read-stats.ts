@@ -8,7 +8,14 @@ import {
 } from '../stats/pumping-report.ts';
 import { baseForExpectedVolume, type FraudGuardPolicy } from './fraud-guard-policy.ts';
 import { type CellBudget, cellBudget } from './guard-budget.ts';
-import type { CellCounts, Clock, CountryCells, GuardCellsReader, StatsReader } from './ports.ts';
+import type {
+  CellCounts,
+  Clock,
+  CountryCells,
+  GuardCellsReader,
+  RegionOutages,
+  StatsReader,
+} from './ports.ts';
 import type { RoutingPolicy } from './routing/routing-policy.ts';
 import { type RoutingView, routingView } from './routing/routing-view.ts';
 
@@ -17,6 +24,8 @@ export interface ReadStatsDeps {
   guardPolicy: FraudGuardPolicy;
   stats: StatsReader;
   guardCells: GuardCellsReader;
+  /** The regions whose reads failed in this request; the readers above note them. */
+  storeOutages: RegionOutages;
   routing: RoutingPolicy;
   clock: Clock;
 }
@@ -65,6 +74,11 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   routing: RoutingView;
   /** Event webhook attempts over the hours read (docs/events.md): totals, and each hour that had any. */
   webhooks: WebhookCounts & { hours: (WebhookCounts & { hour: string })[] };
+  /**
+   * Store regions that did not answer (docs/regions.md): their countries' counts and cells are
+   * missing from this summary. Empty when every region answered; when none does, the read is a 503.
+   */
+  unavailableRegions: string[];
 }
 
 /**
@@ -109,6 +123,7 @@ export async function readStats(hours: number, deps: ReadStatsDeps): Promise<Sta
     })),
     routing: routingView(routing, deps.routing.mode, nowMs),
     webhooks: webhookSummary(webhooks),
+    unavailableRegions: deps.storeOutages.regions(),
   };
 }
 

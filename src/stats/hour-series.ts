@@ -62,4 +62,6 @@ export interface HourlyStats {
   rows: HourlyStatsRow[];
   /** Per hour and app, the same order; empty in a deployment that does not count per app. */
   appRows: HourlyAppRow[];
+  /** Store regions that did not answer: their countries' rows are missing (docs/regions.md). */
+  unavailableRegions: string[];
 }

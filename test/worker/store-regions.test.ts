@@ -208,6 +208,55 @@ describe('a region that is down', () => {
   });
 });
 
+describe('stats while a region is down', () => {
+  it('/admin/stats and /admin/stats/hourly sum the regions that answer and name the one that did not', async () => {
+    const app = regionalApp({ ADMIN_API_KEYS: ADMIN_KEY });
+    for (const phone of [british(), australian(), uniquePhone()]) await startVerification(app, phone);
+    const read = async (path: string) => {
+      const response = await app.call(path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const countriesOf = (body: Record<string, unknown>) =>
+      (body.countries as { country: string }[]).map(({ country }) => country).sort();
+    const hourlyCountriesOf = (body: Record<string, unknown>) =>
+      [...new Set((body.rows as { country: string }[]).map(({ country }) => country))].sort();
+
+    await takeRegionDown('ap');
+    try {
+      const stats = await read('/admin/stats?hours=1');
+      expect(stats.status).toBe(200);
+      expect(stats.body.unavailableRegions).toEqual(['ap']);
+      expect(countriesOf(stats.body)).toEqual(['GB', 'US']);
+      const hourly = await read('/admin/stats/hourly?hours=1');
+      expect(hourly.status).toBe(200);
+      expect(hourly.body.unavailableRegions).toEqual(['ap']);
+      expect(hourlyCountriesOf(hourly.body)).toEqual(['GB', 'US']);
+    } finally {
+      await restoreRegion('ap');
+    }
+    const back = await read('/admin/stats?hours=1');
+    expect(back.body.unavailableRegions).toEqual([]);
+    expect(countriesOf(back.body)).toEqual(['AU', 'GB', 'US']);
+  });
+
+  it('when no region answers, /admin/stats is a 503 like any store outage', async () => {
+    // This app's default database is a closed port; eu and ap are taken down.
+    const app = regionalApp({ ADMIN_API_KEYS: ADMIN_KEY, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9' });
+    await takeRegionDown('eu');
+    await takeRegionDown('ap');
+    try {
+      for (const path of ['/admin/stats?hours=1', '/admin/stats/hourly?hours=1']) {
+        const response = await app.call(path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        expect(response.status, path).toBe(503);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      }
+    } finally {
+      await restoreRegion('eu');
+      await restoreRegion('ap');
+    }
+  });
+});
+
 describe('a region that hangs', () => {
   it('its countries answer 503 once STORE_TIMEOUT_MS passes; another region’s users do not wait on it', async () => {
     const app = regionalApp({ STORE_TIMEOUT_MS: '200' });

@@ -3,6 +3,7 @@ import { STATS_METRICS, type StatsMetric, zeroCounts } from '../../stats/counter
 import { emptyHourTally, type HourCounters, type HourTally } from '../../stats/hour-series.ts';
 import { statsHourKey } from './keys.ts';
 import { hashFromReply, type PipelineClient } from './pipeline-client.ts';
+import { type RegionReader, readEveryRegion } from './regional-ports.ts';
 import type { StoreCalls } from './store-call.ts';
 
 /**
@@ -67,10 +68,13 @@ function countersOfHour(hash: Record<string, unknown>): HourCounters {
 }
 
 /** Several regions' hours read at once and added up (docs/regions.md), like /admin/stats' reader. */
-export function summedHourlyStatsReader(readers: readonly HourlyStatsReader[]): HourlyStatsReader {
+export function summedHourlyStatsReader(
+  readers: readonly RegionReader<HourlyStatsReader>[],
+  outages: { note(region: string): void },
+): HourlyStatsReader {
   return {
     async readEachHour(hourBuckets) {
-      const perRegion = await Promise.all(readers.map((reader) => reader.readEachHour(hourBuckets)));
+      const perRegion = await readEveryRegion(readers, (reader) => reader.readEachHour(hourBuckets), outages);
       return hourBuckets.map((_bucket, index) => {
         const sum: HourCounters = { countries: new Map(), apps: new Map() };
         for (const hours of perRegion) {

@@ -1,4 +1,5 @@
 import type { FailoverLog } from '../../otp/code-provider.ts';
+import { DependencyUnavailableError } from '../../otp/dependency-error.ts';
 import type { VerificationSnapshots } from '../../otp/events/delivery-ports.ts';
 import type {
   CellCounts,
@@ -6,6 +7,7 @@ import type {
   DeliveryStore,
   GuardCellsReader,
   ProviderHealthLog,
+  RegionOutages,
   SendAdmission,
   SentMessageLog,
   StatsReader,
@@ -25,6 +27,50 @@ import type { RoutingCounters } from '../../stats/routing-counters.ts';
  * can reach: its verifications are answered as gone, without a round trip.
  */
 export type RegionPicker<Port> = (region: string | undefined) => Port | undefined;
+
+/** One region's reader, by the name stats report it under (`default` for the default region). */
+export interface RegionReader<Reader> {
+  region: string;
+  reader: Reader;
+}
+
+/** A request's record of the regions whose reads failed: what its stats left out. */
+export function createRegionOutages(): RegionOutages & { note(region: string): void } {
+  const down: string[] = [];
+  return {
+    note: (region) => {
+      if (!down.includes(region)) down.push(region);
+    },
+    regions: () => [...down],
+  };
+}
+
+/**
+ * Every region's answer to `read`, in parallel. A region that is down or too slow
+ * (DependencyUnavailableError) is noted and left out, so an operator still sees the other
+ * regions' countries during one region's outage; when every region fails, the read fails (503).
+ * Any other error is a bug and is thrown.
+ */
+export async function readEveryRegion<Reader, Value>(
+  readers: readonly RegionReader<Reader>[],
+  read: (reader: Reader) => Promise<Value>,
+  outages: { note(region: string): void },
+): Promise<Value[]> {
+  const settled = await Promise.allSettled(readers.map(({ reader }) => read(reader)));
+  const values: Value[] = [];
+  let unavailable: unknown;
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') {
+      values.push(result.value);
+      return;
+    }
+    if (!(result.reason instanceof DependencyUnavailableError)) throw result.reason;
+    outages.note(readers[index]?.region ?? 'default');
+    unavailable ??= result.reason;
+  });
+  if (values.length === 0 && unavailable !== undefined) throw unavailable;
+  return values;
+}
 
 export function regionalVerificationStore(pick: RegionPicker<VerificationStore>): VerificationStore {
   return {
@@ -99,10 +145,13 @@ export function regionalDeliveryStore(
 }
 
 /** Every region's hours, read at once (one round trip each, in parallel) and summed per country. */
-export function summedStatsReader(readers: readonly StatsReader[]): StatsReader {
+export function summedStatsReader(
+  readers: readonly RegionReader<StatsReader>[],
+  outages: { note(region: string): void },
+): StatsReader {
   return {
     async readHours(hourBuckets) {
-      const all = await Promise.all(readers.map((reader) => reader.readHours(hourBuckets)));
+      const all = await readEveryRegion(readers, (reader) => reader.readHours(hourBuckets), outages);
       const sum: HourlyCounters = { counts: new Map(), refusals: new Map(), webhooks: new Map() };
       for (const read of all) {
         for (const [country, counts] of read.counts) {
@@ -151,10 +200,13 @@ export function summedStatsReader(readers: readonly StatsReader[]): StatsReader 
  * region still holds what was counted there before the country moved, until its windows pass, and
  * the guard's budget there was spent all the same, so it is shown.
  */
-export function summedGuardCellsReader(readers: readonly GuardCellsReader[]): GuardCellsReader {
+export function summedGuardCellsReader(
+  readers: readonly RegionReader<GuardCellsReader>[],
+  outages: { note(region: string): void },
+): GuardCellsReader {
   return {
     async read(countries, nowMs) {
-      const all = await Promise.all(readers.map((reader) => reader.read(countries, nowMs)));
+      const all = await readEveryRegion(readers, (reader) => reader.read(countries, nowMs), outages);
       const sum = new Map<string, CountryCells>();
       for (const read of all) {
         for (const [country, cells] of read) {

@@ -11,8 +11,8 @@ import type { StoreCalls } from './store-call.ts';
 export interface RegionalStores<Store> {
   /** Undefined for a region no longer configured (an id sealed before it was removed). */
   at(region: string | undefined): Store | undefined;
-  /** The default region first, then STORE_REGIONS in order: what stats read and sum. */
-  all(): Store[];
+  /** The default region (region undefined) first, then STORE_REGIONS in order: what stats read and sum. */
+  all(): { region: string | undefined; store: Store }[];
 }
 
 export function createRegionalStores<Store>(
@@ -35,7 +35,7 @@ export function createRegionalStores<Store>(
   }
   return {
     at,
-    all: () => [...connections.keys()].map((region) => at(region) as Store),
+    all: () => [...connections.keys()].map((region) => ({ region, store: at(region) as Store })),
   };
 }
 

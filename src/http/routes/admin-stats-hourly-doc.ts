@@ -40,6 +40,10 @@ const adminStatsHourlyResponse = z
       description:
         'Per hour and app, all countries together, where the deployment counts per app (else empty); delivered and failed are counted per country only (0 here).',
     }),
+    unavailableRegions: z.array(z.string()).register(z.globalRegistry, {
+      description:
+        'Store regions (docs/regions.md; `default` for the default database) that did not answer: their countries are missing from this answer. Empty when every region answered; when none does, the answer is 503.',
+    }),
   })
   .register(z.globalRegistry, { id: 'AdminStatsHourly' });
 

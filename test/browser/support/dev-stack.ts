@@ -12,6 +12,8 @@ export interface DevStack {
   /** The Redis REST server (Bearer `redisRestToken`). */
   redisRestUrl: string;
   redisRestToken: string;
+  /** The extra store regions' REST servers by name, when `DevStackOptions.storeRegions` started any. */
+  regionRestUrls: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface DevStackOptions {
   asNpmRunDev?: boolean;
   /** Starts the Twilio sandbox too (routed to only when SMS_ROUTES / VOICE_ROUTES name it). */
   twilio?: boolean;
+  /** Store regions beside the default one, each with its countries (docs/regions.md): `{ ap: ['AU'] }`. */
+  storeRegions?: Record<string, readonly string[]>;
 }
 
 /** What local/dev.ts hands the Worker when it runs the Plivo sandbox (keep the two alike). */
@@ -62,6 +66,12 @@ export async function startDevStack(
   const stack = await startLocalStack({
     turnstile: options.turnstile ?? false,
     redisRest: { token: redisRestToken },
+    storeRegions: Object.fromEntries(
+      Object.entries(options.storeRegions ?? {}).map(([name, countries]) => [
+        name,
+        { token: redisRestToken, countries },
+      ]),
+    ),
     plivo: { authId: 'MABROWSERTEST0000000', authToken: 'browser-test-plivo-token', callbackDelayMs: 50 },
     twilio: options.twilio
       ? {
@@ -90,6 +100,9 @@ export async function startDevStack(
     twilioUrl: stack.twilio?.url,
     redisRestUrl: stack.redisRest.server.url,
     redisRestToken,
+    regionRestUrls: Object.fromEntries(
+      Object.entries(stack.storeRegions).map(([name, region]) => [name, region.server.url]),
+    ),
     stop: stack.close,
   };
 }

@@ -38,6 +38,7 @@ const stats = (rows: HourlyStatsRow[], appRows: HourlyAppRow[] = []): HourlyStat
   hourStarts: HOURS,
   rows,
   appRows,
+  unavailableRegions: [],
 });
 
 describe("the dashboard's chart series", () => {

@@ -172,7 +172,15 @@ async function load(): Promise<void> {
     fillSelect(appSelect, apps);
     appField.hidden = apps.length === 0;
     render();
-    say(`The last ${hours} hours, read ${new Date().toISOString().slice(11, 19)} UTC.`);
+    const read = `The last ${hours} hours, read ${new Date().toISOString().slice(11, 19)} UTC.`;
+    // A store region that is down leaves its countries out rather than failing the page.
+    const missing = [...new Set([...stats.unavailableRegions, ...hourly.unavailableRegions])];
+    if (missing.length > 0) {
+      say(
+        `${read} Store region${missing.length > 1 ? 's' : ''} ${missing.join(', ')} did not answer: ${missing.length > 1 ? 'their' : 'its'} countries are missing.`,
+        'error',
+      );
+    } else say(read);
   } catch (error) {
     document.body.dataset.dashboard = 'failed';
     say(error instanceof Error ? error.message : 'The stats could not be read.', 'error');
@@ -181,7 +189,9 @@ async function load(): Promise<void> {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  adminKey = keyInput.value.trim();
+  // An empty field on a later Load keeps the key in memory: Load again is a refresh.
+  const typed = keyInput.value.trim();
+  if (typed !== '') adminKey = typed;
   // Out of the field once taken: the page's memory holds it, the DOM does not.
   keyInput.value = '';
   keyInput.required = false;

@@ -35,4 +35,6 @@ export interface StatsSummary extends Omit<StatsReport, 'countries'> {
   routing?: RoutingView;
   /** Event webhook deliveries, when the deployment sends events (src/pages/admin/browser/chart-series.ts reads it). */
   webhooks?: unknown;
+  /** Store regions that did not answer: their countries are missing (docs/regions.md). */
+  unavailableRegions: string[];
 }
