@@ -256,8 +256,8 @@ export function createServices(
     stores.all().map(({ region, store }) => ({ region: region ?? 'default', reader: build(store) }));
   const queue = events.queue;
   // Built on first use, once per request: a verify reaches none of the senders or the callback
-  // readers, a status read none of them either, and building them all on every request was a
-  // measurable share of a verify's CPU (bench/results.md, "CPU: where a verify's time goes").
+  // readers, a status read none of them either, and every object a request builds is CPU and
+  // garbage it pays for (bench/results.md, "CPU: where a verify's time goes").
   const delivery = once(() =>
     timedDelivery(
       createRoutedDelivery(

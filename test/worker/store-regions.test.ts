@@ -223,7 +223,8 @@ describe('stats while a region is down', () => {
 
     await takeRegionDown('ap');
     try {
-      const stats = await read('/admin/stats?hours=1');
+      const { result: stats, lines } = await captureLogs(() => read('/admin/stats?hours=1'));
+      expect(lines.join('\n')).toContain('store regions unavailable: ap');
       expect(stats.status).toBe(200);
       expect(stats.body.unavailableRegions).toEqual(['ap']);
       expect(countriesOf(stats.body)).toEqual(['GB', 'US']);

@@ -13,6 +13,9 @@ export const adminStatsHourlyRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const { hours } = c.req.valid('query');
     const series = await readHourlyStats(hours, c.get('services'));
+    // A region left out of the sums (docs/regions.md) is named in the request's log line too.
+    if (series.unavailableRegions.length > 0)
+      c.get('log').detail = `store regions unavailable: ${series.unavailableRegions.join(', ')}`;
     c.header('Cache-Control', 'no-store');
     return c.json(series, 200);
   },

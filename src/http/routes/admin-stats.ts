@@ -13,6 +13,9 @@ export const adminStatsRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const { hours } = c.req.valid('query');
     const summary = await readStats(hours, c.get('services'));
+    // A region left out of the sums (docs/regions.md) is named in the request's log line too.
+    if (summary.unavailableRegions.length > 0)
+      c.get('log').detail = `store regions unavailable: ${summary.unavailableRegions.join(', ')}`;
     c.header('Cache-Control', 'no-store');
     return c.json(summary, 200);
   },
