@@ -9,9 +9,11 @@
 import { callerLimitKeyPatterns } from '../src/adapters/upstash/keys.ts';
 
 export interface LimitResetTarget {
-  /** The REST server's URL and Bearer token (the stack's own: never a real Upstash database). */
-  restUrl: string;
-  token: string;
+  /**
+   * Every store region's REST server, URL and Bearer token, the default one first (the stack's
+   * own: never a real Upstash database). A country's limits live in its region (docs/regions.md).
+   */
+  stores: { restUrl: string; token: string }[];
   /** The Worker's KEY_PREFIX. */
   keyPrefix: string;
 }
@@ -26,10 +28,13 @@ export interface LimitResetResult {
 const BATCH = 500;
 
 export function createLimitReset(target: LimitResetTarget): () => Promise<LimitResetResult> {
-  async function command(args: (string | number)[]): Promise<unknown> {
-    const response = await fetch(target.restUrl, {
+  async function command(
+    store: { restUrl: string; token: string },
+    args: (string | number)[],
+  ): Promise<unknown> {
+    const response = await fetch(store.restUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(args),
       signal: AbortSignal.timeout(5_000),
     });
@@ -42,16 +47,18 @@ export function createLimitReset(target: LimitResetTarget): () => Promise<LimitR
   return async () => {
     const patterns = callerLimitKeyPatterns(target.keyPrefix);
     let deleted = 0;
-    for (const pattern of patterns) {
-      let cursor = '0';
-      do {
-        const [next, keys] = (await command(['SCAN', cursor, 'MATCH', pattern, 'COUNT', BATCH])) as [
-          string,
-          string[],
-        ];
-        cursor = String(next);
-        if (keys.length > 0) deleted += Number(await command(['UNLINK', ...keys]));
-      } while (cursor !== '0');
+    for (const store of target.stores) {
+      for (const pattern of patterns) {
+        let cursor = '0';
+        do {
+          const [next, keys] = (await command(store, ['SCAN', cursor, 'MATCH', pattern, 'COUNT', BATCH])) as [
+            string,
+            string[],
+          ];
+          cursor = String(next);
+          if (keys.length > 0) deleted += Number(await command(store, ['UNLINK', ...keys]));
+        } while (cursor !== '0');
+      }
     }
     return { deleted, patterns };
   };

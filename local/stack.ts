@@ -101,8 +101,13 @@ export async function startLocalStack<const Options extends LocalStackOptions>(
     const resetLimits =
       redisRest && options.redisRest && options.limitResetKeyPrefix !== undefined
         ? createLimitReset({
-            restUrl: redisRest.server.url,
-            token: options.redisRest.token,
+            stores: [
+              { restUrl: redisRest.server.url, token: options.redisRest.token },
+              ...Object.entries(storeRegions).map(([name, region]) => ({
+                restUrl: region.server.url,
+                token: options.storeRegions?.[name]?.token ?? '',
+              })),
+            ],
             keyPrefix: options.limitResetKeyPrefix,
           })
         : undefined;

@@ -133,6 +133,42 @@ describe('resetting the local limits', () => {
   });
 });
 
+describe('with store regions (LOCAL_STORE_REGIONS)', () => {
+  it('resets the limits in every region, where its countries keep them, and keeps the rest there too', async () => {
+    const regional = await startLocalStack({
+      redisRest: { token: TOKEN },
+      storeRegions: { eu: { token: 'limit-reset-eu-token', countries: ['GB'] } },
+      plivo: { authId: 'MALIMITRESET00000003', authToken: 'limit-reset-token', log: () => undefined },
+      limitResetKeyPrefix: PREFIX,
+    });
+    const euUrl = regional.storeRegions.eu?.server.url ?? '';
+    const eu = async (command: (string | number)[]) => {
+      const response = await fetch(euUrl, {
+        method: 'POST',
+        headers: { authorization: 'Bearer limit-reset-eu-token', 'content-type': 'application/json' },
+        body: JSON.stringify(command),
+      });
+      return ((await response.json()) as { result: unknown }).result;
+    };
+    try {
+      const { limits, kept } = everyKey(PREFIX);
+      for (const key of [...limits, ...kept]) await eu(['SET', key, '1']);
+      const response = await fetch(`${regional.plivo.url}/__sandbox/limits/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { deleted: number }).deleted).toBe(limits.length);
+      const left: string[] = [];
+      for (const key of [...limits, ...kept]) if ((await eu(['EXISTS', key])) === 1) left.push(key);
+      expect(left).toEqual(kept);
+    } finally {
+      await regional.close();
+    }
+  });
+});
+
 describe('a sandbox without the local Redis', () => {
   it('offers no reset: 404 with a reason, and no button on the inbox', async () => {
     const bare = await startLocalStack({
