@@ -289,13 +289,18 @@ function report(rows: Row[], startedAt: Date) {
   const body = [
     `Run ${startedAt.toISOString()}: \`npm run bench:regions -- --harness ${harness} --rtt ${values.rtt} --sms-latency-ms ${smsLatencyMs} --flows ${flowsPerCountry}\`, concurrency 1, ${WARM_UP_FLOWS} warm-up flows per country and setup; the two Workers run side by side and take turns flow by flow.`,
     '',
-    ...machineLines('(one redis-server per region)'),
+    ...machineLines(
+      '(one redis-server per region)',
+      harness === 'lean' ? 'the Worker in workerd through Miniflare (lean harness)' : undefined,
+    ),
     `- Load average when the run ended: ${os
       .loadavg()
       .map((load) => load.toFixed(1))
-      .join(
-        ', ',
-      )} (1, 5, 15 min) on ${os.cpus().length} cores: other work shared the machine, so the absolute times carry its noise; the comparison between setups, taken in turns, less so.`,
+      .join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores${
+      (os.loadavg()[0] ?? 0) > 0.75 * os.cpus().length
+        ? ': other work shared the machine, so the absolute times carry its noise; the comparison between setups, taken in turns, less so.'
+        : '.'
+    }`,
     `- Three REST servers, each with its own redis-server, stand for three regions as one user's edge sees them: default ${defaultRtt} ms, eu ${euRtt} ms, ap ${apRtt} ms per store round trip; SMS +${smsLatencyMs} ms. The Worker: ${HARNESS_LABEL}.`,
     '- One store: no STORE_REGIONS (every country in the default region). Regional stores: `STORE_REGION_COUNTRIES=eu:GB;ap:AU`, US unmapped.',
     "- A request is 1 store round trip before the SMS, a verify 1: `verify p50 − RTT` is what the Worker and the harness add; the Worker's own time is the answers' `Server-Timing` `worker` span (docs/observability.md), so `verify p50 − (RTT + own time)` is the harness alone (the client, the sockets, a dev proxy). The issue's test: a near region's user is within 10 ms of its region's RTT plus the Worker's own time.",
